@@ -1,0 +1,14 @@
+//! Strata's understanding of container images, with no I/O: everything here is a pure function of bytes
+//! and strings, so the browser, the proxy and the tests agree on what an image is.
+
+pub mod config;
+pub mod digest;
+pub mod finding;
+pub mod manifest;
+pub mod media_type;
+pub mod platform;
+pub mod pretty;
+pub mod reference;
+pub mod registry_error;
+pub mod registry_host;
+pub mod verification;

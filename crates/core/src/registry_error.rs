@@ -1,0 +1,169 @@
+//! The registry's error envelope (`{"errors":[{"code","message","detail"}]}`) and plain-words summaries of
+//! failed responses.
+
+use serde::Deserialize;
+
+/// One entry of a registry error envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RegistryErrorItem {
+    /// The error code, e.g. `MANIFEST_UNKNOWN`.
+    #[serde(default)]
+    pub code: String,
+    /// The registry's message.
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    errors: Vec<RegistryErrorItem>,
+}
+
+/// Reads a registry error envelope; empty when the body is not one (bodies of 4xx answers MAY be anything).
+pub fn parse_envelope(body: &[u8]) -> Vec<RegistryErrorItem> {
+    serde_json::from_slice::<Envelope>(body)
+        .map(|envelope| envelope.errors)
+        .unwrap_or_default()
+}
+
+/// Docker Hub's rate-limit headers of a response, when present.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `ratelimit-limit`, e.g. `100;w=21600`.
+    pub limit: Option<String>,
+    /// `ratelimit-remaining`, e.g. `0;w=21600`.
+    pub remaining: Option<String>,
+}
+
+/// The facts of a failed response that the page explains.
+#[derive(Debug, Clone, Default)]
+pub struct FailedResponse<'a> {
+    /// HTTP status.
+    pub status: u16,
+    /// Response body (an error envelope, or anything).
+    pub body: &'a [u8],
+    /// Docker Hub rate-limit headers.
+    pub rate_limit: RateLimit,
+    /// `Retry-After`, when sent.
+    pub retry_after: Option<String>,
+}
+
+/// Explains a failed registry response in plain words, for a reader who does not know the API.
+pub fn explain(what: &str, response: &FailedResponse<'_>) -> String {
+    let items = parse_envelope(response.body);
+    let codes: Vec<&str> = items.iter().map(|item| item.code.as_str()).collect();
+    let registry_says = registry_words(&items, response.body);
+    let headline = match response.status {
+        404 => format!("The registry has no {what}: it answered 404 (not found)."),
+        401 => format!(
+            "The registry wants credentials for {what} (401 unauthorized). Strata reads public images only."
+        ),
+        403 if codes.contains(&"PROXY_REFUSED") => {
+            format!("Strata's proxy refused to fetch {what}.")
+        }
+        403 => format!("The registry denied access to {what} (403 forbidden)."),
+        429 => {
+            let mut text = format!(
+                "The registry is rate-limiting requests for {what} (429 too many requests)."
+            );
+            if let Some(remaining) = &response.rate_limit.remaining {
+                text.push_str(&format!(" Pulls remaining: {remaining}."));
+            }
+            if let Some(limit) = &response.rate_limit.limit {
+                text.push_str(&format!(" Limit: {limit}."));
+            }
+            if let Some(retry) = &response.retry_after {
+                text.push_str(&format!(" Retry after {retry} seconds."));
+            }
+            text
+        }
+        502 | 503 | 504 => format!(
+            "The registry could not be reached for {what} ({}).",
+            response.status
+        ),
+        status => format!("The registry answered {status} for {what}."),
+    };
+    match registry_says {
+        Some(words) => format!("{headline} {words}"),
+        None => headline,
+    }
+}
+
+fn registry_words(items: &[RegistryErrorItem], body: &[u8]) -> Option<String> {
+    if !items.is_empty() {
+        let parts: Vec<String> = items
+            .iter()
+            .map(
+                |item| match (item.code.is_empty(), item.message.is_empty()) {
+                    (false, false) => format!("{}: {}", item.code, item.message),
+                    (false, true) => item.code.clone(),
+                    _ => item.message.clone(),
+                },
+            )
+            .collect();
+        return Some(format!("It said: {}.", parts.join("; ")));
+    }
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.is_empty() || text.len() > 300 || text.starts_with('<') {
+        return None;
+    }
+    Some(format!("It said: {text}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(status: u16, body: &str) -> FailedResponse<'_> {
+        FailedResponse {
+            status,
+            body: body.as_bytes(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn explains_statuses_in_plain_words() {
+        let unknown =
+            r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{}}]}"#;
+        let refused = r#"{"errors":[{"code":"PROXY_REFUSED","message":"loopback addresses are not allowed"}]}"#;
+        let cases = [
+            (
+                failed(404, unknown),
+                "has no manifest 1.0",
+                "MANIFEST_UNKNOWN: manifest unknown",
+            ),
+            (failed(401, ""), "wants credentials", "401"),
+            (
+                failed(403, refused),
+                "proxy refused",
+                "loopback addresses are not allowed",
+            ),
+            (
+                failed(502, "upstream down"),
+                "could not be reached",
+                "upstream down",
+            ),
+            (failed(418, "<html>"), "answered 418", "418"),
+        ];
+        for (response, headline, detail) in cases {
+            let text = explain("manifest 1.0", &response);
+            assert!(text.contains(headline), "{text}");
+            assert!(text.contains(detail), "{text}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_show_the_numbers() {
+        let response = FailedResponse {
+            status: 429,
+            body: br#"{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}"#,
+            rate_limit: RateLimit { limit: Some("100;w=21600".into()), remaining: Some("0;w=21600".into()) },
+            retry_after: Some("3600".into()),
+        };
+        let text = explain("manifest 1.0", &response);
+        for part in ["429", "0;w=21600", "100;w=21600", "3600", "pull rate limit"] {
+            assert!(text.contains(part), "{part} missing from {text}");
+        }
+    }
+}

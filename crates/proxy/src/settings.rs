@@ -1,0 +1,78 @@
+//! What the proxy was told at start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A registry reached over plain HTTP, even on a loopback or private address (`--insecure-registry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsecureRegistry {
+    authority: String,
+}
+
+impl InsecureRegistry {
+    /// `HOST[:PORT]`, as given on the command line (compared case-insensitively).
+    pub fn new(authority: &str) -> Self {
+        InsecureRegistry {
+            authority: authority.trim().to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether this entry names exactly this `host[:port]`.
+    pub fn matches(&self, authority: &str) -> bool {
+        self.authority.eq_ignore_ascii_case(authority)
+    }
+
+    /// The host part, without port or IPv6 brackets.
+    pub fn host(&self) -> &str {
+        host_of(&self.authority)
+    }
+}
+
+/// The host of a `host[:port]` authority, without IPv6 brackets.
+pub fn host_of(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// Start-up settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Registries reached over HTTP and allowed on non-public addresses.
+    pub insecure_registries: Vec<InsecureRegistry>,
+    /// The built front end.
+    pub dist: PathBuf,
+    /// Refuse every upstream connection: only the demo registry answers.
+    pub offline: bool,
+}
+
+impl Settings {
+    /// Whether `authority` was named by `--insecure-registry`.
+    pub fn is_insecure(&self, authority: &str) -> bool {
+        self.insecure_registries
+            .iter()
+            .any(|registry| registry.matches(authority))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_authorities() {
+        for (authority, host) in [
+            ("localhost:5000", "localhost"),
+            ("[::1]:5000", "::1"),
+            ("[::1]", "::1"),
+            ("ghcr.io", "ghcr.io"),
+        ] {
+            assert_eq!(host_of(authority), host);
+        }
+        assert!(InsecureRegistry::new("LocalHost:5000").matches("localhost:5000"));
+        assert!(!InsecureRegistry::new("localhost:5000").matches("localhost:5001"));
+    }
+}

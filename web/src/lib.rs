@@ -1,0 +1,15 @@
+//! Strata's front end: reads the URL, fetches through the proxy, verifies every document with `core`, and
+//! renders the image tree. The only code that knows the DOM.
+
+mod inspect_state;
+mod registry_api;
+mod route;
+mod view;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Mounts the app on the page body.
+#[wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<view::App>::new().render();
+}

@@ -1,0 +1,85 @@
+//! The URL is the state: every view has a link that reproduces it.
+
+/// What the URL asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The landing page.
+    Home,
+    /// `/inspect/<reference>[?platform=os/arch[/variant]]`.
+    Inspect {
+        /// The reference as typed (URL-decoded).
+        reference: String,
+        /// The requested platform, if any.
+        platform: Option<String>,
+    },
+    /// Anything else.
+    NotFound(String),
+}
+
+impl Route {
+    /// Reads the current location.
+    pub fn current() -> Route {
+        let location = web_sys::window().map(|window| window.location());
+        let path = location
+            .as_ref()
+            .and_then(|l| l.pathname().ok())
+            .unwrap_or_default();
+        let search = location
+            .as_ref()
+            .and_then(|l| l.search().ok())
+            .unwrap_or_default();
+        Route::parse(&path, &search)
+    }
+
+    /// Reads a path and query string.
+    pub fn parse(path: &str, search: &str) -> Route {
+        if path == "/" || path.is_empty() || path == "/index.html" {
+            return Route::Home;
+        }
+        match path.strip_prefix("/inspect/") {
+            Some(encoded) => Route::Inspect {
+                reference: decode(encoded),
+                platform: query_value(search, "platform").filter(|p| !p.is_empty()),
+            },
+            None => Route::NotFound(path.to_owned()),
+        }
+    }
+}
+
+/// The link that opens an inspection.
+pub fn inspect_href(reference: &str, platform: Option<&str>) -> String {
+    let encoded: String = reference
+        .trim()
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | ':' | '@' | '.' | '_' | '-' => c.to_string(),
+            other => {
+                let mut buffer = [0u8; 4];
+                other
+                    .encode_utf8(&mut buffer)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect();
+    match platform {
+        Some(platform) => format!("/inspect/{encoded}?platform={platform}"),
+        None => format!("/inspect/{encoded}"),
+    }
+}
+
+fn decode(encoded: &str) -> String {
+    js_sys::decode_uri_component(encoded)
+        .map(String::from)
+        .unwrap_or_else(|_| encoded.to_owned())
+}
+
+fn query_value(search: &str, key: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| decode(&value.replace('+', " ")))
+}

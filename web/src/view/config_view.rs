@@ -1,0 +1,118 @@
+//! An image config as a reader wants it: how the container runs, its labels, and its build history lined up
+//! with the layers each step produced.
+
+use strata_core::config::{self, ImageConfig};
+use strata_core::manifest::ImageManifest;
+use yew::prelude::*;
+
+use super::format::{short_digest, size};
+use super::node_view::NodeContext;
+
+/// The config's facts, shown under the config node.
+pub fn summary(config: &ImageConfig, expected_platform: Option<&str>) -> Html {
+    let run = config.config.clone().unwrap_or_default();
+    let created = match config.created.as_deref() {
+        Some(created) if config::is_placeholder_time(created) => {
+            format!("unknown ({created}, a reproducible-build placeholder)")
+        }
+        Some(created) => created.to_owned(),
+        None => "unknown".to_owned(),
+    };
+    let platform = config.platform();
+    let platform_warning = match expected_platform {
+        Some(expected) if !expected.is_empty() && expected != platform => html! {
+            <p class="warning">{format!("The index entry says {expected}, but the config says {platform}.")}</p>
+        },
+        _ => html! {},
+    };
+    let list = |values: &Option<Vec<String>>| match values {
+        Some(values) => html! { <code>{serde_json::to_string(values).unwrap_or_default()}</code> },
+        None => html! { <span class="muted">{"—"}</span> },
+    };
+    let ports: Vec<String> = run
+        .exposed_ports
+        .as_ref()
+        .map(|ports| ports.keys().cloned().collect())
+        .unwrap_or_default();
+    html! {
+        <div class="config-summary">
+            {platform_warning}
+            <table class="facts">
+                <tr><th>{"Platform"}</th><td><code>{platform}</code></td></tr>
+                <tr><th>{"Created"}</th><td>{created}</td></tr>
+                if let Some(author) = &config.author { <tr><th>{"Author"}</th><td>{author}</td></tr> }
+                if let Some(user) = run.user.as_ref().filter(|u| !u.is_empty()) { <tr><th>{"User"}</th><td><code>{user}</code></td></tr> }
+                if let Some(dir) = run.working_dir.as_ref().filter(|d| !d.is_empty()) { <tr><th>{"Working dir"}</th><td><code>{dir}</code></td></tr> }
+                <tr><th>{"Entrypoint"}</th><td>{ list(&run.entrypoint) }</td></tr>
+                <tr><th>{"Cmd"}</th><td>{ list(&run.cmd) }</td></tr>
+                if !ports.is_empty() { <tr><th>{"Exposed ports"}</th><td><code>{ports.join(", ")}</code></td></tr> }
+                <tr><th>{"Env"}</th><td>
+                    <ul class="env">{ for run.env.iter().flatten().map(|variable| html! { <li><code>{variable}</code></li> }) }</ul>
+                </td></tr>
+            </table>
+            if let Some(labels) = run.labels.as_ref().filter(|labels| !labels.is_empty()) {
+                <details class="labels" open=true>
+                    <summary>{format!("{} labels", labels.len())}</summary>
+                    <table class="facts">
+                        { for labels.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{value}</td></tr> }) }
+                    </table>
+                </details>
+            }
+        </div>
+    }
+}
+
+/// The layers with the build step that made each, and the empty-layer steps between them.
+pub fn layers(
+    _context: &NodeContext,
+    manifest: &ImageManifest,
+    config: Option<&ImageConfig>,
+) -> Html {
+    let history = config
+        .map(|config| config.history.as_slice())
+        .unwrap_or_default();
+    let alignment = config::align_history(history, manifest.layers.len());
+    let layer_row = |index: usize, created_by: Option<&str>| {
+        let Some(layer) = manifest.layers.get(index) else {
+            return html! {};
+        };
+        html! {
+            <li class="layer-row">
+                <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify="not-fetched">
+                    <span class="layer-number">{format!("#{}", index + 1)}</span>
+                    <span class="media-type" title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</span>
+                    <span class="size">{size(layer.size)}</span>
+                    <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                    <span class="badge not-fetched">{"not-fetched"}</span>
+                    if let Some(command) = created_by { <div class="command"><code>{command.to_owned()}</code></div> }
+                </div>
+            </li>
+        }
+    };
+    if config.is_none() {
+        return html! { <ul class="layers">{ for (0..manifest.layers.len()).map(|index| layer_row(index, None)) }</ul> };
+    }
+    html! {
+        <>
+            <ul class="findings">
+                { for alignment.findings.iter().map(|finding| html! {
+                    <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{&finding.message}</li>
+                }) }
+            </ul>
+            <ul class="layers history">
+                { for alignment.steps.iter().map(|step| {
+                    let command = step.entry.created_by.as_deref().unwrap_or("");
+                    match step.layer {
+                        Some(index) => layer_row(index, Some(command)),
+                        None => html! {
+                            <li class="empty-step" title="This build step changed only the config: it made no layer.">
+                                <span class="muted">{"no layer"}</span>{" "}<code>{command.to_owned()}</code>
+                            </li>
+                        },
+                    }
+                }) }
+                { for alignment.unattributed_layers.iter().map(|&index| layer_row(index, None)) }
+            </ul>
+        </>
+    }
+}

@@ -1,0 +1,67 @@
+//! `/inspect/<reference>`: the reference as `docker pull` reads it, then the verified tree.
+
+use strata_core::reference::Reference;
+use yew::prelude::*;
+
+use super::node_view::{self, NodeContext};
+use super::reference_view::ReferenceView;
+use crate::inspect_state::{self, InspectState};
+
+#[derive(Properties, PartialEq)]
+pub struct InspectPageProps {
+    pub reference: String,
+    pub platform: Option<String>,
+}
+
+/// The inspect page.
+#[component]
+pub fn InspectPage(props: &InspectPageProps) -> Html {
+    let parsed = Reference::parse(&props.reference);
+    let platform = props.platform.clone();
+    let state = use_reducer(move || InspectState {
+        chosen_platform: platform,
+        ..Default::default()
+    });
+    {
+        let dispatcher = state.dispatcher();
+        let parsed = parsed.clone();
+        use_effect_with(props.reference.clone(), move |_| {
+            if let Ok(reference) = parsed {
+                inspect_state::load(&reference, dispatcher);
+            }
+        });
+    }
+    let reference = match parsed {
+        Ok(reference) => reference,
+        Err(error) => {
+            return html! {
+                <section class="invalid-reference">
+                    <div class="error" role="alert">
+                        <strong>{"This is not a valid image reference: "}</strong>{error.to_string()}
+                    </div>
+                    <p class="muted">
+                        {"You typed "}<code>{&props.reference}</code>
+                        {". A reference looks like "}<code>{"alpine"}</code>{", "}<code>{"ghcr.io/org/app:1.2"}</code>
+                        {" or "}<code>{"localhost:5000/team/app@sha256:<64 hex digits>"}</code>{"."}
+                    </p>
+                </section>
+            };
+        }
+    };
+    let context = NodeContext {
+        registry: reference.registry().to_owned(),
+        repository: reference.repository().to_owned(),
+        reference: props.reference.clone(),
+        state: state.clone(),
+    };
+    let root_digest = reference.digest().map(|digest| digest.to_string());
+    html! {
+        <>
+            <ReferenceView reference={reference.clone()} />
+            <section class="tree">
+                <h2>{"Image tree"}</h2>
+                { node_view::root(&context, root_digest) }
+            </section>
+        </>
+    }
+}

@@ -1,0 +1,63 @@
+//! The start page: what Strata is, and the demo images that work with no network.
+
+use serde::Deserialize;
+use yew::prelude::*;
+
+use crate::route::inspect_href;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct DemoImage {
+    reference: String,
+    description: String,
+}
+
+/// The landing page.
+#[component]
+pub fn Landing() -> Html {
+    let demos = use_state(|| None::<Result<Vec<DemoImage>, String>>);
+    {
+        let demos = demos.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let result = match gloo_net::http::Request::get("/demo.json").send().await {
+                    Ok(response) => response
+                        .json::<Vec<DemoImage>>()
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(error) => Err(error.to_string()),
+                };
+                demos.set(Some(result));
+            });
+        });
+    }
+    let demo_list = match &*demos {
+        None => html! { <p class="muted">{"Loading the demo images…"}</p> },
+        Some(Err(error)) => html! {
+            <p class="error" role="alert">{format!("The demo images could not be listed: {error}")}</p>
+        },
+        Some(Ok(images)) => html! {
+            <ul class="demos">
+                { for images.iter().map(|image| html! {
+                    <li>
+                        <a class="demo-link" href={inspect_href(&image.reference, None)}>{&image.reference}</a>
+                        <span class="muted">{format!(" — {}", image.description)}</span>
+                    </li>
+                }) }
+            </ul>
+        },
+    };
+    html! {
+        <section class="landing">
+            <h1>{"Look inside container images"}</h1>
+            <p>
+                {"Type an image reference above, as you would give it to "}<code>{"docker pull"}</code>
+                {". Strata fetches the index, every platform's manifest and config through its proxy, and \
+                  hashes every byte in your browser: a green "}<span class="badge verified">{"verified"}</span>
+                {" means the bytes match the digest they were asked for, checked here, not by a server."}
+            </p>
+            <h2>{"Demo images"}</h2>
+            <p class="muted">{"Built into the proxy: they work with no network at all."}</p>
+            {demo_list}
+        </section>
+    }
+}

@@ -1,0 +1,345 @@
+//! One node of the tree (index, manifest, config, attestation, artifact) with its verification, and the
+//! children it leads to. Every node carries `data-kind`, `data-digest` and `data-verify`.
+
+use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
+use strata_core::media_type;
+use strata_core::pretty;
+use yew::prelude::*;
+
+use super::config_view;
+use super::format::{short_digest, size};
+use crate::inspect_state::{Action, Content, InspectState, Loaded, NodeKey, NodeState};
+use crate::route::inspect_href;
+
+/// What every node needs to render.
+#[derive(Clone, PartialEq)]
+pub struct NodeContext {
+    pub registry: String,
+    pub repository: String,
+    /// The reference as typed, for links.
+    pub reference: String,
+    pub state: UseReducerHandle<InspectState>,
+}
+
+impl NodeContext {
+    fn node(&self, key: &NodeKey) -> Option<NodeState> {
+        self.state.node(key).cloned()
+    }
+}
+
+/// The root: the document the reference names.
+pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
+    let state = context.node(&NodeKey::Root);
+    let kind = match &state {
+        Some(NodeState::Loaded(loaded)) => document_kind(loaded),
+        _ => "manifest",
+    };
+    let digest = requested_digest.or_else(|| match &state {
+        Some(NodeState::Loaded(loaded)) => loaded.verification.digest().map(ToString::to_string),
+        _ => None,
+    });
+    let failure = match &state {
+        Some(NodeState::Failed(message)) => {
+            html! { <div class="error" role="alert">{message.clone()}</div> }
+        }
+        _ => html! {},
+    };
+    html! {
+        <>
+            {failure}
+            { node(context, &NodeKey::Root, kind, digest.unwrap_or_default(), None) }
+        </>
+    }
+}
+
+fn document_kind(loaded: &Loaded) -> &'static str {
+    match &loaded.content {
+        Content::Document(read) => match &read.document {
+            Document::Index(_) => "index",
+            Document::Manifest(manifest) if manifest.is_artifact() => "artifact",
+            _ => "manifest",
+        },
+        Content::Config(_) => "config",
+        Content::Unreadable(_) => "manifest",
+    }
+}
+
+/// A node: its heading with the verification badge, what it contains, and its raw bytes on request.
+fn node(
+    context: &NodeContext,
+    key: &NodeKey,
+    kind: &'static str,
+    digest: String,
+    descriptor: Option<&Descriptor>,
+) -> Html {
+    let state = context.node(key);
+    let verify = state.as_ref().map_or("not-fetched", NodeState::data_verify);
+    let media_type = match (&state, descriptor) {
+        (Some(NodeState::Loaded(loaded)), _) => match &loaded.content {
+            Content::Document(read) => read.media_type.clone(),
+            _ => descriptor.map(|d| d.media_type.clone()).unwrap_or_default(),
+        },
+        (_, Some(descriptor)) => descriptor.media_type.clone(),
+        _ => String::new(),
+    };
+    let size_text = match (&state, descriptor) {
+        (Some(NodeState::Loaded(loaded)), _) => size(loaded.bytes.len() as u64),
+        (_, Some(descriptor)) => size(descriptor.size),
+        _ => String::new(),
+    };
+    let body = match &state {
+        None => {
+            html! { <p class="muted">{"Not fetched: what lists it did not verify, so Strata does not follow it."}</p> }
+        }
+        Some(NodeState::Pending) => html! { <p class="muted">{"Fetching and hashing…"}</p> },
+        Some(NodeState::Failed(message)) => html! { <p class="error">{message.clone()}</p> },
+        Some(NodeState::Loaded(loaded)) => loaded_body(context, kind, loaded, descriptor),
+    };
+    let explanation = match &state {
+        Some(NodeState::Loaded(loaded)) => loaded.verification.explain(),
+        _ => String::new(),
+    };
+    html! {
+        <div class={classes!("node", kind)} data-kind={kind} data-digest={digest.clone()} data-verify={verify}>
+            <div class="node-head">
+                <span class="kind">{kind}</span>
+                <span class="media-type" title={media_type.clone()}>{media_type::describe(&media_type)}</span>
+                <code class="digest" title={digest.clone()}>{short_digest(&digest)}</code>
+                <span class="size">{size_text}</span>
+                <span class={classes!("badge", verify)} title={explanation.clone()}>{verify}</span>
+            </div>
+            if !explanation.is_empty() { <p class={classes!("verify-note", verify)}>{explanation}</p> }
+            {body}
+        </div>
+    }
+}
+
+fn loaded_body(
+    context: &NodeContext,
+    kind: &str,
+    loaded: &Loaded,
+    descriptor: Option<&Descriptor>,
+) -> Html {
+    let trusted = loaded.verification.is_trusted();
+    let content = match &loaded.content {
+        Content::Unreadable(reason) => {
+            html! { <p class="error">{format!("Strata cannot read this document: {reason}")}</p> }
+        }
+        Content::Config(_) => html! {},
+        Content::Document(read) => {
+            let findings = html! {
+                <ul class="findings">
+                    { for read.findings.iter().map(|finding| html! {
+                        <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{&finding.message}</li>
+                    }) }
+                </ul>
+            };
+            let inner = match &read.document {
+                Document::Index(index) => index_body(context, index),
+                Document::Manifest(manifest) if kind == "attestation" => attestation_body(manifest),
+                Document::Manifest(manifest) => manifest_body(context, manifest, descriptor),
+                Document::Schema1 | Document::Unknown => html! {},
+            };
+            html! { <>{findings}{inner}</> }
+        }
+    };
+    html! {
+        <>
+            if !trusted { <p class="error untrusted">{"Nothing below is trusted: these bytes did not verify."}</p> }
+            {content}
+            { raw(&loaded.bytes, loaded.content_type.as_deref()) }
+        </>
+    }
+}
+
+fn raw(bytes: &[u8], content_type: Option<&str>) -> Html {
+    let pretty = pretty::indent_json(bytes);
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    html! {
+        <details class="raw">
+            <summary>{format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default())}</summary>
+            if let Some(pretty) = pretty {
+                <h4>{"Pretty-printed (same keys, same order)"}</h4>
+                <pre class="pretty">{pretty}</pre>
+            }
+            <h4>{"Exactly as received"}</h4>
+            <pre class="exact">{text}</pre>
+        </details>
+    }
+}
+
+fn index_body(context: &NodeContext, index: &Index) -> Html {
+    let entries = index.entries();
+    let chosen = context.state.chosen_platform.clone();
+    let selected_position = match &chosen {
+        Some(chosen) => entries
+            .platforms
+            .iter()
+            .position(|entry| platform_label(entry.descriptor) == *chosen),
+        None => (!entries.platforms.is_empty()).then_some(0),
+    };
+    let no_match = match (&chosen, selected_position) {
+        (Some(chosen), None) => html! {
+            <p class="notice" role="status">{format!("This index has no entry for the platform {chosen}.")}</p>
+        },
+        _ => html! {},
+    };
+    html! {
+        <>
+            <h3>{format!("{} platforms", entries.platforms.len())}</h3>
+            {no_match}
+            <div class="platforms">
+                { for entries.platforms.iter().enumerate().map(|(position, entry)| {
+                    let selected = selected_position == Some(position);
+                    platform_entry(context, entry.descriptor, &entry.attestations, selected)
+                }) }
+            </div>
+            if !entries.others.is_empty() {
+                <h3>{"Other entries"}</h3>
+                { for entries.others.iter().map(|descriptor| {
+                    let kind = if descriptor.is_attestation() { "attestation" } else { "artifact" };
+                    node(context, &NodeKey::Child(descriptor.digest.clone()), kind, descriptor.digest.clone(), Some(descriptor))
+                }) }
+            }
+        </>
+    }
+}
+
+fn platform_label(descriptor: &Descriptor) -> String {
+    descriptor
+        .platform
+        .as_ref()
+        .map(|platform| platform.os_arch_variant())
+        .unwrap_or_default()
+}
+
+fn platform_entry(
+    context: &NodeContext,
+    descriptor: &Descriptor,
+    attestations: &[&Descriptor],
+    selected: bool,
+) -> Html {
+    let label = platform_label(descriptor);
+    let onclick = {
+        let dispatcher = context.state.dispatcher();
+        let href = inspect_href(&context.reference, Some(&label));
+        let label = label.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+            }
+            dispatcher.dispatch(Action::ChoosePlatform(label.clone()));
+        })
+    };
+    let key = NodeKey::Child(descriptor.digest.clone());
+    let kind = if descriptor.is_index() {
+        "index"
+    } else {
+        "manifest"
+    };
+    let verify = context
+        .node(&key)
+        .as_ref()
+        .map_or("not-fetched", NodeState::data_verify);
+    let os_version = descriptor
+        .platform
+        .as_ref()
+        .and_then(|p| p.os_version.clone());
+    html! {
+        <details class="platform" data-platform={label.clone()} data-selected={selected.to_string()} open={selected}>
+            <summary {onclick}>
+                <span class="platform-name">{if label.is_empty() { "(no platform given)".to_owned() } else { label.clone() }}</span>
+                if let Some(version) = os_version { <span class="muted">{format!(" {version}")}</span> }
+                <code class="digest">{short_digest(&descriptor.digest)}</code>
+                <span class={classes!("badge", verify)}>{verify}</span>
+                if !attestations.is_empty() {
+                    <span class="muted">{format!(" + {} attestation{}", attestations.len(), if attestations.len() == 1 { "" } else { "s" })}</span>
+                }
+            </summary>
+            { node(context, &key, kind, descriptor.digest.clone(), Some(descriptor)) }
+            if !attestations.is_empty() {
+                <div class="attestations">
+                    <h4>{"Attestations (SBOM, provenance) for this platform"}</h4>
+                    { for attestations.iter().map(|attestation| {
+                        node(context, &NodeKey::Child(attestation.digest.clone()), "attestation", attestation.digest.clone(), Some(attestation))
+                    }) }
+                </div>
+            }
+        </details>
+    }
+}
+
+fn manifest_body(
+    context: &NodeContext,
+    manifest: &ImageManifest,
+    descriptor: Option<&Descriptor>,
+) -> Html {
+    let config_key = NodeKey::Child(manifest.config.digest.clone());
+    let config = match context.node(&config_key) {
+        Some(NodeState::Loaded(loaded)) => match &loaded.content {
+            Content::Config(config) => Some(config.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let expected_platform = descriptor
+        .and_then(|d| d.platform.as_ref())
+        .map(|p| p.os_arch_variant());
+    let config_node = if manifest.is_artifact() {
+        html! {
+            <p class="muted">{format!("Artifact of type {}: its config is not an image config, so it is not read as one.",
+                manifest.artifact_type.clone().unwrap_or_else(|| manifest.config.media_type.clone()))}</p>
+        }
+    } else {
+        let extra = config
+            .as_ref()
+            .map(|config| config_view::summary(config, expected_platform.as_deref()))
+            .unwrap_or_default();
+        html! {
+            <>
+                { node(context, &config_key, "config", manifest.config.digest.clone(), Some(&manifest.config)) }
+                {extra}
+            </>
+        }
+    };
+    html! {
+        <>
+            { annotations(&manifest.annotations) }
+            {config_node}
+            <h4>{format!("{} layers, {} compressed", manifest.layers.len(), size(manifest.layers_size()))}</h4>
+            { config_view::layers(context, manifest, config.as_ref()) }
+        </>
+    }
+}
+
+fn attestation_body(manifest: &ImageManifest) -> Html {
+    html! {
+        <ul class="statements">
+            { for manifest.layers.iter().map(|layer| {
+                let predicate = layer.annotations.get("in-toto.io/predicate-type").cloned().unwrap_or_else(|| layer.media_type.clone());
+                let what = if predicate.contains("spdx") { "SBOM" } else if predicate.contains("provenance") { "Provenance" } else { "Statement" };
+                html! {
+                    <li>
+                        <strong>{what}</strong>{" "}<code>{predicate}</code>{" "}
+                        <span class="size">{size(layer.size)}</span>{" "}<code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+pub fn annotations(annotations: &std::collections::BTreeMap<String, String>) -> Html {
+    if annotations.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="annotations">
+            <summary>{format!("{} annotations", annotations.len())}</summary>
+            <table class="facts">
+                { for annotations.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{value}</td></tr> }) }
+            </table>
+        </details>
+    }
+}
