@@ -1,1 +1,26 @@
-//! placeholder
+//! The end-to-end harness: starts the real pieces — the distribution registry, Strata's proxy binary,
+//! ChromeDriver with headless Chromium — on free loopback ports, and stops them when dropped.
+
+pub mod browser;
+pub mod demo_layout;
+pub mod processes;
+pub mod proxy;
+pub mod registry;
+pub mod tampering_registry;
+
+use std::path::PathBuf;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A program the tests need. Missing is a failure, never a skip: `cargo xtask test` installs it.
+pub fn required_program(path: &str) -> PathBuf {
+    let program = PathBuf::from(path);
+    assert!(
+        program.exists(),
+        "{path} is missing: run `cargo xtask test`, which installs it (Debian packages chromium, chromium-driver, docker-registry, skopeo)"
+    );
+    program
+}

@@ -38,7 +38,7 @@ impl AppState {
 
 /// The proxy's routes.
 pub fn app(state: AppState) -> Router {
-    let dist = ServeDir::new(&state.settings.dist);
+    let dist = ServeDir::new(&state.settings.dist).precompressed_gzip();
     Router::new()
         .route(
             "/v2/{*path}",

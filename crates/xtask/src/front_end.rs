@@ -12,7 +12,8 @@ use crate::workspace::{self, root};
 pub fn build(dist: &Path) -> anyhow::Result<()> {
     workspace::cargo(&[
         "build",
-        "--release",
+        "--profile",
+        "wasm",
         "--target",
         "wasm32-unknown-unknown",
         "--package",
@@ -23,7 +24,7 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("cannot clear {}", dist.display()))?;
     }
     std::fs::create_dir_all(dist)?;
-    let wasm = root().join("target/wasm32-unknown-unknown/release/strata_web.wasm");
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm/strata_web.wasm");
     Bindgen::new()
         .input_path(&wasm)
         .web(true)?
@@ -37,10 +38,25 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         std::fs::copy(entry.path(), dist.join(entry.file_name()))
             .with_context(|| format!("cannot copy {}", entry.path().display()))?;
     }
+    for name in ["app_bg.wasm", "app.js"] {
+        write_gzipped(&dist.join(name))?;
+    }
     let wasm_size = std::fs::metadata(dist.join("app_bg.wasm"))?.len();
     eprintln!(
         "front end built into {} (app_bg.wasm: {wasm_size} bytes)",
         dist.display()
     );
+    Ok(())
+}
+
+/// Writes `<file>.gz` beside the file, for the proxy to serve to browsers that accept gzip.
+fn write_gzipped(file: &Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let bytes = std::fs::read(file)?;
+    let mut gzipped = file.as_os_str().to_owned();
+    gzipped.push(".gz");
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&bytes)?;
+    std::fs::write(&gzipped, encoder.finish()?)?;
     Ok(())
 }

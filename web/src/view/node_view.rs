@@ -44,11 +44,50 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         }
         _ => html! {},
     };
+    let tree = node(
+        context,
+        &NodeKey::Root,
+        kind,
+        digest.unwrap_or_default(),
+        None,
+    );
+    let single_platform = match &state {
+        Some(NodeState::Loaded(loaded)) => match &loaded.content {
+            Content::Document(read) => match &read.document {
+                Document::Manifest(manifest) if !manifest.is_artifact() => {
+                    Some(config_platform(context, manifest))
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    let tree = match single_platform {
+        Some(platform) => html! {
+            <div class="platform single" data-platform={platform} data-selected="true">
+                <p class="muted">{"A single image manifest (no index): one platform, named by its config."}</p>
+                {tree}
+            </div>
+        },
+        None => tree,
+    };
     html! {
         <>
             {failure}
-            { node(context, &NodeKey::Root, kind, digest.unwrap_or_default(), None) }
+            {tree}
         </>
+    }
+}
+
+/// `os/arch[/variant]` from a manifest's config, once it has been fetched.
+fn config_platform(context: &NodeContext, manifest: &ImageManifest) -> String {
+    match context.node(&NodeKey::Child(manifest.config.digest.clone())) {
+        Some(NodeState::Loaded(loaded)) => match &loaded.content {
+            Content::Config(config) => config.platform(),
+            _ => String::new(),
+        },
+        _ => String::new(),
     }
 }
 
@@ -120,7 +159,6 @@ fn loaded_body(
     loaded: &Loaded,
     descriptor: Option<&Descriptor>,
 ) -> Html {
-    let trusted = loaded.verification.is_trusted();
     let content = match &loaded.content {
         Content::Unreadable(reason) => {
             html! { <p class="error">{format!("Strata cannot read this document: {reason}")}</p> }
@@ -145,7 +183,6 @@ fn loaded_body(
     };
     html! {
         <>
-            if !trusted { <p class="error untrusted">{"Nothing below is trusted: these bytes did not verify."}</p> }
             {content}
             { raw(&loaded.bytes, loaded.content_type.as_deref()) }
         </>

@@ -1,0 +1,138 @@
+//! Headless Chromium driven over WebDriver by ChromeDriver, each test with its own browser.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+
+use crate::processes::{KillOnDrop, free_port, wait_until};
+
+/// A browser session.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    _driver: KillOnDrop,
+    profile: std::path::PathBuf,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium session with a fresh profile.
+    pub async fn start() -> Browser {
+        let chromium = crate::required_program("/usr/bin/chromium");
+        let chromedriver = crate::required_program("/usr/bin/chromedriver");
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = KillOnDrop(driver);
+        let profile =
+            std::env::temp_dir().join(format!("strata-chromium-{}-{port}", std::process::id()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    "--disable-sync", "--disable-quic", "--window-size=1280,1600",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        let webdriver = format!("http://127.0.0.1:{port}");
+        wait_until(Duration::from_secs(20), "chromedriver to listen", || {
+            let address = format!("127.0.0.1:{port}");
+            async move { tokio::net::TcpStream::connect(address).await.is_ok() }
+        })
+        .await;
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&webdriver)
+            .await
+            .expect("a WebDriver session with headless Chromium");
+        Browser {
+            client,
+            _driver: driver,
+            profile,
+        }
+    }
+
+    /// Opens a URL.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("the page opens");
+    }
+
+    /// Runs a script that returns JSON.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .expect("the script runs")
+    }
+
+    /// Waits until the script returns `true`.
+    pub async fn wait_for(&self, what: &str, script: &str) {
+        wait_until(Duration::from_secs(30), what, || async {
+            self.eval(script).await == Value::Bool(true)
+        })
+        .await;
+    }
+
+    /// Waits until the tree has settled: the root node exists and nothing is pending.
+    pub async fn wait_for_tree(&self) {
+        self.wait_for(
+            "the tree to settle",
+            "return document.querySelector('.tree [data-kind]') !== null \
+             && document.querySelectorAll('[data-verify=\"pending\"]').length === 0",
+        )
+        .await;
+    }
+
+    /// Every node with `data-kind`: `[kind, digest, verify]`.
+    pub async fn nodes(&self) -> Vec<(String, String, String)> {
+        let value = self
+            .eval(
+                "return Array.from(document.querySelectorAll('[data-kind]')).map(e => \
+                 [e.dataset.kind, e.dataset.digest, e.dataset.verify]);",
+            )
+            .await;
+        serde_json::from_value(value).expect("a list of triples")
+    }
+
+    /// Every platform entry: `[platform, selected]`.
+    pub async fn platforms(&self) -> Vec<(String, String)> {
+        let value = self
+            .eval(
+                "return Array.from(document.querySelectorAll('[data-platform]')).map(e => \
+                 [e.dataset.platform, e.dataset.selected]);",
+            )
+            .await;
+        serde_json::from_value(value).expect("a list of pairs")
+    }
+
+    /// The text of the first `role="alert"` element, if any.
+    pub async fn alert(&self) -> Option<String> {
+        let value = self.eval("const a = document.querySelector('[role=\"alert\"]'); return a ? a.textContent : null;").await;
+        value.as_str().map(str::to_owned)
+    }
+
+    /// Saves a screenshot (for looking at failures and at the UI).
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = crate::workspace_root().join("target/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+
+    /// Ends the session.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}

@@ -1,0 +1,149 @@
+//! The demo registry's OCI layout (written by `cargo xtask demo`), read from disk and pushed to a real
+//! registry over its HTTP API, children before parents, exactly byte for byte.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// The layout on disk.
+#[derive(Debug)]
+pub struct DemoLayout {
+    root: PathBuf,
+    index: Value,
+}
+
+/// A document of the layout with its media type.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// `sha256:<hex>`.
+    pub digest: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl DemoLayout {
+    /// Opens `target/demo-registry`.
+    pub fn open() -> DemoLayout {
+        let root = crate::workspace_root().join("target/demo-registry");
+        let index = std::fs::read(root.join("index.json"))
+            .unwrap_or_else(|error| panic!("{}: {error}; run `cargo xtask test`", root.display()));
+        DemoLayout {
+            root,
+            index: serde_json::from_slice(&index).expect("index.json is JSON"),
+        }
+    }
+
+    /// The root digest tagged `name` (`repository:tag`).
+    pub fn root_digest(&self, name: &str) -> String {
+        self.index["manifests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|entry| entry["annotations"]["org.opencontainers.image.ref.name"] == name)
+            .and_then(|entry| entry["digest"].as_str())
+            .unwrap_or_else(|| panic!("the demo layout has no {name}"))
+            .to_owned()
+    }
+
+    /// A blob's bytes.
+    pub fn blob(&self, digest: &str) -> Blob {
+        let hex = digest.strip_prefix("sha256:").expect("sha256 digests");
+        let bytes =
+            std::fs::read(self.root.join("blobs/sha256").join(hex)).expect("the blob exists");
+        Blob {
+            digest: digest.to_owned(),
+            bytes,
+        }
+    }
+
+    /// Pushes the image tagged `name` in the layout to `repository:tag` on the registry at `api`
+    /// (`http://host:port/v2/`). Returns the root digest.
+    pub async fn push(&self, name: &str, api: &str, repository: &str, tag: &str) -> String {
+        let client = reqwest::Client::new();
+        let root = self.root_digest(name);
+        let mut manifests = BTreeMap::new();
+        self.push_tree(&client, api, repository, &root, &mut manifests)
+            .await;
+        let root_blob = self.blob(&root);
+        put_manifest(&client, api, repository, tag, &root_blob, &manifests[&root]).await;
+        root
+    }
+
+    async fn push_tree(
+        &self,
+        client: &reqwest::Client,
+        api: &str,
+        repository: &str,
+        digest: &str,
+        media_types: &mut BTreeMap<String, String>,
+    ) {
+        let blob = self.blob(digest);
+        let document: Value = serde_json::from_slice(&blob.bytes).expect("manifests are JSON");
+        let media_type = document["mediaType"]
+            .as_str()
+            .expect("demo manifests carry mediaType")
+            .to_owned();
+        for child in document["manifests"].as_array().into_iter().flatten() {
+            let child_digest = child["digest"].as_str().expect("a digest").to_owned();
+            Box::pin(self.push_tree(client, api, repository, &child_digest, media_types)).await;
+        }
+        let blobs = document["config"].as_object().into_iter().chain(
+            document["layers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object),
+        );
+        for descriptor in blobs {
+            let blob = self.blob(descriptor["digest"].as_str().expect("a digest"));
+            put_blob(client, api, repository, &blob).await;
+        }
+        put_manifest(client, api, repository, digest, &blob, &media_type).await;
+        media_types.insert(digest.to_owned(), media_type);
+    }
+}
+
+async fn put_blob(client: &reqwest::Client, api: &str, repository: &str, blob: &Blob) {
+    let started = client
+        .post(format!("{api}{repository}/blobs/uploads/"))
+        .send()
+        .await
+        .expect("upload starts");
+    assert_eq!(started.status().as_u16(), 202, "starting an upload");
+    let location = started.headers()["location"]
+        .to_str()
+        .expect("a location")
+        .to_owned();
+    let base = reqwest::Url::parse(api).expect("api is a URL");
+    let mut upload = base.join(&location).expect("a usable location");
+    upload.query_pairs_mut().append_pair("digest", &blob.digest);
+    let finished = client
+        .put(upload)
+        .header("content-type", "application/octet-stream")
+        .body(blob.bytes.clone())
+        .send()
+        .await
+        .expect("upload finishes");
+    assert_eq!(finished.status().as_u16(), 201, "uploading {}", blob.digest);
+}
+
+async fn put_manifest(
+    client: &reqwest::Client,
+    api: &str,
+    repository: &str,
+    reference: &str,
+    blob: &Blob,
+    media_type: &str,
+) {
+    let response = client
+        .put(format!("{api}{repository}/manifests/{reference}"))
+        .header("content-type", media_type)
+        .body(blob.bytes.clone())
+        .send()
+        .await
+        .expect("the manifest is sent");
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    assert_eq!(status.as_u16(), 201, "pushing manifest {reference}: {body}");
+}

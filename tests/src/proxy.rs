@@ -1,0 +1,66 @@
+//! Strata's proxy binary, as `cargo xtask test` built it, on a free loopback port.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::processes::KillOnDrop;
+
+/// A running proxy.
+#[derive(Debug)]
+pub struct Proxy {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    _process: KillOnDrop,
+    // Held open so that a later line from the proxy never meets a closed pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+fn built(variable: &str, default: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::workspace_root().join(default));
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask test`, which builds it",
+        path.display()
+    );
+    path
+}
+
+impl Proxy {
+    /// Starts the proxy with extra flags and waits for its "listening" line.
+    pub fn start(flags: &[&str]) -> Proxy {
+        let binary = built("STRATA_PROXY_BIN", "target/debug/strata-proxy");
+        let dist = built("STRATA_DIST", "dist");
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--dist"])
+            .arg(dist)
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the proxy starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stdout = BufReader::new(stdout);
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("the proxy prints where it listens");
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("unexpected first line from the proxy: {line:?}"))
+            .to_owned();
+        Proxy {
+            base,
+            _process: KillOnDrop(child),
+            _stdout: stdout,
+        }
+    }
+
+    /// An absolute URL on the proxy.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}

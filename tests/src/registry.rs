@@ -1,0 +1,78 @@
+//! The real CNCF distribution registry (Debian's `docker-registry`), on a free loopback port with its own
+//! storage directory.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::processes::{KillOnDrop, free_port, wait_until};
+
+/// A running registry.
+#[derive(Debug)]
+pub struct Registry {
+    /// `127.0.0.1:<port>`.
+    pub authority: String,
+    _process: KillOnDrop,
+    storage: PathBuf,
+}
+
+impl Registry {
+    /// Starts a registry with empty storage and waits until `/v2/` answers.
+    pub async fn start() -> Registry {
+        let program = crate::required_program("/usr/bin/docker-registry");
+        let port = free_port();
+        let storage =
+            std::env::temp_dir().join(format!("strata-registry-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&storage).expect("a temp dir for the registry");
+        let config = storage.join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}, secret: strata-test, relativeurls: true}}\n",
+                storage.join("data").display()
+            ),
+        )
+        .expect("the registry config is writable");
+        let child = Command::new(program)
+            .arg("serve")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker-registry starts");
+        let authority = format!("127.0.0.1:{port}");
+        let registry = Registry {
+            authority,
+            _process: KillOnDrop(child),
+            storage,
+        };
+        let url = format!("http://{}/v2/", registry.authority);
+        let client = reqwest::Client::new();
+        wait_until(
+            Duration::from_secs(20),
+            "the registry to answer /v2/",
+            || {
+                let request = client.get(&url).send();
+                async move {
+                    request
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false)
+                }
+            },
+        )
+        .await;
+        registry
+    }
+
+    /// `http://127.0.0.1:<port>/v2/`.
+    pub fn api(&self) -> String {
+        format!("http://{}/v2/", self.authority)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.storage);
+    }
+}
