@@ -12,6 +12,11 @@ pub enum Route {
         /// The requested platform, if any.
         platform: Option<String>,
     },
+    /// `/bench/sha256?mib=N`: hashes N MiB in WebAssembly and with WebCrypto, for `cargo xtask bench`.
+    HashBench {
+        /// How many MiB to hash.
+        mib: usize,
+    },
     /// Anything else.
     NotFound(String),
 }
@@ -35,6 +40,12 @@ impl Route {
     pub fn parse(path: &str, search: &str) -> Route {
         if path == "/" || path.is_empty() || path == "/index.html" {
             return Route::Home;
+        }
+        if path == "/bench/sha256" {
+            let mib = query_value(search, "mib")
+                .and_then(|mib| mib.parse().ok())
+                .unwrap_or(64);
+            return Route::HashBench { mib };
         }
         match path.strip_prefix("/inspect/") {
             Some(encoded) => Route::Inspect {

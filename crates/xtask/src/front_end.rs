@@ -55,7 +55,9 @@ fn write_gzipped(file: &Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(file)?;
     let mut gzipped = file.as_os_str().to_owned();
     gzipped.push(".gz");
-    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
     encoder.write_all(&bytes)?;
     std::fs::write(&gzipped, encoder.finish()?)?;
     Ok(())

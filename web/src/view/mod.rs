@@ -2,6 +2,7 @@
 
 mod config_view;
 mod format;
+mod hash_bench;
 mod inspect_page;
 mod landing;
 mod node_view;
@@ -28,6 +29,7 @@ pub fn App() -> Html {
         } => {
             html! { <inspect_page::InspectPage {reference} {platform} /> }
         }
+        Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
         Route::NotFound(path) => html! {
             <div class="error" role="alert">
                 {format!("There is no page at {path}. ")}<a href="/">{"Go to the start page."}</a>
