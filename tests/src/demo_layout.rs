@@ -1,7 +1,6 @@
 //! The demo registry's OCI layout (written by `cargo xtask demo`), read from disk and pushed to a real
 //! registry over its HTTP API, children before parents, exactly byte for byte.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -60,24 +59,34 @@ impl DemoLayout {
     /// Pushes the image tagged `name` in the layout to `repository:tag` on the registry at `api`
     /// (`http://host:port/v2/`). Returns the root digest.
     pub async fn push(&self, name: &str, api: &str, repository: &str, tag: &str) -> String {
-        let client = reqwest::Client::new();
+        self.push_with_token(name, api, repository, tag, None).await
+    }
+
+    /// Like [`push`](Self::push), sending `Authorization: Bearer <token>` when given.
+    pub async fn push_with_token(
+        &self,
+        name: &str,
+        api: &str,
+        repository: &str,
+        tag: &str,
+        token: Option<&str>,
+    ) -> String {
+        let target = PushTarget {
+            client: reqwest::Client::new(),
+            api: reqwest::Url::parse(api).expect("api is a URL"),
+            repository: repository.to_owned(),
+            token: token.map(str::to_owned),
+        };
         let root = self.root_digest(name);
-        let mut manifests = BTreeMap::new();
-        self.push_tree(&client, api, repository, &root, &mut manifests)
+        let media_type = self.push_tree(&target, &root).await;
+        target
+            .put_manifest(tag, &self.blob(&root), &media_type)
             .await;
-        let root_blob = self.blob(&root);
-        put_manifest(&client, api, repository, tag, &root_blob, &manifests[&root]).await;
         root
     }
 
-    async fn push_tree(
-        &self,
-        client: &reqwest::Client,
-        api: &str,
-        repository: &str,
-        digest: &str,
-        media_types: &mut BTreeMap<String, String>,
-    ) {
+    /// Pushes a manifest's blobs and children, then the manifest by digest; returns its media type.
+    async fn push_tree(&self, target: &PushTarget, digest: &str) -> String {
         let blob = self.blob(digest);
         let document: Value = serde_json::from_slice(&blob.bytes).expect("manifests are JSON");
         let media_type = document["mediaType"]
@@ -85,8 +94,7 @@ impl DemoLayout {
             .expect("demo manifests carry mediaType")
             .to_owned();
         for child in document["manifests"].as_array().into_iter().flatten() {
-            let child_digest = child["digest"].as_str().expect("a digest").to_owned();
-            Box::pin(self.push_tree(client, api, repository, &child_digest, media_types)).await;
+            Box::pin(self.push_tree(target, child["digest"].as_str().expect("a digest"))).await;
         }
         let blobs = document["config"].as_object().into_iter().chain(
             document["layers"]
@@ -96,54 +104,73 @@ impl DemoLayout {
                 .filter_map(Value::as_object),
         );
         for descriptor in blobs {
-            let blob = self.blob(descriptor["digest"].as_str().expect("a digest"));
-            put_blob(client, api, repository, &blob).await;
+            target
+                .put_blob(&self.blob(descriptor["digest"].as_str().expect("a digest")))
+                .await;
         }
-        put_manifest(client, api, repository, digest, &blob, &media_type).await;
-        media_types.insert(digest.to_owned(), media_type);
+        target.put_manifest(digest, &blob, &media_type).await;
+        media_type
     }
 }
 
-async fn put_blob(client: &reqwest::Client, api: &str, repository: &str, blob: &Blob) {
-    let started = client
-        .post(format!("{api}{repository}/blobs/uploads/"))
-        .send()
-        .await
-        .expect("upload starts");
-    assert_eq!(started.status().as_u16(), 202, "starting an upload");
-    let location = started.headers()["location"]
-        .to_str()
-        .expect("a location")
-        .to_owned();
-    let base = reqwest::Url::parse(api).expect("api is a URL");
-    let mut upload = base.join(&location).expect("a usable location");
-    upload.query_pairs_mut().append_pair("digest", &blob.digest);
-    let finished = client
-        .put(upload)
-        .header("content-type", "application/octet-stream")
-        .body(blob.bytes.clone())
-        .send()
-        .await
-        .expect("upload finishes");
-    assert_eq!(finished.status().as_u16(), 201, "uploading {}", blob.digest);
+struct PushTarget {
+    client: reqwest::Client,
+    api: reqwest::Url,
+    repository: String,
+    token: Option<String>,
 }
 
-async fn put_manifest(
-    client: &reqwest::Client,
-    api: &str,
-    repository: &str,
-    reference: &str,
-    blob: &Blob,
-    media_type: &str,
-) {
-    let response = client
-        .put(format!("{api}{repository}/manifests/{reference}"))
-        .header("content-type", media_type)
-        .body(blob.bytes.clone())
-        .send()
-        .await
-        .expect("the manifest is sent");
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    assert_eq!(status.as_u16(), 201, "pushing manifest {reference}: {body}");
+impl PushTarget {
+    fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
+        let request = self.client.request(method, url);
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    fn url(&self, path: &str) -> reqwest::Url {
+        self.api
+            .join(&format!("{}/{path}", self.repository))
+            .expect("a registry URL")
+    }
+
+    async fn put_blob(&self, blob: &Blob) {
+        let started = self
+            .request(reqwest::Method::POST, self.url("blobs/uploads/"))
+            .send()
+            .await
+            .expect("upload starts");
+        assert_eq!(started.status().as_u16(), 202, "starting an upload");
+        let location = started.headers()["location"]
+            .to_str()
+            .expect("a location")
+            .to_owned();
+        let mut upload = self.api.join(&location).expect("a usable location");
+        upload.query_pairs_mut().append_pair("digest", &blob.digest);
+        let finished = self
+            .request(reqwest::Method::PUT, upload)
+            .header("content-type", "application/octet-stream")
+            .body(blob.bytes.clone())
+            .send()
+            .await
+            .expect("upload finishes");
+        assert_eq!(finished.status().as_u16(), 201, "uploading {}", blob.digest);
+    }
+
+    async fn put_manifest(&self, reference: &str, blob: &Blob, media_type: &str) {
+        let response = self
+            .request(
+                reqwest::Method::PUT,
+                self.url(&format!("manifests/{reference}")),
+            )
+            .header("content-type", media_type)
+            .body(blob.bytes.clone())
+            .send()
+            .await
+            .expect("the manifest is sent");
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        assert_eq!(status.as_u16(), 201, "pushing manifest {reference}: {body}");
+    }
 }

@@ -7,6 +7,7 @@ pub mod processes;
 pub mod proxy;
 pub mod registry;
 pub mod tampering_registry;
+pub mod token_issuer;
 
 use std::path::PathBuf;
 

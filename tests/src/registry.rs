@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::processes::{KillOnDrop, free_port, wait_until};
+use crate::token_issuer::{ISSUER, SERVICE, TokenIssuer};
 
 /// A running registry.
 #[derive(Debug)]
@@ -17,8 +18,21 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Starts a registry with empty storage and waits until `/v2/` answers.
+    /// Starts an anonymous registry with empty storage and waits until `/v2/` answers.
     pub async fn start() -> Registry {
+        Self::start_with_auth("").await
+    }
+
+    /// Starts a registry that wants bearer tokens from `realm`, signed by `issuer`.
+    pub async fn start_with_token_auth(issuer: &TokenIssuer, realm: &str) -> Registry {
+        Self::start_with_auth(&format!(
+            "auth: {{token: {{realm: \"{realm}\", service: {SERVICE}, issuer: {ISSUER}, rootcertbundle: {}}}}}\n",
+            issuer.bundle().display()
+        ))
+        .await
+    }
+
+    async fn start_with_auth(auth: &str) -> Registry {
         let program = crate::required_program("/usr/bin/docker-registry");
         let port = free_port();
         let storage =
@@ -28,7 +42,7 @@ impl Registry {
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}, secret: strata-test, relativeurls: true}}\n",
+                "version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}, secret: strata-test, relativeurls: true}}\n{auth}",
                 storage.join("data").display()
             ),
         )
@@ -56,7 +70,7 @@ impl Registry {
                 async move {
                     request
                         .await
-                        .map(|r| r.status().is_success())
+                        .map(|r| matches!(r.status().as_u16(), 200 | 401))
                         .unwrap_or(false)
                 }
             },

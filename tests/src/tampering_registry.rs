@@ -1,11 +1,12 @@
 //! A hand-made registry for what a real one cannot do: serve bytes that do not match their digest, lie in
-//! `Docker-Content-Digest`, or answer 429 with Docker Hub's rate-limit headers.
+//! `Docker-Content-Digest`, answer 429 with Docker Hub's rate-limit headers, redirect to a CDN, issue tokens.
+//! It records every request it gets, so tests can prove what reached it and with which credentials.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// One canned answer.
 #[derive(Debug, Clone)]
@@ -18,68 +19,121 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
+/// A request the fixture received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Method.
+    pub method: String,
+    /// Path with query.
+    pub target: String,
+    /// The `Authorization` header, if sent.
+    pub authorization: Option<String>,
+}
+
+type Answers = Arc<HashMap<String, Answer>>;
+type Log = Arc<Mutex<Vec<Received>>>;
+
 /// A running fixture registry.
 #[derive(Debug)]
 pub struct TamperingRegistry {
     /// `127.0.0.1:<port>`.
     pub authority: String,
+    received: Log,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TamperingRegistry {
-    /// Serves `answers` by exact path (`/v2/...`, query ignored); anything else is a 404 envelope.
-    pub async fn start(answers: HashMap<String, Answer>) -> TamperingRegistry {
+    /// Binds a port first, for answers that must name their own host (a token realm, a redirect).
+    pub async fn bind() -> (TcpListener, String) {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
         let authority = listener.local_addr().expect("an address").to_string();
-        let answers = Arc::new(answers);
+        (listener, authority)
+    }
+
+    /// Serves `answers` on a new port.
+    pub async fn start(answers: HashMap<String, Answer>) -> TamperingRegistry {
+        let (listener, _) = Self::bind().await;
+        Self::serve(listener, answers)
+    }
+
+    /// Serves `answers` by exact path (query ignored); anything else is a 404 envelope. A request that
+    /// carries `Authorization` is answered from the key `"AUTHORIZED <path>"` when there is one, so a
+    /// challenge and its answer can differ.
+    pub fn serve(listener: TcpListener, answers: HashMap<String, Answer>) -> TamperingRegistry {
+        let authority = listener.local_addr().expect("an address").to_string();
+        let answers: Answers = Arc::new(answers);
+        let received: Log = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
         let task = tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let answers = answers.clone();
-                tokio::spawn(async move {
-                    let mut request = Vec::new();
-                    let mut buffer = [0u8; 4096];
-                    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536 {
-                        match stream.read(&mut buffer).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => request.extend_from_slice(&buffer[..n]),
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&request);
-                    let mut words = text.split_whitespace();
-                    let method = words.next().unwrap_or_default().to_owned();
-                    let path = words
-                        .next()
-                        .unwrap_or_default()
-                        .split('?')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let answer = answers.get(&path).cloned().unwrap_or_else(|| Answer {
-                        status: 404,
-                        headers: vec![("content-type".into(), "application/json".into())],
-                        body: br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#.to_vec(),
-                    });
-                    let mut head = format!(
-                        "HTTP/1.1 {} Fixture\r\nconnection: close\r\ncontent-length: {}\r\n",
-                        answer.status,
-                        answer.body.len()
-                    );
-                    for (name, value) in &answer.headers {
-                        head.push_str(&format!("{name}: {value}\r\n"));
-                    }
-                    head.push_str("\r\n");
-                    let _ = stream.write_all(head.as_bytes()).await;
-                    if method != "HEAD" {
-                        let _ = stream.write_all(&answer.body).await;
-                    }
-                    let _ = stream.shutdown().await;
-                });
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(answer_connection(stream, answers.clone(), log.clone()));
             }
         });
-        TamperingRegistry { authority, task }
+        TamperingRegistry {
+            authority,
+            received,
+            task,
+        }
     }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("the log").clone()
+    }
+}
+
+async fn answer_connection(mut stream: TcpStream, answers: Answers, log: Log) {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536 {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    let mut words = text.split_whitespace();
+    let method = words.next().unwrap_or_default().to_owned();
+    let target = words.next().unwrap_or_default().to_owned();
+    let path = target.split('?').next().unwrap_or_default().to_owned();
+    let authorization = text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then(|| value.trim().to_owned())
+    });
+    let authorized = authorization
+        .as_ref()
+        .and_then(|_| answers.get(&format!("AUTHORIZED {path}")));
+    let answer = authorized
+        .or_else(|| answers.get(&path))
+        .cloned()
+        .unwrap_or_else(|| Answer {
+            status: 404,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#
+                .to_vec(),
+        });
+    log.lock().expect("the log").push(Received {
+        method: method.clone(),
+        target,
+        authorization,
+    });
+    let mut head = format!(
+        "HTTP/1.1 {} Fixture\r\nconnection: close\r\ncontent-length: {}\r\n",
+        answer.status,
+        answer.body.len()
+    );
+    for (name, value) in &answer.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes()).await;
+    if method != "HEAD" {
+        let _ = stream.write_all(&answer.body).await;
+    }
+    let _ = stream.shutdown().await;
 }
 
 impl Drop for TamperingRegistry {

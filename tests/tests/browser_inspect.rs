@@ -312,13 +312,10 @@ async fn tampered_bytes_are_a_loud_mismatch_and_nothing_below_is_trusted() {
         .as_str()
         .expect("a digest")
         .to_owned();
-    let answer = |bytes: Vec<u8>, digest: &str| Answer {
+    let answer = |bytes: Vec<u8>, digest: &str, media_type: &str| Answer {
         status: 200,
         headers: vec![
-            (
-                "content-type".into(),
-                "application/vnd.oci.image.index.v1+json".into(),
-            ),
+            ("content-type".into(), media_type.to_owned()),
             ("docker-content-digest".into(), digest.to_owned()),
         ],
         body: bytes,

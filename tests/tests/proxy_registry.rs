@@ -1,10 +1,14 @@
 //! The proxy against a real distribution registry: bytes and headers pass through untouched, errors keep
 //! their envelope, and what must not be reached is refused.
 
+use std::collections::HashMap;
+
 use strata_core::digest::Digest;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
+use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_e2e::token_issuer::TokenIssuer;
 
 const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
@@ -256,4 +260,192 @@ async fn the_demo_registry_answers_like_a_registry() {
         page.text().await.expect("HTML").contains("/app.js"),
         "every inspect link serves the app"
     );
+}
+
+#[tokio::test]
+async fn anonymous_bearer_tokens_are_fetched_and_kept_server_side() {
+    let issuer = TokenIssuer::new();
+    let (listener, realm_authority) = TamperingRegistry::bind().await;
+    let pull_token = issuer.token("team/app", &["pull"]);
+    let body = serde_json::json!({ "token": pull_token, "expires_in": 300 }).to_string();
+    let token_service = TamperingRegistry::serve(
+        listener,
+        HashMap::from([(
+            "/token".to_owned(),
+            Answer {
+                status: 200,
+                headers: json_type(),
+                body: body.into_bytes(),
+            },
+        )]),
+    );
+    let registry =
+        Registry::start_with_token_auth(&issuer, &format!("http://{realm_authority}/token")).await;
+    let layout = DemoLayout::open();
+    let push_token = issuer.token("team/app", &["pull", "push"]);
+    let root = layout
+        .push_with_token(
+            "strata/single:1.0",
+            &registry.api(),
+            "team/app",
+            "1",
+            Some(&push_token),
+        )
+        .await;
+    let client = reqwest::Client::new();
+    let direct = client
+        .get(format!("{}team/app/manifests/1", registry.api()))
+        .header("accept", OCI_ACCEPT)
+        .send()
+        .await;
+    assert_eq!(
+        direct.expect("a response").status(),
+        401,
+        "the registry wants a token"
+    );
+
+    let proxy = Proxy::start(&[
+        "--insecure-registry",
+        &registry.authority,
+        "--insecure-registry",
+        &realm_authority,
+    ]);
+    let response = client
+        .get(proxy.url(&format!("/v2/{}/team/app/manifests/1", registry.authority)))
+        .header("accept", OCI_ACCEPT)
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["docker-content-digest"], root.as_str());
+    assert!(
+        response.headers().get("authorization").is_none()
+            && response.headers().get("www-authenticate").is_none()
+    );
+    let bytes = response.bytes().await.expect("a body");
+    assert_eq!(sha256(&bytes), root);
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains(&pull_token),
+        "the token never reaches the browser"
+    );
+    let asked = token_service.received();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(
+        asked[0].target.contains("service=strata-test-registry"),
+        "{asked:?}"
+    );
+    assert!(
+        asked[0]
+            .target
+            .contains("scope=repository%3Ateam%2Fapp%3Apull"),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn blob_redirects_are_followed_without_credentials_and_guarded() {
+    let blob = b"layer bytes on a CDN".to_vec();
+    let digest = sha256(&blob);
+    let cdn = TamperingRegistry::start(HashMap::from([(
+        "/cdn/blob".to_owned(),
+        Answer {
+            status: 200,
+            headers: vec![],
+            body: blob.clone(),
+        },
+    )]))
+    .await;
+    let (listener, authority) = TamperingRegistry::bind().await;
+    let path = format!("/v2/team/app/blobs/{digest}");
+    let challenge = format!(
+        "Bearer realm=\"http://{authority}/token\",service=\"fixture\",scope=\"repository:team/app:pull\""
+    );
+    let registry = TamperingRegistry::serve(
+        listener,
+        HashMap::from([
+            (
+                path.clone(),
+                Answer {
+                    status: 401,
+                    headers: vec![("www-authenticate".into(), challenge)],
+                    body: vec![],
+                },
+            ),
+            (
+                format!("AUTHORIZED {path}"),
+                Answer {
+                    status: 307,
+                    headers: vec![(
+                        "location".into(),
+                        format!("http://{}/cdn/blob", cdn.authority),
+                    )],
+                    body: vec![],
+                },
+            ),
+            (
+                "/token".to_owned(),
+                Answer {
+                    status: 200,
+                    headers: json_type(),
+                    body: br#"{"access_token":"secret-token"}"#.to_vec(),
+                },
+            ),
+        ]),
+    );
+    let client = reqwest::Client::new();
+    let proxy = Proxy::start(&[
+        "--insecure-registry",
+        &registry.authority,
+        "--insecure-registry",
+        &cdn.authority,
+    ]);
+    let url = proxy.url(&format!(
+        "/v2/{}/team/app/blobs/{digest}",
+        registry.authority
+    ));
+    let response = client.get(&url).send().await.expect("a response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.bytes().await.expect("a body").as_ref(),
+        blob.as_slice()
+    );
+    let authorizations: Vec<Option<String>> = registry
+        .received()
+        .into_iter()
+        .map(|r| r.authorization)
+        .collect();
+    assert_eq!(
+        authorizations,
+        [None, None, Some("Bearer secret-token".to_owned())]
+    );
+    let at_cdn = cdn.received();
+    assert_eq!(at_cdn.len(), 1);
+    assert_eq!(
+        at_cdn[0].authorization, None,
+        "Authorization is never forwarded on a redirect"
+    );
+
+    let guarded = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let refused = client
+        .get(guarded.url(&format!(
+            "/v2/{}/team/app/blobs/{digest}",
+            registry.authority
+        )))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(
+        refused.status(),
+        403,
+        "a redirect to a loopback host not allowed is refused"
+    );
+    assert_eq!(
+        cdn.received().len(),
+        1,
+        "no request reached the refused host"
+    );
+}
+
+fn json_type() -> Vec<(String, String)> {
+    vec![("content-type".into(), "application/json".into())]
 }

@@ -1,5 +1,5 @@
 //! The tools outside Cargo that building and testing need, installed when missing: the wasm32 target with
-//! rustup, and Debian packages (Chromium, ChromeDriver, the distribution registry, skopeo) with apt-get.
+//! rustup, and Debian packages (Chromium, ChromeDriver, the distribution registry, skopeo, openssl) with apt-get.
 
 use std::process::Command;
 
@@ -11,6 +11,7 @@ const DEBIAN_TOOLS: &[(&str, &str)] = &[
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("/usr/bin/docker-registry", "docker-registry"),
     ("/usr/bin/skopeo", "skopeo"),
+    ("/usr/bin/openssl", "openssl"),
 ];
 
 /// Adds the wasm32 target with rustup when it is missing.
