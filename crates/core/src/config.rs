@@ -199,6 +199,15 @@ pub fn is_placeholder_time(created: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Empty-layer flags, layer count, expected layer per step, unattributed layers, finding count.
+    type AlignmentCase = (
+        &'static [bool],
+        usize,
+        &'static [Option<usize>],
+        &'static [usize],
+        usize,
+    );
+
     fn step(empty_layer: bool) -> HistoryEntry {
         HistoryEntry {
             empty_layer,
@@ -209,7 +218,7 @@ mod tests {
     #[test]
     fn aligns_layers_with_non_empty_steps() {
         // (history as empty_layer flags, layer count, expected layer per step, unattributed, findings)
-        let cases: [(&[bool], usize, &[Option<usize>], &[usize], usize); 6] = [
+        let cases: [AlignmentCase; 6] = [
             (
                 &[false, true, false, true],
                 2,

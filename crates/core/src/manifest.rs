@@ -127,9 +127,9 @@ impl ImageManifest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
     /// An index or manifest list.
-    Index(Index),
+    Index(Box<Index>),
     /// An image manifest.
-    Manifest(ImageManifest),
+    Manifest(Box<ImageManifest>),
     /// A deprecated schema 1 manifest, shown raw.
     Schema1,
     /// A JSON document of a kind Strata does not know, shown raw.
@@ -176,13 +176,15 @@ pub fn read_document(
     let header = content_type
         .map(media_type::essence)
         .filter(|header| media_type::document_kind(header) != DocumentKind::Unknown);
-    if let (Some(header), Some(field)) = (header, field) {
-        if header != field {
-            findings.push(Finding::new(
-                Severity::Warning,
-                format!("The registry sent Content-Type {header}, but the document says mediaType {field}."),
-            ));
-        }
+    if let (Some(header), Some(field)) = (header, field)
+        && header != field
+    {
+        findings.push(Finding::new(
+            Severity::Warning,
+            format!(
+                "The registry sent Content-Type {header}, but the document says mediaType {field}."
+            ),
+        ));
     }
     let media_type = header
         .or(field.filter(|field| media_type::document_kind(field) != DocumentKind::Unknown))

@@ -77,7 +77,7 @@ pub fn explain(what: &str, response: &FailedResponse<'_>) -> String {
             }
             text
         }
-        502 | 503 | 504 => format!(
+        502..=504 => format!(
             "The registry could not be reached for {what} ({}).",
             response.status
         ),

@@ -79,9 +79,12 @@ fn read_value(input: &str) -> (String, &str) {
 mod tests {
     use super::*;
 
+    /// Schemes with their parameters, in order.
+    type ExpectedChallenges = &'static [(&'static str, &'static [(&'static str, &'static str)])];
+
     #[test]
     fn reads_challenges() {
-        let cases: [(&str, &[(&str, &[(&str, &str)])]); 5] = [
+        let cases: [(&str, ExpectedChallenges); 5] = [
             (
                 r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push""#,
                 &[(

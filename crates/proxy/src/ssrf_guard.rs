@@ -99,10 +99,11 @@ pub fn check_url(settings: &Settings, url: &Url) -> Result<(), ProxyError> {
         }
     }
     let literal = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = literal.parse::<IpAddr>() {
-        if !insecure && !is_public(ip) {
-            return Err(refusal_for_address(&authority, ip));
-        }
+    if let Ok(ip) = literal.parse::<IpAddr>()
+        && !insecure
+        && !is_public(ip)
+    {
+        return Err(refusal_for_address(&authority, ip));
     }
     Ok(())
 }

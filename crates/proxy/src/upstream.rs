@@ -71,15 +71,14 @@ impl Upstream {
             headers.insert(ACCEPT, accept);
         }
         let mut response = self.send(&request.method, &url, headers.clone()).await?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            if let Some(token) = self.anonymous_token(&response).await? {
-                let mut authorized = headers.clone();
-                let value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                    ProxyError::Auth("the token service sent an unusable token".into())
-                })?;
-                authorized.insert(AUTHORIZATION, value);
-                response = self.send(&request.method, &url, authorized).await?;
-            }
+        if response.status() == StatusCode::UNAUTHORIZED
+            && let Some(token) = self.anonymous_token(&response).await?
+        {
+            let mut authorized = headers.clone();
+            let value = HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| ProxyError::Auth("the token service sent an unusable token".into()))?;
+            authorized.insert(AUTHORIZATION, value);
+            response = self.send(&request.method, &url, authorized).await?;
         }
         let mut current = url;
         for _ in 0..MAX_REDIRECTS {
