@@ -72,17 +72,26 @@ impl DemoRegistry {
             .collect();
         tagged.sort();
         tagged.dedup_by(|later, earlier| later.0 == earlier.0);
-        tagged
+        let mut images: Vec<(usize, DemoImage)> = tagged
             .into_iter()
-            .map(|(repository, tag, digest)| DemoImage {
-                reference: format!("{}/{repository}:{tag}", registry_host::DEMO_REGISTRY),
-                description: self
+            .map(|(repository, tag, digest)| {
+                let (platforms, description) = self
                     .blobs
                     .get(digest.as_str())
-                    .map(|bytes| describe(bytes))
-                    .unwrap_or_default(),
+                    .map(|bytes| summarize(bytes))
+                    .unwrap_or_default();
+                let reference = format!("{}/{repository}:{tag}", registry_host::DEMO_REGISTRY);
+                (
+                    platforms,
+                    DemoImage {
+                        reference,
+                        description,
+                    },
+                )
             })
-            .collect()
+            .collect();
+        images.sort_by_key(|(platforms, _)| std::cmp::Reverse(*platforms));
+        images.into_iter().map(|(_, image)| image).collect()
     }
 
     /// Answers a manifest or blob request as a registry would.
@@ -157,9 +166,10 @@ pub struct DemoImage {
     pub description: String,
 }
 
-fn describe(bytes: &[u8]) -> String {
+/// How many platforms a demo image has, and what it shows in a few words (most platforms first on the page).
+fn summarize(bytes: &[u8]) -> (usize, String) {
     let Ok(read) = manifest::read_document(bytes, None) else {
-        return String::new();
+        return (0, String::new());
     };
     let kind = media_type::describe(&read.media_type);
     match read.document {
@@ -187,9 +197,9 @@ fn describe(bytes: &[u8]) -> String {
                     ", with {attestations} attestations (SBOM and provenance)"
                 ));
             }
-            text
+            (platforms.len(), text)
         }
-        _ => format!("{kind}, a single platform"),
+        _ => (1, format!("{kind}, a single platform")),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `strata-proxy`: starts the proxy with flags like Docker's daemon settings.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -33,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "strata_proxy=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let flags = Flags::parse();
     let settings = Settings {
