@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
@@ -236,26 +237,51 @@ async fn invalid_references_get_a_clear_error() {
 #[tokio::test]
 async fn registry_errors_are_said_in_plain_words() {
     let registry = Registry::start().await;
-    let rate_limited = TamperingRegistry::start(HashMap::from([(
-        "/v2/team/busy/manifests/1".to_owned(),
-        Answer {
-            status: 429,
-            headers: vec![
-                ("content-type".into(), "application/json".into()),
-                ("ratelimit-limit".into(), "100;w=21600".into()),
-                ("ratelimit-remaining".into(), "0;w=21600".into()),
-                ("retry-after".into(), "3600".into()),
-            ],
-            body: br#"{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}"#
-                .to_vec(),
-        },
-    )]))
+    let garbled = b"{not json".to_vec();
+    let fixture = TamperingRegistry::start(HashMap::from([
+        (
+            "/v2/team/busy/manifests/1".to_owned(),
+            Answer {
+                status: 429,
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("ratelimit-limit".into(), "100;w=21600".into()),
+                    ("ratelimit-remaining".into(), "0;w=21600".into()),
+                    ("retry-after".into(), "3600".into()),
+                ],
+                body: br#"{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}"#
+                    .to_vec(),
+            },
+        ),
+        (
+            "/v2/team/private/manifests/1".to_owned(),
+            Answer {
+                status: 401,
+                headers: vec![("www-authenticate".into(), "Basic realm=\"private\"".into())],
+                body: br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#.to_vec(),
+            },
+        ),
+        (
+            "/v2/team/garbled/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), MANIFEST.into()),
+                    ("docker-content-digest".into(), Digest::sha256_of(&garbled).to_string()),
+                ],
+                body: garbled,
+            },
+        ),
+    ]))
     .await;
+    let down = format!("127.0.0.1:{}", strata_e2e::processes::free_port());
     let proxy = Proxy::start(&[
         "--insecure-registry",
         &registry.authority,
         "--insecure-registry",
-        &rate_limited.authority,
+        &fixture.authority,
+        "--insecure-registry",
+        &down,
     ]);
     let browser = Browser::start().await;
     let closed_port = strata_e2e::processes::free_port();
@@ -263,14 +289,32 @@ async fn registry_errors_are_said_in_plain_words() {
         (
             format!("{}/team/missing:1", registry.authority),
             vec!["404", "MANIFEST_UNKNOWN"],
+            "error",
         ),
         (
-            format!("{}/team/busy:1", rate_limited.authority),
+            format!("{}/team/busy:1", fixture.authority),
             vec!["rate-limiting", "0;w=21600", "100;w=21600", "3600"],
+            "error",
+        ),
+        (
+            format!("{}/team/private:1", fixture.authority),
+            vec!["credentials", "401"],
+            "error",
+        ),
+        (
+            format!("{}/team/garbled:1", fixture.authority),
+            vec!["not valid JSON"],
+            "verified",
+        ),
+        (
+            format!("{down}/team/app:1"),
+            vec!["could not be reached"],
+            "error",
         ),
         (
             format!("127.0.0.1:{closed_port}/team/app:1"),
             vec!["refused", "not a public address"],
+            "error",
         ),
         (
             format!(
@@ -278,9 +322,10 @@ async fn registry_errors_are_said_in_plain_words() {
                 registry.authority.replace("127.0.0.1", "localhost")
             ),
             vec!["refused"],
+            "error",
         ),
     ];
-    for (reference, words) in cases {
+    for (reference, words, verify) in cases {
         browser
             .open(&proxy.url(&format!("/inspect/{reference}")))
             .await;
@@ -294,7 +339,7 @@ async fn registry_errors_are_said_in_plain_words() {
         }
         let nodes = browser.nodes().await;
         assert_eq!(nodes.len(), 1, "{nodes:?}");
-        assert_eq!(nodes[0].2, "error");
+        assert_eq!(nodes[0].2, verify, "{reference}");
     }
     browser.close().await;
 }

@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
             get(registry_route::forward).head(registry_route::forward),
         )
         .route("/inspect/{*reference}", get(app_page))
+        .route("/bench/{*name}", get(app_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/demo.json", get(demo_names))
         .fallback_service(dist)

@@ -76,8 +76,9 @@ impl RegistryPath {
     }
 }
 
-/// Headers passed back to the browser as the registry sent them.
-const FORWARDED_HEADERS: [&str; 9] = [
+/// Headers passed back to the browser as the registry sent them. Never `WWW-Authenticate`: a Basic challenge
+/// would make the browser prompt for credentials, and credentials stay on the server.
+const FORWARDED_HEADERS: [&str; 8] = [
     "content-type",
     "content-length",
     "docker-content-digest",
@@ -86,7 +87,6 @@ const FORWARDED_HEADERS: [&str; 9] = [
     "docker-ratelimit-source",
     "retry-after",
     "warning",
-    "www-authenticate",
 ];
 
 /// Forwards a manifest or blob request, or answers it from the demo registry.

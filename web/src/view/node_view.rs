@@ -39,10 +39,22 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         _ => None,
     });
     let failure = match &state {
-        Some(NodeState::Failed(message)) => {
-            html! { <div class="error" role="alert">{message.clone()}</div> }
+        Some(NodeState::Failed(message)) => Some(message.clone()),
+        Some(NodeState::Loaded(loaded)) if !loaded.verification.is_trusted() => {
+            Some(loaded.verification.explain())
         }
-        _ => html! {},
+        Some(NodeState::Loaded(loaded)) => match &loaded.content {
+            Content::Unreadable(reason) => Some(format!(
+                "The registry's answer for {} is not a document Strata can read: {reason}",
+                context.reference
+            )),
+            _ => None,
+        },
+        _ => None,
+    };
+    let failure = match failure {
+        Some(message) => html! { <div class="error" role="alert">{message}</div> },
+        None => html! {},
     };
     let tree = node(
         context,
