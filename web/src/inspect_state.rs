@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use strata_core::artifact::{self, HelmChart};
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
-use strata_core::manifest::{self, Descriptor, Document, ReadDocument};
+use strata_core::manifest::{self, ChildKind, ReadDocument};
 use strata_core::reference::Reference;
 use strata_core::verification::{self, Expected, Verification};
 use yew::prelude::*;
@@ -29,6 +30,8 @@ pub enum Content {
     Document(ReadDocument),
     /// An image config.
     Config(ImageConfig),
+    /// A Helm chart's config.
+    HelmChart(HelmChart),
     /// Bytes that could not be read as what they should be.
     Unreadable(String),
 }
@@ -83,8 +86,8 @@ pub enum Action {
     Started(NodeKey),
     /// A fetch ended.
     Finished(NodeKey, NodeState),
-    /// The reader chose a platform.
-    ChoosePlatform(String),
+    /// The reader chose a platform (`None`: no machine in particular).
+    ChoosePlatform(Option<String>),
 }
 
 impl Reducible for InspectState {
@@ -99,7 +102,7 @@ impl Reducible for InspectState {
             Action::Finished(key, state) => {
                 next.nodes.insert(key, state);
             }
-            Action::ChoosePlatform(platform) => next.chosen_platform = Some(platform),
+            Action::ChoosePlatform(platform) => next.chosen_platform = platform,
         }
         Rc::new(next)
     }
@@ -112,13 +115,6 @@ impl InspectState {
     }
 }
 
-/// What a document is expected to be, deciding how its bytes are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    ManifestEndpoint,
-    ConfigBlob,
-}
-
 struct Job {
     repository: Rc<Repository>,
     key: NodeKey,
@@ -126,7 +122,7 @@ struct Job {
     reference: String,
     expected_digest: Option<Digest>,
     expected_size: Option<u64>,
-    expect: Expect,
+    expect: ChildKind,
 }
 
 /// Starts loading the tree of a reference.
@@ -142,7 +138,7 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
             reference: reference.pull_reference(),
             expected_digest: reference.digest().cloned(),
             expected_size: None,
-            expect: Expect::ManifestEndpoint,
+            expect: ChildKind::Manifest,
         },
         dispatcher,
     );
@@ -152,8 +148,10 @@ fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
     dispatcher.dispatch(Action::Started(job.key.clone()));
     yew::platform::spawn_local(async move {
         let fetched = match job.expect {
-            Expect::ManifestEndpoint => job.repository.manifest(&job.reference).await,
-            Expect::ConfigBlob => job.repository.blob(&job.reference).await,
+            ChildKind::Manifest => job.repository.manifest(&job.reference).await,
+            ChildKind::ImageConfig | ChildKind::HelmConfig => {
+                job.repository.blob(&job.reference).await
+            }
         };
         let state = match fetched {
             Ok(fetched) => {
@@ -172,6 +170,28 @@ fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
 }
 
 fn examine(job: &Job, fetched: Fetched) -> Loaded {
+    let (content, media_type) = match job.expect {
+        ChildKind::Manifest => {
+            match manifest::read_document(&fetched.bytes, fetched.content_type.as_deref()) {
+                Ok(read) => {
+                    let media_type = read.media_type.clone();
+                    (Content::Document(read), media_type)
+                }
+                Err(error) => (Content::Unreadable(error.to_string()), String::new()),
+            }
+        }
+        ChildKind::ImageConfig => match ImageConfig::parse(&fetched.bytes) {
+            Ok(config) => (Content::Config(config), String::new()),
+            Err(error) => (Content::Unreadable(error.to_string()), String::new()),
+        },
+        ChildKind::HelmConfig => match artifact::helm_chart(&fetched.bytes) {
+            Some(chart) => (Content::HelmChart(chart), String::new()),
+            None => (
+                Content::Unreadable("not a Helm chart config".to_owned()),
+                String::new(),
+            ),
+        },
+    };
     let expected = match &job.expected_digest {
         Some(digest) => Expected::Digest {
             digest,
@@ -181,19 +201,10 @@ fn examine(job: &Job, fetched: Fetched) -> Loaded {
             registry_digest: fetched.registry_digest.as_deref(),
         },
     };
-    let verification = verification::verify(&fetched.bytes, expected);
-    let content = match job.expect {
-        Expect::ManifestEndpoint => {
-            match manifest::read_document(&fetched.bytes, fetched.content_type.as_deref()) {
-                Ok(read) => Content::Document(read),
-                Err(error) => Content::Unreadable(error.to_string()),
-            }
-        }
-        Expect::ConfigBlob => match ImageConfig::parse(&fetched.bytes) {
-            Ok(config) => Content::Config(config),
-            Err(error) => Content::Unreadable(error.to_string()),
-        },
-    };
+    let verification = verification::verify(
+        &manifest::verification_input(&fetched.bytes, &media_type),
+        expected,
+    );
     Loaded {
         bytes: Rc::new(fetched.bytes),
         verification,
@@ -207,29 +218,18 @@ fn children(job: &Job, loaded: &Loaded) -> Vec<Job> {
         return Vec::new();
     };
     read.document
-        .children_to_verify()
+        .children_to_fetch()
         .into_iter()
-        .filter_map(|descriptor| child_job(job, &read.document, descriptor))
+        .filter_map(|(expect, descriptor)| {
+            let digest = descriptor.parsed_digest().ok()?;
+            Some(Job {
+                repository: job.repository.clone(),
+                key: NodeKey::Child(descriptor.digest.clone()),
+                reference: digest.to_string(),
+                expected_digest: Some(digest),
+                expected_size: Some(descriptor.size),
+                expect,
+            })
+        })
         .collect()
-}
-
-fn child_job(parent: &Job, document: &Document, descriptor: &Descriptor) -> Option<Job> {
-    let digest = descriptor.parsed_digest().ok()?;
-    let expect = match document {
-        Document::Manifest(manifest)
-            if strata_core::media_type::is_image_config(&manifest.config.media_type) =>
-        {
-            Expect::ConfigBlob
-        }
-        Document::Manifest(_) => return None,
-        _ => Expect::ManifestEndpoint,
-    };
-    Some(Job {
-        repository: parent.repository.clone(),
-        key: NodeKey::Child(descriptor.digest.clone()),
-        reference: digest.to_string(),
-        expected_digest: Some(digest),
-        expected_size: Some(descriptor.size),
-        expect,
-    })
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::finding::{Finding, Severity};
+use crate::platform::Platform;
 
 /// The parts of an image config the inspector shows. Every field is optional: configs in the wild omit most.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -190,6 +191,40 @@ pub fn align_history(history: &[HistoryEntry], layer_count: usize) -> HistoryAli
     alignment
 }
 
+/// What the config says of its platform against what the index entry said, compared as containerd compares
+/// them (normalized: `aarch64` is `arm64`, an `arm` without variant is `arm/v7`).
+pub fn platform_findings(config: &ImageConfig, index_entry: Option<&Platform>) -> Vec<Finding> {
+    let Some(entry) = index_entry else {
+        return Vec::new();
+    };
+    let in_config = Platform {
+        os: config.os.clone(),
+        architecture: config.architecture.clone(),
+        variant: config.variant.clone(),
+        ..Platform::default()
+    };
+    let (said, found) = (entry.normalized(), in_config.normalized());
+    if (
+        said.os.as_str(),
+        said.architecture.as_str(),
+        said.variant.as_deref(),
+    ) == (
+        found.os.as_str(),
+        found.architecture.as_str(),
+        found.variant.as_deref(),
+    ) {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        Severity::Warning,
+        format!(
+            "The index entry says {}, but the config says {}: a pull picks by the entry, then runs what the config describes.",
+            entry.os_arch_variant(),
+            config.platform()
+        ),
+    )]
+}
+
 /// Whether a `created` timestamp is a placeholder of reproducible builds (1970 or year 1) and so unknown.
 pub fn is_placeholder_time(created: &str) -> bool {
     created.starts_with("1970-01-01T00:00:00") || created.starts_with("0001-01-01T00:00:00")
@@ -245,6 +280,34 @@ mod tests {
                 alignment.findings
             );
         }
+    }
+
+    #[test]
+    fn platform_disagreements_are_flagged_after_normalizing() {
+        let cases = [
+            ("linux/amd64", "linux", "amd64", None, 0),
+            ("linux/arm64/v8", "linux", "arm64", None, 0),
+            ("linux/arm64", "linux", "aarch64", None, 0),
+            ("linux/arm/v7", "linux", "arm", None, 0),
+            ("linux/arm/v7", "linux", "arm", Some("v6"), 1),
+            ("linux/amd64", "linux", "arm64", None, 1),
+            ("windows/amd64", "linux", "amd64", None, 1),
+        ];
+        for (entry, os, architecture, variant, findings) in cases {
+            let config = ImageConfig {
+                os: os.into(),
+                architecture: architecture.into(),
+                variant: variant.map(str::to_owned),
+                ..Default::default()
+            };
+            let entry = Platform::parse(entry).unwrap();
+            assert_eq!(
+                platform_findings(&config, Some(&entry)).len(),
+                findings,
+                "{entry:?} vs {config:?}"
+            );
+        }
+        assert!(platform_findings(&ImageConfig::default(), None).is_empty());
     }
 
     #[test]

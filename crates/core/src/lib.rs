@@ -1,6 +1,7 @@
 //! Strata's understanding of container images, with no I/O: everything here is a pure function of bytes
 //! and strings, so the browser, the proxy and the tests agree on what an image is.
 
+pub mod artifact;
 pub mod config;
 pub mod digest;
 pub mod finding;
@@ -11,4 +12,5 @@ pub mod pretty;
 pub mod reference;
 pub mod registry_error;
 pub mod registry_host;
+pub mod schema1;
 pub mod verification;

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
-use strata_core::manifest::{self, Document};
-use strata_core::{media_type, registry_host};
+use strata_core::registry_host;
 
 use crate::registry_route::{Endpoint, RegistryPath};
 
@@ -16,6 +15,7 @@ mod layout {
 }
 
 const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
+const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
 
 #[derive(Deserialize)]
 struct LayoutIndex {
@@ -25,14 +25,16 @@ struct LayoutIndex {
 #[derive(Deserialize)]
 struct LayoutEntry {
     digest: String,
+    #[serde(default, rename = "mediaType")]
+    media_type: String,
     #[serde(default)]
     annotations: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
-struct MediaTypeField {
-    #[serde(default, rename = "mediaType")]
-    media_type: Option<String>,
+struct ChildEntries {
+    #[serde(default)]
+    manifests: Vec<LayoutEntry>,
 }
 
 /// The embedded demo images.
@@ -40,6 +42,9 @@ struct MediaTypeField {
 pub struct DemoRegistry {
     /// `(repository, tag)` → digest.
     tags: HashMap<(String, String), String>,
+    /// Digest → media type, for every manifest reachable from a tag (what `Content-Type` says).
+    manifests: HashMap<String, String>,
+    images: Vec<DemoImage>,
     blobs: HashMap<&'static str, &'static [u8]>,
 }
 
@@ -48,50 +53,53 @@ impl DemoRegistry {
     pub fn embedded() -> Self {
         let index: LayoutIndex = serde_json::from_slice(layout::INDEX_JSON)
             .expect("the embedded demo index.json was generated valid");
-        let tags = index
-            .manifests
-            .into_iter()
-            .filter_map(|entry| {
-                let name = entry.annotations.get(REF_NAME_ANNOTATION)?;
-                let (repository, tag) = name.rsplit_once(':')?;
-                Some(((repository.to_owned(), tag.to_owned()), entry.digest))
-            })
-            .collect();
+        let blobs: HashMap<&'static str, &'static [u8]> = layout::BLOBS.iter().copied().collect();
+        let mut tags = HashMap::new();
+        let mut images = Vec::new();
+        let mut pending = Vec::new();
+        for entry in index.manifests {
+            let name = entry.annotations.get(REF_NAME_ANNOTATION);
+            if let Some((repository, tag)) = name.and_then(|name| name.rsplit_once(':')) {
+                tags.insert(
+                    (repository.to_owned(), tag.to_owned()),
+                    entry.digest.clone(),
+                );
+            }
+            if let (Some(name), Some(description)) =
+                (name, entry.annotations.get(DESCRIPTION_ANNOTATION))
+            {
+                images.push(DemoImage {
+                    reference: format!("{}/{name}", registry_host::DEMO_REGISTRY),
+                    description: description.clone(),
+                });
+            }
+            pending.push(entry);
+        }
+        let mut manifests = HashMap::new();
+        while let Some(entry) = pending.pop() {
+            if manifests.contains_key(&entry.digest) {
+                continue;
+            }
+            if let Some(children) = blobs
+                .get(entry.digest.as_str())
+                .and_then(|bytes| serde_json::from_slice::<ChildEntries>(bytes).ok())
+            {
+                pending.extend(children.manifests);
+            }
+            manifests.insert(entry.digest, entry.media_type);
+        }
         DemoRegistry {
             tags,
-            blobs: layout::BLOBS.iter().copied().collect(),
+            manifests,
+            images,
+            blobs,
         }
     }
 
-    /// One reference per demo repository (its first tag in sort order), with what it shows.
+    /// The demo images a reader should see, in the layout's order: the tagged roots the generator
+    /// described.
     pub fn images(&self) -> Vec<DemoImage> {
-        let mut tagged: Vec<(&String, &String, &String)> = self
-            .tags
-            .iter()
-            .map(|((repository, tag), digest)| (repository, tag, digest))
-            .collect();
-        tagged.sort();
-        tagged.dedup_by(|later, earlier| later.0 == earlier.0);
-        let mut images: Vec<(usize, DemoImage)> = tagged
-            .into_iter()
-            .map(|(repository, tag, digest)| {
-                let (platforms, description) = self
-                    .blobs
-                    .get(digest.as_str())
-                    .map(|bytes| summarize(bytes))
-                    .unwrap_or_default();
-                let reference = format!("{}/{repository}:{tag}", registry_host::DEMO_REGISTRY);
-                (
-                    platforms,
-                    DemoImage {
-                        reference,
-                        description,
-                    },
-                )
-            })
-            .collect();
-        images.sort_by_key(|(platforms, _)| std::cmp::Reverse(*platforms));
-        images.into_iter().map(|(_, image)| image).collect()
+        self.images.clone()
     }
 
     /// Answers a manifest or blob request as a registry would.
@@ -130,8 +138,8 @@ impl DemoRegistry {
             };
         };
         let content_type = match path.endpoint {
-            Endpoint::Manifest => match manifest_media_type(bytes) {
-                Some(media_type) => media_type,
+            Endpoint::Manifest => match self.manifests.get(*digest) {
+                Some(media_type) => media_type.clone(),
                 None => {
                     return registry_error(
                         StatusCode::NOT_FOUND,
@@ -164,50 +172,6 @@ pub struct DemoImage {
     pub reference: String,
     /// What it shows, in a few words.
     pub description: String,
-}
-
-/// How many platforms a demo image has, and what it shows in a few words (most platforms first on the page).
-fn summarize(bytes: &[u8]) -> (usize, String) {
-    let Ok(read) = manifest::read_document(bytes, None) else {
-        return (0, String::new());
-    };
-    let kind = media_type::describe(&read.media_type);
-    match read.document {
-        Document::Index(index) => {
-            let entries = index.entries();
-            let platforms: Vec<String> = entries
-                .platforms
-                .iter()
-                .filter_map(|entry| {
-                    entry
-                        .descriptor
-                        .platform
-                        .as_ref()
-                        .map(|p| p.os_arch_variant())
-                })
-                .collect();
-            let attestations: usize = entries
-                .platforms
-                .iter()
-                .map(|entry| entry.attestations.len())
-                .sum();
-            let mut text = format!("{kind}: {}", platforms.join(", "));
-            if attestations > 0 {
-                text.push_str(&format!(
-                    ", with {attestations} attestations (SBOM and provenance)"
-                ));
-            }
-            (platforms.len(), text)
-        }
-        _ => (1, format!("{kind}, a single platform")),
-    }
-}
-
-fn manifest_media_type(bytes: &[u8]) -> Option<String> {
-    let field: MediaTypeField = serde_json::from_slice(bytes).ok()?;
-    let media_type = field.media_type?;
-    (media_type::document_kind(&media_type) != media_type::DocumentKind::Unknown)
-        .then_some(media_type)
 }
 
 fn registry_error(status: StatusCode, code: &str, message: &str) -> Response<Body> {

@@ -30,6 +30,7 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         .web(true)?
         .typescript(false)
         .omit_default_module_path(false)
+        .remove_name_section(true)
         .out_name("app")
         .generate(dist)
         .with_context(|| format!("wasm-bindgen could not process {}", wasm.display()))?;

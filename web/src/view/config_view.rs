@@ -2,14 +2,17 @@
 //! with the layers each step produced.
 
 use strata_core::config::{self, ImageConfig};
-use strata_core::manifest::ImageManifest;
+use strata_core::manifest::{Descriptor, ImageManifest};
+use strata_core::media_type::{self, Compression};
+use strata_core::platform::Platform;
 use yew::prelude::*;
 
+use super::findings;
 use super::format::{short_digest, size};
 use super::node_view::NodeContext;
 
 /// The config's facts, shown under the config node.
-pub fn summary(config: &ImageConfig, expected_platform: Option<&str>) -> Html {
+pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
     let run = config.config.clone().unwrap_or_default();
     let created = match config.created.as_deref() {
         Some(created) if config::is_placeholder_time(created) => {
@@ -19,12 +22,7 @@ pub fn summary(config: &ImageConfig, expected_platform: Option<&str>) -> Html {
         None => "unknown".to_owned(),
     };
     let platform = config.platform();
-    let platform_warning = match expected_platform {
-        Some(expected) if !expected.is_empty() && expected != platform => html! {
-            <p class="warning">{format!("The index entry says {expected}, but the config says {platform}.")}</p>
-        },
-        _ => html! {},
-    };
+    let platform_warning = findings::list(&config::platform_findings(config, index_entry));
     let list = |values: &Option<Vec<String>>| match values {
         Some(values) => html! { <code>{serde_json::to_string(values).unwrap_or_default()}</code> },
         None => html! { <span class="muted">{"—"}</span> },
@@ -83,6 +81,7 @@ pub fn layers(
                     <span class="media-type" title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</span>
                     <span class="size">{size(layer.size)}</span>
                     <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                    { layer_badges(layer) }
                     <span class="badge not-fetched">{"not-fetched"}</span>
                     if let Some(command) = created_by { <div class="command"><code>{command.to_owned()}</code></div> }
                 </div>
@@ -94,11 +93,7 @@ pub fn layers(
     }
     html! {
         <>
-            <ul class="findings">
-                { for alignment.findings.iter().map(|finding| html! {
-                    <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{&finding.message}</li>
-                }) }
-            </ul>
+            { findings::list(&alignment.findings) }
             <ul class="layers history">
                 { for alignment.steps.iter().map(|step| {
                     let command = step.entry.created_by.as_deref().unwrap_or("");
@@ -113,6 +108,47 @@ pub fn layers(
                 }) }
                 { for alignment.unattributed_layers.iter().map(|&index| layer_row(index, None)) }
             </ul>
+        </>
+    }
+}
+
+/// What kind of layer this is, beyond its compression: foreign, non-distributable, encrypted, eStargz.
+fn layer_badges(layer: &Descriptor) -> Html {
+    let kind = media_type::layer_kind(&layer.media_type);
+    let mut badges: Vec<(&str, String)> = Vec::new();
+    if kind.compression == Compression::Sniff {
+        badges.push((
+            "compression unknown",
+            "Docker's plain tar type: the first bytes tell gzip, zstd or tar apart".into(),
+        ));
+    }
+    if kind.foreign {
+        badges.push((
+            "foreign",
+            format!(
+                "Never pushed to the registry: fetched from {}",
+                layer.urls.join(", ")
+            ),
+        ));
+    }
+    if kind.non_distributable {
+        badges.push((
+            "non-distributable",
+            "Deprecated OCI type: may be fetched from its urls instead of the registry".into(),
+        ));
+    }
+    if kind.encrypted {
+        badges.push((
+            "encrypted",
+            "Encrypted with ocicrypt: no file tree can be shown without the key".into(),
+        ));
+    }
+    if media_type::estargz_hint(&layer.annotations) {
+        badges.push(("eStargz", "Lazy-pullable: a table of contents at the end lets a snapshotter fetch files on demand".into()));
+    }
+    html! {
+        <>
+            { for badges.into_iter().map(|(label, title)| html! { <span class="badge layer-kind" {title}>{label}</span> }) }
         </>
     }
 }

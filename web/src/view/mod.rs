@@ -1,6 +1,8 @@
 //! The components. They call `core` and render what it returns; they never parse or hash themselves.
 
+mod artifact_view;
 mod config_view;
+mod findings;
 mod format;
 mod hash_bench;
 mod inspect_page;

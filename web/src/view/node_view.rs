@@ -1,12 +1,16 @@
 //! One node of the tree (index, manifest, config, attestation, artifact) with its verification, and the
 //! children it leads to. Every node carries `data-kind`, `data-digest` and `data-verify`.
 
+use strata_core::artifact::{self, HelmChart, ManifestRole};
 use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_core::media_type;
+use strata_core::platform::{self, Matcher, Platform};
 use strata_core::pretty;
 use yew::prelude::*;
 
+use super::artifact_view;
 use super::config_view;
+use super::findings;
 use super::format::{short_digest, size};
 use crate::inspect_state::{Action, Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::inspect_href;
@@ -66,7 +70,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
     let single_platform = match &state {
         Some(NodeState::Loaded(loaded)) => match &loaded.content {
             Content::Document(read) => match &read.document {
-                Document::Manifest(manifest) if !manifest.is_artifact() => {
+                Document::Manifest(manifest) if artifact::role(manifest) == ManifestRole::Image => {
                     Some(config_platform(context, manifest))
                 }
                 _ => None,
@@ -103,14 +107,20 @@ fn config_platform(context: &NodeContext, manifest: &ImageManifest) -> String {
     }
 }
 
+/// `data-kind` of a fetched document: what it turned out to be, not only where it was listed.
 fn document_kind(loaded: &Loaded) -> &'static str {
     match &loaded.content {
         Content::Document(read) => match &read.document {
             Document::Index(_) => "index",
-            Document::Manifest(manifest) if manifest.is_artifact() => "artifact",
-            _ => "manifest",
+            Document::Manifest(manifest) => match artifact::role(manifest) {
+                ManifestRole::Image => "manifest",
+                ManifestRole::Attestation { .. } => "attestation",
+                _ => "artifact",
+            },
+            Document::Schema1(_) => "manifest",
+            Document::Unknown => "artifact",
         },
-        Content::Config(_) => "config",
+        Content::Config(_) | Content::HelmChart(_) => "config",
         Content::Unreadable(_) => "manifest",
     }
 }
@@ -124,6 +134,12 @@ fn node(
     descriptor: Option<&Descriptor>,
 ) -> Html {
     let state = context.node(key);
+    let kind = match &state {
+        Some(NodeState::Loaded(loaded)) if matches!(loaded.content, Content::Document(_)) => {
+            document_kind(loaded)
+        }
+        _ => kind,
+    };
     let verify = state.as_ref().map_or("not-fetched", NodeState::data_verify);
     let media_type = match (&state, descriptor) {
         (Some(NodeState::Loaded(loaded)), _) => match &loaded.content {
@@ -144,7 +160,9 @@ fn node(
         }
         Some(NodeState::Pending) => html! { <p class="muted">{"Fetching and hashing…"}</p> },
         Some(NodeState::Failed(message)) => html! { <p class="error">{message.clone()}</p> },
-        Some(NodeState::Loaded(loaded)) => loaded_body(context, kind, loaded, descriptor),
+        Some(NodeState::Loaded(loaded)) => {
+            loaded_body(context, loaded, descriptor, *key == NodeKey::Root)
+        }
     };
     let explanation = match &state {
         Some(NodeState::Loaded(loaded)) => loaded.verification.explain(),
@@ -165,30 +183,44 @@ fn node(
     }
 }
 
+/// The Helm chart a manifest's config describes, once fetched.
+fn helm_chart(context: &NodeContext, manifest: &ImageManifest) -> Option<HelmChart> {
+    match context.node(&NodeKey::Child(manifest.config.digest.clone())) {
+        Some(NodeState::Loaded(loaded)) => match &loaded.content {
+            Content::HelmChart(chart) => Some(chart.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn loaded_body(
     context: &NodeContext,
-    kind: &str,
     loaded: &Loaded,
     descriptor: Option<&Descriptor>,
+    is_root: bool,
 ) -> Html {
     let content = match &loaded.content {
         Content::Unreadable(reason) => {
             html! { <p class="error">{format!("Strata cannot read this document: {reason}")}</p> }
         }
-        Content::Config(_) => html! {},
+        Content::Config(_) | Content::HelmChart(_) => html! {},
         Content::Document(read) => {
-            let findings = html! {
-                <ul class="findings">
-                    { for read.findings.iter().map(|finding| html! {
-                        <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{&finding.message}</li>
-                    }) }
-                </ul>
-            };
+            let findings = findings::list(&read.findings);
             let inner = match &read.document {
-                Document::Index(index) => index_body(context, index),
-                Document::Manifest(manifest) if kind == "attestation" => attestation_body(manifest),
-                Document::Manifest(manifest) => manifest_body(context, manifest, descriptor),
-                Document::Schema1 | Document::Unknown => html! {},
+                Document::Index(index) => index_body(context, index, is_root),
+                Document::Manifest(manifest) => match artifact::role(manifest) {
+                    ManifestRole::Image => manifest_body(context, manifest, descriptor),
+                    ManifestRole::Attestation { .. } => artifact_view::attestation_body(manifest),
+                    role => artifact_view::artifact_body(
+                        context,
+                        manifest,
+                        &role,
+                        helm_chart(context, manifest).as_ref(),
+                    ),
+                },
+                Document::Schema1(manifest) => artifact_view::schema1_body(manifest),
+                Document::Unknown => html! {},
             };
             html! { <>{findings}{inner}</> }
         }
@@ -217,29 +249,29 @@ fn raw(bytes: &[u8], content_type: Option<&str>) -> Html {
     }
 }
 
-fn index_body(context: &NodeContext, index: &Index) -> Html {
+/// An index's platforms and other entries. Only the top index gets the machine picker; a nested index
+/// follows the same choice.
+fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
     let entries = index.entries();
     let chosen = context.state.chosen_platform.clone();
-    let selected_position = match &chosen {
-        Some(chosen) => entries
-            .platforms
-            .iter()
-            .position(|entry| platform_label(entry.descriptor) == *chosen),
-        None => (!entries.platforms.is_empty()).then_some(0),
-    };
-    let no_match = match (&chosen, selected_position) {
-        (Some(chosen), None) => html! {
-            <p class="notice" role="status">{format!("This index has no entry for the platform {chosen}.")}</p>
-        },
-        _ => html! {},
+    let entry_platforms: Vec<Option<&Platform>> = entries
+        .platforms
+        .iter()
+        .map(|entry| entry.descriptor.platform.as_ref())
+        .collect();
+    let view = platform::select_for_view(chosen.as_deref(), &entry_platforms);
+    let notice = match &view.notice {
+        Some(notice) => html! { <p class="notice" role="status">{notice.clone()}</p> },
+        None => html! {},
     };
     html! {
         <>
             <h3>{format!("{} platforms", entries.platforms.len())}</h3>
-            {no_match}
+            if is_root { { platform_picker(context, chosen.as_deref(), view.requested.as_ref()) } }
+            {notice}
             <div class="platforms">
                 { for entries.platforms.iter().enumerate().map(|(position, entry)| {
-                    let selected = selected_position == Some(position);
+                    let selected = view.chosen == Some(position);
                     platform_entry(context, entry.descriptor, &entry.attestations, selected)
                 }) }
             </div>
@@ -251,6 +283,64 @@ fn index_body(context: &NodeContext, index: &Index) -> Html {
                 }) }
             }
         </>
+    }
+}
+
+/// Sets `?platform=` in the address bar (so the view is a link) and in the state.
+fn choose_platform(context: &NodeContext, platform: Option<String>) {
+    let href = inspect_href(&context.reference, platform.as_deref());
+    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+    context.state.dispatch(Action::ChoosePlatform(platform));
+}
+
+/// "Which entry does this machine pull?": familiar machines, and the preference order behind the answer.
+fn platform_picker(
+    context: &NodeContext,
+    chosen: Option<&str>,
+    requested: Option<&Platform>,
+) -> Html {
+    let onchange = {
+        let context = context.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let value = select.value();
+            choose_platform(&context, (!value.is_empty()).then_some(value));
+        })
+    };
+    let chain = requested
+        .map(|platform| Matcher::new(platform).preference())
+        .unwrap_or_default();
+    let known =
+        chosen.is_none_or(|chosen| platform::MACHINES.iter().any(|m| m.specifier() == chosen));
+    html! {
+        <div class="platform-picker">
+            <label for="platform-picker">{"Which entry does this machine pull? "}</label>
+            <select id="platform-picker" {onchange}>
+                <option value="" selected={chosen.is_none()}>
+                    {format!("No machine chosen ({} assumed)", platform::DEFAULT_PLATFORM)}
+                </option>
+                { for platform::MACHINES.iter().map(|machine| {
+                    let specifier = machine.specifier();
+                    let selected = chosen == Some(specifier.as_str());
+                    html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
+                }) }
+                if !known {
+                    <option value={chosen.unwrap_or_default().to_owned()} selected=true>{chosen.unwrap_or_default().to_owned()}</option>
+                }
+            </select>
+            if !chain.is_empty() {
+                <p class="muted fallback-chain">
+                    {format!("docker pull --platform {} takes the first entry matching, in order: ", chosen.unwrap_or_default())}
+                    { for chain.iter().enumerate().map(|(position, platform)| html! {
+                        <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
+                    }) }
+                </p>
+            }
+        </div>
     }
 }
 
@@ -270,16 +360,9 @@ fn platform_entry(
 ) -> Html {
     let label = platform_label(descriptor);
     let onclick = {
-        let dispatcher = context.state.dispatcher();
-        let href = inspect_href(&context.reference, Some(&label));
+        let context = context.clone();
         let label = label.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
-                let _ =
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-            }
-            dispatcher.dispatch(Action::ChoosePlatform(label.clone()));
-        })
+        Callback::from(move |_: MouseEvent| choose_platform(&context, Some(label.clone())))
     };
     let key = NodeKey::Child(descriptor.digest.clone());
     let kind = if descriptor.is_index() {
@@ -332,9 +415,7 @@ fn manifest_body(
         },
         _ => None,
     };
-    let expected_platform = descriptor
-        .and_then(|d| d.platform.as_ref())
-        .map(|p| p.os_arch_variant());
+    let index_entry = descriptor.and_then(|d| d.platform.as_ref());
     let config_node = if manifest.is_artifact() {
         html! {
             <p class="muted">{format!("Artifact of type {}: its config is not an image config, so it is not read as one.",
@@ -343,7 +424,7 @@ fn manifest_body(
     } else {
         let extra = config
             .as_ref()
-            .map(|config| config_view::summary(config, expected_platform.as_deref()))
+            .map(|config| config_view::summary(config, index_entry))
             .unwrap_or_default();
         html! {
             <>
@@ -359,23 +440,6 @@ fn manifest_body(
             <h4>{format!("{} layers, {} compressed", manifest.layers.len(), size(manifest.layers_size()))}</h4>
             { config_view::layers(context, manifest, config.as_ref()) }
         </>
-    }
-}
-
-fn attestation_body(manifest: &ImageManifest) -> Html {
-    html! {
-        <ul class="statements">
-            { for manifest.layers.iter().map(|layer| {
-                let predicate = layer.annotations.get("in-toto.io/predicate-type").cloned().unwrap_or_else(|| layer.media_type.clone());
-                let what = if predicate.contains("spdx") { "SBOM" } else if predicate.contains("provenance") { "Provenance" } else { "Statement" };
-                html! {
-                    <li>
-                        <strong>{what}</strong>{" "}<code>{predicate}</code>{" "}
-                        <span class="size">{size(layer.size)}</span>{" "}<code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
-                    </li>
-                }
-            }) }
-        </ul>
     }
 }
 

@@ -1,0 +1,110 @@
+//! Every kind of manifest in the demo registry opens in the browser, verified, with the contract attributes.
+
+use strata_e2e::browser::Browser;
+use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::proxy::Proxy;
+
+const KINDS: [&str; 6] = [
+    "index",
+    "manifest",
+    "config",
+    "layer",
+    "attestation",
+    "artifact",
+];
+const VERIFY: [&str; 6] = [
+    "verified",
+    "mismatch",
+    "pending",
+    "not-fetched",
+    "unverifiable",
+    "error",
+];
+
+#[tokio::test]
+async fn every_demo_kind_renders_verified() {
+    let proxy = Proxy::start(&["--offline"]);
+    let layout = DemoLayout::open();
+    let index = layout.blob(&layout.root_digest("strata/multi-arch:1.0"));
+    let signature_tag = format!("strata/multi-arch:{}.sig", index.digest.replace(':', "-"));
+    let attestation_tag = format!("strata/multi-arch:{}.att", index.digest.replace(':', "-"));
+    let cases: Vec<(String, &str, &[&str])> = vec![
+        (
+            "strata/multi-arch:1.0".into(),
+            "index",
+            &[
+                "linux/amd64",
+                "linux/arm64/v8",
+                "linux/arm/v7",
+                "linux/s390x",
+            ],
+        ),
+        (
+            "strata/manifest-list:1.0".into(),
+            "index",
+            &["linux/amd64", "linux/arm/v6", "linux/386"],
+        ),
+        ("strata/single:1.0".into(), "manifest", &["linux/amd64"]),
+        ("strata/artifacts:report".into(), "artifact", &[]),
+        ("strata/artifacts:bundle".into(), "artifact", &[]),
+        ("strata/helm-chart:0.1.0".into(), "artifact", &[]),
+        ("strata/schema1:signed".into(), "manifest", &[]),
+        ("strata/schema1:unsigned".into(), "manifest", &[]),
+        (
+            "strata/nested-index:1.0".into(),
+            "index",
+            &["", "linux/amd64", "linux/arm64/v8", "windows/amd64"],
+        ),
+        (
+            "strata/layer-kinds:1.0".into(),
+            "manifest",
+            &["linux/amd64"],
+        ),
+        ("strata/soci:1.0".into(), "index", &["linux/amd64"]),
+        ("strata/unknown-kind:1.0".into(), "artifact", &[]),
+        (signature_tag, "artifact", &[]),
+        (attestation_tag, "artifact", &[]),
+    ];
+    let browser = Browser::start().await;
+    for (name, root_kind, platforms) in cases {
+        browser
+            .open(&proxy.url(&format!("/inspect/demo.invalid/{name}")))
+            .await;
+        browser.wait_for_tree().await;
+        let nodes = browser.nodes().await;
+        assert_eq!(browser.alert().await, None, "{name}: {nodes:?}");
+        let (kind, digest, verify) = &nodes[0];
+        assert_eq!(
+            (kind.as_str(), verify.as_str()),
+            (root_kind, "verified"),
+            "{name}"
+        );
+        assert_eq!(
+            digest,
+            &layout.root_digest(&name),
+            "{name}: the root carries the digest the registry vouched for"
+        );
+        for (kind, digest, verify) in &nodes {
+            assert!(KINDS.contains(&kind.as_str()), "{name}: data-kind {kind:?}");
+            assert!(
+                VERIFY.contains(&verify.as_str()),
+                "{name}: data-verify {verify:?}"
+            );
+            assert!(
+                digest.starts_with("sha256:") && digest.len() == 71,
+                "{name}: data-digest {digest:?}"
+            );
+            if kind != "layer" {
+                assert_ne!(verify, "mismatch", "{name}: {kind} {digest}");
+            }
+        }
+        let shown: Vec<String> = browser
+            .platforms()
+            .await
+            .into_iter()
+            .map(|(platform, _)| platform)
+            .collect();
+        assert_eq!(shown, platforms, "{name}");
+    }
+    browser.close().await;
+}

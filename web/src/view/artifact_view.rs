@@ -1,0 +1,125 @@
+//! Manifests that are not runnable images: attestations, signatures, Helm charts, SOCI indexes, OCI 1.1
+//! artifacts, and deprecated schema 1 manifests. Each says what it is and lists its blobs.
+
+use strata_core::artifact::{self, HelmChart, ManifestRole};
+use strata_core::manifest::{Descriptor, ImageManifest};
+use strata_core::schema1::Schema1Manifest;
+use yew::prelude::*;
+
+use super::format::{short_digest, size};
+use super::node_view::NodeContext;
+use crate::route::inspect_href;
+
+const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";
+const PREDICATE_ANNOTATION: &str = "in-toto.io/predicate-type";
+
+/// An attestation manifest: its in-toto statements.
+pub fn attestation_body(manifest: &ImageManifest) -> Html {
+    html! {
+        <ul class="statements">
+            { for manifest.layers.iter().map(|layer| {
+                let predicate = layer.annotations.get(PREDICATE_ANNOTATION).cloned().unwrap_or_else(|| layer.media_type.clone());
+                html! {
+                    <li>
+                        <strong>{artifact::predicate_name(&predicate)}</strong>{" "}<code>{predicate}</code>{" "}
+                        <span class="size">{size(layer.size)}</span>{" "}
+                        <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// Any other non-image manifest: what it is, what it refers to, and its blobs.
+pub fn artifact_body(
+    context: &NodeContext,
+    manifest: &ImageManifest,
+    role: &ManifestRole,
+    chart: Option<&HelmChart>,
+) -> Html {
+    let artifact_type = manifest
+        .artifact_type
+        .clone()
+        .unwrap_or_else(|| manifest.config.media_type.clone());
+    let chart = chart.or(match role {
+        ManifestRole::HelmChart(chart) => chart.as_ref(),
+        _ => None,
+    });
+    html! {
+        <div class="artifact">
+            <table class="facts">
+                <tr><th>{"What it is"}</th><td>{role.describe()}</td></tr>
+                <tr><th>{"Artifact type"}</th><td><code>{artifact_type}</code></td></tr>
+                if let Some(subject) = &manifest.subject { { subject_row(context, subject) } }
+                if let Some(chart) = chart {
+                    <tr><th>{"Chart"}</th><td><code>{format!("{} {}", chart.name, chart.version)}</code></td></tr>
+                    if let Some(app) = &chart.app_version { <tr><th>{"App version"}</th><td><code>{app.clone()}</code></td></tr> }
+                    if let Some(description) = &chart.description { <tr><th>{"Description"}</th><td>{description.clone()}</td></tr> }
+                }
+            </table>
+            <h4>{format!("{} blobs", manifest.layers.len())}</h4>
+            <ul class="blobs">
+                { for manifest.layers.iter().map(blob_row) }
+            </ul>
+        </div>
+    }
+}
+
+fn subject_row(context: &NodeContext, subject: &Descriptor) -> Html {
+    let reference = format!(
+        "{}/{}@{}",
+        context.registry, context.repository, subject.digest
+    );
+    html! {
+        <tr>
+            <th>{"Refers to"}</th>
+            <td><a class="subject" href={inspect_href(&reference, None)}><code>{subject.digest.clone()}</code></a></td>
+        </tr>
+    }
+}
+
+fn blob_row(blob: &Descriptor) -> Html {
+    let title = blob.annotations.get(TITLE_ANNOTATION).cloned();
+    html! {
+        <li>
+            if let Some(title) = title { <strong>{title}</strong>{" "} }
+            <span class="media-type" title={blob.media_type.clone()}>{strata_core::media_type::describe(&blob.media_type)}</span>{" "}
+            <code class="muted">{blob.media_type.clone()}</code>{" "}
+            <span class="size">{size(blob.size)}</span>{" "}
+            <code class="digest" title={blob.digest.clone()}>{short_digest(&blob.digest)}</code>
+        </li>
+    }
+}
+
+/// A schema 1 manifest: deprecated, layers bottom first with the command that made each.
+pub fn schema1_body(manifest: &Schema1Manifest) -> Html {
+    html! {
+        <div class="schema1">
+            <p class="warning">{"Docker schema 1 (deprecated): current Docker and containerd refuse to pull it. Its layers are listed top first in the document; here they are bottom first, like schema 2."}</p>
+            <table class="facts">
+                <tr><th>{"Name"}</th><td><code>{manifest.name.clone()}</code></td></tr>
+                <tr><th>{"Tag"}</th><td><code>{manifest.tag.clone()}</code></td></tr>
+                <tr><th>{"Architecture"}</th><td><code>{manifest.architecture.clone()}</code></td></tr>
+                <tr><th>{"Signed"}</th><td>{if manifest.is_signed() { "yes (JWS; the digest covers the payload, not the signatures)" } else { "no" }}</td></tr>
+            </table>
+            <ul class="layers">
+                { for manifest.layers_bottom_first().into_iter().enumerate().map(|(index, layer)| {
+                    let command = layer.history.map(|history| history.cmd.join(" ")).unwrap_or_default();
+                    let empty = layer.history.is_some_and(|history| history.throwaway);
+                    html! {
+                        <li class="layer-row">
+                            <div class="node layer" data-kind="layer" data-digest={layer.blob_sum.to_owned()} data-verify="not-fetched">
+                                <span class="layer-number">{format!("#{}", index + 1)}</span>
+                                <code class="digest" title={layer.blob_sum.to_owned()}>{short_digest(layer.blob_sum)}</code>
+                                if empty { <span class="muted">{"(throwaway: no content)"}</span> }
+                                <span class="badge not-fetched">{"not-fetched"}</span>
+                                if !command.is_empty() { <div class="command"><code>{command}</code></div> }
+                            </div>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
