@@ -581,7 +581,10 @@ impl Index {
         let mut entries = IndexEntries::default();
         for descriptor in &self.manifests {
             if descriptor.is_runnable_entry() {
-                entries.platforms.push(PlatformEntry { descriptor, attestations: Vec::new() });
+                entries.platforms.push(PlatformEntry {
+                    descriptor,
+                    attestations: Vec::new(),
+                });
             }
         }
         for descriptor in self.manifests.iter().filter(|d| !d.is_runnable_entry()) {
