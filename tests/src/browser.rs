@@ -68,6 +68,16 @@ impl Browser {
         self.client.goto(url).await.expect("the page opens");
     }
 
+    /// Waits for an element to appear (the app renders after its WebAssembly starts) and returns it.
+    pub async fn element(&self, locator: fantoccini::Locator<'_>) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|error| panic!("waiting for {locator:?}: {error}"))
+    }
+
     /// Runs a script that returns JSON.
     pub async fn eval(&self, script: &str) -> Value {
         self.client
@@ -89,7 +99,7 @@ impl Browser {
         self.wait_for(
             "the tree to settle",
             "return document.querySelector('.tree [data-kind]') !== null \
-             && document.querySelectorAll('[data-verify=\"pending\"]').length === 0",
+             && document.querySelectorAll('[data-verify=\"pending\"], [data-probe=\"pending\"]').length === 0",
         )
         .await;
     }

@@ -108,3 +108,57 @@ async fn every_demo_kind_renders_verified() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn cosign_tags_are_found_and_point_back_to_their_subject() {
+    let proxy = Proxy::start(&["--offline"]);
+    let layout = DemoLayout::open();
+    let index = layout.root_digest("strata/multi-arch:1.0");
+    let signature = layout.root_digest(&format!(
+        "strata/multi-arch:{}.sig",
+        index.replace(':', "-")
+    ));
+    let attestation = layout.root_digest(&format!(
+        "strata/multi-arch:{}.att",
+        index.replace(':', "-")
+    ));
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"))
+        .await;
+    browser.wait_for_tree().await;
+    let found = browser
+        .eval("return Array.from(document.querySelectorAll('.cosign [data-kind]')).map(e => e.dataset.digest + ' ' + e.dataset.verify);")
+        .await;
+    let found: Vec<String> = serde_json::from_value(found).expect("strings");
+    assert_eq!(
+        found,
+        [
+            format!("{signature} verified"),
+            format!("{attestation} verified")
+        ]
+    );
+    let text = browser
+        .eval("return document.querySelector('.cosign').textContent")
+        .await;
+    assert!(
+        text.as_str().unwrap_or_default().contains(".sbom none"),
+        "{text}"
+    );
+
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/demo.invalid/strata/multi-arch:{}.sig",
+            index.replace(':', "-")
+        )))
+        .await;
+    browser.wait_for_tree().await;
+    let link = browser
+        .eval("return document.querySelector('.cosign-subject a').getAttribute('href')")
+        .await;
+    assert_eq!(
+        link.as_str(),
+        Some(format!("/inspect/demo.invalid/strata/multi-arch@{index}").as_str())
+    );
+    browser.close().await;
+}

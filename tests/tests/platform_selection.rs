@@ -71,11 +71,7 @@ async fn the_machine_picker_sets_the_link_and_the_selection() {
         .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"))
         .await;
     browser.wait_for_tree().await;
-    let picker = browser
-        .client
-        .find(Locator::Id("platform-picker"))
-        .await
-        .expect("the picker");
+    let picker = browser.element(Locator::Id("platform-picker")).await;
     picker
         .select_by_value("linux/arm/v7")
         .await
@@ -100,10 +96,8 @@ async fn the_machine_picker_sets_the_link_and_the_selection() {
     browser.screenshot("platform-picker").await;
 
     let arm64 = browser
-        .client
-        .find(Locator::Css("[data-platform=\"linux/arm64/v8\"] > summary"))
-        .await
-        .expect("an entry");
+        .element(Locator::Css("[data-platform=\"linux/arm64/v8\"] > summary"))
+        .await;
     arm64.click().await.expect("a click");
     browser
         .wait_for("arm64 selected", "return document.querySelector('[data-selected=\"true\"]')?.dataset.platform === 'linux/arm64/v8'")

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use strata_core::artifact::{self, HelmChart};
+use strata_core::artifact::{self, CosignSuffix, HelmChart};
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
 use strata_core::manifest::{self, ChildKind, ReadDocument};
@@ -21,6 +21,8 @@ pub enum NodeKey {
     Root,
     /// A document named by a parent descriptor's digest.
     Child(String),
+    /// A cosign tag (`sha256-<hex>.sig`) probed for the root.
+    CosignTag(String),
 }
 
 /// What a fetched document turned out to be.
@@ -58,6 +60,8 @@ pub enum NodeState {
     Loaded(Rc<Loaded>),
     /// The fetch failed; the message says why in plain words.
     Failed(String),
+    /// An optional document the registry does not have (404).
+    Absent,
 }
 
 impl NodeState {
@@ -67,6 +71,7 @@ impl NodeState {
             NodeState::Pending => "pending",
             NodeState::Loaded(loaded) => loaded.verification.data_verify(),
             NodeState::Failed(_) => "error",
+            NodeState::Absent => "not-fetched",
         }
     }
 }
@@ -123,6 +128,8 @@ struct Job {
     expected_digest: Option<Digest>,
     expected_size: Option<u64>,
     expect: ChildKind,
+    /// A 404 means "there is none", not an error.
+    optional: bool,
 }
 
 /// Starts loading the tree of a reference.
@@ -139,6 +146,7 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
             expected_digest: reference.digest().cloned(),
             expected_size: None,
             expect: ChildKind::Manifest,
+            optional: false,
         },
         dispatcher,
     );
@@ -157,13 +165,17 @@ fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
             Ok(fetched) => {
                 let loaded = examine(&job, fetched);
                 if loaded.verification.is_trusted() {
-                    for child in children(&job, &loaded) {
+                    for child in children(&job, &loaded)
+                        .into_iter()
+                        .chain(cosign_probes(&job, &loaded))
+                    {
                         spawn(child, dispatcher.clone());
                     }
                 }
                 NodeState::Loaded(Rc::new(loaded))
             }
-            Err(message) => NodeState::Failed(message),
+            Err(error) if job.optional && error.not_found => NodeState::Absent,
+            Err(error) => NodeState::Failed(error.message),
         };
         dispatcher.dispatch(Action::Finished(job.key, state));
     });
@@ -229,7 +241,39 @@ fn children(job: &Job, loaded: &Loaded) -> Vec<Job> {
                 expected_digest: Some(digest),
                 expected_size: Some(descriptor.size),
                 expect,
+                optional: false,
             })
+        })
+        .collect()
+}
+
+/// The cosign tags that would sign or attest the root (`sha256-<hex>.sig`, `.att`, `.sbom`).
+pub fn cosign_tags(root: &Digest) -> Vec<String> {
+    [
+        CosignSuffix::Signature,
+        CosignSuffix::Attestation,
+        CosignSuffix::Sbom,
+    ]
+    .into_iter()
+    .map(|suffix| artifact::cosign_tag_for(root, suffix))
+    .collect()
+}
+
+/// Looks for cosign's tags next to a verified root: a 404 just means "not signed this way".
+fn cosign_probes(job: &Job, loaded: &Loaded) -> Vec<Job> {
+    let (NodeKey::Root, Some(digest)) = (&job.key, loaded.verification.digest()) else {
+        return Vec::new();
+    };
+    cosign_tags(digest)
+        .into_iter()
+        .map(|tag| Job {
+            repository: job.repository.clone(),
+            key: NodeKey::CosignTag(tag.clone()),
+            reference: tag,
+            expected_digest: None,
+            expected_size: None,
+            expect: ChildKind::Manifest,
+            optional: true,
         })
         .collect()
 }

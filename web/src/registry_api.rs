@@ -24,6 +24,24 @@ pub struct Fetched {
     pub registry_digest: Option<String>,
 }
 
+/// Why a fetch failed, in plain words; `not_found` tells a 404 (an optional document that is simply absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError {
+    /// The registry answered 404.
+    pub not_found: bool,
+    /// What happened, for the reader.
+    pub message: String,
+}
+
+impl FetchError {
+    fn new(message: String) -> Self {
+        FetchError {
+            not_found: false,
+            message,
+        }
+    }
+}
+
 impl Repository {
     /// `/v2/<registry>/<repository>/manifests/<reference>`.
     pub fn manifest_url(&self, reference: &str) -> String {
@@ -39,7 +57,7 @@ impl Repository {
     }
 
     /// Fetches a manifest by tag or digest, sending every manifest type in `Accept`.
-    pub async fn manifest(&self, reference: &str) -> Result<Fetched, String> {
+    pub async fn manifest(&self, reference: &str) -> Result<Fetched, FetchError> {
         let what = format!(
             "manifest {reference} in {}/{}",
             self.registry, self.repository
@@ -52,23 +70,26 @@ impl Repository {
     }
 
     /// Fetches a blob by digest.
-    pub async fn blob(&self, digest: &str) -> Result<Fetched, String> {
+    pub async fn blob(&self, digest: &str) -> Result<Fetched, FetchError> {
         let what = format!("blob {digest} in {}/{}", self.registry, self.repository);
         fetch(Request::get(&self.blob_url(digest)), &what).await
     }
 }
 
-async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fetched, String> {
-    let response = request
-        .send()
-        .await
-        .map_err(|error| format!("Could not reach Strata's proxy for the {what}: {error}"))?;
-    let bytes = response
-        .binary()
-        .await
-        .map_err(|error| format!("The {what} could not be read completely: {error}"))?;
+async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fetched, FetchError> {
+    let response = request.send().await.map_err(|error| {
+        FetchError::new(format!(
+            "Could not reach Strata's proxy for the {what}: {error}"
+        ))
+    })?;
+    let bytes = response.binary().await.map_err(|error| {
+        FetchError::new(format!("The {what} could not be read completely: {error}"))
+    })?;
     if !response.ok() {
-        return Err(explain_failure(&response, &bytes, what));
+        return Err(FetchError {
+            not_found: response.status() == 404,
+            message: explain_failure(&response, &bytes, what),
+        });
     }
     Ok(Fetched {
         bytes,

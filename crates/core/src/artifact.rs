@@ -256,6 +256,15 @@ pub enum CosignSuffix {
 }
 
 impl CosignSuffix {
+    /// What cosign keeps under a tag with this suffix, in a reader's words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CosignSuffix::Signature => "signatures",
+            CosignSuffix::Attestation => "attestations",
+            CosignSuffix::Sbom => "SBOM",
+        }
+    }
+
     /// The suffix without its dot.
     pub fn as_str(self) -> &'static str {
         match self {

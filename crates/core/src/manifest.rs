@@ -131,7 +131,9 @@ impl ImageManifest {
 
     /// Total of the layer sizes, as the descriptors state them.
     pub fn layers_size(&self) -> u64 {
-        self.layers.iter().map(|layer| layer.size).sum()
+        self.layers
+            .iter()
+            .fold(0u64, |total, layer| total.saturating_add(layer.size))
     }
 }
 

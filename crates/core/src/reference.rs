@@ -232,8 +232,19 @@ impl Reference {
         self.notes.clone()
     }
 
+    /// The shortest name that reads back as the same image. Docker drops `docker.io/` whatever follows,
+    /// so its familiar form of `docker.io/a.b/c` names the registry `a.b`; Strata keeps the domain whenever
+    /// the first path component would be read as a host.
     fn familiar_name(&self) -> String {
         if self.registry != DEFAULT_DOMAIN {
+            return self.name();
+        }
+        let first = self.repository.split('/').next().unwrap_or_default();
+        let reads_as_host = self.repository.contains('/')
+            && (first == "localhost"
+                || first.contains(['.', ':'])
+                || first.chars().any(|c| c.is_ascii_uppercase()));
+        if reads_as_host {
             return self.name();
         }
         match self.repository.strip_prefix(OFFICIAL_REPO_PREFIX) {
@@ -529,6 +540,9 @@ mod tests {
             ok("foo_bar/x", "docker.io", "foo_bar/x", None, None, "foo_bar/x:latest", "docker.io/foo_bar/x:latest"),
             ok("myuser/myapp", "docker.io", "myuser/myapp", None, None, "myuser/myapp:latest", "docker.io/myuser/myapp:latest"),
             ok("a/b/c/d/e", "docker.io", "a/b/c/d/e", None, None, "a/b/c/d/e:latest", "docker.io/a/b/c/d/e:latest"),
+            // Docker would print these as `a.b/c` and `localhost/x`, which read back as other registries.
+            ok("docker.io/a.b/c", "docker.io", "a.b/c", None, None, "docker.io/a.b/c:latest", "docker.io/a.b/c:latest"),
+            ok("docker.io/localhost/x:1", "docker.io", "localhost/x", Some("1"), None, "docker.io/localhost/x:1", "docker.io/localhost/x:1"),
             ok("docker.io/library/foo/bar", "docker.io", "library/foo/bar", None, None, "library/foo/bar:latest", "docker.io/library/foo/bar:latest"),
             ok("quay.io/a/b:0", "quay.io", "a/b", Some("0"), None, "quay.io/a/b:0", "quay.io/a/b:0"),
             ok("registry.example.com:443/a-b/c_d:v1.2.3-rc.1", "registry.example.com:443", "a-b/c_d", Some("v1.2.3-rc.1"), None, "registry.example.com:443/a-b/c_d:v1.2.3-rc.1", "registry.example.com:443/a-b/c_d:v1.2.3-rc.1"),

@@ -4,6 +4,7 @@
 mod bench;
 mod demo_registry;
 mod front_end;
+mod fuzz;
 mod system_tools;
 mod test_suite;
 mod workspace;
@@ -17,7 +18,9 @@ commands:
   test                     install what is missing, then run every check and test (what CI runs)
   bench                    measure, and write docs/benchmarks.md
   build                    build the front end into dist/ and the proxy
-  demo                     write the demo registry's OCI layout into target/demo-registry";
+  demo                     write the demo registry's OCI layout into target/demo-registry
+  fuzz [--seconds N] [TARGET...]
+                           fuzz core on nightly, N seconds per target (default 60; targets: reference, manifest)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +42,7 @@ fn main() -> anyhow::Result<()> {
         "bench" => bench::run(),
         "build" => workspace::build_all().map(|_| ()),
         "demo" => demo_registry::write_layout(&workspace::demo_layout_dir()),
+        "fuzz" => fuzz::command(&passthrough),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

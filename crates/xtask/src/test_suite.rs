@@ -6,9 +6,12 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 
-use crate::{system_tools, workspace};
+use crate::{fuzz, system_tools, workspace};
 
-/// Runs formatting, lints, unit tests, the wasm32 build of core, and the end-to-end tests.
+/// Seconds each fuzz target runs in the suite: every target, well within CI's time.
+const FUZZ_SECONDS: u64 = 20;
+
+/// Runs formatting, lints, unit tests, the wasm32 build of core, the end-to-end tests, then every fuzz target.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_wasm_target()?;
     system_tools::ensure_debian_tools()?;
@@ -41,11 +44,15 @@ pub fn run() -> anyhow::Result<()> {
         "--target",
         "wasm32-unknown-unknown",
     ])?;
-    run_tests(&built)
+    let totals = run_tests(&built)?;
+    let fuzzed = fuzz::run(fuzz::TARGETS, FUZZ_SECONDS);
+    // Printed last: CI reads the closing line for the test count.
+    totals.print();
+    fuzzed
 }
 
 /// Runs `cargo test`, echoing its output and adding up the `test result:` lines.
-fn run_tests(built: &workspace::Built) -> anyhow::Result<()> {
+fn run_tests(built: &workspace::Built) -> anyhow::Result<Totals> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = ["test", "--workspace", "--exclude", "strata-web"];
     eprintln!("$ cargo {}", args.join(" "));
@@ -65,14 +72,15 @@ fn run_tests(built: &workspace::Built) -> anyhow::Result<()> {
         totals.add(&line);
     }
     let status = child.wait()?;
-    println!("{} passed, {} failed", totals.passed, totals.failed);
     if !status.success() || totals.failed > 0 {
+        totals.print();
         bail!("tests failed ({status})");
     }
     if totals.passed == 0 {
+        totals.print();
         bail!("no test ran");
     }
-    Ok(())
+    Ok(totals)
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -101,6 +109,11 @@ impl Totals {
                 _ => {}
             }
         }
+    }
+
+    /// The closing line, `N passed, N failed`.
+    fn print(&self) {
+        println!("{} passed, {} failed", self.passed, self.failed);
     }
 }
 

@@ -1,11 +1,13 @@
 //! `/inspect/<reference>`: the reference as `docker pull` reads it, then the verified tree.
 
+use strata_core::artifact;
 use strata_core::reference::Reference;
 use yew::prelude::*;
 
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
 use crate::inspect_state::{self, InspectState};
+use crate::route::inspect_href;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectPageProps {
@@ -55,11 +57,27 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
         state: state.clone(),
     };
     let root_digest = reference.digest().map(|digest| digest.to_string());
+    let cosign_subject = reference.tag().and_then(artifact::cosign_subject).map(
+        |(subject, suffix)| {
+            let image = format!(
+                "{}/{}@{subject}",
+                reference.registry(),
+                reference.repository()
+            );
+            html! {
+                <p class="notice cosign-subject">
+                    {format!("This tag is where cosign keeps the {} of ", suffix.describe())}
+                    <a href={inspect_href(&image, None)}><code>{subject.to_string()}</code></a>{"."}
+                </p>
+            }
+        },
+    );
     html! {
         <>
             <ReferenceView reference={reference.clone()} />
             <section class="tree">
                 <h2>{"Image tree"}</h2>
+                { cosign_subject.unwrap_or_default() }
                 { node_view::root(&context, root_digest) }
             </section>
         </>

@@ -88,11 +88,45 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         },
         None => tree,
     };
+    let cosign = match &state {
+        Some(NodeState::Loaded(loaded)) if loaded.verification.is_trusted() => loaded
+            .verification
+            .digest()
+            .map(|digest| cosign_section(context, digest)),
+        _ => None,
+    };
     html! {
         <>
             {failure}
             {tree}
+            { cosign.unwrap_or_default() }
         </>
+    }
+}
+
+/// Whether cosign stored a signature, attestation or SBOM for the root under its tag scheme.
+fn cosign_section(context: &NodeContext, root: &strata_core::digest::Digest) -> Html {
+    html! {
+        <section class="cosign">
+            <h3>{"Signed with cosign?"}</h3>
+            <p class="muted">{"cosign stores what it signs or attests about an image under tags named after the image's digest."}</p>
+            <ul class="cosign-tags">
+                { for crate::inspect_state::cosign_tags(root).into_iter().map(|tag| {
+                    let key = NodeKey::CosignTag(tag.clone());
+                    let found = match context.node(&key) {
+                        Some(NodeState::Absent) => html! { <span class="muted">{" none"}</span> },
+                        Some(NodeState::Pending) | None => html! { <span class="muted" data-probe="pending">{" looking…"}</span> },
+                        Some(NodeState::Loaded(loaded)) => {
+                            let digest = loaded.verification.digest().map(ToString::to_string).unwrap_or_default();
+                            html! { { node(context, &key, "artifact", digest, None) } }
+                        }
+                        Some(NodeState::Failed(message)) => html! { <span class="error">{format!(" {message}")}</span> },
+                    };
+                    let reference = format!("{}/{}:{tag}", context.registry, context.repository);
+                    html! { <li><a href={inspect_href(&reference, None)}><code>{tag}</code></a>{found}</li> }
+                }) }
+            </ul>
+        </section>
     }
 }
 
@@ -159,6 +193,9 @@ fn node(
             html! { <p class="muted">{"Not fetched: what lists it did not verify, so Strata does not follow it."}</p> }
         }
         Some(NodeState::Pending) => html! { <p class="muted">{"Fetching and hashing…"}</p> },
+        Some(NodeState::Absent) => {
+            html! { <p class="muted">{"The registry has no such document."}</p> }
+        }
         Some(NodeState::Failed(message)) => html! { <p class="error">{message.clone()}</p> },
         Some(NodeState::Loaded(loaded)) => {
             loaded_body(context, loaded, descriptor, *key == NodeKey::Root)
