@@ -47,6 +47,8 @@ pub enum ReferenceNote {
     DefaultTagLatest,
     HostLikeNameOnDockerHub,
     DigestLikeName,
+    /// The first component became the registry only because it has an uppercase letter.
+    UppercaseRegistry,
 }
 
 impl ReferenceNote {
@@ -63,6 +65,9 @@ impl ReferenceNote {
             }
             ReferenceNote::DigestLikeName => {
                 "A digest on its own is read as an image named after the algorithm with the hex as its tag; write name@sha256:<hex> to pull by digest."
+            }
+            ReferenceNote::UppercaseRegistry => {
+                "The first part has an uppercase letter, which repository names cannot have, so Docker reads it as a registry host."
             }
         }
     }
@@ -159,6 +164,12 @@ impl Reference {
             .map_err(ReferenceError::InvalidDigest)?;
 
         let mut notes = Vec::new();
+        if !split.single_element
+            && split.domain.chars().any(|c| c.is_ascii_uppercase())
+            && !split.domain.contains(['.', ':'])
+        {
+            notes.push(ReferenceNote::UppercaseRegistry);
+        }
         if split.single_element {
             let name = path.strip_prefix(OFFICIAL_REPO_PREFIX).unwrap_or(path);
             if name == "localhost" || name.contains('.') {
@@ -742,6 +753,8 @@ mod tests {
                 vec![HostLikeNameOnDockerHub, DefaultTagLatest],
             ),
             ("localhost/foo".into(), vec![DefaultTagLatest]),
+            ("Foo/bar:1".into(), vec![UppercaseRegistry]),
+            ("Foo.example/bar:1".into(), vec![]),
             ("docker.io/library/localhost:1".into(), vec![]),
             (sha.clone(), vec![DigestLikeName]),
             (format!("sha512:{HEX64}{HEX64}"), vec![DigestLikeName]),
@@ -760,6 +773,7 @@ mod tests {
             DefaultTagLatest,
             HostLikeNameOnDockerHub,
             DigestLikeName,
+            UppercaseRegistry,
         ] {
             assert!(note.explain().ends_with('.'));
         }
