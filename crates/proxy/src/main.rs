@@ -24,6 +24,25 @@ struct Flags {
     /// Refuse every upstream connection: only the embedded demo registry answers.
     #[arg(long)]
     offline: bool,
+    /// A Docker `config.json` whose credentials the proxy uses for private registries (never sent to the
+    /// browser).
+    #[arg(long, value_name = "PATH")]
+    docker_config: Option<PathBuf>,
+    /// An origin allowed to call the proxy from a page hosted elsewhere (CORS; repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
+    /// Bytes of content addressed by digest kept in memory.
+    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    cache_bytes: u64,
+    /// The largest manifest forwarded.
+    #[arg(long, default_value_t = 4 * 1024 * 1024)]
+    max_manifest_bytes: u64,
+    /// Registry requests handled at once, in all.
+    #[arg(long, default_value_t = 256)]
+    max_concurrent_requests: usize,
+    /// Registry requests handled at once for one client address.
+    #[arg(long, default_value_t = 32)]
+    max_concurrent_per_client: usize,
 }
 
 #[tokio::main]
@@ -46,6 +65,12 @@ async fn main() -> anyhow::Result<()> {
             .collect(),
         dist: flags.dist,
         offline: flags.offline,
+        docker_config: flags.docker_config,
+        allow_origins: flags.allow_origins,
+        cache_bytes: flags.cache_bytes,
+        max_manifest_bytes: flags.max_manifest_bytes,
+        max_concurrent_requests: flags.max_concurrent_requests,
+        max_concurrent_per_client: flags.max_concurrent_per_client,
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

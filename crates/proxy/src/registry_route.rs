@@ -105,6 +105,7 @@ pub async fn forward(
     }
     let authority = registry_host::api_host(&path.registry);
     let accept = headers.get(header::ACCEPT).cloned();
+    let range = headers.get(header::RANGE).cloned();
     let upstream_path = path.upstream_path();
     let upstream = state
         .upstream
@@ -113,6 +114,7 @@ pub async fn forward(
             path: &upstream_path,
             method: method.clone(),
             accept,
+            range,
         })
         .await?;
     let status =

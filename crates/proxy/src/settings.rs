@@ -47,6 +47,35 @@ pub struct Settings {
     pub dist: PathBuf,
     /// Refuse every upstream connection: only the demo registry answers.
     pub offline: bool,
+    /// A Docker `config.json` with credentials for private registries, used only server-side.
+    pub docker_config: Option<PathBuf>,
+    /// Origins allowed to call the proxy from elsewhere (CORS).
+    pub allow_origins: Vec<String>,
+    /// Bytes of digest-addressed content kept in memory.
+    pub cache_bytes: u64,
+    /// The largest manifest forwarded.
+    pub max_manifest_bytes: u64,
+    /// Registry requests handled at once, in all.
+    pub max_concurrent_requests: usize,
+    /// Registry requests handled at once for one client address.
+    pub max_concurrent_per_client: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            insecure_registries: Vec::new(),
+            dist: PathBuf::from("dist"),
+            offline: false,
+            docker_config: None,
+            allow_origins: Vec::new(),
+            cache_bytes: 256 * 1024 * 1024,
+            max_manifest_bytes: 4 * 1024 * 1024,
+            max_concurrent_requests: 256,
+            max_concurrent_per_client: 32,
+        }
+    }
 }
 
 impl Settings {

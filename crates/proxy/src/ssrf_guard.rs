@@ -196,10 +196,8 @@ mod tests {
 
     fn settings(insecure: &[&str]) -> Settings {
         Settings {
-            listen: "127.0.0.1:0".parse().unwrap(),
             insecure_registries: insecure.iter().map(|r| InsecureRegistry::new(r)).collect(),
-            dist: "dist".into(),
-            offline: false,
+            ..Settings::default()
         }
     }
 

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RANGE, WWW_AUTHENTICATE,
+};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::auth_challenge;
@@ -32,6 +34,8 @@ pub struct UpstreamRequest<'a> {
     pub method: Method,
     /// The client's `Accept`.
     pub accept: Option<HeaderValue>,
+    /// The client's `Range`, passed through for blobs.
+    pub range: Option<HeaderValue>,
 }
 
 impl Upstream {
@@ -69,6 +73,9 @@ impl Upstream {
         let mut headers = HeaderMap::new();
         if let Some(accept) = request.accept.clone() {
             headers.insert(ACCEPT, accept);
+        }
+        if let Some(range) = request.range.clone() {
+            headers.insert(RANGE, range);
         }
         let mut response = self.send(&request.method, &url, headers.clone()).await?;
         if response.status() == StatusCode::UNAUTHORIZED
