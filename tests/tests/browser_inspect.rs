@@ -409,3 +409,42 @@ async fn tampered_bytes_are_a_loud_mismatch_and_nothing_below_is_trusted() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn docker_hub_rate_limits_are_shown() {
+    let layout = DemoLayout::open();
+    let single = layout.blob(&layout.root_digest("strata/single:1.0"));
+    let fixture = TamperingRegistry::start(HashMap::from([(
+        "/v2/team/app/manifests/1".to_owned(),
+        Answer {
+            status: 200,
+            headers: vec![
+                (
+                    "content-type".into(),
+                    "application/vnd.docker.distribution.manifest.v2+json".into(),
+                ),
+                ("docker-content-digest".into(), single.digest.clone()),
+                ("ratelimit-limit".into(), "100;w=21600".into()),
+                ("ratelimit-remaining".into(), "97;w=21600".into()),
+            ],
+            body: single.bytes,
+        },
+    )]))
+    .await;
+    let proxy = Proxy::start(&["--insecure-registry", &fixture.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{}/team/app:1", fixture.authority)))
+        .await;
+    browser.wait_for_tree().await;
+    let text = browser
+        .eval("return document.querySelector('.rate-limit')?.textContent ?? ''")
+        .await;
+    assert!(
+        text.as_str()
+            .unwrap_or_default()
+            .contains("97 of 100 pulls left in a 6-hour window"),
+        "{text}"
+    );
+    browser.close().await;
+}

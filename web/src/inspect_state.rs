@@ -9,6 +9,7 @@ use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
 use strata_core::manifest::{self, ChildKind, ReadDocument};
 use strata_core::reference::Reference;
+use strata_core::registry_error::RateLimit;
 use strata_core::verification::{self, Expected, Verification};
 use yew::prelude::*;
 
@@ -49,6 +50,8 @@ pub struct Loaded {
     pub content: Content,
     /// The registry's `Content-Type`.
     pub content_type: Option<String>,
+    /// Docker Hub's rate-limit headers on this answer.
+    pub rate_limit: RateLimit,
 }
 
 /// The state of one node.
@@ -222,6 +225,7 @@ fn examine(job: &Job, fetched: Fetched) -> Loaded {
         verification,
         content,
         content_type: fetched.content_type,
+        rate_limit: fetched.rate_limit,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// `Docker-Content-Digest`.
     pub registry_digest: Option<String>,
+    /// Docker Hub's rate-limit headers.
+    pub rate_limit: RateLimit,
 }
 
 /// Why a fetch failed, in plain words; `not_found` tells a 404 (an optional document that is simply absent).
@@ -95,6 +97,10 @@ async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fe
         bytes,
         content_type: response.headers().get("content-type"),
         registry_digest: response.headers().get("docker-content-digest"),
+        rate_limit: RateLimit {
+            limit: response.headers().get("ratelimit-limit"),
+            remaining: response.headers().get("ratelimit-remaining"),
+        },
     })
 }
 

@@ -35,6 +35,36 @@ pub struct RateLimit {
     pub remaining: Option<String>,
 }
 
+impl RateLimit {
+    /// "97 of 100 pulls left in a 6-hour window", from Docker Hub's `count;w=seconds` values; `None` when
+    /// the registry sent no usable rate-limit headers.
+    pub fn describe(&self) -> Option<String> {
+        let (limit, window) = parse_quota(self.limit.as_deref()?)?;
+        let remaining = self
+            .remaining
+            .as_deref()
+            .and_then(parse_quota)
+            .map(|(count, _)| count);
+        let window = match window {
+            Some(seconds) if seconds % 3600 == 0 => format!(" in a {}-hour window", seconds / 3600),
+            Some(seconds) => format!(" in a {seconds}-second window"),
+            None => String::new(),
+        };
+        Some(match remaining {
+            Some(remaining) => format!("{remaining} of {limit} pulls left{window}"),
+            None => format!("a limit of {limit} pulls{window}"),
+        })
+    }
+}
+
+/// `100;w=21600` → (100, Some(21600)).
+fn parse_quota(value: &str) -> Option<(u64, Option<u64>)> {
+    let mut parts = value.split(';');
+    let count = parts.next()?.trim().parse().ok()?;
+    let window = parts.find_map(|part| part.trim().strip_prefix("w=")?.parse().ok());
+    Some((count, window))
+}
+
 /// The facts of a failed response that the page explains.
 #[derive(Debug, Clone, Default)]
 pub struct FailedResponse<'a> {
@@ -150,6 +180,30 @@ mod tests {
             let text = explain("manifest 1.0", &response);
             assert!(text.contains(headline), "{text}");
             assert!(text.contains(detail), "{text}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_read_as_sentences() {
+        let quota = |limit: Option<&str>, remaining: Option<&str>| RateLimit {
+            limit: limit.map(str::to_owned),
+            remaining: remaining.map(str::to_owned),
+        };
+        let cases = [
+            (
+                quota(Some("100;w=21600"), Some("97;w=21600")),
+                Some("97 of 100 pulls left in a 6-hour window"),
+            ),
+            (
+                quota(Some("200;w=90"), None),
+                Some("a limit of 200 pulls in a 90-second window"),
+            ),
+            (quota(Some("100"), Some("0")), Some("0 of 100 pulls left")),
+            (quota(None, Some("5;w=60")), None),
+            (quota(Some("lots"), None), None),
+        ];
+        for (rate_limit, expected) in cases {
+            assert_eq!(rate_limit.describe().as_deref(), expected, "{rate_limit:?}");
         }
     }
 

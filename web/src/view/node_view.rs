@@ -95,9 +95,18 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
             .map(|digest| cosign_section(context, digest)),
         _ => None,
     };
+    let rate_limit = match &state {
+        Some(NodeState::Loaded(loaded)) => loaded.rate_limit.describe().map(|quota| html! {
+            <p class="rate-limit muted" title="Docker Hub's RateLimit-Limit and RateLimit-Remaining headers">
+                {format!("Registry rate limit: {quota}. Strata resolves tags with HEAD, which Docker Hub does not count.")}
+            </p>
+        }),
+        _ => None,
+    };
     html! {
         <>
             {failure}
+            { rate_limit.unwrap_or_default() }
             {tree}
             { cosign.unwrap_or_default() }
         </>
