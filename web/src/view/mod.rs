@@ -8,6 +8,7 @@ mod hash_bench;
 mod inspect_page;
 mod landing;
 mod node_view;
+mod platform_picker;
 mod reference_view;
 
 use web_sys::HtmlInputElement;

@@ -4,7 +4,7 @@
 use strata_core::artifact::{self, HelmChart, ManifestRole};
 use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_core::media_type;
-use strata_core::platform::{self, Matcher, Platform};
+use strata_core::platform::{self, Platform};
 use strata_core::pretty;
 use yew::prelude::*;
 
@@ -12,7 +12,8 @@ use super::artifact_view;
 use super::config_view;
 use super::findings;
 use super::format::{short_digest, size};
-use crate::inspect_state::{Action, Content, InspectState, Loaded, NodeKey, NodeState};
+use super::platform_picker;
+use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::inspect_href;
 
 /// What every node needs to render.
@@ -313,7 +314,7 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
     html! {
         <>
             <h3>{format!("{} platforms", entries.platforms.len())}</h3>
-            if is_root { { platform_picker(context, chosen.as_deref(), view.requested.as_ref()) } }
+            if is_root { { platform_picker::picker(context, chosen.as_deref(), view.requested.as_ref()) } }
             {notice}
             <div class="platforms">
                 { for entries.platforms.iter().enumerate().map(|(position, entry)| {
@@ -329,64 +330,6 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
                 }) }
             }
         </>
-    }
-}
-
-/// Sets `?platform=` in the address bar (so the view is a link) and in the state.
-fn choose_platform(context: &NodeContext, platform: Option<String>) {
-    let href = inspect_href(&context.reference, platform.as_deref());
-    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-    }
-    context.state.dispatch(Action::ChoosePlatform(platform));
-}
-
-/// "Which entry does this machine pull?": familiar machines, and the preference order behind the answer.
-fn platform_picker(
-    context: &NodeContext,
-    chosen: Option<&str>,
-    requested: Option<&Platform>,
-) -> Html {
-    let onchange = {
-        let context = context.clone();
-        Callback::from(move |event: Event| {
-            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
-                return;
-            };
-            let value = select.value();
-            choose_platform(&context, (!value.is_empty()).then_some(value));
-        })
-    };
-    let chain = requested
-        .map(|platform| Matcher::new(platform).preference())
-        .unwrap_or_default();
-    let known =
-        chosen.is_none_or(|chosen| platform::MACHINES.iter().any(|m| m.specifier() == chosen));
-    html! {
-        <div class="platform-picker">
-            <label for="platform-picker">{"Which entry does this machine pull? "}</label>
-            <select id="platform-picker" {onchange}>
-                <option value="" selected={chosen.is_none()}>
-                    {format!("No machine chosen ({} assumed)", platform::DEFAULT_PLATFORM)}
-                </option>
-                { for platform::MACHINES.iter().map(|machine| {
-                    let specifier = machine.specifier();
-                    let selected = chosen == Some(specifier.as_str());
-                    html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
-                }) }
-                if !known {
-                    <option value={chosen.unwrap_or_default().to_owned()} selected=true>{chosen.unwrap_or_default().to_owned()}</option>
-                }
-            </select>
-            if !chain.is_empty() {
-                <p class="muted fallback-chain">
-                    {format!("docker pull --platform {} takes the first entry matching, in order: ", chosen.unwrap_or_default())}
-                    { for chain.iter().enumerate().map(|(position, platform)| html! {
-                        <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
-                    }) }
-                </p>
-            }
-        </div>
     }
 }
 
@@ -408,7 +351,7 @@ fn platform_entry(
     let onclick = {
         let context = context.clone();
         let label = label.clone();
-        Callback::from(move |_: MouseEvent| choose_platform(&context, Some(label.clone())))
+        Callback::from(move |_: MouseEvent| platform_picker::choose(&context, Some(label.clone())))
     };
     let key = NodeKey::Child(descriptor.digest.clone());
     let kind = if descriptor.is_index() {

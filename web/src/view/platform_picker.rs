@@ -1,0 +1,62 @@
+//! "Which entry does this machine pull?": the platform picker, and `?platform=` kept in the address bar.
+
+use strata_core::platform::{self, Matcher, Platform};
+use yew::prelude::*;
+
+use super::node_view::NodeContext;
+use crate::inspect_state::Action;
+use crate::route::inspect_href;
+
+/// Sets `?platform=` in the address bar (so the view is a link) and in the state.
+pub fn choose(context: &NodeContext, platform: Option<String>) {
+    let href = inspect_href(&context.reference, platform.as_deref());
+    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+    context.state.dispatch(Action::ChoosePlatform(platform));
+}
+
+/// "Which entry does this machine pull?": familiar machines, and the preference order behind the answer.
+pub fn picker(context: &NodeContext, chosen: Option<&str>, requested: Option<&Platform>) -> Html {
+    let onchange = {
+        let context = context.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let value = select.value();
+            choose(&context, (!value.is_empty()).then_some(value));
+        })
+    };
+    let chain = requested
+        .map(|platform| Matcher::new(platform).preference())
+        .unwrap_or_default();
+    let known =
+        chosen.is_none_or(|chosen| platform::MACHINES.iter().any(|m| m.specifier() == chosen));
+    html! {
+        <div class="platform-picker">
+            <label for="platform-picker">{"Which entry does this machine pull? "}</label>
+            <select id="platform-picker" {onchange}>
+                <option value="" selected={chosen.is_none()}>
+                    {format!("No machine chosen ({} assumed)", platform::DEFAULT_PLATFORM)}
+                </option>
+                { for platform::MACHINES.iter().map(|machine| {
+                    let specifier = machine.specifier();
+                    let selected = chosen == Some(specifier.as_str());
+                    html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
+                }) }
+                if !known {
+                    <option value={chosen.unwrap_or_default().to_owned()} selected=true>{chosen.unwrap_or_default().to_owned()}</option>
+                }
+            </select>
+            if !chain.is_empty() {
+                <p class="muted fallback-chain">
+                    {format!("docker pull --platform {} takes the first entry matching, in order: ", chosen.unwrap_or_default())}
+                    { for chain.iter().enumerate().map(|(position, platform)| html! {
+                        <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
+                    }) }
+                </p>
+            }
+        </div>
+    }
+}
