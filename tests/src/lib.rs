@@ -3,6 +3,9 @@
 
 pub mod browser;
 pub mod demo_layout;
+pub mod nginx;
+pub mod portless_registry;
+pub mod process_memory;
 pub mod processes;
 pub mod proxy;
 pub mod registry;

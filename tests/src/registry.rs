@@ -15,6 +15,7 @@ pub struct Registry {
     pub authority: String,
     _process: KillOnDrop,
     storage: PathBuf,
+    extra_files: Vec<PathBuf>,
 }
 
 impl Registry {
@@ -30,6 +31,30 @@ impl Registry {
             issuer.bundle().display()
         ))
         .await
+    }
+
+    /// Starts a registry that wants Basic credentials: one htpasswd user with a bcrypt entry (made by
+    /// `htpasswd -Bbn`; the registry ignores other hash kinds).
+    pub async fn start_with_htpasswd(user: &str, password: &str) -> Registry {
+        let htpasswd = crate::required_program("/usr/bin/htpasswd");
+        let output = Command::new(htpasswd)
+            .args(["-Bbn", user, password])
+            .output()
+            .expect("htpasswd runs");
+        assert!(output.status.success(), "htpasswd made no entry");
+        let file = std::env::temp_dir().join(format!(
+            "strata-htpasswd-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::write(&file, &output.stdout).expect("the htpasswd file is writable");
+        let mut registry = Self::start_with_auth(&format!(
+            "auth: {{htpasswd: {{realm: strata-basic, path: {}}}}}\n",
+            file.display()
+        ))
+        .await;
+        registry.extra_files.push(file);
+        registry
     }
 
     async fn start_with_auth(auth: &str) -> Registry {
@@ -59,6 +84,7 @@ impl Registry {
             authority,
             _process: KillOnDrop(child),
             storage,
+            extra_files: Vec::new(),
         };
         let url = format!("http://{}/v2/", registry.authority);
         let client = reqwest::Client::new();
@@ -88,5 +114,8 @@ impl Registry {
 impl Drop for Registry {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.storage);
+        for file in &self.extra_files {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! A hand-made registry for what a real one cannot do: serve bytes that do not match their digest, lie in
 //! `Docker-Content-Digest`, answer 429 with Docker Hub's rate-limit headers, redirect to a CDN, issue tokens.
 //! It records every request it gets, so tests can prove what reached it and with which credentials.
+//! Opt-in [`Fault`]s make an answer slow, cut short or without a length.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -30,7 +32,19 @@ pub struct Received {
     pub authorization: Option<String>,
 }
 
+/// A fault injected into the answer for one path (all off by default).
+#[derive(Debug, Clone, Default)]
+pub struct Fault {
+    /// Waits this long after reading the request, before answering.
+    pub delay: Option<Duration>,
+    /// Sends only this many body bytes, though `Content-Length` announces them all, then closes.
+    pub truncate_to: Option<usize>,
+    /// Leaves `Content-Length` out: the body ends when the connection closes.
+    pub no_content_length: bool,
+}
+
 type Answers = Arc<HashMap<String, Answer>>;
+type Faults = Arc<HashMap<String, Fault>>;
 type Log = Arc<Mutex<Vec<Received>>>;
 
 /// A running fixture registry.
@@ -62,13 +76,37 @@ impl TamperingRegistry {
     /// carries `Authorization` is answered from the key `"AUTHORIZED <path>"` when there is one, so a
     /// challenge and its answer can differ.
     pub fn serve(listener: TcpListener, answers: HashMap<String, Answer>) -> TamperingRegistry {
+        Self::serve_with_faults(listener, answers, HashMap::new())
+    }
+
+    /// Serves `answers` on a new port, with `faults` by exact path.
+    pub async fn start_with_faults(
+        answers: HashMap<String, Answer>,
+        faults: HashMap<String, Fault>,
+    ) -> TamperingRegistry {
+        let (listener, _) = Self::bind().await;
+        Self::serve_with_faults(listener, answers, faults)
+    }
+
+    /// Like [`serve`](Self::serve), with `faults` by exact path (query ignored).
+    pub fn serve_with_faults(
+        listener: TcpListener,
+        answers: HashMap<String, Answer>,
+        faults: HashMap<String, Fault>,
+    ) -> TamperingRegistry {
         let authority = listener.local_addr().expect("an address").to_string();
         let answers: Answers = Arc::new(answers);
+        let faults: Faults = Arc::new(faults);
         let received: Log = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(answer_connection(stream, answers.clone(), log.clone()));
+                tokio::spawn(answer_connection(
+                    stream,
+                    answers.clone(),
+                    faults.clone(),
+                    log.clone(),
+                ));
             }
         });
         TamperingRegistry {
@@ -84,7 +122,7 @@ impl TamperingRegistry {
     }
 }
 
-async fn answer_connection(mut stream: TcpStream, answers: Answers, log: Log) {
+async fn answer_connection(mut stream: TcpStream, answers: Answers, faults: Faults, log: Log) {
     let mut request = Vec::new();
     let mut buffer = [0u8; 4096];
     while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536 {
@@ -120,18 +158,27 @@ async fn answer_connection(mut stream: TcpStream, answers: Answers, log: Log) {
         target,
         authorization,
     });
+    let fault = faults.get(&path).cloned().unwrap_or_default();
+    if let Some(delay) = fault.delay {
+        tokio::time::sleep(delay).await;
+    }
     let mut head = format!(
-        "HTTP/1.1 {} Fixture\r\nconnection: close\r\ncontent-length: {}\r\n",
-        answer.status,
-        answer.body.len()
+        "HTTP/1.1 {} Fixture\r\nconnection: close\r\n",
+        answer.status
     );
+    if !fault.no_content_length {
+        head.push_str(&format!("content-length: {}\r\n", answer.body.len()));
+    }
     for (name, value) in &answer.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes()).await;
     if method != "HEAD" {
-        let _ = stream.write_all(&answer.body).await;
+        let sent = fault.truncate_to.map_or(answer.body.as_slice(), |n| {
+            &answer.body[..n.min(answer.body.len())]
+        });
+        let _ = stream.write_all(sent).await;
     }
     let _ = stream.shutdown().await;
 }

@@ -173,6 +173,16 @@ async fn an_image_typed_by_the_reader_renders_from_a_real_registry() {
         [registry.authority.as_str(), "team/app", "1.2", ""]
     );
     assert_eq!(browser.nodes().await[0].1, digest);
+    let trace = browser
+        .eval("return Array.from(document.querySelectorAll('.tree > .node > details.trace tr[data-step]')).map(r => r.textContent)")
+        .await;
+    let trace: Vec<String> = serde_json::from_value(trace).expect("strings");
+    assert!(
+        trace
+            .iter()
+            .any(|step| step.contains("HEAD") && step.contains("/manifests/1.2")),
+        "the page shows the tag resolved with HEAD: {trace:?}"
+    );
 
     browser
         .open(&proxy.url(&format!(

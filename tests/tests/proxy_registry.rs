@@ -187,7 +187,7 @@ async fn what_must_not_be_reached_is_refused() {
             "NAME_INVALID",
         ),
         (
-            "/v2/ghcr.io/team/app/tags/list".to_owned(),
+            "/v2/ghcr.io/team/app/blobs/uploads/".to_owned(),
             400,
             "NAME_INVALID",
         ),

@@ -10,6 +10,7 @@ use strata_core::digest::Digest;
 use strata_core::manifest::{self, ChildKind, ReadDocument};
 use strata_core::reference::Reference;
 use strata_core::registry_error::RateLimit;
+use strata_core::upstream_trace::TraceStep;
 use strata_core::verification::{self, Expected, Verification};
 use yew::prelude::*;
 
@@ -52,6 +53,8 @@ pub struct Loaded {
     pub content_type: Option<String>,
     /// Docker Hub's rate-limit headers on this answer.
     pub rate_limit: RateLimit,
+    /// How the proxy fetched it.
+    pub trace: Vec<TraceStep>,
 }
 
 /// The state of one node.
@@ -226,6 +229,7 @@ fn examine(job: &Job, fetched: Fetched) -> Loaded {
         content,
         content_type: fetched.content_type,
         rate_limit: fetched.rate_limit,
+        trace: fetched.trace,
     }
 }
 

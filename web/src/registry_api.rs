@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, Response};
 use strata_core::media_type::MANIFEST_ACCEPT;
 use strata_core::registry_error::{self, FailedResponse, RateLimit};
+use strata_core::upstream_trace::{self, TraceStep};
 
 /// A repository as the proxy addresses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Fetched {
     pub registry_digest: Option<String>,
     /// Docker Hub's rate-limit headers.
     pub rate_limit: RateLimit,
+    /// How the proxy fetched it.
+    pub trace: Vec<TraceStep>,
 }
 
 /// Why a fetch failed, in plain words; `not_found` tells a 404 (an optional document that is simply absent).
@@ -101,6 +104,12 @@ async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fe
             limit: response.headers().get("ratelimit-limit"),
             remaining: response.headers().get("ratelimit-remaining"),
         },
+        trace: upstream_trace::parse(
+            response
+                .headers()
+                .get(upstream_trace::TRACE_HEADER)
+                .as_deref(),
+        ),
     })
 }
 

@@ -13,4 +13,5 @@ pub mod reference;
 pub mod registry_error;
 pub mod registry_host;
 pub mod schema1;
+pub mod upstream_trace;
 pub mod verification;

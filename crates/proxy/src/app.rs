@@ -1,18 +1,32 @@
-//! The router: the registry API under `/v2/`, the app's pages, and the built front end.
+//! The router: the registry API under `/v2/`, the app's pages, and the built front end; around them,
+//! request ids with timings in the logs, and the concurrency limits for registry requests.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::services::ServeDir;
+use tracing::Instrument as _;
 
+use crate::content_cache::ContentCache;
 use crate::demo_registry::DemoRegistry;
+use crate::error::StartError;
+use crate::limits::{HoldPermit, Limiter};
 use crate::registry_route;
 use crate::settings::Settings;
 use crate::upstream::Upstream;
+use crate::upstream_trace::TRACE_HEADER;
+use crate::{api_dispatch, api_root, cors};
+
+/// The request id header, taken from the client when it sends a sane one, echoed on every answer.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// What every request handler shares.
 #[derive(Debug, Clone)]
@@ -23,23 +37,37 @@ pub struct AppState {
     pub upstream: Upstream,
     /// The embedded demo registry.
     pub demo: Arc<DemoRegistry>,
+    /// Content addressed by digest, checked and kept in memory.
+    pub cache: Arc<ContentCache>,
+    /// Registry requests in flight, in all and per client.
+    pub limiter: Limiter,
 }
 
 impl AppState {
     /// State for these settings.
-    pub fn new(settings: Settings) -> Result<Self, reqwest::Error> {
+    pub fn new(settings: Settings) -> Result<Self, StartError> {
         Ok(AppState {
             upstream: Upstream::new(&settings)?,
+            cache: Arc::new(ContentCache::new(settings.cache_bytes)),
+            limiter: Limiter::new(
+                settings.max_concurrent_requests,
+                settings.max_concurrent_per_client,
+            ),
             settings: Arc::new(settings),
             demo: Arc::new(DemoRegistry::embedded()),
         })
     }
 }
 
-/// The proxy's routes.
+/// The proxy's routes. Serve them with `into_make_service_with_connect_info::<SocketAddr>()` so the
+/// per-client limit knows the client's address.
 pub fn app(state: AppState) -> Router {
     let dist = ServeDir::new(&state.settings.dist).precompressed_gzip();
     Router::new()
+        .route(
+            "/v2/",
+            get(api_root::version_check).head(api_root::version_check),
+        )
         .route(
             "/v2/{*path}",
             get(registry_route::forward).head(registry_route::forward),
@@ -49,7 +77,103 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/demo.json", get(demo_names))
         .fallback_service(dist)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api_dispatch::dispatch,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit_registry_requests,
+        ))
+        .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn_with_state(
+            cors::AllowedOrigins::new(&state.settings.allow_origins),
+            cors::cors,
+        ))
         .with_state(state)
+}
+
+/// Gives each request an id (the client's `x-request-id` when sane), logs it with its status and time,
+/// echoes it, and makes sure every `/v2/` answer has a trace and a `Cache-Control`.
+async fn request_id(request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|value| is_sane_id(value.as_bytes()))
+        .cloned()
+        .unwrap_or_else(new_request_id);
+    let registry_api = request.uri().path().starts_with("/v2/");
+    let span = tracing::info_span!(
+        "request",
+        id = %String::from_utf8_lossy(id.as_bytes()),
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "answered"
+        );
+    });
+    let headers = response.headers_mut();
+    headers.insert(REQUEST_ID, id);
+    if registry_api {
+        if !headers.contains_key(TRACE_HEADER) {
+            headers.insert(TRACE_HEADER, HeaderValue::from_static("[]"));
+        }
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+    }
+    response
+}
+
+fn is_sane_id(id: &[u8]) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+fn new_request_id() -> HeaderValue {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos() as u64)
+            .unwrap_or_default()
+            ^ u64::from(std::process::id())
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    HeaderValue::from_str(&format!("{:08x}-{n:06x}", start as u32))
+        .unwrap_or(HeaderValue::from_static("0"))
+}
+
+/// Registry requests wait for nothing: past a limit they get 429 with `Retry-After`. The permit is held
+/// until the answer's last byte.
+async fn limit_registry_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !request.uri().path().starts_with("/v2/") {
+        return next.run(request).await;
+    }
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip().to_canonical());
+    match state.limiter.try_acquire(client) {
+        Ok(permit) => next
+            .run(request)
+            .await
+            .map(|body| HoldPermit::wrap(body, permit)),
+        Err(busy) => busy.into_response(),
+    }
 }
 
 /// Every app route is the same single page; the front end reads the URL.
@@ -67,4 +191,20 @@ async fn app_page(State(state): State<AppState>) -> Response {
 /// The demo images, for the landing page.
 async fn demo_names(State(state): State<AppState>) -> Response {
     axum::Json(state.demo.images()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids() {
+        assert!(is_sane_id(b"abc-123_x.y"));
+        assert!(!is_sane_id(b""));
+        assert!(!is_sane_id(b"a b"));
+        assert!(!is_sane_id(&[b'a'; 65]));
+        let (a, b) = (new_request_id(), new_request_id());
+        assert_ne!(a, b);
+        assert!(is_sane_id(a.as_bytes()));
+    }
 }

@@ -102,6 +102,18 @@ impl DemoRegistry {
         self.images.clone()
     }
 
+    /// The tags of `repository`, sorted; `None` when the demo has no such repository.
+    pub fn tags(&self, repository: &str) -> Option<Vec<String>> {
+        let mut tags: Vec<String> = self
+            .tags
+            .keys()
+            .filter(|(name, _)| name == repository)
+            .map(|(_, tag)| tag.clone())
+            .collect();
+        tags.sort();
+        (!tags.is_empty()).then_some(tags)
+    }
+
     /// Answers a manifest or blob request as a registry would.
     pub fn answer(&self, path: &RegistryPath, head: bool) -> Response<Body> {
         if !self

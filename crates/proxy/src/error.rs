@@ -1,8 +1,10 @@
 //! The proxy's own errors, answered in the registry's error-envelope shape so the page reads them like
 //! any registry error.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+use crate::credentials::CredentialsError;
 
 /// Why the proxy did not forward a request.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +24,15 @@ pub enum ProxyError {
     /// The registry's token service answered badly.
     #[error("{0}")]
     Auth(String),
+    /// A manifest is larger than `--max-manifest-bytes`.
+    #[error("{0}")]
+    ManifestTooLarge(String),
+    /// The registry's answer broke off before its end.
+    #[error("{0}")]
+    Incomplete(String),
+    /// Too many requests at once, in all or from this client.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl ProxyError {
@@ -32,6 +43,11 @@ impl ProxyError {
             ProxyError::Unreachable(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_UNREACHABLE"),
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
             ProxyError::Auth(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_AUTH"),
+            ProxyError::ManifestTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "MANIFEST_TOO_LARGE")
+            }
+            ProxyError::Incomplete(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_INCOMPLETE"),
+            ProxyError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "TOOMANYREQUESTS"),
         }
     }
 }
@@ -41,11 +57,31 @@ impl IntoResponse for ProxyError {
         let (status, code) = self.status_and_code();
         tracing::info!(%status, code, message = %self, "request not forwarded");
         let body = serde_json::json!({ "errors": [{ "code": code, "message": self.to_string() }] });
-        (
+        let mut response = (
             status,
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             body.to_string(),
         )
-            .into_response()
+            .into_response();
+        if matches!(self, ProxyError::Busy(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
+}
+
+/// Why the proxy could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+    /// `--docker-config` could not be read.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
 }

@@ -2,14 +2,28 @@
 //! browser without touching the bytes, refuses to reach anything but public registries and the ones it was
 //! told to trust, serves the built front end, and carries an embedded demo registry.
 
+mod api_dispatch;
+mod api_root;
 pub mod app;
 mod auth_challenge;
+mod catalog_route;
+mod content_cache;
+mod cors;
+mod credentials;
 mod demo_registry;
 mod error;
+mod limits;
+mod pagination;
+mod referrers_route;
 mod registry_route;
+mod relay;
 mod settings;
 mod ssrf_guard;
+mod tags_route;
+mod token_cache;
 mod upstream;
+mod upstream_trace;
 
 pub use app::{AppState, app};
+pub use error::StartError;
 pub use settings::{InsecureRegistry, Settings};

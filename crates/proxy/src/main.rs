@@ -43,6 +43,9 @@ struct Flags {
     /// Registry requests handled at once for one client address.
     #[arg(long, default_value_t = 32)]
     max_concurrent_per_client: usize,
+    /// Seconds a manifest request may take upstream in all (challenge, token, redirects, body).
+    #[arg(long, default_value_t = 30)]
+    manifest_timeout_secs: u64,
 }
 
 #[tokio::main]
@@ -71,16 +74,21 @@ async fn main() -> anyhow::Result<()> {
         max_manifest_bytes: flags.max_manifest_bytes,
         max_concurrent_requests: flags.max_concurrent_requests,
         max_concurrent_per_client: flags.max_concurrent_per_client,
+        manifest_timeout_secs: flags.manifest_timeout_secs,
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(settings).context("cannot build the HTTP client")?;
+    let state = AppState::new(settings).context("cannot start the proxy")?;
     println!("Strata is listening on http://{address}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    // Client addresses feed the per-client concurrency limit.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     Ok(())
 }
 

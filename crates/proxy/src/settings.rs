@@ -59,6 +59,8 @@ pub struct Settings {
     pub max_concurrent_requests: usize,
     /// Registry requests handled at once for one client address.
     pub max_concurrent_per_client: usize,
+    /// Seconds a manifest request may take upstream in all: challenge, token, redirects and body.
+    pub manifest_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -74,6 +76,7 @@ impl Default for Settings {
             max_manifest_bytes: 4 * 1024 * 1024,
             max_concurrent_requests: 256,
             max_concurrent_per_client: 32,
+            manifest_timeout_secs: 30,
         }
     }
 }

@@ -105,6 +105,18 @@ pub fn check_url(settings: &Settings, url: &Url) -> Result<(), ProxyError> {
     {
         return Err(refusal_for_address(&authority, ip));
     }
+    // The resolver trusts an insecure registry's host on every port, so other ports are refused here.
+    if !insecure
+        && literal.parse::<IpAddr>().is_err()
+        && settings
+            .insecure_registries
+            .iter()
+            .any(|registry| registry.host().eq_ignore_ascii_case(literal))
+    {
+        return Err(ProxyError::Refused(format!(
+            "{authority} is not allowed: --insecure-registry names {literal} only with another port"
+        )));
+    }
     Ok(())
 }
 
@@ -188,6 +200,13 @@ mod tests {
             ("1.1.1.1", true),
             ("2606:4700:4700::1111", true),
             ("::ffff:8.8.8.8", true),
+            ("100.127.255.255", false),
+            ("100.128.0.1", true),
+            ("ff02::1", false),
+            ("fd12:3456::1", false),
+            ("0.1.2.3", false),
+            ("240.0.0.1", false),
+            ("192.0.2.1", false),
         ];
         for (ip, public) in cases {
             assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
@@ -216,6 +235,19 @@ mod tests {
             ("http://127.0.0.1:5000/v2/", true),
             ("http://127.0.0.1:5002/v2/", false),
             ("http://localhost:5001/v2/", true),
+            ("https://localhost:5002/v2/", false),
+            ("https://LOCALHOST/v2/", false),
+            ("https://0177.0.0.1/v2/", false),
+            ("https://127.1/v2/", false),
+            ("https://0/v2/", false),
+            ("https://10.0.0.1/v2/", false),
+            ("https://100.64.0.1/v2/", false),
+            ("https://224.0.0.1/v2/", false),
+            ("https://[fe80::1]/v2/", false),
+            ("https://[fc00::1]/v2/", false),
+            ("https://[::]/v2/", false),
+            ("https://[::ffff:a00:1]/v2/", false),
+            ("https://169.254.169.254/latest/", false),
             ("file:///etc/passwd", false),
         ];
         for (url, allowed) in cases {

@@ -1,7 +1,10 @@
-//! Requests to real registries: the anonymous bearer-token dance, redirects followed without credentials,
-//! every hop checked by the SSRF guard.
+//! Requests to real registries: challenges answered the way registries expect (bearer tokens, anonymous or
+//! with `--docker-config` credentials, kept until they expire; Basic), redirects followed without
+//! credentials, every hop checked by the SSRF guard and written to the upstream trace.
 
-use std::time::Duration;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RANGE, WWW_AUTHENTICATE,
@@ -9,9 +12,12 @@ use reqwest::header::{
 use reqwest::{Method, StatusCode, Url};
 
 use crate::auth_challenge;
-use crate::error::ProxyError;
+use crate::credentials::{BasicCredentials, Credentials};
+use crate::error::{ProxyError, StartError};
 use crate::settings::Settings;
 use crate::ssrf_guard::{self, GuardedResolver};
+use crate::token_cache::{TokenCache, TokenKey, keep_for};
+use crate::upstream_trace::{Step, StepKind, Trace, shown_url};
 
 const MAX_REDIRECTS: usize = 5;
 const MAX_TOKEN_BYTES: usize = 64 * 1024;
@@ -21,6 +27,10 @@ const MAX_TOKEN_BYTES: usize = 64 * 1024;
 pub struct Upstream {
     client: reqwest::Client,
     settings: Settings,
+    credentials: Arc<Credentials>,
+    tokens: Arc<TokenCache>,
+    /// Registries that asked for Basic credentials: later requests carry them from the first try.
+    basic_registries: Arc<Mutex<HashSet<String>>>,
 }
 
 /// What to fetch from a registry.
@@ -39,10 +49,21 @@ pub struct UpstreamRequest<'a> {
 }
 
 impl Upstream {
-    /// A client with the guard's resolver, no automatic redirects and bounded connection times.
-    pub fn new(settings: &Settings) -> Result<Self, reqwest::Error> {
+    /// A client with the guard's resolver, no automatic redirects and bounded connection times, holding
+    /// the credentials of `--docker-config`.
+    pub fn new(settings: &Settings) -> Result<Self, StartError> {
+        let credentials = match &settings.docker_config {
+            Some(path) => Credentials::load(path)?,
+            None => Credentials::default(),
+        };
+        if !credentials.is_empty() {
+            tracing::info!(
+                registries = credentials.len(),
+                "credentials read from the Docker config"
+            );
+        }
         let client = reqwest::Client::builder()
-            .dns_resolver(std::sync::Arc::new(GuardedResolver::new(settings)))
+            .dns_resolver(Arc::new(GuardedResolver::new(settings)))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(30))
@@ -51,14 +72,27 @@ impl Upstream {
         Ok(Upstream {
             client,
             settings: settings.clone(),
+            credentials: Arc::new(credentials),
+            tokens: Arc::new(TokenCache::default()),
+            basic_registries: Arc::default(),
         })
     }
 
-    /// Sends the request, answering a Bearer challenge with an anonymous token and following redirects
-    /// without `Authorization`. Returns the final response, whatever its status.
+    /// Sends the request, answering a challenge (bearer token or Basic credentials) and following
+    /// redirects without `Authorization`. Returns the final response, whatever its status.
     pub async fn fetch(
         &self,
         request: UpstreamRequest<'_>,
+    ) -> Result<reqwest::Response, ProxyError> {
+        let mut trace = Trace::default();
+        self.fetch_traced(request, &mut trace).await
+    }
+
+    /// Like [`fetch`](Self::fetch), writing each step to `trace` — also the steps before an error.
+    pub async fn fetch_traced(
+        &self,
+        request: UpstreamRequest<'_>,
+        trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
         let scheme = if self.settings.is_insecure(request.authority) {
             "http"
@@ -77,15 +111,44 @@ impl Upstream {
         if let Some(range) = request.range.clone() {
             headers.insert(RANGE, range);
         }
-        let mut response = self.send(&request.method, &url, headers.clone()).await?;
-        if response.status() == StatusCode::UNAUTHORIZED
-            && let Some(token) = self.anonymous_token(&response).await?
-        {
-            let mut authorized = headers.clone();
-            let value = HeaderValue::from_str(&format!("Bearer {token}"))
-                .map_err(|_| ProxyError::Auth("the token service sent an unusable token".into()))?;
-            authorized.insert(AUTHORIZATION, value);
-            response = self.send(&request.method, &url, authorized).await?;
+
+        // A registry that challenged before likely wants the same token again: send it at once.
+        let predicted = repository_of(request.path)
+            .and_then(|repository| self.tokens.predicted_key(request.authority, repository));
+        let cached = predicted.as_ref().and_then(|key| self.tokens.get(key));
+        let mut first = headers.clone();
+        let mut auth = "none";
+        if let Some(value) = cached.as_deref().and_then(bearer_value) {
+            first.insert(AUTHORIZATION, value);
+            auth = "bearer (cached)";
+        } else if let Some(value) = self.remembered_basic(request.authority) {
+            first.insert(AUTHORIZATION, value);
+            auth = "basic";
+        }
+        let mut response = self
+            .send(StepKind::Request, &request.method, &url, first, auth, trace)
+            .await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            if cached.is_some()
+                && let Some(key) = &predicted
+            {
+                self.tokens.forget(key);
+            }
+            if let Some((value, auth)) = self.authorize(&response, request.authority, trace).await?
+            {
+                let mut authorized = headers.clone();
+                authorized.insert(AUTHORIZATION, value);
+                response = self
+                    .send(
+                        StepKind::Request,
+                        &request.method,
+                        &url,
+                        authorized,
+                        auth,
+                        trace,
+                    )
+                    .await?;
+            }
         }
         let mut current = url;
         for _ in 0..MAX_REDIRECTS {
@@ -95,8 +158,16 @@ impl Upstream {
             let Some(next) = redirect_target(&current, response.headers()) else {
                 return Ok(response);
             };
-            tracing::debug!(from = %current, to = %next, "following redirect");
-            response = self.send(&request.method, &next, headers.clone()).await?;
+            response = self
+                .send(
+                    StepKind::Redirect,
+                    &request.method,
+                    &next,
+                    headers.clone(),
+                    "none",
+                    trace,
+                )
+                .await?;
             current = next;
         }
         if response.status().is_redirection() {
@@ -110,31 +181,71 @@ impl Upstream {
 
     async fn send(
         &self,
+        kind: StepKind,
         method: &Method,
         url: &Url,
         headers: HeaderMap,
+        auth: &'static str,
+        trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
-        ssrf_guard::check_url(&self.settings, url)?;
-        let started = std::time::Instant::now();
+        let mut step = Step::sent(kind, method, url, auth);
+        if let Err(refusal) = ssrf_guard::check_url(&self.settings, url) {
+            step.step = StepKind::Refused;
+            trace.push(step.note(&refusal.to_string()));
+            return Err(refusal);
+        }
+        let started = Instant::now();
         let result = self
             .client
             .request(method.clone(), url.clone())
             .headers(headers)
             .send()
             .await;
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let shown = shown_url(url);
         match result {
             Ok(response) => {
-                tracing::info!(%method, %url, status = %response.status(), elapsed_ms = started.elapsed().as_millis() as u64, "upstream");
+                tracing::info!(step = ?kind, %method, url = %shown, auth, status = %response.status(), elapsed_ms = ms, "upstream");
+                step.answered(response.status().as_u16(), ms, response.headers());
+                trace.push(step);
                 Ok(response)
             }
-            Err(error) => Err(describe_send_error(url, error)),
+            Err(error) => {
+                let error = describe_send_error(url, error);
+                tracing::info!(step = ?kind, %method, url = %shown, elapsed_ms = ms, %error, "upstream failed");
+                step.step = if matches!(error, ProxyError::Refused(_)) {
+                    StepKind::Refused
+                } else {
+                    StepKind::Error
+                };
+                step.ms = Some(ms);
+                trace.push(step.note(&error.to_string()));
+                Err(error)
+            }
         }
     }
 
-    async fn anonymous_token(
+    /// Basic credentials for a registry that asked for them before.
+    fn remembered_basic(&self, registry: &str) -> Option<HeaderValue> {
+        let known = self
+            .basic_registries
+            .lock()
+            .ok()?
+            .contains(&registry.to_ascii_lowercase());
+        known
+            .then(|| self.credentials.for_registry(registry))
+            .flatten()
+            .and_then(BasicCredentials::header_value)
+    }
+
+    /// The `Authorization` that answers a 401, with its kind for the trace; `None` when the proxy has no
+    /// way to answer (a Basic challenge without credentials, no usable challenge).
+    async fn authorize(
         &self,
         response: &reqwest::Response,
-    ) -> Result<Option<String>, ProxyError> {
+        registry: &str,
+        trace: &mut Trace,
+    ) -> Result<Option<(HeaderValue, &'static str)>, ProxyError> {
         let challenges: Vec<auth_challenge::Challenge> = response
             .headers()
             .get_all(WWW_AUTHENTICATE)
@@ -142,15 +253,69 @@ impl Upstream {
             .filter_map(|value| value.to_str().ok())
             .flat_map(auth_challenge::parse)
             .collect();
-        let Some(bearer) = challenges
+        let credentials = self.credentials.for_registry(registry);
+        let bearer = challenges
             .iter()
-            .find(|challenge| challenge.scheme == "bearer")
-        else {
-            return Ok(None);
-        };
-        let Some(realm) = bearer.param("realm") else {
-            return Ok(None);
-        };
+            .find(|challenge| challenge.scheme == "bearer" && challenge.param("realm").is_some());
+        if let Some(bearer) = bearer {
+            let realm = bearer.param("realm").unwrap_or_default();
+            let service = bearer.param("service");
+            let scope = bearer.param("scope").unwrap_or_default();
+            trace.push(
+                Step::new(StepKind::Challenge)
+                    .param("scheme", "bearer")
+                    .param("realm", realm)
+                    .param("service", service.unwrap_or_default())
+                    .param("scope", scope),
+            );
+            let key = TokenKey::new(registry, realm, service.unwrap_or_default(), scope);
+            if let Some(token) = self.tokens.get(&key) {
+                trace.push(Step::new(StepKind::Token).param("cached", "true"));
+                return Ok(bearer_value(&token).map(|value| (value, "bearer (cached)")));
+            }
+            let (token, expires_in) = self
+                .request_token(realm, service, &key.scopes, credentials, trace)
+                .await?;
+            let value = bearer_value(&token).ok_or_else(|| {
+                ProxyError::Auth("the token service sent an unusable token".into())
+            })?;
+            self.tokens.insert(key, token, keep_for(expires_in));
+            return Ok(Some((value, "bearer")));
+        }
+        if let Some(basic) = challenges.iter().find(|c| c.scheme == "basic") {
+            trace.push(
+                Step::new(StepKind::Challenge)
+                    .param("scheme", "basic")
+                    .param("realm", basic.param("realm").unwrap_or_default()),
+            );
+            return match credentials.and_then(BasicCredentials::header_value) {
+                Some(value) => {
+                    if let Ok(mut registries) = self.basic_registries.lock() {
+                        registries.insert(registry.to_ascii_lowercase());
+                    }
+                    Ok(Some((value, "basic")))
+                }
+                None => {
+                    trace.note_last(
+                        "the proxy has no credentials for this registry (--docker-config)",
+                    );
+                    Ok(None)
+                }
+            };
+        }
+        Ok(None)
+    }
+
+    /// A token from `realm`: `GET realm?service=…&scope=…`, with Basic credentials when the registry has
+    /// them. Returns the token and its `expires_in`.
+    async fn request_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scopes: &[String],
+        credentials: Option<&BasicCredentials>,
+        trace: &mut Trace,
+    ) -> Result<(String, Option<u64>), ProxyError> {
         let mut realm_url = Url::parse(realm).map_err(|_| {
             ProxyError::Auth(format!(
                 "the registry named an invalid token realm {realm:?}"
@@ -158,37 +323,83 @@ impl Upstream {
         })?;
         {
             let mut query = realm_url.query_pairs_mut();
-            if let Some(service) = bearer.param("service") {
+            if let Some(service) = service {
                 query.append_pair("service", service);
             }
-            for scope in bearer.param("scope").unwrap_or_default().split_whitespace() {
+            for scope in scopes {
                 query.append_pair("scope", scope);
             }
         }
+        let mut headers = HeaderMap::new();
+        let mut auth = "none";
+        if let Some(value) = credentials.and_then(BasicCredentials::header_value) {
+            headers.insert(AUTHORIZATION, value);
+            auth = "basic";
+        }
         let token_response = self
-            .send(&Method::GET, &realm_url, HeaderMap::new())
+            .send(
+                StepKind::Token,
+                &Method::GET,
+                &realm_url,
+                headers,
+                auth,
+                trace,
+            )
             .await?;
         if !token_response.status().is_success() {
             return Err(ProxyError::Auth(format!(
-                "the token service at {} answered {}",
+                "the token service at {} answered {}{}",
                 realm_url.host_str().unwrap_or("?"),
-                token_response.status()
+                token_response.status(),
+                if credentials.is_some() {
+                    " to the credentials from --docker-config"
+                } else {
+                    ""
+                }
             )));
         }
         let body = read_bounded(token_response, MAX_TOKEN_BYTES).await?;
         let parsed: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|_| ProxyError::Auth("the token service did not answer with JSON".into()))?;
-        let token = parsed
-            .get("token")
-            .or_else(|| parsed.get("access_token"))
-            .and_then(|t| t.as_str());
+        let token = ["token", "access_token"]
+            .iter()
+            .filter_map(|key| parsed.get(key).and_then(|t| t.as_str()))
+            .find(|token| !token.is_empty());
+        let expires_in = parsed.get("expires_in").and_then(|value| {
+            value
+                .as_u64()
+                .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+        });
+        if let Some(step) = trace.steps.last_mut() {
+            step.params.insert(
+                "expires_in".into(),
+                expires_in.map_or("60 (default)".into(), |s| s.to_string()),
+            );
+        }
         match token {
-            Some(token) if !token.is_empty() => Ok(Some(token.to_owned())),
-            _ => Err(ProxyError::Auth(
+            Some(token) => Ok((token.to_owned(), expires_in)),
+            None => Err(ProxyError::Auth(
                 "the token service's answer holds no token".into(),
             )),
         }
     }
+}
+
+fn bearer_value(token: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// The repository of a path after `/v2/` (`team/app/manifests/1` → `team/app`). The endpoint is the last
+/// marker, as a repository may itself contain `blobs` or `manifests` components.
+fn repository_of(path: &str) -> Option<&str> {
+    ["/manifests/", "/blobs/", "/tags/list", "/referrers/"]
+        .iter()
+        .filter_map(|marker| path.rfind(marker))
+        .max()
+        .map(|end| &path[..end])
+        .filter(|repository| !repository.is_empty())
 }
 
 async fn read_bounded(
@@ -228,6 +439,8 @@ fn describe_send_error(url: &Url, error: reqwest::Error) -> ProxyError {
     if error.is_timeout() {
         return ProxyError::Timeout(format!("{host} did not answer in time"));
     }
+    // Without the URL: a redirect's pre-signed query is not for the page to see.
+    let error = error.without_url();
     let mut detail = error.to_string();
     let mut cause = std::error::Error::source(&error);
     while let Some(inner) = cause {
@@ -235,4 +448,32 @@ fn describe_send_error(url: &Url, error: reqwest::Error) -> ProxyError {
         cause = inner.source();
     }
     ProxyError::Unreachable(format!("could not reach {host}: {detail}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_of_paths() {
+        for (path, repository) in [
+            ("team/app/manifests/1", Some("team/app")),
+            ("team/blobs/app/manifests/sha256:00", Some("team/blobs/app")),
+            ("a/manifests/x/blobs/sha256:00", Some("a/manifests/x")),
+            ("library/alpine/tags/list", Some("library/alpine")),
+            ("a/b/referrers/sha256:00", Some("a/b")),
+            ("_catalog", None),
+            ("/manifests/1", None),
+        ] {
+            assert_eq!(repository_of(path), repository, "{path}");
+        }
+    }
+
+    #[test]
+    fn bearer_values_are_sensitive() {
+        let value = bearer_value("abc").expect("a value");
+        assert!(value.is_sensitive());
+        assert_eq!(value, "Bearer abc");
+        assert!(bearer_value("bad\ntoken").is_none(), "no header injection");
+    }
 }

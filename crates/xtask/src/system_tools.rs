@@ -12,6 +12,8 @@ const DEBIAN_TOOLS: &[(&str, &str)] = &[
     ("/usr/bin/docker-registry", "docker-registry"),
     ("/usr/bin/skopeo", "skopeo"),
     ("/usr/bin/openssl", "openssl"),
+    ("/usr/sbin/nginx", "nginx"),
+    ("/usr/bin/htpasswd", "apache2-utils"),
 ];
 
 /// Adds the wasm32 target with rustup when it is missing.

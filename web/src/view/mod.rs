@@ -10,6 +10,7 @@ mod landing;
 mod node_view;
 mod platform_picker;
 mod reference_view;
+mod trace;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -13,6 +13,7 @@ use super::config_view;
 use super::findings;
 use super::format::{short_digest, size};
 use super::platform_picker;
+use super::trace;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::inspect_href;
 
@@ -184,7 +185,13 @@ fn node(
         }
         _ => kind,
     };
-    let verify = state.as_ref().map_or("not-fetched", NodeState::data_verify);
+    // The root is always fetched: before its fetch starts (the first frame) it is already pending.
+    let unfetched = if *key == NodeKey::Root {
+        "pending"
+    } else {
+        "not-fetched"
+    };
+    let verify = state.as_ref().map_or(unfetched, NodeState::data_verify);
     let media_type = match (&state, descriptor) {
         (Some(NodeState::Loaded(loaded)), _) => match &loaded.content {
             Content::Document(read) => read.media_type.clone(),
@@ -276,6 +283,7 @@ fn loaded_body(
         <>
             {content}
             { raw(&loaded.bytes, loaded.content_type.as_deref()) }
+            { trace::steps(&loaded.trace) }
         </>
     }
 }

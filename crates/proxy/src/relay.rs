@@ -1,0 +1,125 @@
+//! Answers of the list endpoints: a registry's answer passed on (status, the headers that matter, the body
+//! streamed untouched), or one the proxy makes itself in the registry's shapes.
+
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
+
+use crate::error::ProxyError;
+
+/// Headers passed back as the registry sent them. Never `WWW-Authenticate` (a Basic challenge would make
+/// the browser prompt) and never the registry's own `Link`: the rewritten one replaces it.
+const RELAYED_HEADERS: [&str; 9] = [
+    "content-type",
+    "content-length",
+    "docker-content-digest",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "docker-ratelimit-source",
+    "retry-after",
+    "warning",
+    "oci-filters-applied",
+];
+
+/// What shared caches and browsers may do with a list answer: keep it, but ask again before each use
+/// (lists change whenever a registry is pushed to).
+const LIST_CACHE_CONTROL: &str = "no-cache";
+
+/// Passes a registry's answer on, with `link` (already pointing back through the proxy) as its `Link`.
+/// A HEAD answer has no body.
+pub fn relay(
+    upstream: reqwest::Response,
+    link: Option<String>,
+    head: bool,
+) -> Result<Response<Body>, ProxyError> {
+    let status =
+        StatusCode::from_u16(upstream.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut response = Response::builder()
+        .status(status)
+        .header(header::CACHE_CONTROL, LIST_CACHE_CONTROL);
+    for name in RELAYED_HEADERS {
+        for value in upstream.headers().get_all(name) {
+            response = response.header(HeaderName::from_static(name), value.as_bytes());
+        }
+    }
+    if let Some(link) = link {
+        response = response.header(header::LINK, link);
+    }
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from_stream(upstream.bytes_stream())
+    };
+    response.body(body).map_err(|error| {
+        ProxyError::Unreachable(format!(
+            "the registry's answer could not be passed on: {error}"
+        ))
+    })
+}
+
+/// An answer the proxy makes: `bytes` of `content_type` with extra headers. A HEAD answer keeps the
+/// `Content-Length` but has no body.
+pub fn made_here(
+    status: StatusCode,
+    content_type: &str,
+    headers: &[(HeaderName, HeaderValue)],
+    bytes: Vec<u8>,
+    head: bool,
+) -> Response<Body> {
+    let mut response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_LENGTH, bytes.len())
+        .header(header::CACHE_CONTROL, LIST_CACHE_CONTROL);
+    for (name, value) in headers {
+        response = response.header(name, value);
+    }
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    response.body(body).unwrap_or_else(|_| {
+        // Only reachable if a caller passed an invalid content type; the headers are otherwise typed.
+        Response::new(Body::empty())
+    })
+}
+
+/// A registry error envelope (`{"errors":[{"code","message"}]}`), as a registry would answer it.
+pub fn registry_error(status: StatusCode, code: &str, message: &str, head: bool) -> Response<Body> {
+    let body = serde_json::json!({ "errors": [{ "code": code, "message": message }] });
+    made_here(
+        status,
+        "application/json",
+        &[],
+        body.to_string().into_bytes(),
+        head,
+    )
+}
+
+/// Reads a registry's answer whole, refusing one larger than `limit` bytes without buffering past it.
+pub async fn read_bounded(
+    mut upstream: reqwest::Response,
+    limit: u64,
+) -> Result<Vec<u8>, ProxyError> {
+    let too_large = || {
+        ProxyError::Unreachable(format!(
+            "the registry's answer is larger than {limit} bytes"
+        ))
+    };
+    if upstream
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = upstream.chunk().await.map_err(|error| {
+        ProxyError::Unreachable(format!("reading the registry's answer failed: {error}"))
+    })? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

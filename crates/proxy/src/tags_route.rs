@@ -1,0 +1,138 @@
+//! `/v2/<registry>/<repository>/tags/list[?n=&last=]`: a repository's tags, forwarded with the next-page
+//! link pointing back through the proxy; the demo registry answers from its own tags.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Response, StatusCode, header};
+use strata_core::registry_host;
+
+use crate::api_dispatch::RepositoryName;
+use crate::app::AppState;
+use crate::error::ProxyError;
+use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
+use crate::relay::{made_here, registry_error, relay};
+use crate::upstream::UpstreamRequest;
+
+/// The query keys of the tag list (distribution-spec §Listing Tags).
+const QUERY_KEYS: &[&str] = &["n", "last"];
+
+/// Answers a tag-list request.
+pub async fn answer(
+    state: &AppState,
+    name: &RepositoryName,
+    raw_query: Option<&str>,
+    head: bool,
+) -> Result<Response<Body>, ProxyError> {
+    let query = ListQuery::parse(raw_query, QUERY_KEYS)?;
+    if name.registry == registry_host::DEMO_REGISTRY {
+        return Ok(demo_answer(state, name, &query, head));
+    }
+    let authority = registry_host::api_host(&name.registry);
+    let upstream_path = format!("/v2/{}/tags/list", name.repository);
+    let upstream = state
+        .upstream
+        .fetch(UpstreamRequest {
+            authority,
+            path: &format!("{}/tags/list{}", name.repository, query.to_query_string()),
+            method: if head { Method::HEAD } else { Method::GET },
+            accept: None,
+            range: None,
+        })
+        .await?;
+    let link = rewrite_next_link(
+        upstream.headers(),
+        ListLocation {
+            answered_from: upstream.url(),
+            authority,
+            upstream_path: &upstream_path,
+            proxy_path: &format!("/v2/{}/{}/tags/list", name.registry, name.repository),
+            allowed_keys: QUERY_KEYS,
+        },
+    );
+    relay(upstream, link, head)
+}
+
+/// The demo registry's tags, paginated as the spec says: in lexical order, after `last`, at most `n`,
+/// with a next link while more remain.
+fn demo_answer(
+    state: &AppState,
+    name: &RepositoryName,
+    query: &ListQuery,
+    head: bool,
+) -> Response<Body> {
+    let Some(tags) = state.demo.tags(&name.repository) else {
+        return registry_error(
+            StatusCode::NOT_FOUND,
+            "NAME_UNKNOWN",
+            "repository name not known to registry",
+            head,
+        );
+    };
+    let (page, next) = paginate(tags, query);
+    let body = serde_json::json!({ "name": name.repository, "tags": page });
+    let mut headers = Vec::new();
+    if let Some(last) = next {
+        let mut link_query = Vec::new();
+        if let Some(n) = query.get("n") {
+            link_query.push(format!("n={n}"));
+        }
+        link_query.push(format!("last={last}"));
+        let link = format!(
+            "</v2/{}/{}/tags/list?{}>; rel=\"next\"",
+            name.registry,
+            name.repository,
+            link_query.join("&")
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.push((header::LINK, value));
+        }
+    }
+    made_here(
+        StatusCode::OK,
+        "application/json",
+        &headers,
+        body.to_string().into_bytes(),
+        head,
+    )
+}
+
+/// One page of `tags`: those after `last`, at most `n`, and the tag to resume after when more remain.
+fn paginate(mut tags: Vec<String>, query: &ListQuery) -> (Vec<String>, Option<String>) {
+    tags.sort();
+    if let Some(last) = query.get("last") {
+        tags.retain(|tag| tag.as_str() > last);
+    }
+    let limit = query
+        .get("n")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    if tags.len() <= limit {
+        return (tags, None);
+    }
+    tags.truncate(limit);
+    let next = tags.last().cloned();
+    (tags, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(query: &str) -> (Vec<String>, Option<String>) {
+        let tags = ["b", "latest", "a", "1.0"].map(String::from).to_vec();
+        paginate(
+            tags,
+            &ListQuery::parse(Some(query), QUERY_KEYS).expect("valid"),
+        )
+    }
+
+    #[test]
+    fn pages_follow_the_spec() {
+        let all = ["1.0", "a", "b", "latest"].map(String::from).to_vec();
+        assert_eq!(page(""), (all.clone(), None));
+        assert_eq!(page("n=2"), (all[..2].to_vec(), Some("a".into())));
+        assert_eq!(page("n=2&last=a"), (all[2..].to_vec(), None));
+        assert_eq!(page("last=b"), (vec!["latest".into()], None));
+        assert_eq!(page("n=0"), (vec![], None), "n=0 is empty with no link");
+        assert_eq!(page("n=4"), (all, None));
+    }
+}
