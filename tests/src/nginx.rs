@@ -29,12 +29,31 @@ impl Nginx {
     /// Starts nginx with the recipe in front of `proxies` (`127.0.0.1:<port>` each) and waits until it
     /// answers.
     pub async fn start(proxies: &[&str]) -> Nginx {
+        Self::launch("/healthz", |dir, port| {
+            loopback_recipe(&read_recipe(), dir, port, proxies)
+        })
+        .await
+    }
+
+    /// Starts nginx as a plain reverse proxy (no cache) in front of `upstream` (`host:port`): the baseline
+    /// Strata's proxy is measured against.
+    pub async fn start_pass_through(upstream: &str) -> Nginx {
+        Self::launch("/v2/", |_, port| {
+            format!(
+                "server {{\n    listen 127.0.0.1:{port};\n    location / {{\n        proxy_pass http://{upstream};\n        proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n    }}\n}}\n"
+            )
+        })
+        .await
+    }
+
+    /// Writes `site(dir, port)` as the included configuration, starts nginx and waits until `probe`
+    /// answers.
+    async fn launch(probe: &str, site: impl FnOnce(&Path, u16) -> String) -> Nginx {
         let program = crate::required_program("/usr/sbin/nginx");
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("strata-nginx-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temp dir for nginx");
-        let recipe = loopback_recipe(&read_recipe(), &dir, port, proxies);
-        std::fs::write(dir.join("strata.conf"), recipe).expect("the recipe is writable");
+        std::fs::write(dir.join("strata.conf"), site(&dir, port)).expect("the site is writable");
         std::fs::write(dir.join("nginx.conf"), main_config(&dir)).expect("nginx.conf is writable");
         let child = Command::new(program)
             .arg("-p")
@@ -53,7 +72,7 @@ impl Nginx {
             dir,
         };
         let client = reqwest::Client::new();
-        let url = nginx.url("/healthz");
+        let url = nginx.url(probe);
         wait_until(Duration::from_secs(20), "nginx to answer", || {
             let request = client.get(&url).send();
             async move { request.await.is_ok() }

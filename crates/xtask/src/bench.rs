@@ -3,15 +3,29 @@
 
 use crate::{system_tools, workspace};
 
-/// Builds everything, then runs the benchmarks.
+/// Builds everything, then runs the benchmarks against an optimized proxy (as deployed, not the debug
+/// build the tests use), driven by an optimized bench binary.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_debian_tools()?;
     let built = workspace::build_all()?;
+    workspace::cargo(&[
+        "build",
+        "--profile",
+        "proxy-bench",
+        "--package",
+        "strata-proxy",
+    ])?;
+    let proxy = workspace::root().join("target/proxy-bench/strata-proxy");
     workspace::cargo_with_env(
-        &["run", "--package", "strata-e2e", "--bin", "strata-bench"],
         &[
-            ("STRATA_PROXY_BIN", &built.proxy),
-            ("STRATA_DIST", &built.dist),
+            "run",
+            "--profile",
+            "proxy-bench",
+            "--package",
+            "strata-e2e",
+            "--bin",
+            "strata-bench",
         ],
+        &[("STRATA_PROXY_BIN", &proxy), ("STRATA_DIST", &built.dist)],
     )
 }

@@ -1,6 +1,8 @@
 //! `cargo xtask bench` runs this: each measurement beside its baseline, in one process and one run, written
 //! to `docs/benchmarks.md`.
 
+mod proxy_rows;
+
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -232,7 +234,10 @@ async fn main() {
     let hash = hash_row(&offline, &browser).await;
     let tree = tree_row(&browser).await;
     browser.close().await;
-    let text = report(&hash, &tree);
+    drop(offline);
+    let proxy = proxy_rows::measure().await;
+    let mut text = report(&hash, &tree);
+    proxy.write(&mut text);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
     std::fs::write(&path, &text).expect("docs/ is writable");
     println!("{text}");
