@@ -7,7 +7,8 @@ use std::rc::Rc;
 use strata_core::artifact::{self, CosignSuffix, HelmChart};
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
-use strata_core::manifest::{self, ChildKind, ReadDocument};
+use strata_core::manifest::{self, ChildKind, Document, ImageManifest, ReadDocument};
+use strata_core::platform::{self, Platform};
 use strata_core::reference::Reference;
 use strata_core::registry_error::RateLimit;
 use strata_core::upstream_trace::TraceStep;
@@ -89,6 +90,17 @@ pub struct InspectState {
     pub nodes: HashMap<NodeKey, NodeState>,
     /// The platform entry the reader chose (`os/arch[/variant]`), if any.
     pub chosen_platform: Option<String>,
+    /// Layers read to their end: `data-verify` and a sentence, by layer digest.
+    pub layer_checks: HashMap<String, LayerCheck>,
+}
+
+/// What reading a layer to its end proved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerCheck {
+    /// `verified` only when both the compressed digest and the diff_id matched.
+    pub data_verify: &'static str,
+    /// Both verdicts in plain words.
+    pub note: String,
 }
 
 /// What changes the state.
@@ -99,6 +111,8 @@ pub enum Action {
     Finished(NodeKey, NodeState),
     /// The reader chose a platform (`None`: no machine in particular).
     ChoosePlatform(Option<String>),
+    /// A layer was read to its end (or failed).
+    LayerChecked(String, LayerCheck),
 }
 
 impl Reducible for InspectState {
@@ -114,6 +128,9 @@ impl Reducible for InspectState {
                 next.nodes.insert(key, state);
             }
             Action::ChoosePlatform(platform) => next.chosen_platform = platform,
+            Action::LayerChecked(digest, check) => {
+                next.layer_checks.insert(digest, check);
+            }
         }
         Rc::new(next)
     }
@@ -123,6 +140,54 @@ impl InspectState {
     /// The state of a node; a node never asked for is `None`.
     pub fn node(&self, key: &NodeKey) -> Option<&NodeState> {
         self.nodes.get(key)
+    }
+
+    /// The verified document at `key`, when it is one.
+    fn verified_document(&self, key: &NodeKey) -> Option<(&Loaded, &Document)> {
+        match self.node(key)? {
+            NodeState::Loaded(loaded) if loaded.verification.is_trusted() => {
+                match &loaded.content {
+                    Content::Document(read) => Some((loaded, &read.document)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The image the page shows expanded (the selected platform's, or the root manifest), with its config,
+    /// once both verified: what the file views read layers of.
+    pub fn selected_image(&self) -> Option<(ImageManifest, ImageConfig)> {
+        let (_, root) = self.verified_document(&NodeKey::Root)?;
+        let manifest = match root {
+            Document::Manifest(manifest) => manifest.as_ref().clone(),
+            Document::Index(index) => {
+                let entries = index.entries();
+                let platforms: Vec<Option<&Platform>> = entries
+                    .platforms
+                    .iter()
+                    .map(|entry| entry.descriptor.platform.as_ref())
+                    .collect();
+                let chosen =
+                    platform::select_for_view(self.chosen_platform.as_deref(), &platforms).chosen?;
+                let digest = &entries.platforms.get(chosen)?.descriptor.digest;
+                match self.verified_document(&NodeKey::Child(digest.clone()))? {
+                    (_, Document::Manifest(manifest)) => manifest.as_ref().clone(),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let config = match self.node(&NodeKey::Child(manifest.config.digest.clone()))? {
+            NodeState::Loaded(loaded) if loaded.verification.is_trusted() => {
+                match &loaded.content {
+                    Content::Config(config) => config.clone(),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        Some((manifest, config))
     }
 }
 

@@ -2,6 +2,7 @@
 //! renders the image tree. The only code that knows the DOM.
 
 mod inspect_state;
+mod layer_stream;
 mod registry_api;
 mod route;
 mod view;

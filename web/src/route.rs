@@ -11,6 +11,8 @@ pub enum Route {
         reference: String,
         /// The requested platform, if any.
         platform: Option<String>,
+        /// `view=files`: the files of the selected platform's layers.
+        files: Option<FilesRequest>,
     },
     /// `/bench/sha256?mib=N`: hashes N MiB in WebAssembly and with WebCrypto, for `cargo xtask bench`.
     HashBench {
@@ -51,10 +53,43 @@ impl Route {
             Some(encoded) => Route::Inspect {
                 reference: decode(encoded),
                 platform: query_value(search, "platform").filter(|p| !p.is_empty()),
+                files: (query_value(search, "view").as_deref() == Some("files")).then(|| {
+                    FilesRequest {
+                        layer: query_value(search, "layer").filter(|l| !l.is_empty()),
+                        path: query_value(search, "path").filter(|p| !p.is_empty()),
+                    }
+                }),
             },
             None => Route::NotFound(path.to_owned()),
         }
     }
+}
+
+/// `view=files`: which layer (all of them merged when none) and which path is selected.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilesRequest {
+    /// `layer=<digest>`: one layer's own changes.
+    pub layer: Option<String>,
+    /// `path=/usr/bin`: the selected path.
+    pub path: Option<String>,
+}
+
+/// The link to a platform's files: one layer, or all merged, with a path selected.
+pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest) -> String {
+    let mut href = inspect_href(reference, platform);
+    href.push(if href.contains('?') { '&' } else { '?' });
+    href.push_str("view=files");
+    if let Some(layer) = &files.layer {
+        href.push_str(&format!("&layer={layer}"));
+    }
+    if let Some(path) = &files.path {
+        href.push_str(&format!("&path={}", encode_query(path)));
+    }
+    href
+}
+
+fn encode_query(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
 }
 
 /// The link that opens an inspection.

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::findings;
 use super::format::{short_digest, size};
 use super::node_view::NodeContext;
+use crate::route::{FilesRequest, files_href};
 
 /// The config's facts, shown under the config node.
 pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
@@ -62,9 +63,10 @@ pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
 
 /// The layers with the build step that made each, and the empty-layer steps between them.
 pub fn layers(
-    _context: &NodeContext,
+    context: &NodeContext,
     manifest: &ImageManifest,
     config: Option<&ImageConfig>,
+    platform: Option<&str>,
 ) -> Html {
     let history = config
         .map(|config| config.history.as_slice())
@@ -74,15 +76,27 @@ pub fn layers(
         let Some(layer) = manifest.layers.get(index) else {
             return html! {};
         };
+        let check = context.state.layer_checks.get(&layer.digest);
+        let verify = check.map_or("not-fetched", |check| check.data_verify);
+        let note = check.map(|check| check.note.clone()).unwrap_or_default();
+        let files = files_href(
+            &context.reference,
+            platform,
+            &FilesRequest {
+                layer: Some(layer.digest.clone()),
+                path: None,
+            },
+        );
         html! {
             <li class="layer-row">
-                <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify="not-fetched">
+                <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify={verify} title={note}>
                     <span class="layer-number">{format!("#{}", index + 1)}</span>
                     <span class="media-type" title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</span>
                     <span class="size">{size(layer.size)}</span>
                     <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
                     { layer_badges(layer) }
-                    <span class="badge not-fetched">{"not-fetched"}</span>
+                    <span class={classes!("badge", verify)}>{verify}</span>
+                    <a class="open-files" href={files}>{"files"}</a>
                     if let Some(command) = created_by { <div class="command"><code>{command.to_owned()}</code></div> }
                 </div>
             </li>

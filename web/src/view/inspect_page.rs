@@ -4,15 +4,19 @@ use strata_core::artifact;
 use strata_core::reference::Reference;
 use yew::prelude::*;
 
+use std::rc::Rc;
+
+use super::files_view::FilesView;
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
 use crate::inspect_state::{self, InspectState};
-use crate::route::inspect_href;
+use crate::route::{FilesRequest, inspect_href};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectPageProps {
     pub reference: String,
     pub platform: Option<String>,
+    pub files: Option<FilesRequest>,
 }
 
 /// The inspect page.
@@ -72,9 +76,20 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             }
         },
     );
+    let files = props.files.clone().map(|request| match state.selected_image() {
+        Some((manifest, config)) => html! {
+            <FilesView context={context.clone()} manifest={Rc::new(manifest)} config={Rc::new(config)} {request} />
+        },
+        None => html! {
+            <section class="files" id="files"><h2>{"Files"}</h2>
+                <p class="muted" data-probe="pending">{"Waiting for the platform's manifest and config to verify…"}</p>
+            </section>
+        },
+    });
     html! {
         <>
             <ReferenceView reference={reference.clone()} />
+            { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>
                 { cosign_subject.unwrap_or_default() }

@@ -2,6 +2,8 @@
 
 mod artifact_view;
 mod config_view;
+mod file_table;
+mod files_view;
 mod findings;
 mod format;
 mod hash_bench;
@@ -30,8 +32,9 @@ pub fn App() -> Html {
         Route::Inspect {
             reference,
             platform,
+            files,
         } => {
-            html! { <inspect_page::InspectPage {reference} {platform} /> }
+            html! { <inspect_page::InspectPage {reference} {platform} {files} /> }
         }
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
         Route::NotFound(path) => html! {

@@ -15,7 +15,7 @@ use super::format::{short_digest, size};
 use super::platform_picker;
 use super::trace;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
-use crate::route::inspect_href;
+use crate::route::{FilesRequest, files_href, inspect_href};
 
 /// What every node needs to render.
 #[derive(Clone, PartialEq)]
@@ -434,8 +434,13 @@ fn manifest_body(
         <>
             { annotations(&manifest.annotations) }
             {config_node}
-            <h4>{format!("{} layers, {} compressed", manifest.layers.len(), size(manifest.layers_size()))}</h4>
-            { config_view::layers(context, manifest, config.as_ref()) }
+            <h4>
+                {format!("{} layers, {} compressed", manifest.layers.len(), size(manifest.layers_size()))}{" "}
+                <a class="open-files" href={files_href(&context.reference, index_entry.map(|p| p.os_arch_variant()).as_deref(), &FilesRequest::default())}>
+                    {"browse the merged filesystem"}
+                </a>
+            </h4>
+            { config_view::layers(context, manifest, config.as_ref(), index_entry.map(|p| p.os_arch_variant()).as_deref()) }
         </>
     }
 }

@@ -87,42 +87,94 @@ pub(super) fn tar_bytes(entries: &[Entry]) -> Result<Vec<u8>> {
 pub(super) fn tar_bytes_at(entries: &[Entry], mtime: u64) -> Result<Vec<u8>> {
     let mut builder = tar::Builder::new(Vec::new());
     for entry in entries {
-        let mut header = tar::Header::new_ustar();
-        header.set_mtime(mtime);
-        header.set_uid(0);
-        header.set_gid(0);
-        header.set_username("root")?;
-        header.set_groupname("root")?;
-        header.set_device_major(0)?;
-        header.set_device_minor(0)?;
-        let data: &[u8] = match entry {
+        match entry {
             Entry::Dir(path, mode) => {
-                header.set_entry_type(tar::EntryType::Directory);
-                header.set_mode(*mode);
-                header.set_size(0);
-                set_entry_name(&mut header, &format!("{path}/"))?;
-                &[]
+                let name = format!("{path}/");
+                append_entry(&mut builder, mtime, TarItem::dir(&name, *mode))?;
             }
             Entry::File(path, mode, content) => {
-                header.set_entry_type(tar::EntryType::Regular);
-                header.set_mode(*mode);
-                header.set_size(content.len() as u64);
-                set_entry_name(&mut header, path)?;
-                content.as_bytes()
+                append_entry(
+                    &mut builder,
+                    mtime,
+                    TarItem::file(path, *mode, content.as_bytes()),
+                )?;
             }
             Entry::Symlink(path, target) => {
-                header.set_entry_type(tar::EntryType::Symlink);
-                header.set_mode(0o777);
-                header.set_size(0);
-                header.set_link_name(target)?;
-                set_entry_name(&mut header, path)?;
-                &[]
+                append_entry(&mut builder, mtime, TarItem::symlink(path, target))?;
             }
-        };
-        header.set_cksum();
-        builder.append(&header, data)?;
+        }
     }
     Ok(builder.into_inner()?)
+}
+
+/// One tar entry as written: the name exactly as stored (directories end in `/`).
+pub(super) struct TarItem<'a> {
+    kind: tar::EntryType,
+    name: &'a str,
+    mode: u32,
+    link: Option<&'a str>,
+    data: &'a [u8],
+}
+
+impl<'a> TarItem<'a> {
+    pub(super) fn dir(name: &'a str, mode: u32) -> Self {
+        Self::new(tar::EntryType::Directory, name, mode, None, &[])
+    }
+
+    pub(super) fn file(name: &'a str, mode: u32, data: &'a [u8]) -> Self {
+        Self::new(tar::EntryType::Regular, name, mode, None, data)
+    }
+
+    pub(super) fn symlink(name: &'a str, target: &'a str) -> Self {
+        Self::new(tar::EntryType::Symlink, name, 0o777, Some(target), &[])
+    }
+
+    /// A hardlink to `target`, a path relative to the root filesystem; it has no content.
+    pub(super) fn hardlink(name: &'a str, mode: u32, target: &'a str) -> Self {
+        Self::new(tar::EntryType::Link, name, mode, Some(target), &[])
+    }
+
+    fn new(
+        kind: tar::EntryType,
+        name: &'a str,
+        mode: u32,
+        link: Option<&'a str>,
+        data: &'a [u8],
+    ) -> Self {
+        TarItem {
+            kind,
+            name,
+            mode,
+            link,
+            data,
+        }
+    }
+}
+
+/// Appends a ustar entry owned by root and modified at `mtime`.
+pub(super) fn append_entry(
+    builder: &mut tar::Builder<Vec<u8>>,
+    mtime: u64,
+    item: TarItem<'_>,
+) -> Result<()> {
+    let mut header = tar::Header::new_ustar();
+    header.set_mtime(mtime);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_username("root")?;
+    header.set_groupname("root")?;
+    header.set_device_major(0)?;
+    header.set_device_minor(0)?;
+    header.set_entry_type(item.kind);
+    header.set_mode(item.mode);
+    header.set_size(item.data.len() as u64);
+    if let Some(link) = item.link {
+        header.set_link_name(link)?;
+    }
+    set_entry_name(&mut header, item.name)?;
+    header.set_cksum();
+    builder.append(&header, item.data)?;
+    Ok(())
 }
 
 /// Writes the name field directly: `Header::set_path` drops the trailing `/` that

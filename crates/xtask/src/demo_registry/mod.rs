@@ -5,7 +5,8 @@
 //! cosign's tag-based signature and attestation, a Docker manifest list, a single Docker
 //! manifest, OCI 1.1 artifacts (a report and a Sigstore bundle, both referrers), a Helm
 //! chart, Docker schema 1 (signed and unsigned), a nested index with a Windows image, an
-//! image with one layer of each kind, a SOCI-enabled image and a document of unknown kind.
+//! image with one layer of each kind, an image whose layers whiteout, hide, link and
+//! replace files, a SOCI-enabled image and a document of unknown kind.
 
 mod artifacts;
 mod encoding;
@@ -13,6 +14,7 @@ mod helm;
 mod images;
 mod layer_kinds;
 mod layers;
+mod layers_image;
 mod nested_index;
 mod schema1;
 mod sigstore;
@@ -37,6 +39,7 @@ const HELM_CHART: &str = "strata/helm-chart";
 const SCHEMA1: &str = "strata/schema1";
 const NESTED_INDEX: &str = "strata/nested-index";
 const LAYER_KINDS: &str = "strata/layer-kinds";
+const LAYERS: &str = "strata/layers";
 const SOCI: &str = "strata/soci";
 const UNKNOWN_KIND: &str = "strata/unknown-kind";
 
@@ -48,6 +51,22 @@ const BUNDLE_TAG: &str = "bundle";
 const CHART_TAG: &str = "0.1.0";
 const SIGNED_TAG: &str = "signed";
 const UNSIGNED_TAG: &str = "unsigned";
+
+/// The image for the layer explorer: three gzip layers, linux/amd64, in one OCI manifest.
+///
+/// Its merged root filesystem:
+/// - present: `/bin/busybox`, `/bin/sh` (symlink to `busybox`), `/bin/sh.static` (layer 2,
+///   a hardlink to `bin/busybox` of layer 1), `/etc/os-release` (layer 2's content),
+///   `/etc/hostname/` (a directory since layer 3) holding `/etc/hostname/name`,
+///   `/usr/share/doc/base/README` (re-created by layer 2), `/usr/share/dict/words`
+///   (307,202 bytes of text), `/usr/lib/libdemo.so` (4 KiB, not UTF-8), 1,500 files in ten
+///   directories under `/usr/share/zoneinfo/`, `/var/log/`, `/opt/` (now empty) and
+///   `/srv/www/index.html` (layer 3);
+/// - absent: `/etc/motd` (whiteout in layer 2), `/usr/share/doc/base/LICENSE`,
+///   `/usr/share/doc/tools/` and its `NOTES` (hidden by layer 2's opaque
+///   `/usr/share/doc`), `/opt/app/` with `bin/run` and `config/app.toml` (whiteout in
+///   layer 3), and every `.wh.` entry itself.
+pub const LAYERS_IMAGE: &str = "strata/layers:1.0";
 
 /// Repositories held by the layout, in `index.json` order, each with its tags.
 ///
@@ -63,6 +82,7 @@ pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (SCHEMA1, &[SIGNED_TAG, UNSIGNED_TAG]),
     (NESTED_INDEX, VERSION_TAGS),
     (LAYER_KINDS, VERSION_TAGS),
+    (LAYERS, RELEASE_TAGS),
     (SOCI, VERSION_TAGS),
     (UNKNOWN_KIND, VERSION_TAGS),
 ];
@@ -91,6 +111,11 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
         "strata/layer-kinds:1.0",
         "One image with a layer of each kind: gzip, zstd, uncompressed, ambiguous Docker tar, \
          non-distributable, encrypted and eStargz",
+    ),
+    (
+        LAYERS_IMAGE,
+        "Three layers with whiteouts, an opaque directory, a hardlink and a file replaced by \
+         a directory — open its files",
     ),
     (
         "strata/soci:1.0",
@@ -352,6 +377,12 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             VERSION_TAGS,
             OCI_MANIFEST,
             layer_kinds::build(blobs)?,
+        ),
+        Root::new(
+            LAYERS,
+            RELEASE_TAGS,
+            OCI_MANIFEST,
+            layers_image::build(blobs)?,
         ),
         Root::new(SOCI, VERSION_TAGS, OCI_INDEX, soci::build(blobs)?),
         Root::new(

@@ -103,6 +103,7 @@ fn every_root_has_the_media_type_of_its_kind() {
         ("strata/schema1:unsigned", schema1::UNSIGNED),
         ("strata/nested-index:1.0", OCI_INDEX),
         ("strata/layer-kinds:1.0", OCI_MANIFEST),
+        (LAYERS_IMAGE, OCI_MANIFEST),
         ("strata/soci:1.0", OCI_INDEX),
         ("strata/unknown-kind:1.0", MYSTERY),
     ];

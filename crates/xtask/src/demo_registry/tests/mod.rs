@@ -2,6 +2,7 @@
 //! the catalog constants, and the original greet images.
 
 mod kinds;
+mod layers;
 
 use super::images::{
     AMD64, ARM_V7, ARM64_V8, ATTESTATION_MANIFEST, PREDICATE_TYPE, REFERENCE_DIGEST,
@@ -373,10 +374,11 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .map(|root| verifier.verify_tree(root))
         .collect();
     // multi-arch (x2), .sig, .att, manifest-list (x2), single (x2), report, bundle, helm,
-    // schema1 signed and unsigned, nested-index, layer-kinds, soci, unknown-kind.
+    // schema1 signed and unsigned, nested-index, layer-kinds, layers (x2), soci,
+    // unknown-kind.
     assert_eq!(
         manifest_counts,
-        [8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 2, 0]
+        [8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0]
     );
 
     // Every blob is referenced, and all but the signed schema 1 manifest are named after

@@ -1,0 +1,57 @@
+//! What reading a layer reports: progress while it streams, and both verifications and findings at the end.
+
+use crate::digest::{Algorithm, Digest};
+use crate::finding::Finding;
+use crate::verification::Verification;
+
+/// How far a layer has been read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the blob (as fetched, compressed) received.
+    pub compressed_bytes: u64,
+    /// Bytes after decompression.
+    pub uncompressed_bytes: u64,
+    /// Tar entries read (whiteouts included, extended headers not).
+    pub entries: usize,
+}
+
+/// The outcome of reading a whole layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerSummary {
+    /// The blob's bytes against the manifest's layer digest.
+    pub compressed: Verification,
+    /// The decompressed tar against the config's `diff_id`; `Unverifiable` when there is none.
+    pub uncompressed: Verification,
+    /// Final counts.
+    pub progress: Progress,
+    /// Oddities met on the way: unsafe paths that were skipped, duplicate paths, invalid whiteouts.
+    pub findings: Vec<Finding>,
+}
+
+/// Compares a streamed SHA-256 with what was expected.
+pub(crate) fn verify_streamed(
+    expected: Option<&Digest>,
+    actual: Digest,
+    what: &str,
+) -> Verification {
+    match expected {
+        None => Verification::Unverifiable {
+            actual,
+            reason: format!("there is no {what} to compare with."),
+        },
+        Some(expected) if *expected.algorithm() != Algorithm::Sha256 => {
+            Verification::Unverifiable {
+                actual,
+                reason: format!(
+                    "the {what} {expected} uses {}, and layers are hashed with sha256 as they stream.",
+                    expected.algorithm()
+                ),
+            }
+        }
+        Some(expected) if *expected == actual => Verification::Verified { digest: actual },
+        Some(expected) => Verification::Mismatch {
+            expected: expected.to_string(),
+            actual,
+        },
+    }
+}

@@ -1,0 +1,207 @@
+//! The layer explorer in the browser: every layer read as it streams, verified twice, listed per layer and
+//! merged with whiteouts and opaque directories applied; a changed byte shows as a mismatch.
+
+use std::collections::HashMap;
+
+use strata_e2e::browser::Browser;
+use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::proxy::Proxy;
+use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+
+/// The demo image with whiteouts, an opaque directory, a hardlink and a file replaced by a directory.
+const LAYERS_IMAGE: &str = "strata/layers:1.0";
+
+async fn files(browser: &Browser) -> HashMap<String, String> {
+    browser
+        .wait_for(
+            "the file list",
+            "return document.querySelectorAll('[data-path]').length > 0 \
+             && document.querySelectorAll('.layer-progress-row.waiting, .layer-progress-row.streaming').length === 0",
+        )
+        .await;
+    let rows = browser
+        .eval("return Array.from(document.querySelectorAll('[data-path]')).map(e => [e.dataset.path, e.dataset.change]);")
+        .await;
+    let rows: Vec<(String, String)> = serde_json::from_value(rows).expect("pairs");
+    rows.into_iter().collect()
+}
+
+#[tokio::test]
+async fn merged_and_per_layer_views_apply_whiteouts_and_verify_every_layer() {
+    let proxy = Proxy::start(&["--offline"]);
+    let layout = DemoLayout::open();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&layout.blob(&layout.root_digest(LAYERS_IMAGE)).bytes)
+            .expect("JSON");
+    let layers: Vec<String> = manifest["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["digest"].as_str().expect("a digest").to_owned())
+        .collect();
+    let browser = Browser::start().await;
+    let base = proxy.url(&format!("/inspect/demo.invalid/{LAYERS_IMAGE}"));
+
+    browser.open(&format!("{base}?view=files")).await;
+    let merged = files(&browser).await;
+    for present in [
+        "/bin/busybox",
+        "/bin/sh",
+        "/bin/sh.static",
+        "/etc/os-release",
+        "/etc/hostname/name",
+        "/usr/share/doc/base/README",
+        "/usr/share/dict/words",
+        "/srv/www/index.html",
+        "/opt",
+    ] {
+        assert!(
+            merged.contains_key(present),
+            "{present} is in the merged view"
+        );
+    }
+    for absent in [
+        "/etc/motd",
+        "/usr/share/doc/base/LICENSE",
+        "/usr/share/doc/tools/NOTES",
+        "/opt/app",
+        "/opt/app/bin/run",
+    ] {
+        assert!(
+            !merged.contains_key(absent),
+            "{absent} is not in the merged view"
+        );
+    }
+    assert!(
+        merged.keys().all(|path| !path.contains(".wh.")),
+        "whiteouts are never files"
+    );
+    assert_eq!(merged["/etc/os-release"], "modified");
+    assert_eq!(merged["/srv/www/index.html"], "added");
+    let verified = browser
+        .eval("return Array.from(document.querySelectorAll('[data-kind=\"layer\"]')).map(e => e.dataset.verify)")
+        .await;
+    assert_eq!(
+        verified,
+        serde_json::json!(["verified", "verified", "verified"]),
+        "each layer verified twice over"
+    );
+    browser.screenshot("files-merged").await;
+
+    browser
+        .open(&format!("{base}?view=files&layer={}", layers[1]))
+        .await;
+    let second = files(&browser).await;
+    assert_eq!(second.get("/etc/motd").map(String::as_str), Some("deleted"));
+    assert_eq!(
+        second
+            .get("/usr/share/doc/base/LICENSE")
+            .map(String::as_str),
+        Some("deleted")
+    );
+    assert_eq!(
+        second.get("/etc/os-release").map(String::as_str),
+        Some("modified")
+    );
+    assert_eq!(
+        second.get("/bin/sh.static").map(String::as_str),
+        Some("added")
+    );
+
+    browser
+        .open(&format!("{base}?view=files&path=/etc/os-release"))
+        .await;
+    browser.wait_for("the preview", "return (document.querySelector('.file-preview')?.textContent ?? '').includes('changed in layer 2')").await;
+
+    browser.open(&format!("{base}?view=files")).await;
+    files(&browser).await;
+    let search = browser
+        .element(fantoccini::Locator::Id("file-search"))
+        .await;
+    search
+        .send_keys("/usr/**/*.so")
+        .await
+        .expect("typing works");
+    browser
+        .wait_for("the glob search", "return Array.from(document.querySelectorAll('[data-path]')).map(e => e.dataset.path).join() === '/usr/lib/libdemo.so'")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_changed_byte_in_a_layer_is_a_mismatch() {
+    let layout = DemoLayout::open();
+    let manifest = layout.blob(&layout.root_digest(LAYERS_IMAGE));
+    let document: serde_json::Value = serde_json::from_slice(&manifest.bytes).expect("JSON");
+    let config = layout.blob(document["config"]["digest"].as_str().expect("a digest"));
+    let mut answers = HashMap::from([
+        (
+            "/v2/team/app/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    (
+                        "content-type".into(),
+                        "application/vnd.oci.image.manifest.v1+json".into(),
+                    ),
+                    ("docker-content-digest".into(), manifest.digest.clone()),
+                ],
+                body: manifest.bytes.clone(),
+            },
+        ),
+        (
+            format!("/v2/team/app/blobs/{}", config.digest),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: config.bytes,
+            },
+        ),
+    ]);
+    let layers: Vec<String> = document["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["digest"].as_str().expect("a digest").to_owned())
+        .collect();
+    for (index, digest) in layers.iter().enumerate() {
+        let mut bytes = layout.blob(digest).bytes;
+        if index == 0 {
+            // The gzip header's mtime: the bytes change, the tar inside does not.
+            bytes[4] ^= 1;
+        }
+        answers.insert(
+            format!("/v2/team/app/blobs/{digest}"),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: bytes,
+            },
+        );
+    }
+    let fixture = TamperingRegistry::start(answers).await;
+    let proxy = Proxy::start(&["--insecure-registry", &fixture.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/app:1?view=files",
+            fixture.authority
+        )))
+        .await;
+    files(&browser).await;
+    let verdicts = browser
+        .eval("return Array.from(document.querySelectorAll('[data-kind=\"layer\"]')).map(e => [e.dataset.verify, e.title])")
+        .await;
+    let verdicts: Vec<(String, String)> = serde_json::from_value(verdicts).expect("pairs");
+    assert_eq!(verdicts[0].0, "mismatch", "{verdicts:?}");
+    assert!(
+        verdicts[0].1.contains("MISMATCH") && verdicts[0].1.contains("Verified in this browser"),
+        "the diff_id still verified: {}",
+        verdicts[0].1
+    );
+    assert_eq!(
+        (verdicts[1].0.as_str(), verdicts[2].0.as_str()),
+        ("verified", "verified")
+    );
+    browser.close().await;
+}

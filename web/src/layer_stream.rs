@@ -1,0 +1,125 @@
+//! Streams a layer blob from the proxy into core's `LayerReader`, chunk by chunk as the network delivers
+//! it: the layer is hashed twice and listed in one pass and never held whole in memory.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use strata_core::digest::Digest;
+use strata_core::layer::{FileEntry, LayerReader, LayerSummary, Limits, Progress};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a layer could not be read to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamError {
+    /// The reader pressed cancel.
+    Cancelled,
+    /// Anything else, in plain words.
+    Failed(String),
+}
+
+/// What a finished layer gave.
+pub struct StreamedLayer {
+    /// Every entry, in tar order.
+    pub entries: Vec<FileEntry>,
+    /// Both verifications.
+    pub summary: LayerSummary,
+    /// The bytes of the captured path, when one was asked for.
+    pub captured: Option<Vec<u8>>,
+}
+
+/// Reads the blob at `url`, reporting progress about every MiB, until it ends or `cancel` is set.
+pub async fn stream_layer(
+    url: &str,
+    media_type: &str,
+    digest: &Digest,
+    diff_id: Option<&Digest>,
+    capture: Option<&str>,
+    cancel: Rc<Cell<bool>>,
+    on_progress: impl Fn(Progress),
+) -> Result<StreamedLayer, StreamError> {
+    let failed =
+        |what: &str, error: JsValue| StreamError::Failed(format!("{what}: {}", describe(&error)));
+    let mut reader = LayerReader::new(media_type, digest, diff_id, Limits::default())
+        .map_err(|error| StreamError::Failed(error.to_string()))?;
+    if let Some(path) = capture {
+        reader.capture(path, PREVIEW_LIMIT);
+    }
+    let window = web_sys::window().ok_or_else(|| StreamError::Failed("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|error| failed("the layer could not be fetched", error))?
+        .dyn_into()
+        .map_err(|error| failed("not a response", error))?;
+    if !response.ok() {
+        return Err(StreamError::Failed(format!(
+            "the registry answered {} for the layer",
+            response.status()
+        )));
+    }
+    let body = response
+        .body()
+        .ok_or_else(|| StreamError::Failed("the layer has no body".into()))?;
+    let stream_reader: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|error| failed("the body cannot be read", error.into()))?;
+    let mut entries = Vec::new();
+    let mut reported = 0u64;
+    loop {
+        if cancel.get() {
+            let _ = stream_reader.cancel();
+            return Err(StreamError::Cancelled);
+        }
+        let chunk = JsFuture::from(stream_reader.read())
+            .await
+            .map_err(|error| failed("the layer stopped arriving", error))?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .map(|d| d.is_truthy())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value =
+            Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|e| failed("a chunk", e))?;
+        let bytes = Uint8Array::new(&value).to_vec();
+        match reader.push(&bytes) {
+            Ok(found) => entries.extend(found),
+            Err(error) => {
+                let _ = stream_reader.cancel();
+                return Err(StreamError::Failed(error.to_string()));
+            }
+        }
+        let progress = reader.progress();
+        if progress.compressed_bytes - reported >= PROGRESS_STEP {
+            reported = progress.compressed_bytes;
+            on_progress(progress);
+        }
+    }
+    on_progress(reader.progress());
+    let captured = reader.captured().map(<[u8]>::to_vec);
+    let summary = reader
+        .finish()
+        .map_err(|error| StreamError::Failed(error.to_string()))?;
+    Ok(StreamedLayer {
+        entries,
+        summary,
+        captured,
+    })
+}
+
+/// Files up to this size can be viewed.
+pub const PREVIEW_LIMIT: usize = 1024 * 1024;
+const PROGRESS_STEP: u64 = 1024 * 1024;
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            js_sys::JSON::stringify(error)
+                .ok()
+                .and_then(|s| s.as_string())
+        })
+        .unwrap_or_else(|| "unknown error".into())
+}
