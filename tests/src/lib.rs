@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod demo_layout;
+pub mod image_push;
 pub mod nginx;
 pub mod portless_registry;
 pub mod process_memory;
@@ -10,6 +11,7 @@ pub mod processes;
 pub mod proxy;
 pub mod registry;
 pub mod tampering_registry;
+pub mod tar_builder;
 pub mod token_issuer;
 
 use std::path::PathBuf;

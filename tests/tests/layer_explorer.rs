@@ -5,8 +5,11 @@ use std::collections::HashMap;
 
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::image_push::push_image;
 use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_e2e::tar_builder::TarBuilder;
 
 /// The demo image with whiteouts, an opaque directory, a hardlink and a file replaced by a directory.
 const LAYERS_IMAGE: &str = "strata/layers:1.0";
@@ -202,6 +205,135 @@ async fn a_changed_byte_in_a_layer_is_a_mismatch() {
     assert_eq!(
         (verdicts[1].0.as_str(), verdicts[2].0.as_str()),
         ("verified", "verified")
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_demo_layers_read_the_same_from_a_real_registry() {
+    let registry = Registry::start().await;
+    DemoLayout::open()
+        .push(LAYERS_IMAGE, &registry.api(), "team/layers", "1")
+        .await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/layers:1?view=files",
+            registry.authority
+        )))
+        .await;
+    let merged = files(&browser).await;
+    assert!(
+        merged.contains_key("/usr/share/doc/base/README")
+            && !merged.contains_key("/usr/share/doc/base/LICENSE")
+    );
+    assert!(!merged.contains_key("/etc/motd") && !merged.contains_key("/opt/app"));
+    let verified = browser
+        .eval("return Array.from(document.querySelectorAll('[data-kind=\"layer\"]')).map(e => e.dataset.verify)")
+        .await;
+    assert_eq!(
+        verified,
+        serde_json::json!(["verified", "verified", "verified"])
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_entries_scroll_and_search_without_rendering_them_all() {
+    let registry = Registry::start().await;
+    let mut tar = TarBuilder::default();
+    for group in 0..100 {
+        tar.directory(&format!("data/g{group:03}/"));
+        for item in 0..1000 {
+            tar.file(&format!("data/g{group:03}/f{item:04}.txt"), b"");
+        }
+    }
+    let layer = tar.finish();
+    push_image(&registry.api(), "team/many", "1", &[layer]).await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/many:1?view=files",
+            registry.authority
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the windowed list",
+            "return document.querySelector('.file-list.windowed [data-path]') !== null",
+        )
+        .await;
+    let rendered = browser
+        .eval("return document.querySelectorAll('[data-path]').length")
+        .await;
+    assert!(
+        rendered.as_u64().is_some_and(|n| n > 0 && n <= 200),
+        "only the rows in view are in the DOM: {rendered}"
+    );
+    let count = browser
+        .eval("return document.querySelector('.file-tools .muted').textContent")
+        .await;
+    assert_eq!(count.as_str(), Some("100100 entries"));
+    browser.eval("const l = document.querySelector('.file-list'); l.scrollTop = l.scrollHeight; l.dispatchEvent(new Event('scroll')); return true;").await;
+    browser
+        .wait_for(
+            "the end of the list",
+            "return document.querySelector('[data-path=\"/data/g099/f0999.txt\"]') !== null",
+        )
+        .await;
+    let search = browser
+        .element(fantoccini::Locator::Id("file-search"))
+        .await;
+    search.send_keys("g042/f0042").await.expect("typing works");
+    browser
+        .wait_for("the search", "return Array.from(document.querySelectorAll('[data-path]')).map(e => e.dataset.path).join() === '/data/g042/f0042.txt'")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_decompression_bomb_stops_at_the_limit_and_the_page_stays_usable() {
+    let registry = Registry::start().await;
+    let mut tar = TarBuilder::default();
+    tar.zeros("bomb", 64 * 1024 * 1024);
+    let bomb = tar.finish();
+    assert!(
+        bomb.1.len() < 1024 * 1024,
+        "64 MiB of zeros compress to almost nothing"
+    );
+    push_image(&registry.api(), "team/bomb", "1", &[bomb]).await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/bomb:1?view=files&max-mib=16",
+            registry.authority
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the limit",
+            "return document.querySelector('.layer-progress-row.failed') !== null",
+        )
+        .await;
+    let message = browser
+        .eval("return document.querySelector('.layer-progress-row.failed').textContent")
+        .await;
+    assert!(
+        message.as_str().unwrap_or_default().contains("larger than"),
+        "{message}"
+    );
+    let verify = browser
+        .eval("return document.querySelector('[data-kind=\"layer\"]').dataset.verify")
+        .await;
+    assert_eq!(verify.as_str(), Some("error"));
+    let alive = browser.eval("return document.querySelectorAll('[data-kind=\"config\"][data-verify=\"verified\"]').length").await;
+    assert_eq!(
+        alive.as_u64(),
+        Some(1),
+        "the page still renders and answers"
     );
     browser.close().await;
 }

@@ -30,8 +30,10 @@ pub struct StreamedLayer {
 }
 
 /// Reads the blob at `url`, reporting progress about every MiB, until it ends or `cancel` is set.
+#[allow(clippy::too_many_arguments)]
 pub async fn stream_layer(
     url: &str,
+    limits: Limits,
     media_type: &str,
     digest: &Digest,
     diff_id: Option<&Digest>,
@@ -41,7 +43,7 @@ pub async fn stream_layer(
 ) -> Result<StreamedLayer, StreamError> {
     let failed =
         |what: &str, error: JsValue| StreamError::Failed(format!("{what}: {}", describe(&error)));
-    let mut reader = LayerReader::new(media_type, digest, diff_id, Limits::default())
+    let mut reader = LayerReader::new(media_type, digest, diff_id, limits)
         .map_err(|error| StreamError::Failed(error.to_string()))?;
     if let Some(path) = capture {
         reader.capture(path, PREVIEW_LIMIT);

@@ -57,6 +57,7 @@ impl Route {
                     FilesRequest {
                         layer: query_value(search, "layer").filter(|l| !l.is_empty()),
                         path: query_value(search, "path").filter(|p| !p.is_empty()),
+                        max_mib: query_value(search, "max-mib").and_then(|mib| mib.parse().ok()),
                     }
                 }),
             },
@@ -72,6 +73,8 @@ pub struct FilesRequest {
     pub layer: Option<String>,
     /// `path=/usr/bin`: the selected path.
     pub path: Option<String>,
+    /// `max-mib=N`: stop reading a layer past N MiB uncompressed (the default suits real images).
+    pub max_mib: Option<u64>,
 }
 
 /// The link to a platform's files: one layer, or all merged, with a path selected.
@@ -84,6 +87,9 @@ pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest)
     }
     if let Some(path) = &files.path {
         href.push_str(&format!("&path={}", encode_query(path)));
+    }
+    if let Some(mib) = files.max_mib {
+        href.push_str(&format!("&max-mib={mib}"));
     }
     href
 }

@@ -84,7 +84,7 @@ pub fn layers(
             platform,
             &FilesRequest {
                 layer: Some(layer.digest.clone()),
-                path: None,
+                ..FilesRequest::default()
             },
         );
         html! {

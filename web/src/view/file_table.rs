@@ -27,6 +27,7 @@ pub struct FileTableProps {
     pub reference: String,
     pub platform: Option<String>,
     pub layer: Option<String>,
+    pub max_mib: Option<u64>,
 }
 
 const ROW_HEIGHT: f64 = 24.0;
@@ -61,6 +62,7 @@ pub fn FileTable(props: &FileTableProps) -> Html {
             &FilesRequest {
                 layer: props.layer.clone(),
                 path: Some(path.to_owned()),
+                max_mib: props.max_mib,
             },
         )
     };
@@ -68,7 +70,7 @@ pub fn FileTable(props: &FileTableProps) -> Html {
         <div class={classes!("file-list", windowed.then_some("windowed"))} onscroll={windowed.then_some(onscroll)}>
             <div class="file-row header">
                 <span class="change">{"change"}</span><span class="path">{"path"}</span><span class="entry-kind">{"kind"}</span>
-                <span class="size">{"size"}</span><span class="mode">{"mode"}</span><span class="owner">{"uid:gid"}</span>
+                <span class="size">{"size"}</span><span class="mode">{"mode"}</span><span class="owner">{"uid:gid"}</span><span class="mtime">{"modified"}</span>
                 <span class="layer">{"layer"}</span>
             </div>
             if windowed { <div style={format!("height: {}px", start as f64 * ROW_HEIGHT)}></div> }
@@ -83,6 +85,7 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                         <span class="size">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
                         <code class="mode">{mode(&row.entry)}</code>
                         <span class="owner">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
+                        <span class="mtime">{date(row.entry.mtime)}</span>
                         <span class="layer">{format!("#{}", row.layer + 1)}</span>
                     </div>
                 }
@@ -128,4 +131,12 @@ fn mode(entry: &FileEntry) -> String {
         })
         .collect();
     format!("{kind}{rest}")
+}
+
+/// `2026-01-01 00:00` (UTC) from seconds since the epoch.
+fn date(seconds: i64) -> String {
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0))
+        .to_iso_string()
+        .into();
+    iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or(iso)
 }

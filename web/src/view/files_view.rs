@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
-use strata_core::layer::{Change, EntryKind, Filesystem, LayerSummary, Progress};
+use strata_core::layer::{Change, EntryKind, Filesystem, LayerSummary, Limits, Progress};
 use strata_core::manifest::ImageManifest;
 use strata_core::path_glob;
 use web_sys::HtmlInputElement;
@@ -26,7 +26,8 @@ use crate::route::{FilesRequest, files_href};
 #[derive(Debug, Clone, PartialEq)]
 enum LayerStatus {
     Waiting,
-    Streaming(Progress),
+    /// Progress, and the milliseconds since the layer started.
+    Streaming(Progress, f64),
     Done(Box<LayerSummary>),
     Failed(String),
     Cancelled,
@@ -46,7 +47,7 @@ struct FilesState {
 
 enum FilesAction {
     Start(usize),
-    Progress(usize, Progress),
+    Progress(usize, Progress, f64),
     Finished(usize, LayerStatus, Option<Rc<Vec<FileRow>>>),
     Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>),
     Preview(Result<Rc<Vec<u8>>, String>),
@@ -62,9 +63,9 @@ impl Reducible for FilesState {
                 next.layers = vec![LayerStatus::Waiting; count];
                 next.changes = vec![None; count];
             }
-            FilesAction::Progress(index, progress) => {
+            FilesAction::Progress(index, progress, elapsed_ms) => {
                 if let Some(layer) = next.layers.get_mut(index) {
-                    *layer = LayerStatus::Streaming(progress);
+                    *layer = LayerStatus::Streaming(progress, elapsed_ms);
                 }
             }
             FilesAction::Finished(index, status, changes) => {
@@ -107,8 +108,14 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
             props.config.clone(),
             props.context.clone(),
         );
+        let mut limits = Limits::default();
+        if let Some(mib) = props.request.max_mib {
+            limits.max_uncompressed_bytes = mib.saturating_mul(1024 * 1024);
+        }
         use_effect_with(props.manifest.config.digest.clone(), move |_| {
-            yew::platform::spawn_local(read_layers(context, manifest, config, state, cancel));
+            yew::platform::spawn_local(read_layers(
+                context, manifest, config, limits, state, cancel,
+            ));
         });
     }
     {
@@ -197,12 +204,16 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
     let streaming = state
         .layers
         .iter()
-        .any(|l| matches!(l, LayerStatus::Waiting | LayerStatus::Streaming(_)));
+        .any(|l| matches!(l, LayerStatus::Waiting | LayerStatus::Streaming(..)));
     let link = |layer: Option<String>| {
         files_href(
             reference,
             platform.as_deref(),
-            &FilesRequest { layer, path: None },
+            &FilesRequest {
+                layer,
+                path: None,
+                max_mib: props.request.max_mib,
+            },
         )
     };
     html! {
@@ -230,7 +241,7 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
                 <button onclick={toggle_sort}>{if *by_size { "Sort by path" } else { "Sort by size" }}</button>
                 <span class="muted">{format!("{} entries", shown.len())}</span>
             </div>
-            <FileTable rows={Rc::new(shown)} selected={props.request.path.clone()} reference={reference.clone()} platform={platform.clone()} layer={props.request.layer.clone()} />
+            <FileTable rows={Rc::new(shown)} selected={props.request.path.clone()} reference={reference.clone()} platform={platform.clone()} layer={props.request.layer.clone()} max_mib={props.request.max_mib} />
         </section>
     }
 }
@@ -243,11 +254,12 @@ fn is_directory(rows: &[FileRow], path: &str) -> bool {
 fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {
     let (label, fraction, class) = match status {
         LayerStatus::Waiting => ("waiting".to_owned(), 0.0, "waiting"),
-        LayerStatus::Streaming(progress) => (
+        LayerStatus::Streaming(progress, elapsed_ms) => (
             format!(
-                "{} of {} read, {} entries",
+                "{} of {} read ({}/s), {} entries",
                 size(progress.compressed_bytes),
                 size(total),
+                size((progress.compressed_bytes as f64 / (elapsed_ms / 1000.0).max(0.001)) as u64),
                 progress.entries
             ),
             progress.compressed_bytes as f64 / total.max(1) as f64,
@@ -336,6 +348,12 @@ fn hex_dump(bytes: &[u8]) -> String {
     out
 }
 
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
 fn layer_url(context: &NodeContext, digest: &str) -> String {
     Repository {
         registry: context.registry.clone(),
@@ -349,6 +367,7 @@ async fn read_layers(
     context: NodeContext,
     manifest: Rc<ImageManifest>,
     config: Rc<ImageConfig>,
+    limits: Limits,
     state: UseReducerDispatcher<FilesState>,
     cancel: Rc<Cell<bool>>,
 ) {
@@ -371,14 +390,18 @@ async fn read_layers(
         };
         let diff_id = diff_ids.get(index).and_then(|d| Digest::parse(d).ok());
         let progress_state = state.clone();
+        let started = now();
         let result = layer_stream::stream_layer(
             &layer_url(&context, &layer.digest),
+            limits.clone(),
             &layer.media_type,
             &digest,
             diff_id.as_ref(),
             None,
             cancel.clone(),
-            move |progress| progress_state.dispatch(FilesAction::Progress(index, progress)),
+            move |progress| {
+                progress_state.dispatch(FilesAction::Progress(index, progress, now() - started))
+            },
         )
         .await;
         match result {
@@ -498,6 +521,7 @@ async fn preview(
         .and_then(|d| Digest::parse(d).ok());
     let result = layer_stream::stream_layer(
         &layer_url(&context, &descriptor.digest),
+        Limits::default(),
         &descriptor.media_type,
         &digest,
         diff_id.as_ref(),

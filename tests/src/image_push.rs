@@ -1,0 +1,89 @@
+//! Pushes an image made in a test (gzip'd tar layers, a config naming their diff_ids) to a real registry
+//! over its HTTP API.
+
+use serde_json::json;
+use strata_core::digest::Digest;
+
+/// Uploads one blob; returns its digest.
+pub async fn push_blob(
+    client: &reqwest::Client,
+    api: &str,
+    repository: &str,
+    bytes: &[u8],
+) -> String {
+    let digest = Digest::sha256_of(bytes).to_string();
+    let started = client
+        .post(format!("{api}{repository}/blobs/uploads/"))
+        .send()
+        .await
+        .expect("an upload starts");
+    assert_eq!(started.status().as_u16(), 202, "starting an upload");
+    let location = started.headers()["location"]
+        .to_str()
+        .expect("a location")
+        .to_owned();
+    let mut url = reqwest::Url::parse(api)
+        .expect("a URL")
+        .join(&location)
+        .expect("a location URL");
+    url.query_pairs_mut().append_pair("digest", &digest);
+    let put = client
+        .put(url)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .expect("the upload ends");
+    assert_eq!(put.status().as_u16(), 201, "uploading {digest}");
+    digest
+}
+
+/// Pushes a linux/amd64 OCI image of `layers` (each: the tar, its gzip) as `repository:tag`; returns the
+/// manifest digest.
+pub async fn push_image(
+    api: &str,
+    repository: &str,
+    tag: &str,
+    layers: &[(Vec<u8>, Vec<u8>)],
+) -> String {
+    let client = reqwest::Client::new();
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|(tar, _)| Digest::sha256_of(tar).to_string())
+        .collect();
+    let history: Vec<serde_json::Value> = (0..layers.len())
+        .map(|i| json!({ "created_by": format!("COPY layer{i} / # test") }))
+        .collect();
+    let config = json!({
+        "architecture": "amd64", "os": "linux",
+        "config": { "Cmd": ["/bin/sh"] },
+        "rootfs": { "type": "layers", "diff_ids": diff_ids },
+        "history": history,
+    })
+    .to_string()
+    .into_bytes();
+    let config_digest = push_blob(&client, api, repository, &config).await;
+    let mut descriptors = Vec::new();
+    for (_, gzipped) in layers {
+        let digest = push_blob(&client, api, repository, gzipped).await;
+        descriptors.push(json!({
+            "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": gzipped.len()
+        }));
+    }
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len() },
+        "layers": descriptors,
+    })
+    .to_string()
+    .into_bytes();
+    let response = client
+        .put(format!("{api}{repository}/manifests/{tag}"))
+        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
+        .body(manifest.clone())
+        .send()
+        .await
+        .expect("the manifest is sent");
+    assert_eq!(response.status().as_u16(), 201, "pushing the manifest");
+    Digest::sha256_of(&manifest).to_string()
+}
