@@ -393,7 +393,7 @@ async fn read_layers(
         let started = now();
         let result = layer_stream::stream_layer(
             &layer_url(&context, &layer.digest),
-            limits.clone(),
+            limits,
             &layer.media_type,
             &digest,
             diff_id.as_ref(),
