@@ -86,6 +86,14 @@ impl Browser {
             .expect("the script runs")
     }
 
+    /// Waits until the script returns `true`, for at most `limit`.
+    pub async fn wait_for_within(&self, limit: Duration, what: &str, script: &str) {
+        wait_until(limit, what, || async {
+            self.eval(script).await == Value::Bool(true)
+        })
+        .await;
+    }
+
     /// Waits until the script returns `true`.
     pub async fn wait_for(&self, what: &str, script: &str) {
         wait_until(Duration::from_secs(30), what, || async {

@@ -1,6 +1,7 @@
 //! `cargo xtask bench` runs this: each measurement beside its baseline, in one process and one run, written
 //! to `docs/benchmarks.md`.
 
+mod layer_rows;
 mod proxy_rows;
 
 use std::fmt::Write as _;
@@ -233,11 +234,13 @@ async fn main() {
     let browser = Browser::start().await;
     let hash = hash_row(&offline, &browser).await;
     let tree = tree_row(&browser).await;
+    let layers = layer_rows::measure(&browser).await;
     browser.close().await;
     drop(offline);
     let proxy = proxy_rows::measure().await;
     let mut text = report(&hash, &tree);
     proxy.write(&mut text);
+    layers.write(&mut text);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
     std::fs::write(&path, &text).expect("docs/ is writable");
     println!("{text}");
