@@ -8,7 +8,7 @@ use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::image_push::push_image;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
-use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_e2e::tampering_registry::{Answer, Fault, TamperingRegistry};
 use strata_e2e::tar_builder::TarBuilder;
 
 /// The demo image with whiteouts, an opaque directory, a hardlink and a file replaced by a directory.
@@ -335,5 +335,87 @@ async fn a_decompression_bomb_stops_at_the_limit_and_the_page_stays_usable() {
         Some(1),
         "the page still renders and answers"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn reading_layers_can_be_cancelled() {
+    let layout = DemoLayout::open();
+    let manifest = layout.blob(&layout.root_digest(LAYERS_IMAGE));
+    let document: serde_json::Value = serde_json::from_slice(&manifest.bytes).expect("JSON");
+    let config = layout.blob(document["config"]["digest"].as_str().expect("a digest"));
+    let first_layer = layout.blob(document["layers"][0]["digest"].as_str().expect("a digest"));
+    let layer_path = format!("/v2/team/app/blobs/{}", first_layer.digest);
+    let answers = HashMap::from([
+        (
+            "/v2/team/app/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    (
+                        "content-type".into(),
+                        "application/vnd.oci.image.manifest.v1+json".into(),
+                    ),
+                    ("docker-content-digest".into(), manifest.digest.clone()),
+                ],
+                body: manifest.bytes.clone(),
+            },
+        ),
+        (
+            format!("/v2/team/app/blobs/{}", config.digest),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: config.bytes,
+            },
+        ),
+        (
+            layer_path.clone(),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: first_layer.bytes,
+            },
+        ),
+    ]);
+    let slow = Fault {
+        delay: Some(std::time::Duration::from_secs(3)),
+        ..Fault::default()
+    };
+    let fixture =
+        TamperingRegistry::start_with_faults(answers, HashMap::from([(layer_path, slow)])).await;
+    let proxy = Proxy::start(&["--insecure-registry", &fixture.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/app:1?view=files",
+            fixture.authority
+        )))
+        .await;
+    browser
+        .element(fantoccini::Locator::Css("button.cancel"))
+        .await
+        .click()
+        .await
+        .expect("a click");
+    browser
+        .wait_for_within(
+            std::time::Duration::from_secs(20),
+            "the cancel",
+            "return document.querySelector('.layer-progress-row.cancelled') !== null",
+        )
+        .await;
+    let button = browser
+        .eval("return document.querySelector('button.cancel') === null")
+        .await;
+    assert_eq!(
+        button,
+        serde_json::Value::Bool(true),
+        "nothing is being read any more"
+    );
+    let tree = browser
+        .eval("return document.querySelector('[data-kind=\"config\"]').dataset.verify")
+        .await;
+    assert_eq!(tree.as_str(), Some("verified"), "the page stays usable");
     browser.close().await;
 }

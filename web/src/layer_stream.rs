@@ -69,7 +69,14 @@ pub async fn stream_layer(
         .map_err(|error| failed("the body cannot be read", error.into()))?;
     let mut entries = Vec::new();
     let mut reported = 0u64;
+    let mut slice_started = now();
     loop {
+        // Buffered chunks resolve at once, which would keep the main thread busy for seconds: give the
+        // page its turn after each slice of work so it keeps answering while a layer streams.
+        if now() - slice_started > SLICE_MS {
+            yield_to_page().await;
+            slice_started = now();
+        }
         if cancel.get() {
             let _ = stream_reader.cancel();
             return Err(StreamError::Cancelled);
@@ -109,6 +116,25 @@ pub async fn stream_layer(
         summary,
         captured,
     })
+}
+
+/// How long the reader works before letting the page render and answer input.
+const SLICE_MS: f64 = 30.0;
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+/// Waits for a zero-delay timer: everything queued before it (rendering, clicks) runs first.
+async fn yield_to_page() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Files up to this size can be viewed.

@@ -429,7 +429,9 @@ async fn read_layers(
                 ));
             }
             Err(StreamError::Cancelled) => {
-                state.dispatch(FilesAction::Finished(index, LayerStatus::Cancelled, None));
+                for rest in index..manifest.layers.len() {
+                    state.dispatch(FilesAction::Finished(rest, LayerStatus::Cancelled, None));
+                }
                 return;
             }
             Err(StreamError::Failed(message)) => {
