@@ -134,39 +134,7 @@ async fn merged_and_per_layer_views_apply_whiteouts_and_verify_every_layer() {
 #[tokio::test]
 async fn a_changed_byte_in_a_layer_is_a_mismatch() {
     let layout = DemoLayout::open();
-    let manifest = layout.blob(&layout.root_digest(LAYERS_IMAGE));
-    let document: serde_json::Value = serde_json::from_slice(&manifest.bytes).expect("JSON");
-    let config = layout.blob(document["config"]["digest"].as_str().expect("a digest"));
-    let mut answers = HashMap::from([
-        (
-            "/v2/team/app/manifests/1".to_owned(),
-            Answer {
-                status: 200,
-                headers: vec![
-                    (
-                        "content-type".into(),
-                        "application/vnd.oci.image.manifest.v1+json".into(),
-                    ),
-                    ("docker-content-digest".into(), manifest.digest.clone()),
-                ],
-                body: manifest.bytes.clone(),
-            },
-        ),
-        (
-            format!("/v2/team/app/blobs/{}", config.digest),
-            Answer {
-                status: 200,
-                headers: vec![],
-                body: config.bytes,
-            },
-        ),
-    ]);
-    let layers: Vec<String> = document["layers"]
-        .as_array()
-        .expect("layers")
-        .iter()
-        .map(|l| l["digest"].as_str().expect("a digest").to_owned())
-        .collect();
+    let (mut answers, layers) = layers_image_answers(&layout);
     for (index, digest) in layers.iter().enumerate() {
         let mut bytes = layout.blob(digest).bytes;
         if index == 0 {
@@ -341,43 +309,17 @@ async fn a_decompression_bomb_stops_at_the_limit_and_the_page_stays_usable() {
 #[tokio::test]
 async fn reading_layers_can_be_cancelled() {
     let layout = DemoLayout::open();
-    let manifest = layout.blob(&layout.root_digest(LAYERS_IMAGE));
-    let document: serde_json::Value = serde_json::from_slice(&manifest.bytes).expect("JSON");
-    let config = layout.blob(document["config"]["digest"].as_str().expect("a digest"));
-    let first_layer = layout.blob(document["layers"][0]["digest"].as_str().expect("a digest"));
-    let layer_path = format!("/v2/team/app/blobs/{}", first_layer.digest);
-    let answers = HashMap::from([
-        (
-            "/v2/team/app/manifests/1".to_owned(),
-            Answer {
-                status: 200,
-                headers: vec![
-                    (
-                        "content-type".into(),
-                        "application/vnd.oci.image.manifest.v1+json".into(),
-                    ),
-                    ("docker-content-digest".into(), manifest.digest.clone()),
-                ],
-                body: manifest.bytes.clone(),
-            },
-        ),
-        (
-            format!("/v2/team/app/blobs/{}", config.digest),
-            Answer {
-                status: 200,
-                headers: vec![],
-                body: config.bytes,
-            },
-        ),
-        (
-            layer_path.clone(),
-            Answer {
-                status: 200,
-                headers: vec![],
-                body: first_layer.bytes,
-            },
-        ),
-    ]);
+    let (mut answers, layers) = layers_image_answers(&layout);
+    let layer_path = format!("/v2/team/app/blobs/{}", layers[0]);
+    let first_layer = layout.blob(&layers[0]);
+    answers.insert(
+        layer_path.clone(),
+        Answer {
+            status: 200,
+            headers: vec![],
+            body: first_layer.bytes,
+        },
+    );
     let slow = Fault {
         delay: Some(std::time::Duration::from_secs(3)),
         ..Fault::default()
@@ -418,4 +360,43 @@ async fn reading_layers_can_be_cancelled() {
         .await;
     assert_eq!(tree.as_str(), Some("verified"), "the page stays usable");
     browser.close().await;
+}
+
+/// The demo layers image served by a fixture as `team/app:1`: its manifest and config, and the layers'
+/// digests (their blobs are the caller's to add, tampered or slow as the test needs).
+fn layers_image_answers(layout: &DemoLayout) -> (HashMap<String, Answer>, Vec<String>) {
+    let manifest = layout.blob(&layout.root_digest(LAYERS_IMAGE));
+    let document: serde_json::Value = serde_json::from_slice(&manifest.bytes).expect("JSON");
+    let config = layout.blob(document["config"]["digest"].as_str().expect("a digest"));
+    let answers = HashMap::from([
+        (
+            "/v2/team/app/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    (
+                        "content-type".into(),
+                        "application/vnd.oci.image.manifest.v1+json".into(),
+                    ),
+                    ("docker-content-digest".into(), manifest.digest.clone()),
+                ],
+                body: manifest.bytes,
+            },
+        ),
+        (
+            format!("/v2/team/app/blobs/{}", config.digest),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: config.bytes,
+            },
+        ),
+    ]);
+    let layers = document["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|layer| layer["digest"].as_str().expect("a digest").to_owned())
+        .collect();
+    (answers, layers)
 }

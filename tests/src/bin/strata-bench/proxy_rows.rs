@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use strata_core::digest::Digest;
 use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::image_push::push_blob;
 use strata_e2e::nginx::Nginx;
 use strata_e2e::process_memory;
 use strata_e2e::proxy::Proxy;
@@ -114,37 +114,6 @@ async fn requests_per_second(url: &str) -> (f64, u64) {
     )
 }
 
-async fn push_blob(
-    client: &reqwest::Client,
-    api: &str,
-    repository: &str,
-    bytes: Vec<u8>,
-) -> String {
-    let digest = Digest::sha256_of(&bytes).to_string();
-    let started = client
-        .post(format!("{api}{repository}/blobs/uploads/"))
-        .send()
-        .await
-        .expect("an upload");
-    let location = started.headers()["location"]
-        .to_str()
-        .expect("a location")
-        .to_owned();
-    let mut url = reqwest::Url::parse(api)
-        .expect("a URL")
-        .join(&location)
-        .expect("a location URL");
-    url.query_pairs_mut().append_pair("digest", &digest);
-    let put = client
-        .put(url)
-        .body(bytes)
-        .send()
-        .await
-        .expect("the upload ends");
-    assert_eq!(put.status().as_u16(), 201, "pushing the big blob");
-    digest
-}
-
 fn port_of(base: &str) -> u16 {
     base.rsplit(':')
         .next()
@@ -163,7 +132,7 @@ pub async fn measure() -> ProxyRows {
     let blob_bytes: Vec<u8> = (0..BLOB_MIB * 1024 * 1024)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let blob = push_blob(&client, &registry.api(), "team/app", blob_bytes).await;
+    let blob = push_blob(&client, &registry.api(), "team/app", &blob_bytes).await;
     let proxy = Proxy::start(&[
         "--insecure-registry",
         &registry.authority,
