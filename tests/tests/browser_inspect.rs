@@ -458,3 +458,69 @@ async fn docker_hub_rate_limits_are_shown() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn hostile_metadata_renders_as_text() {
+    let hostile =
+        "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=1</script>javascript:alert(1)";
+    let config = serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "config": { "Labels": { "org.opencontainers.image.source": hostile, "evil": hostile }, "Env": [hostile] },
+        "rootfs": { "type": "layers", "diff_ids": [] },
+        "history": [{ "created_by": hostile, "empty_layer": true }],
+    })
+    .to_string()
+    .into_bytes();
+    let config_digest = Digest::sha256_of(&config).to_string();
+    let manifest = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len() },
+        "layers": [],
+        "annotations": { "org.opencontainers.image.url": hostile },
+    })
+    .to_string()
+    .into_bytes();
+    let fixture = TamperingRegistry::start(HashMap::from([
+        (
+            "/v2/team/app/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), MANIFEST.into()),
+                    (
+                        "docker-content-digest".into(),
+                        Digest::sha256_of(&manifest).to_string(),
+                    ),
+                ],
+                body: manifest,
+            },
+        ),
+        (
+            format!("/v2/team/app/blobs/{config_digest}"),
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: config,
+            },
+        ),
+    ]))
+    .await;
+    let proxy = Proxy::start(&["--insecure-registry", &fixture.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{}/team/app:1", fixture.authority)))
+        .await;
+    browser.wait_for_tree().await;
+    let verdict = browser
+        .eval(
+            "return [window.pwned === undefined, document.querySelectorAll('.tree img, .tree script').length, \
+             document.querySelectorAll('a[href^=\"javascript:\"]').length, document.querySelector('.tree').textContent.includes('<script>')]",
+        )
+        .await;
+    assert_eq!(
+        verdict,
+        serde_json::json!([true, 0, 0, true]),
+        "hostile text stays text"
+    );
+    browser.close().await;
+}

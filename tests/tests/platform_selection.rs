@@ -106,3 +106,30 @@ async fn the_machine_picker_sets_the_link_and_the_selection() {
     assert!(url.as_str().ends_with("?platform=linux/arm64/v8"), "{url}");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn equivalent_commands_follow_the_view() {
+    let proxy = Proxy::start(&["--offline"]);
+    let layout = strata_e2e::demo_layout::DemoLayout::open();
+    let digest = layout.root_digest("strata/multi-arch:1.0");
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0?platform=linux/arm64"))
+        .await;
+    browser.wait_for_tree().await;
+    let lines = browser
+        .eval("return Array.from(document.querySelectorAll('.command-lines code')).map(c => c.textContent)")
+        .await;
+    let lines: Vec<String> = serde_json::from_value(lines).expect("strings");
+    for expected in [
+        "docker pull --platform linux/arm64 demo.invalid/strata/multi-arch:1.0".to_owned(),
+        format!("docker pull --platform linux/arm64 demo.invalid/strata/multi-arch@{digest}"),
+        "crane config --platform linux/arm64 demo.invalid/strata/multi-arch:1.0".to_owned(),
+    ] {
+        assert!(
+            lines.contains(&expected),
+            "{expected} missing from {lines:#?}"
+        );
+    }
+    browser.close().await;
+}

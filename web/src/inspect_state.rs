@@ -142,6 +142,16 @@ impl InspectState {
         self.nodes.get(key)
     }
 
+    /// The digest the root verified as (for a tag: the one the registry vouched for).
+    pub fn root_digest(&self) -> Option<Digest> {
+        match self.node(&NodeKey::Root)? {
+            NodeState::Loaded(loaded) if loaded.verification.is_trusted() => {
+                loaded.verification.digest().cloned()
+            }
+            _ => None,
+        }
+    }
+
     /// The verified document at `key`, when it is one.
     fn verified_document(&self, key: &NodeKey) -> Option<(&Loaded, &Document)> {
         match self.node(key)? {

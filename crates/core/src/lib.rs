@@ -4,6 +4,7 @@
 pub mod artifact;
 pub mod config;
 pub mod digest;
+pub mod equivalent_commands;
 pub mod finding;
 pub mod layer;
 pub mod manifest;

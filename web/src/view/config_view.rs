@@ -8,8 +8,8 @@ use strata_core::platform::Platform;
 use yew::prelude::*;
 
 use super::findings;
-use super::format::{short_digest, size};
-use super::node_view::NodeContext;
+use super::format::short_digest;
+use super::node_view::{NodeContext, size_bar};
 use crate::route::{FilesRequest, files_href};
 
 /// The config's facts, shown under the config node.
@@ -72,6 +72,12 @@ pub fn layers(
         .map(|config| config.history.as_slice())
         .unwrap_or_default();
     let alignment = config::align_history(history, manifest.layers.len());
+    let largest = manifest
+        .layers
+        .iter()
+        .map(|layer| layer.size)
+        .max()
+        .unwrap_or(1);
     let layer_row = |index: usize, created_by: Option<&str>| {
         let Some(layer) = manifest.layers.get(index) else {
             return html! {};
@@ -92,7 +98,7 @@ pub fn layers(
                 <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify={verify} title={note}>
                     <span class="layer-number">{format!("#{}", index + 1)}</span>
                     <span class="media-type" title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</span>
-                    <span class="size">{size(layer.size)}</span>
+                    { size_bar(layer.size, largest) }
                     <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
                     { layer_badges(layer) }
                     <span class={classes!("badge", verify)}>{verify}</span>

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
+use super::commands_view;
 use super::files_view::FilesView;
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
@@ -89,6 +90,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
     html! {
         <>
             <ReferenceView reference={reference.clone()} />
+            { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>

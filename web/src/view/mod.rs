@@ -1,6 +1,7 @@
 //! The components. They call `core` and render what it returns; they never parse or hash themselves.
 
 mod artifact_view;
+mod commands_view;
 mod config_view;
 mod file_table;
 mod files_view;

@@ -315,6 +315,18 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
         .map(|entry| entry.descriptor.platform.as_ref())
         .collect();
     let view = platform::select_for_view(chosen.as_deref(), &entry_platforms);
+    let platform_sizes: Vec<Option<u64>> = entries
+        .platforms
+        .iter()
+        .map(|entry| compressed_size(context, &entry.descriptor.digest))
+        .collect();
+    let largest = platform_sizes
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let notice = match &view.notice {
         Some(notice) => html! { <p class="notice" role="status">{notice.clone()}</p> },
         None => html! {},
@@ -327,7 +339,8 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
             <div class="platforms">
                 { for entries.platforms.iter().enumerate().map(|(position, entry)| {
                     let selected = view.chosen == Some(position);
-                    platform_entry(context, entry.descriptor, &entry.attestations, selected)
+                    let size = platform_sizes.get(position).copied().flatten();
+                    platform_entry(context, entry.descriptor, &entry.attestations, selected, size.map(|s| (s, largest)))
                 }) }
             </div>
             if !entries.others.is_empty() {
@@ -349,11 +362,36 @@ fn platform_label(descriptor: &Descriptor) -> String {
         .unwrap_or_default()
 }
 
+/// The compressed size of a platform's image (its layers), once its manifest verified.
+fn compressed_size(context: &NodeContext, digest: &str) -> Option<u64> {
+    match context.node(&NodeKey::Child(digest.to_owned()))? {
+        NodeState::Loaded(loaded) if loaded.verification.is_trusted() => match &loaded.content {
+            Content::Document(read) => match &read.document {
+                Document::Manifest(manifest) => Some(manifest.layers_size()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A bar for a size against the largest of its kind, so an image's shape is seen at a glance.
+pub fn size_bar(bytes: u64, largest: u64) -> Html {
+    html! {
+        <span class="size-bar" title={format!("{bytes} bytes")}>
+            <span class="bar" style={format!("width: {:.1}%", bytes as f64 * 100.0 / largest.max(1) as f64)}></span>
+            <span class="size">{size(bytes)}</span>
+        </span>
+    }
+}
+
 fn platform_entry(
     context: &NodeContext,
     descriptor: &Descriptor,
     attestations: &[&Descriptor],
     selected: bool,
+    compressed: Option<(u64, u64)>,
 ) -> Html {
     let label = platform_label(descriptor);
     let onclick = {
@@ -382,6 +420,7 @@ fn platform_entry(
                 if let Some(version) = os_version { <span class="muted">{format!(" {version}")}</span> }
                 <code class="digest">{short_digest(&descriptor.digest)}</code>
                 <span class={classes!("badge", verify)}>{verify}</span>
+                if let Some((bytes, largest)) = compressed { { size_bar(bytes, largest) } }
                 if !attestations.is_empty() {
                     <span class="muted">{format!(" + {} attestation{}", attestations.len(), if attestations.len() == 1 { "" } else { "s" })}</span>
                 }

@@ -1,0 +1,34 @@
+//! "Equivalent commands": the same view from docker, crane, skopeo, regctl and curl, each copyable.
+
+use strata_core::digest::Digest;
+use strata_core::equivalent_commands;
+use strata_core::reference::Reference;
+use yew::prelude::*;
+
+/// The commands for this reference, the digest its tag resolved to, and the chosen platform.
+pub fn commands(reference: &Reference, resolved: Option<&Digest>, platform: Option<&str>) -> Html {
+    let commands = equivalent_commands::for_view(reference, resolved, platform);
+    html! {
+        <details class="commands" id="commands">
+            <summary>{"Equivalent commands"}</summary>
+            <table class="command-lines">
+                { for commands.into_iter().map(|command| {
+                    let line = command.line.clone();
+                    let copy = Callback::from(move |_: MouseEvent| {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.navigator().clipboard().write_text(&line);
+                        }
+                    });
+                    html! {
+                        <tr data-tool={command.tool}>
+                            <th>{command.tool}</th>
+                            <td class="muted">{command.shows}</td>
+                            <td><code>{command.line}</code></td>
+                            <td><button class="copy" onclick={copy}>{"copy"}</button></td>
+                        </tr>
+                    }
+                }) }
+            </table>
+        </details>
+    }
+}
