@@ -162,3 +162,44 @@ async fn cosign_tags_are_found_and_point_back_to_their_subject() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn tags_are_listed_filtered_and_cosign_tags_hidden_by_default() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"))
+        .await;
+    browser
+        .element(fantoccini::Locator::Css("details.tags > summary"))
+        .await
+        .click()
+        .await
+        .expect("a click");
+    let shown = "Array.from(document.querySelectorAll('.tag-list [data-tag]')).map(e => e.dataset.tag).join(' ')";
+    browser
+        .wait_for("the tags", &format!("return {shown} === '1.0 latest'"))
+        .await;
+    browser
+        .element(fantoccini::Locator::Id("show-cosign"))
+        .await
+        .click()
+        .await
+        .expect("a click");
+    browser
+        .wait_for(
+            "cosign tags",
+            "return document.querySelectorAll('.tag-list [data-tag]').length === 4",
+        )
+        .await;
+    browser
+        .element(fantoccini::Locator::Id("tag-filter"))
+        .await
+        .send_keys("*.sig")
+        .await
+        .expect("typing");
+    browser
+        .wait_for("the filter", "return Array.from(document.querySelectorAll('.tag-list [data-tag]')).every(e => e.dataset.tag.endsWith('.sig')) && document.querySelectorAll('.tag-list [data-tag]').length === 1")
+        .await;
+    browser.close().await;
+}

@@ -16,5 +16,6 @@ pub mod reference;
 pub mod registry_error;
 pub mod registry_host;
 pub mod schema1;
+pub mod tag_list;
 pub mod upstream_trace;
 pub mod verification;

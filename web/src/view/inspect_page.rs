@@ -10,6 +10,7 @@ use super::commands_view;
 use super::files_view::FilesView;
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
+use super::tags_view::TagsView;
 use crate::inspect_state::{self, InspectState};
 use crate::route::{FilesRequest, inspect_href};
 
@@ -91,6 +92,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
         <>
             <ReferenceView reference={reference.clone()} />
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
+            <TagsView name={reference.name()} />
             { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>

@@ -13,6 +13,7 @@ mod landing;
 mod node_view;
 mod platform_picker;
 mod reference_view;
+mod tags_view;
 mod trace;
 
 use web_sys::HtmlInputElement;

@@ -1,0 +1,122 @@
+//! The repository's tags, page by page through the proxy, filtered like `docker image ls --filter
+//! reference=`, with cosign's `sha256-*` tags hidden unless asked for.
+
+use strata_core::artifact;
+use strata_core::path_glob;
+use strata_core::tag_list::{self, TagPage};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::route::inspect_href;
+
+#[derive(Properties, PartialEq)]
+pub struct TagsViewProps {
+    /// `registry/repository`.
+    pub name: String,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Tags {
+    tags: Vec<String>,
+    next: Option<String>,
+    error: Option<String>,
+    loading: bool,
+}
+
+const PAGE: usize = 100;
+
+/// The tags panel, folded until opened.
+#[component]
+pub fn TagsView(props: &TagsViewProps) -> Html {
+    let tags = use_state(Tags::default);
+    let filter = use_state(String::new);
+    let show_cosign = use_state(|| false);
+    let load = {
+        let tags = tags.clone();
+        Callback::from(move |url: String| {
+            let tags = tags.clone();
+            let mut current = (*tags).clone();
+            current.loading = true;
+            tags.set(current.clone());
+            yew::platform::spawn_local(async move {
+                let answer = gloo_net::http::Request::get(&url).send().await;
+                let mut next = current;
+                next.loading = false;
+                match answer {
+                    Ok(response) if response.ok() => {
+                        let link = response.headers().get("link");
+                        match response
+                            .binary()
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|bytes| TagPage::parse(&bytes).map_err(|e| e.to_string()))
+                        {
+                            Ok(page) => {
+                                next.tags.extend(page.tags);
+                                next.next = link.as_deref().and_then(tag_list::next_link);
+                            }
+                            Err(error) => next.error = Some(error),
+                        }
+                    }
+                    Ok(response) => {
+                        next.error = Some(format!(
+                            "the registry answered {} for the tag list",
+                            response.status()
+                        ))
+                    }
+                    Err(error) => {
+                        next.error = Some(format!("the tag list could not be fetched: {error}"))
+                    }
+                }
+                tags.set(next);
+            });
+        })
+    };
+    let open = {
+        let (load, tags, name) = (load.clone(), tags.clone(), props.name.clone());
+        Callback::from(move |_: MouseEvent| {
+            if tags.tags.is_empty() && !tags.loading && tags.error.is_none() {
+                load.emit(format!("/v2/{name}/tags/list?n={PAGE}"));
+            }
+        })
+    };
+    let oninput = {
+        let filter = filter.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                filter.set(input.value());
+            }
+        })
+    };
+    let toggle_cosign = {
+        let show_cosign = show_cosign.clone();
+        Callback::from(move |_: Event| show_cosign.set(!*show_cosign))
+    };
+    let shown: Vec<&String> = tags
+        .tags
+        .iter()
+        .filter(|tag| *show_cosign || artifact::cosign_subject(tag).is_none())
+        .filter(|tag| path_glob::matches(&filter, tag))
+        .collect();
+    let more = tags.next.clone().map(|next| {
+        let load = load.clone();
+        html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| load.emit(next.clone()))}>{"More tags"}</button> }
+    });
+    html! {
+        <details class="tags" id="tags">
+            <summary onclick={open}>{format!("Tags of {}", props.name)}</summary>
+            <div class="file-tools">
+                <input id="tag-filter" type="search" placeholder="Filter: text, or a pattern like 1.* or *-alpine" {oninput} />
+                <label><input id="show-cosign" type="checkbox" checked={*show_cosign} onchange={toggle_cosign} />{" show cosign's sha256-* tags"}</label>
+            </div>
+            if tags.loading { <p class="muted">{"Loading tags…"}</p> }
+            if let Some(error) = &tags.error { <p class="error">{error.clone()}</p> }
+            <ul class="tag-list">
+                { for shown.into_iter().map(|tag| html! {
+                    <li data-tag={tag.clone()}><a href={inspect_href(&format!("{}:{tag}", props.name), None)}><code>{tag.clone()}</code></a></li>
+                }) }
+            </ul>
+            { more.unwrap_or_default() }
+        </details>
+    }
+}
