@@ -1,6 +1,8 @@
 //! The shared corpus of real manifests, indexes, configs and image archives checks core against what
 //! registries and tools actually wrote: every document must hash to its name and read as its kind.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,21 +33,6 @@ const SIGNED_SCHEMA1_PAYLOADS: [(&str, &str); 2] = [
 /// The tampered copy of the 2015 hello-world manifest: its payload must not hash to the real digest.
 const TAMPERED_SCHEMA1: &str = "24bd1b4878da8faf6f83688e9224f90428c244e9cf370ed7365aa59c22945890";
 const TAMPERED_SCHEMA1_PAYLOAD_PREFIX: &str = "sha256:4e995822";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let corpus = workspace.join("../shared/corpus/real-world");
-    if corpus.is_dir() {
-        return Some(corpus);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the shared corpus must be present in CI (looked at {})",
-        corpus.display()
-    );
-    println!("corpus absent at {}: skipped", corpus.display());
-    None
-}
 
 /// `sha256-<64 hex>.json` files under the corpus, outside `layouts/`, sorted by path.
 fn document_files(corpus: &Path) -> Vec<(PathBuf, String)> {
@@ -144,7 +131,7 @@ fn check_document_findings(hex: &str, read: &ReadDocument, path: &str) {
 
 #[test]
 fn every_corpus_document_verifies_and_reads_as_its_kind() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = common::corpus_dir() else {
         return;
     };
     let files = document_files(&corpus);
@@ -631,7 +618,7 @@ fn check_docker_save(files: &BTreeMap<String, Vec<u8>>, name: &str, report: &mut
 
 #[test]
 fn layout_archives_open_and_verify() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = common::corpus_dir() else {
         return;
     };
     let layouts = corpus.join("layouts");

@@ -1,10 +1,12 @@
 //! Layer reading end to end: tars built here (ustar, GNU and PAX headers), gzip and zstd, streamed in any
 //! chunking into `LayerReader`, merged by `Filesystem`; and every layer blob of the shared corpus verified.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
@@ -862,18 +864,7 @@ fn a_hardlink_to_a_missing_target_is_a_finding() {
 const CORPUS_LAYERS: usize = 11;
 
 fn corpus_layouts() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let layouts = workspace.join("../shared/corpus/real-world/layouts");
-    if layouts.is_dir() {
-        return Some(layouts);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the shared corpus must be present in CI (looked at {})",
-        layouts.display()
-    );
-    println!("corpus absent at {}: skipped", layouts.display());
-    None
+    common::corpus_dir().map(|corpus| corpus.join("layouts"))
 }
 
 /// Regular files of an archive by path (`./` stripped), read with the layer reader itself.

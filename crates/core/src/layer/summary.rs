@@ -28,6 +28,33 @@ pub struct LayerSummary {
     pub findings: Vec<Finding>,
 }
 
+impl LayerSummary {
+    /// `data-verify` of the layer: `verified` only when both the blob and the tar matched, `mismatch` when
+    /// either did not, `unverifiable` otherwise.
+    pub fn data_verify(&self) -> &'static str {
+        let verdicts = [
+            self.compressed.data_verify(),
+            self.uncompressed.data_verify(),
+        ];
+        if verdicts == ["verified", "verified"] {
+            "verified"
+        } else if verdicts.contains(&"mismatch") {
+            "mismatch"
+        } else {
+            "unverifiable"
+        }
+    }
+
+    /// Both verdicts, in plain words.
+    pub fn explain(&self) -> String {
+        format!(
+            "Compressed bytes: {} Uncompressed tar (diff_id): {}",
+            self.compressed.explain(),
+            self.uncompressed.explain()
+        )
+    }
+}
+
 /// Compares a streamed SHA-256 with what was expected.
 pub(crate) fn verify_streamed(
     expected: Option<&Digest>,
@@ -53,5 +80,36 @@ pub(crate) fn verify_streamed(
             expected: expected.to_string(),
             actual,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_digests_decide_the_verdict() {
+        let digest = Digest::sha256_of(b"layer");
+        let other = Digest::sha256_of(b"other");
+        let verified = || verify_streamed(Some(&digest), digest.clone(), "digest");
+        let mismatch = || verify_streamed(Some(&other), digest.clone(), "digest");
+        let unverifiable = || verify_streamed(None, digest.clone(), "diff_id");
+        let cases = [
+            (verified(), verified(), "verified"),
+            (mismatch(), verified(), "mismatch"),
+            (verified(), mismatch(), "mismatch"),
+            (verified(), unverifiable(), "unverifiable"),
+            (unverifiable(), mismatch(), "mismatch"),
+        ];
+        for (compressed, uncompressed, expected) in cases {
+            let summary = LayerSummary {
+                compressed,
+                uncompressed,
+                progress: Progress::default(),
+                findings: Vec::new(),
+            };
+            assert_eq!(summary.data_verify(), expected, "{summary:?}");
+            assert!(summary.explain().contains("diff_id"));
+        }
     }
 }
