@@ -72,7 +72,7 @@ impl TamperingRegistry {
         Self::serve(listener, answers)
     }
 
-    /// Serves `answers` by exact path (query ignored); anything else is a 404 envelope. A request that
+    /// Serves `answers` by exact path and query, else by path alone; anything else is a 404 envelope. A request that
     /// carries `Authorization` is answered from the key `"AUTHORIZED <path>"` when there is one, so a
     /// challenge and its answer can differ.
     pub fn serve(listener: TcpListener, answers: HashMap<String, Answer>) -> TamperingRegistry {
@@ -145,6 +145,7 @@ async fn answer_connection(mut stream: TcpStream, answers: Answers, faults: Faul
         .as_ref()
         .and_then(|_| answers.get(&format!("AUTHORIZED {path}")));
     let answer = authorized
+        .or_else(|| answers.get(&target))
         .or_else(|| answers.get(&path))
         .cloned()
         .unwrap_or_else(|| Answer {

@@ -5,6 +5,7 @@ mod inspect_state;
 mod layer_stream;
 mod registry_api;
 mod route;
+mod url_state;
 mod view;
 
 use wasm_bindgen::prelude::wasm_bindgen;

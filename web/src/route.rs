@@ -1,5 +1,7 @@
 //! The URL is the state: every view has a link that reproduces it.
 
+use strata_core::share_link::PINNED_PARAM;
+
 /// What the URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -13,6 +15,8 @@ pub enum Route {
         platform: Option<String>,
         /// `view=files`: the files of the selected platform's layers.
         files: Option<FilesRequest>,
+        /// `pinned=<time>`: this is a pinned link, made at that time.
+        pinned_at: Option<String>,
     },
     /// `/bench/sha256?mib=N`: hashes N MiB in WebAssembly and with WebCrypto, for `cargo xtask bench`.
     HashBench {
@@ -60,6 +64,7 @@ impl Route {
                         max_mib: query_value(search, "max-mib").and_then(|mib| mib.parse().ok()),
                     }
                 }),
+                pinned_at: query_value(search, PINNED_PARAM).filter(|p| !p.is_empty()),
             },
             None => Route::NotFound(path.to_owned()),
         }

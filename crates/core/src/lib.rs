@@ -16,6 +16,7 @@ pub mod reference;
 pub mod registry_error;
 pub mod registry_host;
 pub mod schema1;
+pub mod share_link;
 pub mod tag_list;
 pub mod upstream_trace;
 pub mod verification;

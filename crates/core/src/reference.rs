@@ -13,7 +13,8 @@ use crate::digest::{Digest, DigestError};
 const DEFAULT_DOMAIN: &str = "docker.io";
 const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
 const OFFICIAL_REPO_PREFIX: &str = "library/";
-const DEFAULT_TAG: &str = "latest";
+/// The tag docker takes when a reference names neither tag nor digest.
+pub const DEFAULT_TAG: &str = "latest";
 const NAME_MAX_LEN: usize = 255;
 const TAG_MAX_LEN: usize = 128;
 

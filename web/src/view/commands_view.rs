@@ -5,11 +5,14 @@ use strata_core::equivalent_commands;
 use strata_core::reference::Reference;
 use yew::prelude::*;
 
+use crate::url_state;
+
 /// The commands for this reference, the digest its tag resolved to, and the chosen platform.
 pub fn commands(reference: &Reference, resolved: Option<&Digest>, platform: Option<&str>) -> Html {
     let commands = equivalent_commands::for_view(reference, resolved, platform);
     html! {
-        <details class="commands" id="commands">
+        <details class="commands" id="commands" open={url_state::is_open("commands")}
+            ontoggle={url_state::panel_toggle("commands")}>
             <summary>{"Equivalent commands"}</summary>
             <table class="command-lines">
                 { for commands.into_iter().map(|command| {

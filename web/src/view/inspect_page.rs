@@ -10,8 +10,9 @@ use super::commands_view;
 use super::files_view::FilesView;
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
+use super::share_links::{ShareLinks, TagCheck};
 use super::tags_view::TagsView;
-use crate::inspect_state::{self, InspectState};
+use crate::inspect_state::{self, InspectState, NodeKey, NodeState};
 use crate::route::{FilesRequest, inspect_href};
 
 #[derive(Properties, PartialEq)]
@@ -19,6 +20,7 @@ pub struct InspectPageProps {
     pub reference: String,
     pub platform: Option<String>,
     pub files: Option<FilesRequest>,
+    pub pinned_at: Option<String>,
 }
 
 /// The inspect page.
@@ -88,11 +90,32 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             </section>
         },
     });
+    // No tag and no digest: the page of a repository. Its tags lead; the tree is `latest`'s, as docker pulls.
+    let repository_page = reference.tag().is_none() && reference.digest().is_none();
+    let latest_missing =
+        repository_page && matches!(state.node(&NodeKey::Root), Some(NodeState::Failed(_)));
     html! {
         <>
             <ReferenceView reference={reference.clone()} />
+            <ShareLinks reference={reference.clone()} resolved={state.root_digest()} />
+            if reference.tag().is_some() && reference.digest().is_some() {
+                <TagCheck reference={reference.clone()} pinned_at={props.pinned_at.clone()} />
+            }
+            if repository_page {
+                <p class="notice repository-page">
+                    {"No tag given: here are the repository's tags. Below is "}<code>{"latest"}</code>
+                    {", the tag docker pull takes when none is named."}
+                </p>
+                <TagsView name={reference.name()} listing=true />
+            }
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
-            <TagsView name={reference.name()} />
+            if !repository_page { <TagsView name={reference.name()} /> }
+            if latest_missing {
+                <p class="notice">
+                    {"This repository has no usable "}<code>{"latest"}</code>
+                    {" tag, so a plain docker pull of it fails too. Pick a tag from the list above."}
+                </p>
+            }
             { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>

@@ -13,6 +13,7 @@ mod landing;
 mod node_view;
 mod platform_picker;
 mod reference_view;
+mod share_links;
 mod tags_view;
 mod trace;
 
@@ -35,8 +36,9 @@ pub fn App() -> Html {
             reference,
             platform,
             files,
+            pinned_at,
         } => {
-            html! { <inspect_page::InspectPage {reference} {platform} {files} /> }
+            html! { <inspect_page::InspectPage {reference} {platform} {files} {pinned_at} /> }
         }
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
         Route::NotFound(path) => html! {

@@ -5,14 +5,11 @@ use yew::prelude::*;
 
 use super::node_view::NodeContext;
 use crate::inspect_state::Action;
-use crate::route::inspect_href;
+use crate::url_state;
 
 /// Sets `?platform=` in the address bar (so the view is a link) and in the state.
 pub fn choose(context: &NodeContext, platform: Option<String>) {
-    let href = inspect_href(&context.reference, platform.as_deref());
-    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-    }
+    url_state::set_param("platform", platform.as_deref());
     context.state.dispatch(Action::ChoosePlatform(platform));
 }
 

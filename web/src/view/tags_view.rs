@@ -8,11 +8,15 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::route::inspect_href;
+use crate::url_state;
 
 #[derive(Properties, PartialEq)]
 pub struct TagsViewProps {
     /// `registry/repository`.
     pub name: String,
+    /// The page names a repository without tag: the tags lead the page, open.
+    #[prop_or_default]
+    pub listing: bool,
 }
 
 #[derive(Clone, PartialEq, Default)]
@@ -24,6 +28,8 @@ struct Tags {
 }
 
 const PAGE: usize = 100;
+/// The panel's name in `open=`.
+const PANEL: &str = "tags";
 
 /// The tags panel, folded until opened.
 #[component]
@@ -72,11 +78,39 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
             });
         })
     };
-    let open = {
-        let (load, tags, name) = (load.clone(), tags.clone(), props.name.clone());
-        Callback::from(move |_: MouseEvent| {
-            if tags.tags.is_empty() && !tags.loading && tags.error.is_none() {
+    let open_at_start = props.listing || url_state::is_open(PANEL);
+    // The first page is asked for once, when the panel is first open.
+    let requested = use_mut_ref(|| false);
+    let first_page = {
+        let (load, requested, name) = (load.clone(), requested.clone(), props.name.clone());
+        move || {
+            if !*requested.borrow() {
+                *requested.borrow_mut() = true;
                 load.emit(format!("/v2/{name}/tags/list?n={PAGE}"));
+            }
+        }
+    };
+    {
+        let first_page = first_page.clone();
+        use_effect_with(open_at_start, move |open| {
+            if *open {
+                first_page();
+            }
+        });
+    }
+    let ontoggle = {
+        let record = url_state::panel_toggle(PANEL);
+        let listing = props.listing;
+        Callback::from(move |event: Event| {
+            let open = event
+                .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                .is_some_and(|details| details.open());
+            if open {
+                first_page();
+            }
+            // On a repository's own page the list is open by default; only other pages record it.
+            if !listing {
+                record.emit(event);
             }
         })
     };
@@ -103,8 +137,8 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
         html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| load.emit(next.clone()))}>{"More tags"}</button> }
     });
     html! {
-        <details class="tags" id="tags">
-            <summary onclick={open}>{format!("Tags of {}", props.name)}</summary>
+        <details class={classes!("tags", props.listing.then_some("listing"))} id="tags" open={open_at_start} {ontoggle}>
+            <summary>{format!("Tags of {}", props.name)}</summary>
             <div class="file-tools">
                 <input id="tag-filter" type="search" placeholder="Filter: text, or a pattern like 1.* or *-alpine" {oninput} />
                 <label><input id="show-cosign" type="checkbox" checked={*show_cosign} onchange={toggle_cosign} />{" show cosign's sha256-* tags"}</label>
