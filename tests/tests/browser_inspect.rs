@@ -465,7 +465,11 @@ async fn hostile_metadata_renders_as_text() {
         "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=1</script>javascript:alert(1)";
     let config = serde_json::json!({
         "architecture": "amd64", "os": "linux",
-        "config": { "Labels": { "org.opencontainers.image.source": hostile, "evil": hostile }, "Env": [hostile] },
+        "config": { "Labels": {
+            "org.opencontainers.image.source": hostile, "evil": hostile,
+            "org.opencontainers.image.documentation": "https://example.com/docs",
+            "org.opencontainers.image.url": "javascript:alert(1)//https://example.com",
+        }, "Env": [hostile] },
         "rootfs": { "type": "layers", "diff_ids": [] },
         "history": [{ "created_by": hostile, "empty_layer": true }],
     })
@@ -521,6 +525,16 @@ async fn hostile_metadata_renders_as_text() {
         verdict,
         serde_json::json!([true, 0, 0, true]),
         "hostile text stays text"
+    );
+    let links = browser
+        .eval(
+            "return Array.from(document.querySelectorAll('.tree a.external')).map(a => [a.getAttribute('href'), a.rel])",
+        )
+        .await;
+    assert_eq!(
+        links,
+        serde_json::json!([["https://example.com/docs", "noopener noreferrer nofollow"]]),
+        "only the plain https URL is a link"
     );
     browser.close().await;
 }

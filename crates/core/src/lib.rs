@@ -15,6 +15,7 @@ pub mod pretty;
 pub mod reference;
 pub mod registry_error;
 pub mod registry_host;
+pub mod safe_link;
 pub mod schema1;
 pub mod share_link;
 pub mod tag_list;

@@ -8,7 +8,7 @@ use strata_core::platform::Platform;
 use yew::prelude::*;
 
 use super::findings;
-use super::format::short_digest;
+use super::format::{short_digest, untrusted_value};
 use super::node_view::{NodeContext, size_bar};
 use crate::route::{FilesRequest, files_href};
 
@@ -53,7 +53,7 @@ pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
                 <details class="labels" open=true>
                     <summary>{format!("{} labels", labels.len())}</summary>
                     <table class="facts">
-                        { for labels.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{value}</td></tr> }) }
+                        { for labels.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{untrusted_value(value)}</td></tr> }) }
                     </table>
                 </details>
             }

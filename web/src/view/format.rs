@@ -1,4 +1,5 @@
-//! Small presentation helpers: sizes and short digests as people read them.
+//! Small presentation helpers: sizes and short digests as people read them, and untrusted values as text
+//! or safe links.
 
 /// `1.4 MB`-style sizes (powers of 1000, as registries and Docker Hub show them), with exact bytes for small ones.
 pub fn size(bytes: u64) -> String {
@@ -22,5 +23,16 @@ pub fn short_digest(digest: &str) -> String {
             format!("{algorithm}:{}", encoded.get(..12).unwrap_or(encoded))
         }
         None => digest.to_owned(),
+    }
+}
+
+/// A value written by the image's author: text, or a link when it is a plain http(s) URL (never a script).
+pub fn untrusted_value(value: &str) -> yew::Html {
+    use yew::html;
+    match strata_core::safe_link::http_url(value) {
+        Some(url) => html! {
+            <a class="external" href={url.to_owned()} rel="noopener noreferrer nofollow" target="_blank">{value.to_owned()}</a>
+        },
+        None => html! { {value.to_owned()} },
     }
 }
