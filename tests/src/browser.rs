@@ -78,6 +78,15 @@ impl Browser {
             .unwrap_or_else(|error| panic!("waiting for {locator:?}: {error}"))
     }
 
+    /// Waits for the element a CSS selector names, and clicks it.
+    pub async fn click(&self, css: &str) {
+        self.element(fantoccini::Locator::Css(css))
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("clicking {css}: {error}"));
+    }
+
     /// Runs a script that returns JSON.
     pub async fn eval(&self, script: &str) -> Value {
         self.client

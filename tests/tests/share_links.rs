@@ -123,19 +123,9 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
         .await;
     browser.wait_for_tree().await;
     browser
-        .element(Locator::Css(
-            "details.platform[data-platform='linux/arm/v7'] > summary",
-        ))
-        .await
-        .click()
-        .await
-        .expect("a click");
-    browser
-        .element(Locator::Css("details.commands > summary"))
-        .await
-        .click()
-        .await
-        .expect("a click");
+        .click("details.platform[data-platform='linux/arm/v7'] > summary")
+        .await;
+    browser.click("details.commands > summary").await;
     browser
         .wait_for(
             "the address to carry the view",
@@ -249,12 +239,7 @@ async fn tags_come_page_by_page_through_the_proxy() {
     browser
         .wait_for("the first page", &format!("{count} === 100"))
         .await;
-    browser
-        .element(Locator::Css("button.more-tags"))
-        .await
-        .click()
-        .await
-        .expect("a click");
+    browser.click("button.more-tags").await;
     browser
         .wait_for("the second page", &format!("{count} === 130"))
         .await;

@@ -1,6 +1,6 @@
 //! The URL is the state: every view has a link that reproduces it.
 
-use strata_core::share_link::PINNED_PARAM;
+use strata_core::share_link::{PINNED_PARAM, query_value};
 
 /// What the URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,13 +130,4 @@ fn decode(encoded: &str) -> String {
     js_sys::decode_uri_component(encoded)
         .map(String::from)
         .unwrap_or_else(|_| encoded.to_owned())
-}
-
-fn query_value(search: &str, key: &str) -> Option<String> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == key)
-        .map(|(_, value)| decode(&value.replace('+', " ")))
 }
