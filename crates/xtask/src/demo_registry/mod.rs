@@ -159,7 +159,7 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
     ),
     (
         "strata/moved-tag:stable",
-        "The tag `stable` was moved: it names build 1.2 now, while build 1.1, which it named \
+        "The tag \"stable\" was moved: it names build 1.2 now, while build 1.1, which it named \
          until 2026-03-02, is still in the repository, reachable by its digest only.",
     ),
     ("strata/tampered:latest", tampered::DESCRIPTION),

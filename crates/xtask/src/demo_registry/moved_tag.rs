@@ -12,7 +12,7 @@ use super::{Blob, Blobs, MOVED_TAG};
 pub(super) const MOVED: &str = "stable";
 /// When a reader pinned `stable` (and build 1.1's digest), between the two builds.
 pub(super) const PINNED_AT: &str = "2026-02-10T09:00:00Z";
-pub(super) const FIRST_DESCRIPTION: &str = "A link pinned on 2026-02-10 to `stable` and the \
+pub(super) const FIRST_DESCRIPTION: &str = "A link pinned on 2026-02-10 to \"stable\" and the \
     digest it named then, build 1.1: Strata fetches it by digest and it still verifies, \
     although the tag has since moved to build 1.2.";
 

@@ -11,7 +11,7 @@ use super::{Blob, Blobs, UNTAGGED};
 pub(super) const TAG: &str = "latest";
 pub(super) const UNTAGGED_DESCRIPTION: &str = "A release candidate pushed by digest and never \
     tagged: it opens and verifies by its digest, yet the repository's tag list names only \
-    `latest`.";
+    \"latest\".";
 
 const TAGGED: Release = Release {
     repository: UNTAGGED,
