@@ -547,6 +547,23 @@ fn check_catalog(roots: &[Root]) -> Result<()> {
     if let Some(repository) = built.keys().next() {
         bail!("repository {repository} is missing from REPOSITORIES");
     }
+    for root in roots {
+        let Some((tag, _)) = root.untagged.as_ref().and_then(|untagged| untagged.pinned) else {
+            continue;
+        };
+        let moved = roots.iter().any(|other| {
+            other.repository == root.repository
+                && other.tags.iter().any(|other_tag| other_tag == tag)
+                && other.blob.digest != root.blob.digest
+        });
+        if !moved {
+            bail!(
+                "{}@{} is pinned with the tag {tag}, which must now name another manifest",
+                root.repository,
+                root.blob.digest
+            );
+        }
+    }
     for (reference, _) in DEMO_IMAGES {
         let known = REPOSITORIES.iter().any(|(repository, tags)| {
             tags.iter()

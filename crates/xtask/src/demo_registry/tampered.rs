@@ -16,8 +16,9 @@ use super::{
 pub(super) const TAG: &str = "latest";
 pub(super) const DESCRIPTION: &str = "A registry serving altered bytes: the linux/arm64/v8 \
     manifest was edited after the index was written, the linux/arm/v7 config gained an \
-    environment variable, and a linux/amd64 layer had a file changed. Each shows mismatch \
-    (the layer in its files view) while everything else verifies.";
+    environment variable, and a linux/amd64 layer had a file changed. Each shows mismatch (the \
+    layer in its files view), the index and every untouched document verify, and nothing below \
+    the altered manifest is fetched.";
 
 /// What was altered after its digest was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
