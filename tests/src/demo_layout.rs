@@ -45,6 +45,24 @@ impl DemoLayout {
             .to_owned()
     }
 
+    /// The digest of the root no tag names, listed in the layout as `name@<digest>` (`name` is a
+    /// repository, or a repository and the tag a link was pinned with).
+    pub fn untagged_digest(&self, name: &str) -> String {
+        let prefix = format!("{name}@");
+        self.index["manifests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                entry["annotations"]["org.opencontainers.image.ref.name"]
+                    .as_str()?
+                    .strip_prefix(&prefix)
+            })
+            .next()
+            .unwrap_or_else(|| panic!("the demo layout lists nothing as {prefix}<digest>"))
+            .to_owned()
+    }
+
     /// A blob's bytes.
     pub fn blob(&self, digest: &str) -> Blob {
         let hex = digest.strip_prefix("sha256:").expect("sha256 digests");

@@ -1,7 +1,15 @@
 //! The demo registry: an OCI image layout built into the binary and answered like a registry under a
 //! host name no real registry can have, so the app teaches and demonstrates with no network at all.
+//!
+//! Bytes are answered exactly as the layout stores them and never checked against their names: the
+//! `strata/tampered` lesson stores altered bytes under honest digests on purpose, so the page can show
+//! what a mismatch looks like. Nothing else in the layout mismatches (the generator's tests hold it).
+//!
+//! An `index.json` entry named `repository:tag` is a tag; one named `repository@digest` (or
+//! `repository:tag@digest`, a link pinned with the tag it was taken from) is a manifest no tag names,
+//! listed on the landing page by digest.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
@@ -16,6 +24,8 @@ mod layout {
 
 const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
+/// When a link to an untagged root was pinned (RFC 3339), for the landing page's `?pinned=`.
+const PINNED_ANNOTATION: &str = "strata.demo.pinned";
 
 #[derive(Deserialize)]
 struct LayoutIndex {
@@ -42,6 +52,8 @@ struct ChildEntries {
 pub struct DemoRegistry {
     /// `(repository, tag)` → digest.
     tags: HashMap<(String, String), String>,
+    /// Every repository, tagged or not.
+    repositories: HashSet<String>,
     /// Digest → media type, for every manifest reachable from a tag (what `Content-Type` says).
     manifests: HashMap<String, String>,
     images: Vec<DemoImage>,
@@ -55,15 +67,24 @@ impl DemoRegistry {
             .expect("the embedded demo index.json was generated valid");
         let blobs: HashMap<&'static str, &'static [u8]> = layout::BLOBS.iter().copied().collect();
         let mut tags = HashMap::new();
+        let mut repositories = HashSet::new();
         let mut images = Vec::new();
         let mut pending = Vec::new();
         for entry in index.manifests {
             let name = entry.annotations.get(REF_NAME_ANNOTATION);
-            if let Some((repository, tag)) = name.and_then(|name| name.rsplit_once(':')) {
-                tags.insert(
-                    (repository.to_owned(), tag.to_owned()),
-                    entry.digest.clone(),
-                );
+            if let Some(entry_name) = name.and_then(|name| EntryName::parse(name)) {
+                repositories.insert(entry_name.repository.to_owned());
+                if let EntryName {
+                    repository,
+                    tag: Some(tag),
+                    by_digest: false,
+                } = entry_name
+                {
+                    tags.insert(
+                        (repository.to_owned(), tag.to_owned()),
+                        entry.digest.clone(),
+                    );
+                }
             }
             if let (Some(name), Some(description)) =
                 (name, entry.annotations.get(DESCRIPTION_ANNOTATION))
@@ -71,6 +92,7 @@ impl DemoRegistry {
                 images.push(DemoImage {
                     reference: format!("{}/{name}", registry_host::DEMO_REGISTRY),
                     description: description.clone(),
+                    pinned: entry.annotations.get(PINNED_ANNOTATION).cloned(),
                 });
             }
             pending.push(entry);
@@ -90,6 +112,7 @@ impl DemoRegistry {
         }
         DemoRegistry {
             tags,
+            repositories,
             manifests,
             images,
             blobs,
@@ -102,8 +125,12 @@ impl DemoRegistry {
         self.images.clone()
     }
 
-    /// The tags of `repository`, sorted; `None` when the demo has no such repository.
+    /// The tags of `repository`, sorted; `None` when the demo has no such repository. Manifests no tag
+    /// names are not listed, as in any registry.
     pub fn tags(&self, repository: &str) -> Option<Vec<String>> {
+        if !self.repositories.contains(repository) {
+            return None;
+        }
         let mut tags: Vec<String> = self
             .tags
             .keys()
@@ -111,16 +138,12 @@ impl DemoRegistry {
             .map(|(_, tag)| tag.clone())
             .collect();
         tags.sort();
-        (!tags.is_empty()).then_some(tags)
+        Some(tags)
     }
 
-    /// Answers a manifest or blob request as a registry would.
+    /// Answers a manifest or blob request as a registry would, with the stored bytes as they are.
     pub fn answer(&self, path: &RegistryPath, head: bool) -> Response<Body> {
-        if !self
-            .tags
-            .keys()
-            .any(|(repository, _)| *repository == path.repository)
-        {
+        if !self.repositories.contains(&path.repository) {
             return registry_error(
                 StatusCode::NOT_FOUND,
                 "NAME_UNKNOWN",
@@ -184,6 +207,41 @@ pub struct DemoImage {
     pub reference: String,
     /// What it shows, in a few words.
     pub description: String,
+    /// For a link pinned with a tag and a digest: when it was pinned (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
+}
+
+/// The name of an `index.json` entry: `repository:tag`, `repository@digest` or
+/// `repository:tag@digest`.
+#[derive(Debug, PartialEq, Eq)]
+struct EntryName<'a> {
+    repository: &'a str,
+    tag: Option<&'a str>,
+    /// Named by its digest: no tag points to it, whatever tag the name mentions.
+    by_digest: bool,
+}
+
+impl<'a> EntryName<'a> {
+    fn parse(name: &'a str) -> Option<EntryName<'a>> {
+        let (named, by_digest) = match name.split_once('@') {
+            Some((named, _digest)) => (named, true),
+            None => (name, false),
+        };
+        let last_component = named.rfind('/').map_or(0, |slash| slash + 1);
+        let (repository, tag) = match named[last_component..].rfind(':') {
+            Some(colon) => {
+                let colon = last_component + colon;
+                (&named[..colon], Some(&named[colon + 1..]))
+            }
+            None => (named, None),
+        };
+        (!repository.is_empty()).then_some(EntryName {
+            repository,
+            tag,
+            by_digest,
+        })
+    }
 }
 
 fn registry_error(status: StatusCode, code: &str, message: &str) -> Response<Body> {
@@ -193,4 +251,212 @@ fn registry_error(status: StatusCode, code: &str, message: &str) -> Response<Bod
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))
         .expect("static headers are valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use strata_core::digest::Digest;
+
+    use super::*;
+
+    fn path(repository: &str, endpoint: Endpoint, reference: &str) -> RegistryPath {
+        RegistryPath {
+            registry: registry_host::DEMO_REGISTRY.to_owned(),
+            repository: repository.to_owned(),
+            endpoint,
+            reference: reference.to_owned(),
+        }
+    }
+
+    async fn fetch(
+        demo: &DemoRegistry,
+        repository: &str,
+        endpoint: Endpoint,
+        reference: &str,
+    ) -> (StatusCode, Headers, Vec<u8>) {
+        let response = demo.answer(&path(repository, endpoint, reference), false);
+        let status = response.status();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let headers = Headers {
+            content_type: header("content-type"),
+            digest: header("docker-content-digest"),
+        };
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("an in-memory body");
+        (status, headers, body.to_vec())
+    }
+
+    struct Headers {
+        content_type: String,
+        digest: String,
+    }
+
+    fn json(bytes: &[u8]) -> serde_json::Value {
+        serde_json::from_slice(bytes).expect("JSON")
+    }
+
+    fn digest_at(document: &[u8], pointer: &str) -> String {
+        json(document)
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[test]
+    fn entry_names_are_tags_or_digests() {
+        let digest = "sha256:0123456789012345678901234567890123456789012345678901234567890123";
+        let cases = [
+            (
+                "strata/single:1.0",
+                Some(("strata/single", Some("1.0"), false)),
+            ),
+            (
+                "localhost:5000/app:v1",
+                Some(("localhost:5000/app", Some("v1"), false)),
+            ),
+            ("strata/untagged", Some(("strata/untagged", None, false))),
+            (
+                &format!("strata/untagged@{digest}"),
+                Some(("strata/untagged", None, true)),
+            ),
+            (
+                &format!("strata/moved-tag:stable@{digest}"),
+                Some(("strata/moved-tag", Some("stable"), true)),
+            ),
+            (":tag", None),
+            (&format!("@{digest}"), None),
+        ];
+        for (name, expected) in cases {
+            let parsed =
+                EntryName::parse(name).map(|entry| (entry.repository, entry.tag, entry.by_digest));
+            assert_eq!(parsed, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn untagged_manifests_are_listed_by_digest_but_never_as_tags() {
+        let demo = DemoRegistry::embedded();
+        assert_eq!(
+            demo.tags("strata/moved-tag"),
+            Some(vec!["stable".to_owned()])
+        );
+        assert_eq!(
+            demo.tags("strata/untagged"),
+            Some(vec!["latest".to_owned()])
+        );
+        assert_eq!(demo.tags("strata/nothing"), None);
+        let images = demo.images();
+        let by_digest: Vec<&DemoImage> = images
+            .iter()
+            .filter(|image| image.reference.contains('@'))
+            .collect();
+        assert_eq!(by_digest.len(), 2, "{images:?}");
+        assert!(
+            by_digest[0]
+                .reference
+                .starts_with("demo.invalid/strata/moved-tag:stable@sha256:")
+        );
+        assert_eq!(by_digest[0].pinned.as_deref(), Some("2026-02-10T09:00:00Z"));
+        assert!(
+            by_digest[1]
+                .reference
+                .starts_with("demo.invalid/strata/untagged@sha256:")
+        );
+        assert_eq!(by_digest[1].pinned, None);
+        let stable = &demo.tags[&("strata/moved-tag".to_owned(), "stable".to_owned())];
+        assert!(!by_digest[0].reference.ends_with(stable.as_str()));
+    }
+
+    #[tokio::test]
+    async fn an_untagged_manifest_is_answered_by_digest() {
+        let demo = DemoRegistry::embedded();
+        for image in demo.images() {
+            let Some((name, digest)) = image.reference.split_once('@') else {
+                continue;
+            };
+            let repository = name
+                .trim_start_matches("demo.invalid/")
+                .split(':')
+                .next()
+                .unwrap_or_default();
+            let (status, headers, bytes) =
+                fetch(&demo, repository, Endpoint::Manifest, digest).await;
+            assert_eq!(status, StatusCode::OK, "{}", image.reference);
+            assert_eq!(headers.digest, digest);
+            assert_eq!(
+                headers.content_type,
+                "application/vnd.oci.image.manifest.v1+json"
+            );
+            assert_eq!(Digest::sha256_of(&bytes).to_string(), digest);
+        }
+    }
+
+    /// The only bytes that do not hash to their names: the signed schema 1 manifest (named after its
+    /// payload) and the three parts of `strata/tampered` altered on purpose, served as they are.
+    #[tokio::test]
+    async fn tampered_bytes_are_served_as_stored_and_nothing_else_mismatches() {
+        let demo = DemoRegistry::embedded();
+        let repository = "strata/tampered";
+        let (_, _, index) = fetch(&demo, repository, Endpoint::Manifest, "latest").await;
+        let entries = json(&index)["manifests"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut altered = BTreeSet::new();
+        for entry in &entries {
+            let digest = entry["digest"].as_str().unwrap_or_default();
+            let (status, headers, bytes) =
+                fetch(&demo, repository, Endpoint::Manifest, digest).await;
+            assert_eq!((status, headers.digest.as_str()), (StatusCode::OK, digest));
+            assert_eq!(bytes, demo.blobs[digest], "served as stored");
+            match entry["platform"]["architecture"].as_str() {
+                Some("arm64") => {
+                    altered.insert(digest.to_owned());
+                }
+                Some("arm") => {
+                    altered.insert(digest_at(&bytes, "/config/digest"));
+                }
+                _ => {
+                    altered.insert(digest_at(&bytes, "/layers/1/digest"));
+                }
+            }
+        }
+        assert_eq!(altered.len(), 3);
+        for digest in &altered {
+            let endpoint = if demo.manifests.contains_key(digest) {
+                Endpoint::Manifest
+            } else {
+                Endpoint::Blob
+            };
+            let (status, _, bytes) = fetch(&demo, repository, endpoint, digest).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(bytes, demo.blobs[digest.as_str()]);
+            assert_ne!(
+                Digest::sha256_of(&bytes).to_string(),
+                *digest,
+                "altered on purpose"
+            );
+        }
+
+        let signed = &demo.tags[&("strata/schema1".to_owned(), "signed".to_owned())];
+        let mismatching: BTreeSet<String> = demo
+            .blobs
+            .iter()
+            .filter(|(digest, bytes)| Digest::sha256_of(bytes).to_string() != **digest)
+            .map(|(digest, _)| (*digest).to_owned())
+            .filter(|digest| digest != signed)
+            .collect();
+        assert_eq!(mismatching, altered);
+    }
 }

@@ -9,6 +9,24 @@ use crate::route::inspect_href;
 struct DemoImage {
     reference: String,
     description: String,
+    /// A link pinned with a tag and a digest: when it was pinned (RFC 3339).
+    #[serde(default)]
+    pinned: Option<String>,
+}
+
+impl DemoImage {
+    /// Opens the image; a pinned link says when it was pinned, as Strata's pinned links do.
+    fn href(&self) -> String {
+        let href = inspect_href(&self.reference, None);
+        match &self.pinned {
+            // A colon needs no escaping in a query; the time stays readable.
+            Some(pinned) => format!(
+                "{href}?pinned={}",
+                String::from(js_sys::encode_uri_component(pinned)).replace("%3A", ":")
+            ),
+            None => href,
+        }
+    }
 }
 
 /// The landing page.
@@ -39,7 +57,7 @@ pub fn Landing() -> Html {
             <ul class="demos">
                 { for images.iter().map(|image| html! {
                     <li>
-                        <a class="demo-link" href={inspect_href(&image.reference, None)}>{&image.reference}</a>
+                        <a class="demo-link" href={image.href()}>{&image.reference}</a>
                         <span class="muted">{format!(" — {}", image.description)}</span>
                     </li>
                 }) }

@@ -7,6 +7,9 @@
 //! chart, Docker schema 1 (signed and unsigned), a nested index with a Windows image, an
 //! image with one layer of each kind, an image whose layers whiteout, hide, link and
 //! replace files, a SOCI-enabled image and a document of unknown kind.
+//!
+//! Then three lessons: a tag that moved (the old build reachable by digest only), a
+//! manifest no tag names, and an index with deliberately tampered bytes.
 
 mod artifacts;
 mod encoding;
@@ -15,12 +18,16 @@ mod images;
 mod layer_kinds;
 mod layers;
 mod layers_image;
+mod moved_tag;
 mod nested_index;
+mod release;
 mod schema1;
 mod sigstore;
 mod soci;
+mod tampered;
 #[cfg(test)]
 mod tests;
+mod untagged;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -42,6 +49,9 @@ const LAYER_KINDS: &str = "strata/layer-kinds";
 const LAYERS: &str = "strata/layers";
 const SOCI: &str = "strata/soci";
 const UNKNOWN_KIND: &str = "strata/unknown-kind";
+const MOVED_TAG: &str = "strata/moved-tag";
+const UNTAGGED: &str = "strata/untagged";
+const TAMPERED_REPOSITORY: &str = "strata/tampered";
 
 /// The tags of the first three repositories; buildx names both in attestation subjects.
 const RELEASE_TAGS: &[&str] = &["1.0", "latest"];
@@ -85,10 +95,14 @@ pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (LAYERS, RELEASE_TAGS),
     (SOCI, VERSION_TAGS),
     (UNKNOWN_KIND, VERSION_TAGS),
+    (MOVED_TAG, &[moved_tag::MOVED]),
+    (UNTAGGED, &[untagged::TAG]),
+    (TAMPERED_REPOSITORY, &[tampered::TAG]),
 ];
 
-/// The demo roots a reader should see, one per kind, as (reference without host, what it
-/// shows). `latest` duplicates and cosign's signature tags are left out.
+/// The tagged demo roots a reader should see, one per kind, as (reference without host,
+/// what it shows). `latest` duplicates and cosign's signature tags are left out. Roots no
+/// tag names are listed by digest from their [`Untagged`].
 pub const DEMO_IMAGES: &[(&str, &str)] = &[
     (
         "strata/multi-arch:1.0",
@@ -143,6 +157,12 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
         "strata/unknown-kind:1.0",
         "A document of a media type no tool knows, shown raw",
     ),
+    (
+        "strata/moved-tag:stable",
+        "The tag \"stable\" was moved: it names build 1.2 now, while build 1.1, which it named \
+         until 2026-03-02, is still in the repository, reachable by its digest only.",
+    ),
+    ("strata/tampered:latest", tampered::DESCRIPTION),
 ];
 
 /// The host name the proxy serves the demo registry under; signatures name images with it.
@@ -162,6 +182,9 @@ const IN_TOTO: &str = "application/vnd.in-toto+json";
 const REF_NAME: &str = "org.opencontainers.image.ref.name";
 /// On the `index.json` entries of [`DEMO_IMAGES`]: the proxy lists exactly these on the landing page.
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
+/// On an untagged root listed with the tag it was pinned with: when that link was pinned
+/// (RFC 3339), for the landing page's `?pinned=`.
+const PINNED_ANNOTATION: &str = "strata.demo.pinned";
 const CREATED: &str = "org.opencontainers.image.created";
 const TITLE: &str = "org.opencontainers.image.title";
 const IN_TOTO_STATEMENT: &str = "https://in-toto.io/Statement/v0.1";
@@ -197,7 +220,11 @@ impl Blob {
 
 /// All blobs of the layout, keyed by hex digest so they are written in a stable order.
 #[derive(Default)]
-struct Blobs(BTreeMap<String, Vec<u8>>);
+struct Blobs {
+    stored: BTreeMap<String, Vec<u8>>,
+    /// Bytes written over a blob after its digest was: only [`tampered`]'s, on purpose.
+    tampered: BTreeMap<String, Vec<u8>>,
+}
 
 impl Blobs {
     fn put(&mut self, bytes: Vec<u8>) -> Blob {
@@ -216,8 +243,30 @@ impl Blobs {
             digest: format!("sha256:{hex}"),
             size: bytes.len() as u64,
         };
-        self.0.insert(hex, bytes);
+        self.stored.insert(hex, bytes);
         blob
+    }
+
+    /// Serves `bytes` under `blob`'s digest, which they do not hash to. Only the
+    /// `strata/tampered` lesson calls this.
+    fn put_tampered(&mut self, blob: &Blob, bytes: Vec<u8>) {
+        self.tampered.insert(blob.hex().to_owned(), bytes);
+    }
+
+    /// The digests whose bytes were tampered with.
+    #[cfg(test)]
+    fn tampered_digests(&self) -> std::collections::BTreeSet<String> {
+        self.tampered
+            .keys()
+            .map(|hex| format!("sha256:{hex}"))
+            .collect()
+    }
+
+    /// Every file of `blobs/sha256`, tampered bytes in place of the honest ones.
+    fn files(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
+        self.stored
+            .iter()
+            .map(|(hex, bytes)| (hex, self.tampered.get(hex).unwrap_or(bytes)))
     }
 
     /// The `{}` blob behind the empty descriptor of OCI 1.1 artifacts.
@@ -236,7 +285,7 @@ pub fn write_layout(dir: &Path) -> Result<()> {
         &dir.join("oci-layout"),
         &json_bytes(&json!({ "imageLayoutVersion": "1.0.0" }))?,
     )?;
-    for (hex, bytes) in &blobs.0 {
+    for (hex, bytes) in blobs.files() {
         write_file(&blob_dir.join(hex), bytes)?;
     }
     write_file(&dir.join("index.json"), &json_bytes(&index)?)
@@ -265,12 +314,22 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
-/// A tagged root of the layout: one `index.json` entry per tag.
+/// A root of the layout: one `index.json` entry per tag, or one entry by digest when no
+/// tag names it.
 struct Root {
     repository: &'static str,
     tags: Vec<String>,
     media_type: &'static str,
     blob: Blob,
+    /// How a root no tag names is listed.
+    untagged: Option<Untagged>,
+}
+
+/// A root no tag names, listed on the landing page by digest.
+struct Untagged {
+    /// The tag a reader pinned together with the digest, and when (RFC 3339).
+    pinned: Option<(&'static str, &'static str)>,
+    description: &'static str,
 }
 
 impl Root {
@@ -280,7 +339,58 @@ impl Root {
             tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
             media_type,
             blob,
+            untagged: None,
         }
+    }
+
+    fn untagged(
+        repository: &'static str,
+        media_type: &'static str,
+        blob: Blob,
+        untagged: Untagged,
+    ) -> Self {
+        Root {
+            repository,
+            tags: Vec::new(),
+            media_type,
+            blob,
+            untagged: Some(untagged),
+        }
+    }
+
+    /// The `index.json` entries: `repository:tag` for each tag, or, untagged,
+    /// `repository[:pinned tag]@digest` (the grammar of `ref.name` allows `@`).
+    fn entries(&self) -> Vec<Value> {
+        let entry = |annotations: Value| {
+            let mut entry = descriptor(self.media_type, &self.blob);
+            insert(&mut entry, "annotations", annotations);
+            entry
+        };
+        if let Some(untagged) = &self.untagged {
+            let tag = untagged
+                .pinned
+                .map(|(tag, _)| format!(":{tag}"))
+                .unwrap_or_default();
+            let name = format!("{}{tag}@{}", self.repository, self.blob.digest);
+            let mut annotations =
+                json!({ REF_NAME: name, DESCRIPTION_ANNOTATION: untagged.description });
+            if let Some((_, pinned_at)) = untagged.pinned {
+                annotations[PINNED_ANNOTATION] = json!(pinned_at);
+            }
+            return vec![entry(annotations)];
+        }
+        self.tags
+            .iter()
+            .map(|tag| {
+                let name = format!("{}:{tag}", self.repository);
+                let mut annotations = json!({ REF_NAME: name });
+                if let Some((_, description)) = DEMO_IMAGES.iter().find(|(image, _)| *image == name)
+                {
+                    annotations[DESCRIPTION_ANNOTATION] = json!(description);
+                }
+                entry(annotations)
+            })
+            .collect()
     }
 }
 
@@ -289,22 +399,7 @@ fn build_layout() -> Result<(Blobs, Value)> {
     let mut blobs = Blobs::default();
     let roots = build_roots(&mut blobs)?;
     check_catalog(&roots)?;
-    let manifests: Vec<Value> = roots
-        .iter()
-        .flat_map(|root| {
-            root.tags.iter().map(|tag| {
-                let mut entry = descriptor(root.media_type, &root.blob);
-                let name = format!("{}:{tag}", root.repository);
-                let mut annotations = json!({ REF_NAME: name });
-                if let Some((_, description)) = DEMO_IMAGES.iter().find(|(image, _)| *image == name)
-                {
-                    annotations[DESCRIPTION_ANNOTATION] = json!(description);
-                }
-                insert(&mut entry, "annotations", annotations);
-                entry
-            })
-        })
-        .collect();
+    let manifests: Vec<Value> = roots.iter().flat_map(Root::entries).collect();
     let index = json!({
         "schemaVersion": 2,
         "mediaType": OCI_INDEX,
@@ -320,6 +415,8 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
     let signature_tag = sigstore::cosign_tag(index, sigstore::SIGNATURE_SUFFIX);
     let attestation_tag = sigstore::cosign_tag(index, sigstore::ATTESTATION_SUFFIX);
     let [signed, unsigned] = schema1::build(blobs)?;
+    let (first_build, second_build) = moved_tag::build(blobs)?;
+    let (tagged_release, candidate) = untagged::build(blobs)?;
     Ok(vec![
         Root::new(MULTI_ARCH, RELEASE_TAGS, OCI_INDEX, index.clone()),
         Root::new(
@@ -391,6 +488,32 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             artifacts::MYSTERY,
             artifacts::build_mystery(blobs)?,
         ),
+        Root::new(MOVED_TAG, &[moved_tag::MOVED], OCI_MANIFEST, second_build),
+        Root::untagged(
+            MOVED_TAG,
+            OCI_MANIFEST,
+            first_build,
+            Untagged {
+                pinned: Some((moved_tag::MOVED, moved_tag::PINNED_AT)),
+                description: moved_tag::FIRST_DESCRIPTION,
+            },
+        ),
+        Root::new(UNTAGGED, &[untagged::TAG], OCI_MANIFEST, tagged_release),
+        Root::untagged(
+            UNTAGGED,
+            OCI_MANIFEST,
+            candidate,
+            Untagged {
+                pinned: None,
+                description: untagged::UNTAGGED_DESCRIPTION,
+            },
+        ),
+        Root::new(
+            TAMPERED_REPOSITORY,
+            &[tampered::TAG],
+            OCI_INDEX,
+            tampered::build(blobs)?,
+        ),
     ])
 }
 
@@ -423,6 +546,23 @@ fn check_catalog(roots: &[Root]) -> Result<()> {
     }
     if let Some(repository) = built.keys().next() {
         bail!("repository {repository} is missing from REPOSITORIES");
+    }
+    for root in roots {
+        let Some((tag, _)) = root.untagged.as_ref().and_then(|untagged| untagged.pinned) else {
+            continue;
+        };
+        let moved = roots.iter().any(|other| {
+            other.repository == root.repository
+                && other.tags.iter().any(|other_tag| other_tag == tag)
+                && other.blob.digest != root.blob.digest
+        });
+        if !moved {
+            bail!(
+                "{}@{} is pinned with the tag {tag}, which must now name another manifest",
+                root.repository,
+                root.blob.digest
+            );
+        }
     }
     for (reference, _) in DEMO_IMAGES {
         let known = REPOSITORIES.iter().any(|(repository, tags)| {

@@ -3,6 +3,7 @@
 
 mod kinds;
 mod layers;
+mod lessons;
 
 use super::images::{
     AMD64, ARM_V7, ARM64_V8, ATTESTATION_MANIFEST, PREDICATE_TYPE, REFERENCE_DIGEST,
@@ -39,10 +40,11 @@ impl Drop for TempDir {
     }
 }
 
-/// A written layout and its `index.json`.
+/// A written layout, its `index.json` and the digests `strata/tampered` altered on purpose.
 struct Layout {
     dir: TempDir,
     index: Value,
+    tampered: BTreeSet<String>,
 }
 
 impl Layout {
@@ -50,7 +52,12 @@ impl Layout {
         let dir = TempDir::new(label);
         write_layout(&dir.0).unwrap();
         let index = read_json(&fs::read(dir.0.join("index.json")).unwrap());
-        Layout { dir, index }
+        let tampered = build_layout().unwrap().0.tampered_digests();
+        Layout {
+            dir,
+            index,
+            tampered,
+        }
     }
 
     fn path(&self) -> &Path {
@@ -114,6 +121,13 @@ fn fetch(dir: &Path, descriptor: &Value) -> Vec<u8> {
         bytes.len() as u64,
         "size of {digest}"
     );
+    bytes
+}
+
+/// Reads a blob `strata/tampered` altered on purpose: it must not hash to its name.
+fn fetch_tampered(dir: &Path, digest: &str) -> Vec<u8> {
+    let bytes = fs::read(blob_path(dir, digest)).unwrap();
+    assert_ne!(format!("sha256:{}", sha256_hex(&bytes)), digest);
     bytes
 }
 
@@ -183,17 +197,26 @@ fn jws_payload(signed: &[u8]) -> Vec<u8> {
 }
 
 /// Walks everything below the roots, checking each descriptor, and remembers which blobs
-/// it saw.
+/// it saw. The deliberately tampered blobs must not match, and what they claim goes unchecked.
 struct Verifier<'a> {
     dir: &'a Path,
     seen: BTreeSet<String>,
+    tampered: &'a BTreeSet<String>,
 }
 
 impl Verifier<'_> {
     fn fetch(&mut self, descriptor: &Value) -> Vec<u8> {
-        self.seen
-            .insert(descriptor["digest"].as_str().unwrap().to_owned());
+        let digest = descriptor["digest"].as_str().unwrap();
+        self.seen.insert(digest.to_owned());
+        if self.tampered.contains(digest) {
+            return fetch_tampered(self.dir, digest);
+        }
         fetch(self.dir, descriptor)
+    }
+
+    fn is_tampered(&self, descriptor: &Value) -> bool {
+        self.tampered
+            .contains(descriptor["digest"].as_str().unwrap_or_default())
     }
 
     /// Verifies a root or index entry; returns how many image manifests it holds.
@@ -213,14 +236,17 @@ impl Verifier<'_> {
                 .map(|child| self.verify_tree(child))
                 .sum(),
             OCI_MANIFEST | DOCKER_MANIFEST => {
-                self.verify_manifest(&document);
+                let tampered = self.is_tampered(descriptor);
+                self.verify_manifest(&document, !tampered);
                 1
             }
             _ => 0,
         }
     }
 
-    fn verify_manifest(&mut self, manifest: &Value) {
+    /// `consistent`: whether the config must agree with the layers (not when the manifest
+    /// itself was altered).
+    fn verify_manifest(&mut self, manifest: &Value, consistent: bool) {
         let config_bytes = self.fetch(&manifest["config"]);
         if let Some(subject) = manifest.get("subject") {
             self.fetch(subject);
@@ -236,11 +262,16 @@ impl Verifier<'_> {
                     assert!(layer["urls"][0].as_str().unwrap().starts_with("https://"));
                     return None;
                 }
+                if self.is_tampered(layer) {
+                    self.fetch(layer);
+                    return None;
+                }
                 let tar = uncompressed(media_type, self.fetch(layer))?;
                 Some(format!("sha256:{}", sha256_hex(&tar)))
             })
             .collect();
         match manifest["config"]["mediaType"].as_str().unwrap() {
+            OCI_CONFIG | DOCKER_CONFIG if !consistent => {}
             OCI_CONFIG | DOCKER_CONFIG => verify_image_config(&read_json(&config_bytes), &diff_ids),
             OCI_EMPTY | SOCI_INDEX_V2 => assert_eq!(config_bytes, b"{}"),
             _ => {}
@@ -362,11 +393,19 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .collect();
     expected.insert(format!("strata/multi-arch:sha256-{index_hex}.sig"));
     expected.insert(format!("strata/multi-arch:sha256-{index_hex}.att"));
-    assert_eq!(names, expected);
+    let untagged: BTreeSet<String> = names.difference(&expected).cloned().collect();
+    let untagged_repositories: Vec<&str> = untagged
+        .iter()
+        .map(|name| name.split_once(['@', ':']).unwrap().0)
+        .collect();
+    assert_eq!(untagged_repositories, [MOVED_TAG, UNTAGGED]);
+    assert!(untagged.iter().all(|name| name.contains("@sha256:")));
+    assert_eq!(names.len(), expected.len() + untagged.len());
 
     let mut verifier = Verifier {
         dir: layout.path(),
         seen: BTreeSet::new(),
+        tampered: &layout.tampered,
     };
     let manifest_counts: Vec<usize> = layout
         .roots()
@@ -375,14 +414,16 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .collect();
     // multi-arch (x2), .sig, .att, manifest-list (x2), single (x2), report, bundle, helm,
     // schema1 signed and unsigned, nested-index, layer-kinds, layers (x2), soci,
-    // unknown-kind.
+    // unknown-kind, moved-tag (tagged, then by digest), untagged (likewise), tampered.
     assert_eq!(
         manifest_counts,
-        [8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0]
+        [
+            8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0, 1, 1, 1, 1, 3
+        ]
     );
 
-    // Every blob is referenced, and all but the signed schema 1 manifest are named after
-    // their own digest.
+    // Every blob is referenced, and all but the signed schema 1 manifest and the
+    // deliberately tampered blobs are named after their own digest.
     let stored: BTreeSet<String> = fs::read_dir(layout.path().join("blobs/sha256"))
         .unwrap()
         .map(|entry| format!("sha256:{}", entry.unwrap().file_name().to_string_lossy()))
@@ -391,8 +432,13 @@ fn every_descriptor_resolves_to_a_matching_blob() {
     let signed = layout.root("strata/schema1:signed")["digest"]
         .as_str()
         .unwrap();
+    assert_eq!(layout.tampered.len(), tampered::TAMPERED.len());
     for digest in stored.iter().filter(|digest| *digest != signed) {
-        fetch_digest(layout.path(), digest);
+        if layout.tampered.contains(digest) {
+            fetch_tampered(layout.path(), digest);
+        } else {
+            fetch_digest(layout.path(), digest);
+        }
     }
 }
 
@@ -402,13 +448,25 @@ fn the_catalog_lists_one_demo_image_per_kind() {
     for (reference, description) in DEMO_IMAGES {
         layout.root(reference);
         assert!(!description.is_empty() && !description.contains('\n'));
-        assert!(!reference.ends_with(":latest") && !reference.contains(":sha256-"));
+        assert!(!reference.contains(":sha256-"));
+        if let Some(repository) = reference.strip_suffix(":latest") {
+            let tags = REPOSITORIES.iter().find(|(name, _)| *name == repository);
+            assert_eq!(tags.unwrap().1, ["latest"], "{reference} duplicates a tag");
+        }
     }
+    let described: Vec<&str> = layout
+        .roots()
+        .iter()
+        .filter(|root| root["annotations"][DESCRIPTION_ANNOTATION].is_string())
+        .map(|root| root["annotations"][REF_NAME].as_str().unwrap())
+        .collect();
+    assert_eq!(described.len(), DEMO_IMAGES.len() + 2, "{described:?}");
     for (repository, _) in REPOSITORIES {
         assert!(
-            DEMO_IMAGES
-                .iter()
-                .any(|(reference, _)| reference.starts_with(&format!("{repository}:"))),
+            described.iter().any(|reference| {
+                reference.starts_with(&format!("{repository}:"))
+                    || reference.starts_with(&format!("{repository}@"))
+            }),
             "{repository} has no demo image"
         );
     }
