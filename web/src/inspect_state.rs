@@ -152,6 +152,21 @@ impl InspectState {
         }
     }
 
+    /// How many documents and layers were fetched and failed to match their digests.
+    pub fn mismatches(&self) -> usize {
+        let documents = self
+            .nodes
+            .values()
+            .filter(|node| node.data_verify() == "mismatch")
+            .count();
+        let layers = self
+            .layer_checks
+            .values()
+            .filter(|check| check.data_verify == "mismatch")
+            .count();
+        documents + layers
+    }
+
     /// The verified document at `key`, when it is one.
     fn verified_document(&self, key: &NodeKey) -> Option<(&Loaded, &Document)> {
         match self.node(key)? {

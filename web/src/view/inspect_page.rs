@@ -119,9 +119,26 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>
+                if state.mismatches() > 0 {
+                    <p class="error verification-summary" role="status">
+                        {format!("{} in this tree {} not match the digest {} asked for by. Look for the red mismatch badges: \
+                                  Strata does not follow anything below them, and nothing there is trusted.",
+                            plural(state.mismatches(), "document or layer", "documents or layers"),
+                            if state.mismatches() == 1 { "does" } else { "do" },
+                            if state.mismatches() == 1 { "it was" } else { "they were" })}
+                    </p>
+                }
                 { cosign_subject.unwrap_or_default() }
                 { node_view::root(&context, root_digest) }
             </section>
         </>
+    }
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
     }
 }
