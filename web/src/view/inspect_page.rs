@@ -93,6 +93,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             <ReferenceView reference={reference.clone()} />
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             <TagsView name={reference.name()} />
+            { super::compare_entry::entry(&props.reference, &state) }
             { files.unwrap_or_default() }
             <section class="tree">
                 <h2>{"Image tree"}</h2>
