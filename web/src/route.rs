@@ -154,7 +154,10 @@ pub fn compare_href(
         encode_reference(left),
         encode_reference(right)
     );
-    for (key, platform) in [("left-platform", left_platform), ("right-platform", right_platform)] {
+    for (key, platform) in [
+        ("left-platform", left_platform),
+        ("right-platform", right_platform),
+    ] {
         if let Some(platform) = platform.filter(|platform| !platform.is_empty()) {
             href.push_str(&format!("&{key}={}", encode_reference(platform)));
         }

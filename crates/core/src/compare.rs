@@ -310,6 +310,20 @@ pub struct HistoryRow {
     pub right: Option<StepSide>,
 }
 
+impl HistoryRow {
+    /// When both steps made a layer: `Same` for one digest, `Changed` for two (the same command can build
+    /// other bytes, as on another platform). `None` when either step made no layer.
+    pub fn layer_change(&self) -> Option<Change> {
+        let left = self.left.as_ref()?.layer_digest.as_ref()?;
+        let right = self.right.as_ref()?.layer_digest.as_ref()?;
+        Some(if left == right {
+            Change::Same
+        } else {
+            Change::Changed
+        })
+    }
+}
+
 /// Everything the compare view shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {

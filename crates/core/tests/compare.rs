@@ -180,7 +180,7 @@ fn diff_ids_come_from_the_config_and_reveal_recompressed_layers() {
     assert_eq!(shared.right.as_ref().map(|layer| layer.position), Some(0));
 }
 
-fn field<'a>(comparison: &'a Comparison, field: ConfigField) -> &'a compare::FieldDiff {
+fn field(comparison: &Comparison, field: ConfigField) -> &compare::FieldDiff {
     comparison
         .config
         .iter()

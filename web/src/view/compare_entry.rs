@@ -12,7 +12,7 @@ use crate::route::compare_href;
 /// The compare forms for the inspected reference.
 pub fn entry(reference: &str, state: &UseReducerHandle<InspectState>) -> Html {
     html! { <CompareEntry reference={reference.to_owned()} platforms={index_platforms(state)}
-        chosen={state.chosen_platform.clone()} /> }
+    chosen={state.chosen_platform.clone()} /> }
 }
 
 /// The platforms of a verified root index, in its order (attestations and placeholders left out).
@@ -34,7 +34,13 @@ fn index_platforms(state: &InspectState) -> Vec<String> {
         .platforms
         .iter()
         .filter(|entry| entry.descriptor.is_runnable_entry())
-        .filter_map(|entry| entry.descriptor.platform.as_ref().map(Platform::os_arch_variant))
+        .filter_map(|entry| {
+            entry
+                .descriptor
+                .platform
+                .as_ref()
+                .map(Platform::os_arch_variant)
+        })
         .collect();
     platforms.dedup();
     platforms
@@ -65,7 +71,12 @@ fn CompareEntry(props: &CompareEntryProps) -> Html {
             event.prevent_default();
             let value = |node: &NodeRef| node.cast::<HtmlSelectElement>().map(|s| s.value());
             if let (Some(left), Some(right)) = (value(&left_select), value(&right_select)) {
-                navigate(&compare_href(&reference, Some(&left), &reference, Some(&right)));
+                navigate(&compare_href(
+                    &reference,
+                    Some(&left),
+                    &reference,
+                    Some(&right),
+                ));
             }
         })
     };

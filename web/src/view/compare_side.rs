@@ -52,7 +52,9 @@ pub fn status(state: &InspectState) -> SideStatus {
         Err(status) => return status,
     };
     let Content::Document(read) = &root.content else {
-        return SideStatus::Failed("the registry's answer is not a manifest Strata can read.".into());
+        return SideStatus::Failed(
+            "the registry's answer is not a manifest Strata can read.".into(),
+        );
     };
     let root_digest = root
         .verification
@@ -68,15 +70,16 @@ pub fn status(state: &InspectState) -> SideStatus {
                 .iter()
                 .map(|entry| entry.descriptor.platform.as_ref())
                 .collect();
-            let selection =
-                platform::select_for_view(state.chosen_platform.as_deref(), &platforms);
+            let selection = platform::select_for_view(state.chosen_platform.as_deref(), &platforms);
             let Some(entry) = selection
                 .chosen
                 .and_then(|chosen| entries.platforms.get(chosen))
             else {
-                return SideStatus::Failed(selection.notice.unwrap_or_else(|| {
-                    "the index has no platform entry to compare.".to_owned()
-                }));
+                return SideStatus::Failed(
+                    selection.notice.unwrap_or_else(|| {
+                        "the index has no platform entry to compare.".to_owned()
+                    }),
+                );
             };
             let descriptor = entry.descriptor;
             let label = descriptor

@@ -85,7 +85,9 @@ pub fn layers(comparison: &Comparison) -> Html {
     };
     let row = |row: &LayerRow| {
         let layer = row.left.as_ref().or(row.right.as_ref());
-        let media_type = layer.map(|layer| layer.media_type.clone()).unwrap_or_default();
+        let media_type = layer
+            .map(|layer| layer.media_type.clone())
+            .unwrap_or_default();
         let diff_ids: Vec<String> = [&row.left, &row.right]
             .into_iter()
             .flatten()
@@ -221,10 +223,16 @@ fn step_cell(step: &Option<StepSide>) -> Html {
 /// The build steps of both images, aligned on the ones they have in common.
 pub fn history(comparison: &Comparison) -> Html {
     let row = |row: &HistoryRow| {
+        let layer = row.layer_change().map(|change| match change {
+            Change::Same => html! { <span class="badge shared" title="Both steps made the same layer.">{"same layer"}</span> },
+            _ => html! { <span class="badge changed" title="Both steps made a layer, and the layers differ.">{"other layer"}</span> },
+        });
         html! {
-            <tr class={classes!("compare-step", row.change.data_compare())} data-compare={row.change.data_compare()}>
+            <tr class={classes!("compare-step", row.change.data_compare())} data-compare={row.change.data_compare()}
+                data-layer={row.layer_change().map(|change| if change == Change::Same { "same" } else { "changed" })}>
                 { step_cell(&row.left) }
                 { step_cell(&row.right) }
+                <td>{ layer.unwrap_or_default() }</td>
             </tr>
         }
     };
@@ -238,7 +246,7 @@ pub fn history(comparison: &Comparison) -> Html {
             <h3>{"History"}</h3>
             <p class="muted">{format!("{} steps, {changed} not the same on both sides.", comparison.history.len())}</p>
             <table class="compare-table">
-                <thead><tr><th>{"Left"}</th><th>{"Right"}</th></tr></thead>
+                <thead><tr><th>{"Left"}</th><th>{"Right"}</th><th>{"Layer"}</th></tr></thead>
                 <tbody>{ for comparison.history.iter().map(row) }</tbody>
             </table>
         </section>
