@@ -2,7 +2,7 @@
 //! another reference. Both forms open a `/compare` link.
 
 use strata_core::manifest::Document;
-use strata_core::platform::Platform;
+use strata_core::platform::{self, Platform};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -11,45 +11,54 @@ use crate::route::compare_href;
 
 /// The compare forms for the inspected reference.
 pub fn entry(reference: &str, state: &UseReducerHandle<InspectState>) -> Html {
-    html! { <CompareEntry reference={reference.to_owned()} platforms={index_platforms(state)}
-    chosen={state.chosen_platform.clone()} /> }
+    let (platforms, selected) = index_platforms(state);
+    // The entry the page shows for the platform the reader chose, spelled as the index spells it.
+    let chosen = state.chosen_platform.as_ref().and(selected.clone());
+    html! { <CompareEntry reference={reference.to_owned()} {platforms} {selected} {chosen} /> }
 }
 
-/// The platforms of a verified root index, in its order (attestations and placeholders left out).
-fn index_platforms(state: &InspectState) -> Vec<String> {
+/// The platforms of a verified root index, in its order (attestations and placeholders left out), and the
+/// one the inspect page selected.
+fn index_platforms(state: &InspectState) -> (Vec<String>, Option<String>) {
     let Some(NodeState::Loaded(root)) = state.node(&NodeKey::Root) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     if !root.verification.is_trusted() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let Content::Document(read) = &root.content else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let Document::Index(index) = &read.document else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
-    let mut platforms: Vec<String> = index
-        .entries()
+    let entries = index.entries();
+    let label = |platform: Option<&Platform>| platform.map(Platform::os_arch_variant);
+    let all: Vec<Option<&Platform>> = entries
+        .platforms
+        .iter()
+        .map(|entry| entry.descriptor.platform.as_ref())
+        .collect();
+    let selected = platform::select_for_view(state.chosen_platform.as_deref(), &all)
+        .chosen
+        .and_then(|chosen| label(all.get(chosen).copied().flatten()));
+    let mut platforms: Vec<String> = entries
         .platforms
         .iter()
         .filter(|entry| entry.descriptor.is_runnable_entry())
-        .filter_map(|entry| {
-            entry
-                .descriptor
-                .platform
-                .as_ref()
-                .map(Platform::os_arch_variant)
-        })
+        .filter_map(|entry| label(entry.descriptor.platform.as_ref()))
         .collect();
     platforms.dedup();
-    platforms
+    (platforms, selected)
 }
 
 #[derive(Properties, PartialEq)]
 struct CompareEntryProps {
     reference: String,
     platforms: Vec<String>,
+    /// The entry the inspect page shows.
+    selected: Option<String>,
+    /// The same, only when the reader chose a platform.
     chosen: Option<String>,
 }
 
@@ -98,7 +107,7 @@ fn CompareEntry(props: &CompareEntryProps) -> Html {
         })
     };
     let left_default = props
-        .chosen
+        .selected
         .clone()
         .filter(|chosen| props.platforms.contains(chosen))
         .or_else(|| props.platforms.first().cloned())
