@@ -414,35 +414,40 @@ async fn a_side_that_fails_or_does_not_verify_is_never_compared() {
         (
             format!("left={good}&right=demo.invalid/strata/nothing:1.0"),
             "right",
+            "error",
             "404",
         ),
         (
             format!("left={good}&right={good}&right-platform=linux/386"),
             "right",
+            "error",
             "386",
         ),
         (
             format!("left=demo.invalid/strata/schema1:signed&right={good}"),
             "left",
+            "error",
             "schema 1",
         ),
         (
             format!("left=Not%20A%20Reference&right={good}"),
             "left",
+            "error",
             "not a valid image reference",
         ),
         (
             format!("left={good}&right={}/team/lie:1", fixture.authority),
             "right",
+            "mismatch",
             "did not verify",
         ),
     ];
-    for (query, failing, words) in cases {
+    for (query, failing, verify, words) in cases {
         browser.open(&compare_url(&proxy, &query)).await;
         browser
             .wait_for(
                 "the failing side",
-                &format!("return document.querySelector('[data-side=\"{failing}\"]')?.dataset.verify === 'error'"),
+                &format!("return document.querySelector('[data-side=\"{failing}\"]')?.dataset.verify === '{verify}'"),
             )
             .await;
         let (_, text) = side(&browser, failing).await;

@@ -65,7 +65,8 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 </div>
             }
         }
-        (SideStatus::Failed(_), _) | (_, SideStatus::Failed(_)) => html! {
+        (SideStatus::Failed(_) | SideStatus::Unverified(..), _)
+        | (_, SideStatus::Failed(_) | SideStatus::Unverified(..)) => html! {
             <p class="muted comparison-blocked" data-probe="failed">
                 {"Nothing is compared: both sides must load and verify first."}
             </p>

@@ -17,6 +17,8 @@ pub enum SideStatus {
     Loading(&'static str),
     /// It cannot be compared; says why in plain words.
     Failed(String),
+    /// A document on the way did not verify (its `data-verify`, and why), so nothing below it is trusted.
+    Unverified(&'static str, String),
     /// The image, verified from the reference down to its config.
     Ready(Box<ReadyImage>),
 }
@@ -40,6 +42,7 @@ impl SideStatus {
         match self {
             SideStatus::Loading(_) => "pending",
             SideStatus::Failed(_) => "error",
+            SideStatus::Unverified(verify, _) => verify,
             SideStatus::Ready(_) => "verified",
         }
     }
@@ -158,10 +161,10 @@ fn trusted<'a>(node: Option<&'a NodeState>, what: &'static str) -> Result<&'a Lo
         ))),
         Some(NodeState::Absent) => Err(SideStatus::Failed(format!("{what} does not exist."))),
         Some(NodeState::Loaded(loaded)) if loaded.verification.is_trusted() => Ok(loaded),
-        Some(NodeState::Loaded(loaded)) => Err(SideStatus::Failed(format!(
-            "{what} did not verify. {}",
-            loaded.verification.explain()
-        ))),
+        Some(NodeState::Loaded(loaded)) => Err(SideStatus::Unverified(
+            loaded.verification.data_verify(),
+            format!("{what} did not verify. {}", loaded.verification.explain()),
+        )),
     }
 }
 
@@ -181,7 +184,7 @@ pub fn header(
         SideStatus::Loading(what) => html! {
             <p class="muted">{format!("Fetching and verifying {what}…")}</p>
         },
-        SideStatus::Failed(reason) => html! {
+        SideStatus::Failed(reason) | SideStatus::Unverified(_, reason) => html! {
             <p class="error" role="alert">
                 <strong>{format!("The {side} side cannot be compared: ")}</strong>{reason.clone()}
             </p>
