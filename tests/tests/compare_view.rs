@@ -319,6 +319,27 @@ async fn two_references_share_their_layers() {
     wait_for_comparison(&browser).await;
     let swapped = shown_layers(&browser).await;
     assert_eq!(swapped, expected);
+
+    // Two tags of one image: the same manifest, said once, and nothing differs.
+    browser
+        .open(&compare_url(
+            &proxy,
+            "left=demo.invalid/strata/multi-arch:1.0&right=demo.invalid/strata/multi-arch:latest",
+        ))
+        .await;
+    wait_for_comparison(&browser).await;
+    let status = browser
+        .eval("return document.querySelector('.comparison [role=\"status\"]')?.textContent ?? ''")
+        .await;
+    assert!(
+        status.as_str().unwrap_or_default().contains("same image"),
+        "{status}"
+    );
+    let layers = shown_layers(&browser).await;
+    assert_eq!(layers.len(), left.layers.len());
+    assert!(layers.values().all(|kind| kind == "shared"), "{layers:?}");
+    let fields = shown_fields(&browser).await;
+    assert!(fields.values().all(|kind| kind == "same"), "{fields:?}");
     browser.close().await;
 }
 

@@ -127,7 +127,7 @@ fn CompareEntry(props: &CompareEntryProps) -> Html {
     };
     html! {
         <details class="compare-entry-point">
-            <summary>{"Compare…"}</summary>
+            <summary>{"Compare platforms, or with another reference"}</summary>
             if props.platforms.len() >= 2 {
                 <form class="compare-platforms" onsubmit={compare_platforms}>
                     <label for="compare-left-platform">{"Compare platforms "}</label>
