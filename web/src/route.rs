@@ -18,6 +18,18 @@ pub enum Route {
         /// `pinned=<time>`: this is a pinned link, made at that time.
         pinned_at: Option<String>,
     },
+    /// `/compare?left=<reference>&right=<reference>[&left-platform=..][&right-platform=..]`: two images side
+    /// by side (two platforms of one image: the same reference on both sides).
+    Compare {
+        /// The left reference as typed.
+        left: String,
+        /// The left platform, when the left reference is an index.
+        left_platform: Option<String>,
+        /// The right reference as typed.
+        right: String,
+        /// The right platform.
+        right_platform: Option<String>,
+    },
     /// `/bench/sha256?mib=N`: hashes N MiB in WebAssembly and with WebCrypto, for `cargo xtask bench`.
     HashBench {
         /// How many MiB to hash.
@@ -52,6 +64,15 @@ impl Route {
                 .and_then(|mib| mib.parse().ok())
                 .unwrap_or(64);
             return Route::HashBench { mib };
+        }
+        if path == "/compare" {
+            let value = |key| query_value(search, key).filter(|value| !value.trim().is_empty());
+            return Route::Compare {
+                left: value("left").unwrap_or_default(),
+                left_platform: value("left-platform"),
+                right: value("right").unwrap_or_default(),
+                right_platform: value("right-platform"),
+            };
         }
         match path.strip_prefix("/inspect/") {
             Some(encoded) => Route::Inspect {
@@ -124,6 +145,49 @@ pub fn inspect_href(reference: &str, platform: Option<&str>) -> String {
         Some(platform) => format!("/inspect/{encoded}?platform={platform}"),
         None => format!("/inspect/{encoded}"),
     }
+}
+
+/// The link that compares two images, each a reference and, for an index, a platform.
+pub fn compare_href(
+    left: &str,
+    left_platform: Option<&str>,
+    right: &str,
+    right_platform: Option<&str>,
+) -> String {
+    let mut href = format!(
+        "/compare?left={}&right={}",
+        encode_reference(left),
+        encode_reference(right)
+    );
+    for (key, platform) in [
+        ("left-platform", left_platform),
+        ("right-platform", right_platform),
+    ] {
+        if let Some(platform) = platform.filter(|platform| !platform.is_empty()) {
+            href.push_str(&format!("&{key}={}", encode_reference(platform)));
+        }
+    }
+    href
+}
+
+/// Percent-encodes all but the characters references and platforms are made of, which are safe in a path
+/// and a query.
+fn encode_reference(reference: &str) -> String {
+    reference
+        .trim()
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | ':' | '@' | '.' | '_' | '-' => c.to_string(),
+            other => {
+                let mut buffer = [0u8; 4];
+                other
+                    .encode_utf8(&mut buffer)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect()
 }
 
 fn decode(encoded: &str) -> String {

@@ -2,6 +2,7 @@
 //! and strings, so the browser, the proxy and the tests agree on what an image is.
 
 pub mod artifact;
+pub mod compare;
 pub mod config;
 pub mod digest;
 pub mod equivalent_commands;

@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/inspect/{*reference}", get(app_page))
         .route("/bench/{*name}", get(app_page))
+        .route("/compare", get(app_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/demo.json", get(demo_names))
         .fallback_service(dist)

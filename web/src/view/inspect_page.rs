@@ -110,6 +110,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             }
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             if !repository_page { <TagsView name={reference.name()} /> }
+            { super::compare_entry::entry(&props.reference, &state) }
             if latest_missing {
                 <p class="notice">
                     {"This repository has no usable "}<code>{"latest"}</code>

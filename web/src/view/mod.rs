@@ -2,6 +2,10 @@
 
 mod artifact_view;
 mod commands_view;
+mod compare_entry;
+mod compare_page;
+mod compare_side;
+mod compare_tables;
 mod config_view;
 mod file_table;
 mod files_view;
@@ -40,6 +44,14 @@ pub fn App() -> Html {
         } => {
             html! { <inspect_page::InspectPage {reference} {platform} {files} {pinned_at} /> }
         }
+        Route::Compare {
+            left,
+            left_platform,
+            right,
+            right_platform,
+        } => html! {
+            <compare_page::ComparePage {left} {left_platform} {right} {right_platform} />
+        },
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
         Route::NotFound(path) => html! {
             <div class="error" role="alert">

@@ -1,0 +1,106 @@
+//! `/compare?left=..&right=..`: two images side by side, each loaded and verified as the inspect page does,
+//! then compared by core once both verified.
+
+use strata_core::compare::{self, Side};
+use strata_core::reference::Reference;
+use yew::prelude::*;
+
+use super::compare_side::{self, SideStatus};
+use super::compare_tables;
+use crate::inspect_state::{self, InspectState};
+use crate::route::compare_href;
+
+#[derive(Properties, PartialEq)]
+pub struct ComparePageProps {
+    pub left: String,
+    pub left_platform: Option<String>,
+    pub right: String,
+    pub right_platform: Option<String>,
+}
+
+/// The compare page.
+#[component]
+pub fn ComparePage(props: &ComparePageProps) -> Html {
+    let left_state = use_side(&props.left, props.left_platform.clone());
+    let right_state = use_side(&props.right, props.right_platform.clone());
+    let status = |reference: &str, state: &InspectState| match Reference::parse(reference) {
+        _ if reference.trim().is_empty() => {
+            SideStatus::Failed("no reference was given for this side.".to_owned())
+        }
+        Ok(_) => compare_side::status(state),
+        Err(error) => SideStatus::Failed(format!(
+            "{reference:?} is not a valid image reference: {error}"
+        )),
+    };
+    let left = status(&props.left, &left_state);
+    let right = status(&props.right, &right_state);
+    let swap = compare_href(
+        &props.right,
+        props.right_platform.as_deref(),
+        &props.left,
+        props.left_platform.as_deref(),
+    );
+    let body = match (&left, &right) {
+        (SideStatus::Ready(left), SideStatus::Ready(right)) => {
+            let comparison = compare::compare(
+                Side {
+                    manifest: &left.manifest,
+                    config: &left.config,
+                },
+                Side {
+                    manifest: &right.manifest,
+                    config: &right.config,
+                },
+            );
+            let same_image = left.manifest_digest == right.manifest_digest;
+            html! {
+                <div class="comparison" data-probe="done">
+                    if same_image {
+                        <p class="notice" role="status">{"Both sides are the same image: their manifests have the same digest."}</p>
+                    }
+                    { compare_tables::totals(&comparison) }
+                    { compare_tables::layers(&comparison) }
+                    { compare_tables::config(&comparison) }
+                    { compare_tables::history(&comparison) }
+                </div>
+            }
+        }
+        (SideStatus::Failed(_) | SideStatus::Unverified(..), _)
+        | (_, SideStatus::Failed(_) | SideStatus::Unverified(..)) => html! {
+            <p class="muted comparison-blocked" data-probe="failed">
+                {"Nothing is compared: both sides must load and verify first."}
+            </p>
+        },
+        _ => html! {
+            <p class="muted" data-probe="pending">{"Waiting for both sides to verify…"}</p>
+        },
+    };
+    html! {
+        <section class="compare">
+            <h2>{"Compare"} <a class="swap" href={swap}>{"⇄ swap sides"}</a></h2>
+            <div class="compare-sides">
+                { compare_side::header("left", &props.left, props.left_platform.as_deref(), &left) }
+                { compare_side::header("right", &props.right, props.right_platform.as_deref(), &right) }
+            </div>
+            {body}
+        </section>
+    }
+}
+
+/// A side's loader: the inspect page's reducer, started once for the reference with the platform chosen.
+#[hook]
+fn use_side(reference: &str, platform: Option<String>) -> UseReducerHandle<InspectState> {
+    let state = use_reducer(move || InspectState {
+        chosen_platform: platform,
+        ..Default::default()
+    });
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(reference.to_owned(), move |reference| {
+            if let Ok(reference) = Reference::parse(reference) {
+                inspect_state::load(&reference, dispatcher);
+            }
+        });
+    }
+    state
+}
