@@ -2,6 +2,7 @@
 //! and strings, so the browser, the proxy and the tests agree on what an image is.
 
 pub mod artifact;
+pub mod concept;
 pub mod config;
 pub mod digest;
 pub mod equivalent_commands;
@@ -17,5 +18,6 @@ pub mod registry_error;
 pub mod registry_host;
 pub mod schema1;
 pub mod tag_list;
+pub mod tour;
 pub mod upstream_trace;
 pub mod verification;
