@@ -2,6 +2,7 @@
 
 mod artifact_view;
 mod commands_view;
+pub mod concept_help;
 mod config_view;
 mod file_table;
 mod files_view;
@@ -14,6 +15,8 @@ mod node_view;
 mod platform_picker;
 mod reference_view;
 mod tags_view;
+mod tour_evidence;
+mod tour_page;
 mod trace;
 
 use web_sys::HtmlInputElement;
@@ -39,6 +42,8 @@ pub fn App() -> Html {
             html! { <inspect_page::InspectPage {reference} {platform} {files} /> }
         }
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
+        Route::Tour { step, platform } => html! { <tour_page::TourPage {step} {platform} /> },
+        Route::Concepts => concept_help::page(),
         Route::NotFound(path) => html! {
             <div class="error" role="alert">
                 {format!("There is no page at {path}. ")}<a href="/">{"Go to the start page."}</a>
@@ -49,6 +54,7 @@ pub fn App() -> Html {
         <>
             <header class="top">
                 <a class="brand" href="/">{"Strata"}</a>
+                <nav class="top-links"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
                 <ReferenceForm initial={typed} />
             </header>
             <main>{page}</main>

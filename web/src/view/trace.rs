@@ -4,8 +4,9 @@ use strata_core::upstream_trace::TraceStep;
 use yew::prelude::*;
 
 use super::format::size;
+use crate::registry_api::Exchange;
 
-/// The trace as a table, folded away until asked for; nothing when the proxy sent none (the demo).
+/// The trace as a table, folded away until asked for; nothing when the proxy sent none.
 pub fn steps(steps: &[TraceStep]) -> Html {
     if steps.is_empty() {
         return html! {};
@@ -13,11 +14,84 @@ pub fn steps(steps: &[TraceStep]) -> Html {
     html! {
         <details class="trace">
             <summary>{format!("How the proxy fetched it ({} steps)", steps.len())}</summary>
-            <table class="trace-steps">
-                <tr><th>{"step"}</th><th>{"request"}</th><th>{"auth"}</th><th>{"status"}</th><th>{"time"}</th><th>{"size"}</th><th>{"details"}</th></tr>
-                { for steps.iter().map(row) }
-            </table>
+            { steps_table(steps) }
         </details>
+    }
+}
+
+/// Both sides of one fetch, folded away until asked for: what the page asked the proxy, and what the
+/// proxy asked the registry.
+pub fn exchange_and_steps(exchange: &Exchange, steps: &[TraceStep]) -> Html {
+    html! {
+        <details class="trace">
+            <summary>{format!("How it was fetched ({} {} {})", exchange.method, exchange.status.map(|s| s.to_string()).unwrap_or_default(), size(exchange.bytes as u64))}</summary>
+            { both_sides(std::slice::from_ref(exchange), steps) }
+        </details>
+    }
+}
+
+/// The page's exchanges and the proxy's steps, unfolded.
+pub fn both_sides(exchanges: &[Exchange], steps: &[TraceStep]) -> Html {
+    html! {
+        <div class="exchanges">
+            <h4>{"What the page asked the proxy"}</h4>
+            { exchange_table(exchanges) }
+            <h4>{"What the proxy asked the registry"}</h4>
+            if steps.is_empty() {
+                <p class="muted">{"The proxy sent no trace for this answer."}</p>
+            } else {
+                { steps_table(steps) }
+            }
+        </div>
+    }
+}
+
+/// The page's requests to the proxy: method, URL, Accept, status, the headers that matter, bytes, time.
+pub fn exchange_table(exchanges: &[Exchange]) -> Html {
+    html! {
+        <table class="exchange-table">
+            <tr><th>{"request"}</th><th>{"Accept sent"}</th><th>{"status"}</th><th>{"response headers"}</th><th>{"bytes"}</th><th>{"time"}</th></tr>
+            { for exchanges.iter().map(exchange_row) }
+        </table>
+    }
+}
+
+fn exchange_row(exchange: &Exchange) -> Html {
+    let accept: Vec<String> = exchange
+        .accept
+        .iter()
+        .flat_map(|accept| accept.split(','))
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+        .collect();
+    let status = exchange
+        .status
+        .map(|status| status.to_string())
+        .unwrap_or_default();
+    html! {
+        <tr class="exchange" data-exchange="page" data-method={exchange.method} data-url={exchange.url.clone()} data-status={status.clone()}>
+            <td><code>{format!("{} {}", exchange.method, exchange.url)}</code></td>
+            <td>
+                if accept.is_empty() { <span class="muted">{"—"}</span> } else {
+                    <ul class="accept-list">{ for accept.into_iter().map(|value| html! { <li><code>{value}</code></li> }) }</ul>
+                }
+            </td>
+            <td class="status">{ if status.is_empty() { "no answer".to_owned() } else { status } }</td>
+            <td><ul class="trace-details">{ for exchange.headers.iter().map(|(name, value)| html! {
+                <li data-header={name.clone()}><code>{format!("{name}: {value}")}</code></li>
+            }) }</ul></td>
+            <td>{size(exchange.bytes as u64)}</td>
+            <td>{format!("{:.0} ms", exchange.ms)}</td>
+        </tr>
+    }
+}
+
+fn steps_table(steps: &[TraceStep]) -> Html {
+    html! {
+        <table class="trace-steps">
+            <tr><th>{"step"}</th><th>{"request"}</th><th>{"auth"}</th><th>{"status"}</th><th>{"time"}</th><th>{"size"}</th><th>{"details"}</th></tr>
+            { for steps.iter().map(row) }
+        </table>
     }
 }
 
