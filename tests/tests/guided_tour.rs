@@ -57,7 +57,7 @@ async fn highlighted(browser: &Browser) -> Vec<String> {
 async fn exchanges(browser: &Browser) -> Vec<(String, String, String)> {
     let value = browser
         .eval(
-            "return Array.from(document.querySelectorAll('.tour-step tr[data-exchange=\"page\"]')).map(e => \
+            "return Array.from(document.querySelectorAll('.tour-step [data-exchange=\"page\"]')).map(e => \
              [e.dataset.method, e.dataset.url, e.dataset.status]);",
         )
         .await;
@@ -87,7 +87,7 @@ async fn check_step(browser: &Browser, step: TourStep) {
             browser
                 .wait_for(
                     "the version check",
-                    "return document.querySelector('.tour-step tr[data-url=\"/v2/\"]') !== null",
+                    "return document.querySelector('.tour-step [data-url=\"/v2/\"]') !== null",
                 )
                 .await;
             let shown = exchanges(browser).await;
@@ -116,7 +116,7 @@ async fn check_step(browser: &Browser, step: TourStep) {
                 "{slug}"
             );
             let accept = browser
-                .eval("return Array.from(document.querySelectorAll('.tour-step tr[data-exchange] .accept-list li')).map(e => e.textContent)")
+                .eval("return Array.from(document.querySelectorAll('.tour-step [data-exchange] .accept-list li')).map(e => e.textContent)")
                 .await;
             let accept: Vec<String> = serde_json::from_value(accept).expect("strings");
             for media_type in [
@@ -126,7 +126,7 @@ async fn check_step(browser: &Browser, step: TourStep) {
             ] {
                 assert!(accept.iter().any(|a| a == media_type), "{accept:?}");
             }
-            let digest_header = text(browser, "return document.querySelector('.tour-step tr[data-exchange] [data-header=\"docker-content-digest\"]').textContent").await;
+            let digest_header = text(browser, "return document.querySelector('.tour-step [data-exchange] [data-header=\"docker-content-digest\"]').textContent").await;
             let node_digest = text(
                 browser,
                 "return document.querySelector('.tour-highlight').dataset.digest",
@@ -137,7 +137,7 @@ async fn check_step(browser: &Browser, step: TourStep) {
                 digest_header,
                 format!("docker-content-digest: {node_digest}")
             );
-            let content_type = text(browser, "return document.querySelector('.tour-step tr[data-exchange] [data-header=\"content-type\"]').textContent").await;
+            let content_type = text(browser, "return document.querySelector('.tour-step [data-exchange] [data-header=\"content-type\"]').textContent").await;
             assert!(content_type.contains("application/vnd.oci.image.index.v1+json"));
             let hashed = text(
                 browser,
@@ -189,7 +189,7 @@ async fn check_step(browser: &Browser, step: TourStep) {
             browser
                 .wait_for(
                     "the layer's HEAD",
-                    "return document.querySelector('.tour-step tr[data-method=\"HEAD\"]') !== null",
+                    "return document.querySelector('.tour-step [data-method=\"HEAD\"]') !== null",
                 )
                 .await;
             let layer = text(

@@ -84,8 +84,9 @@ impl Concept {
     pub fn paragraphs(self) -> &'static [&'static str] {
         match self {
             Concept::ImageVsContainer => &[
-                "An image is read-only content in a registry: a manifest naming a config (how to run it) and \
-                 a list of layers (file-system changes). It never runs.",
+                "An image is read-only content: a manifest naming a config (how to run it) and a list of \
+                 layers (file-system changes), kept in a registry and copied to the machines that pull it. It \
+                 never runs.",
                 "A container is a running (or stopped) instance made from an image on one machine: the image's \
                  layers stacked read-only, plus a writable layer of its own. Changes a container makes never go \
                  back into the image unless someone commits and pushes a new image.",
@@ -141,7 +142,8 @@ impl Concept {
                  the old manifest stays in the repository, reachable only by its digest.",
                 "Platform manifests and attestations inside an index are untagged too, but they are not dangling: \
                  the index refers to them. Registries may delete dangling manifests in garbage collection, so a \
-                 pull by an old digest can stop working.",
+                 pull by an old digest can stop working. On a machine, `docker images` shows an image whose tag \
+                 moved on as `<none>:<none>`, a dangling image.",
             ],
             Concept::OfficialImages => &[
                 "Docker Official Images are the repositories under `library/` on Docker Hub (`alpine`, \

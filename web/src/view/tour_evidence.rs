@@ -4,14 +4,13 @@
 use std::rc::Rc;
 
 use strata_core::manifest::{Document, ImageManifest};
-use strata_core::media_type::MANIFEST_ACCEPT;
 use strata_core::platform::{self, Matcher, Platform};
 use strata_core::reference::Reference;
 use strata_core::registry_host;
 use strata_core::tour::{Highlight, TOUR_REFERENCE, TourStep};
 use yew::prelude::*;
 
-use super::format::size;
+use super::format::{short_digest, size};
 use super::trace;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::registry_api::{FetchError, Fetched};
@@ -113,7 +112,7 @@ pub fn evidence(step: TourStep, state: &InspectState, pulled: &Pulled, probe: &P
         TourStep::ParseName => references(),
         TourStep::FindRegistry => registries(),
         TourStep::ChallengeAndToken => challenge(probe, pulled.root.as_deref()),
-        TourStep::FetchIndex => fetched_document(pulled.root.as_deref(), "the index", true),
+        TourStep::FetchIndex => fetched_document(pulled.root.as_deref(), "the index"),
         TourStep::PickPlatform => pick_platform(state, pulled),
         TourStep::FetchManifest => fetched_document(
             pulled
@@ -121,7 +120,6 @@ pub fn evidence(step: TourStep, state: &InspectState, pulled: &Pulled, probe: &P
                 .as_ref()
                 .map(|(_, loaded, _)| loaded.as_ref()),
             "the platform's manifest",
-            false,
         ),
         TourStep::FetchConfig => config(pulled),
         TourStep::FetchLayers => layers(state, pulled, probe),
@@ -232,7 +230,7 @@ fn challenge(probe: &Probe, root: Option<&Loaded>) -> Html {
     }
 }
 
-fn fetched_document(loaded: Option<&Loaded>, what: &str, show_accept: bool) -> Html {
+fn fetched_document(loaded: Option<&Loaded>, what: &str) -> Html {
     let Some(loaded) = loaded else {
         return html! { <p class="muted" data-probe="pending">{format!("Fetching {what}…")}</p> };
     };
@@ -242,9 +240,6 @@ fn fetched_document(loaded: Option<&Loaded>, what: &str, show_accept: bool) -> H
         <div class="evidence" data-evidence="document">
             { trace::both_sides(std::slice::from_ref(exchange), &loaded.trace) }
             <table class="facts">
-                if show_accept {
-                    <tr><th>{"Accept sent"}</th><td>{ for MANIFEST_ACCEPT.split(',').map(|value| html! { <code class="accept">{value.trim().to_owned()}</code> }) }</td></tr>
-                }
                 <tr><th>{"Status"}</th><td><code>{exchange.status.map(|s| s.to_string()).unwrap_or_default()}</code></td></tr>
                 <tr><th>{"Content-Type"}</th><td><code>{exchange.header("content-type").unwrap_or("—").to_owned()}</code></td></tr>
                 <tr><th>{"Docker-Content-Digest"}</th><td><code class="registry-digest">{exchange.header("docker-content-digest").unwrap_or("—").to_owned()}</code></td></tr>
@@ -294,6 +289,9 @@ fn pick_platform(state: &InspectState, pulled: &Pulled) -> Html {
                     html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
                 }) }
             </select>
+            if let Some(reported) = browser_platform() {
+                <span class="muted">{" Your browser reports "}<code>{reported}</code>{"."}</span>
+            }
         </form>
     };
     let result = match selection {
@@ -324,7 +322,7 @@ fn pick_platform(state: &InspectState, pulled: &Pulled) -> Html {
                             <tr data-entry={position.to_string()} data-chosen={(selection.chosen == Some(position)).to_string()}>
                                 <td>{format!("#{}", position + 1)}</td>
                                 <td><code>{label}</code></td>
-                                <td><code class="digest">{descriptor.digest.clone()}</code></td>
+                                <td><code class="digest" title={descriptor.digest.clone()}>{short_digest(&descriptor.digest)}</code></td>
                                 <td>{verdict}</td>
                             </tr>
                         }
@@ -358,7 +356,7 @@ fn config(pulled: &Pulled) -> Html {
     };
     html! {
         <>
-            { fetched_document(Some(loaded), "the config", false) }
+            { fetched_document(Some(loaded), "the config") }
             <h4>{"rootfs.diff_ids: the uncompressed layers"}</h4>
             <ol class="diff-ids">{ for diff_ids.into_iter().map(|id| html! { <li><code>{id}</code></li> }) }</ol>
         </>
@@ -391,9 +389,9 @@ fn layers(state: &InspectState, pulled: &Pulled, probe: &Probe) -> Html {
                 { for manifest.layers.iter().enumerate().map(|(position, layer)| html! {
                     <tr>
                         <td>{position + 1}</td>
-                        <td><code class="digest">{layer.digest.clone()}</code></td>
+                        <td><code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code></td>
                         <td>{size(layer.size)}</td>
-                        <td><code>{layer.media_type.clone()}</code></td>
+                        <td title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</td>
                     </tr>
                 }) }
             </table>
@@ -407,4 +405,11 @@ fn layers(state: &InspectState, pulled: &Pulled, probe: &Probe) -> Html {
             </p>
         </div>
     }
+}
+
+/// What the browser says about its machine (`navigator.platform`), a hint for choosing, never trusted.
+fn browser_platform() -> Option<String> {
+    web_sys::window()
+        .and_then(|window| window.navigator().platform().ok())
+        .filter(|platform| !platform.is_empty())
 }

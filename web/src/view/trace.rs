@@ -46,17 +46,18 @@ pub fn both_sides(exchanges: &[Exchange], steps: &[TraceStep]) -> Html {
     }
 }
 
-/// The page's requests to the proxy: method, URL, Accept, status, the headers that matter, bytes, time.
+/// The page's requests to the proxy: method, URL, status, bytes, time, then the Accept sent and the
+/// response headers that matter, one `<tbody>` per exchange.
 pub fn exchange_table(exchanges: &[Exchange]) -> Html {
     html! {
         <table class="exchange-table">
-            <tr><th>{"request"}</th><th>{"Accept sent"}</th><th>{"status"}</th><th>{"response headers"}</th><th>{"bytes"}</th><th>{"time"}</th></tr>
-            { for exchanges.iter().map(exchange_row) }
+            <thead><tr><th>{"request"}</th><th>{"status"}</th><th>{"bytes"}</th><th>{"time"}</th></tr></thead>
+            { for exchanges.iter().map(exchange_rows) }
         </table>
     }
 }
 
-fn exchange_row(exchange: &Exchange) -> Html {
+fn exchange_rows(exchange: &Exchange) -> Html {
     let accept: Vec<String> = exchange
         .accept
         .iter()
@@ -69,27 +70,35 @@ fn exchange_row(exchange: &Exchange) -> Html {
         .map(|status| status.to_string())
         .unwrap_or_default();
     html! {
-        <tr class="exchange" data-exchange="page" data-method={exchange.method} data-url={exchange.url.clone()} data-status={status.clone()}>
-            <td><code>{format!("{} {}", exchange.method, exchange.url)}</code></td>
-            <td>
-                if accept.is_empty() { <span class="muted">{"—"}</span> } else {
-                    <ul class="accept-list">{ for accept.into_iter().map(|value| html! { <li><code>{value}</code></li> }) }</ul>
-                }
-            </td>
-            <td class="status">{ if status.is_empty() { "no answer".to_owned() } else { status } }</td>
-            <td><ul class="trace-details">{ for exchange.headers.iter().map(|(name, value)| html! {
-                <li data-header={name.clone()}><code>{format!("{name}: {value}")}</code></li>
-            }) }</ul></td>
-            <td>{size(exchange.bytes as u64)}</td>
-            <td>{format!("{:.0} ms", exchange.ms)}</td>
-        </tr>
+        <tbody class="exchange" data-exchange="page" data-method={exchange.method} data-url={exchange.url.clone()} data-status={status.clone()}>
+            <tr>
+                <td><code>{format!("{} {}", exchange.method, exchange.url)}</code></td>
+                <td class="status">{ if status.is_empty() { "no answer".to_owned() } else { status } }</td>
+                <td>{size(exchange.bytes as u64)}</td>
+                <td>{format!("{:.0} ms", exchange.ms)}</td>
+            </tr>
+            <tr class="exchange-headers">
+                <td colspan="4">
+                    if !accept.is_empty() {
+                        <div class="sent">{"Accept sent:"}
+                            <ul class="accept-list">{ for accept.into_iter().map(|value| html! { <li><code>{value}</code></li> }) }</ul>
+                        </div>
+                    }
+                    <div class="received">{"Response headers:"}
+                        <ul class="trace-details">{ for exchange.headers.iter().map(|(name, value)| html! {
+                            <li data-header={name.clone()}><code>{format!("{name}: {value}")}</code></li>
+                        }) }</ul>
+                    </div>
+                </td>
+            </tr>
+        </tbody>
     }
 }
 
 fn steps_table(steps: &[TraceStep]) -> Html {
     html! {
         <table class="trace-steps">
-            <tr><th>{"step"}</th><th>{"request"}</th><th>{"auth"}</th><th>{"status"}</th><th>{"time"}</th><th>{"size"}</th><th>{"details"}</th></tr>
+            <thead><tr><th>{"step"}</th><th>{"request"}</th><th>{"auth"}</th><th>{"status"}</th><th>{"time"}</th><th>{"size"}</th></tr></thead>
             { for steps.iter().map(row) }
         </table>
     }
@@ -109,14 +118,21 @@ fn row(step: &TraceStep) -> Html {
         .chain(step.note.clone())
         .collect();
     html! {
-        <tr data-step={step.step.clone()}>
-            <td>{step.step.clone()}</td>
-            <td><code>{request}</code></td>
-            <td>{step.auth.clone().unwrap_or_default()}</td>
-            <td>{step.status.map(|s| s.to_string()).unwrap_or_default()}</td>
-            <td>{step.ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
-            <td>{step.bytes.map(size).unwrap_or_default()}</td>
-            <td><ul class="trace-details">{ for details.into_iter().map(|d| html! { <li><code>{d}</code></li> }) }</ul></td>
-        </tr>
+        <tbody class="trace-step">
+            <tr data-step={step.step.clone()}>
+                <td>{step.step.clone()}</td>
+                <td><code>{request}</code></td>
+                <td>{step.auth.clone().unwrap_or_default()}</td>
+                <td>{step.status.map(|s| s.to_string()).unwrap_or_default()}</td>
+                <td>{step.ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
+                <td>{step.bytes.map(size).unwrap_or_default()}</td>
+            </tr>
+            if !details.is_empty() {
+                <tr class="step-details">
+                    <td></td>
+                    <td colspan="5"><ul class="trace-details">{ for details.into_iter().map(|d| html! { <li><code>{d}</code></li> }) }</ul></td>
+                </tr>
+            }
+        </tbody>
     }
 }
