@@ -158,7 +158,9 @@ fn highlight(selector: Option<&str>, scrolled: &mut bool) {
     if let Some(element) = target {
         let _ = element.class_list().add_1("tour-highlight");
         if !*scrolled {
-            element.scroll_into_view_with_bool(false);
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            element.scroll_into_view_with_scroll_into_view_options(&options);
             *scrolled = true;
         }
     }
