@@ -998,7 +998,11 @@ async fn request_ids_are_echoed_and_every_registry_answer_has_a_trace() {
         .expect("a response");
     assert_eq!(given.status(), 200);
     assert_eq!(given.headers()["x-request-id"], "page-42");
-    assert_eq!(trace_of(&given), Vec::<serde_json::Value>::new());
+    assert_eq!(
+        steps(&trace_of(&given)),
+        [step("request", "GET", "none", 200)],
+        "the demo registry answers inside the proxy, in one traced step"
+    );
     let made = client
         .get(proxy.url("/v2/ghcr.io/team/app/manifests/1"))
         .header("x-request-id", "not a sane id")

@@ -56,6 +56,8 @@ pub struct Loaded {
     pub rate_limit: RateLimit,
     /// How the proxy fetched it.
     pub trace: Vec<TraceStep>,
+    /// What the page asked the proxy.
+    pub exchange: crate::registry_api::Exchange,
 }
 
 /// The state of one node.
@@ -320,6 +322,7 @@ fn examine(job: &Job, fetched: Fetched) -> Loaded {
         content_type: fetched.content_type,
         rate_limit: fetched.rate_limit,
         trace: fetched.trace,
+        exchange: fetched.exchange,
     }
 }
 

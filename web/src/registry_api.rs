@@ -15,7 +15,7 @@ pub struct Repository {
 }
 
 /// A document as the registry sent it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fetched {
     /// The body, exactly.
     pub bytes: Vec<u8>,
@@ -27,24 +27,81 @@ pub struct Fetched {
     pub rate_limit: RateLimit,
     /// How the proxy fetched it.
     pub trace: Vec<TraceStep>,
+    /// What the page asked the proxy, and what came back.
+    pub exchange: Exchange,
+}
+
+/// One HTTP exchange between the page and the proxy, as the page saw it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exchange {
+    /// `GET` or `HEAD`.
+    pub method: &'static str,
+    /// The proxy URL asked.
+    pub url: String,
+    /// The `Accept` header sent, if any.
+    pub accept: Option<String>,
+    /// The status answered; none when the proxy could not be reached.
+    pub status: Option<u16>,
+    /// The response headers that matter, lowercased, in [`SHOWN_HEADERS`] order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes received.
+    pub bytes: usize,
+    /// Milliseconds from sending to the whole body.
+    pub ms: f64,
+}
+
+/// The response headers an exchange keeps.
+pub const SHOWN_HEADERS: [&str; 9] = [
+    "content-type",
+    "docker-content-digest",
+    "content-length",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "www-authenticate",
+    "location",
+    "docker-distribution-api-version",
+    "cache-control",
+];
+
+impl Exchange {
+    /// A response header kept by the exchange.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Why a fetch failed, in plain words; `not_found` tells a 404 (an optional document that is simply absent).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchError {
     /// The registry answered 404.
     pub not_found: bool,
     /// What happened, for the reader.
     pub message: String,
+    /// The exchange that failed.
+    pub exchange: Exchange,
 }
 
 impl FetchError {
-    fn new(message: String) -> Self {
+    fn new(message: String, exchange: Exchange) -> Self {
         FetchError {
             not_found: false,
             message,
+            exchange,
         }
     }
+}
+
+/// `GET /v2/` on the proxy: the version check a client sends first, where a registry may challenge.
+pub async fn version_check() -> Result<Fetched, FetchError> {
+    fetch(
+        Request::get("/v2/"),
+        Exchange::asked("GET", "/v2/", None),
+        "version check",
+    )
+    .await
 }
 
 impl Repository {
@@ -67,8 +124,10 @@ impl Repository {
             "manifest {reference} in {}/{}",
             self.registry, self.repository
         );
+        let url = self.manifest_url(reference);
         fetch(
-            Request::get(&self.manifest_url(reference)).header("Accept", MANIFEST_ACCEPT),
+            Request::get(&url).header("Accept", MANIFEST_ACCEPT),
+            Exchange::asked("GET", &url, Some(MANIFEST_ACCEPT)),
             &what,
         )
         .await
@@ -77,23 +136,84 @@ impl Repository {
     /// Fetches a blob by digest.
     pub async fn blob(&self, digest: &str) -> Result<Fetched, FetchError> {
         let what = format!("blob {digest} in {}/{}", self.registry, self.repository);
-        fetch(Request::get(&self.blob_url(digest)), &what).await
+        let url = self.blob_url(digest);
+        fetch(
+            Request::get(&url),
+            Exchange::asked("GET", &url, None),
+            &what,
+        )
+        .await
+    }
+
+    /// Asks for a blob's headers only (`HEAD`): its size and digest, without its bytes.
+    pub async fn blob_head(&self, digest: &str) -> Result<Fetched, FetchError> {
+        let what = format!("blob {digest} in {}/{}", self.registry, self.repository);
+        let url = self.blob_url(digest);
+        fetch(
+            gloo_net::http::RequestBuilder::new(&url).method(gloo_net::http::Method::HEAD),
+            Exchange::asked("HEAD", &url, None),
+            &what,
+        )
+        .await
     }
 }
 
-async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fetched, FetchError> {
-    let response = request.send().await.map_err(|error| {
-        FetchError::new(format!(
-            "Could not reach Strata's proxy for the {what}: {error}"
-        ))
-    })?;
-    let bytes = response.binary().await.map_err(|error| {
-        FetchError::new(format!("The {what} could not be read completely: {error}"))
-    })?;
+impl Exchange {
+    fn asked(method: &'static str, url: &str, accept: Option<&str>) -> Exchange {
+        Exchange {
+            method,
+            url: url.to_owned(),
+            accept: accept.map(str::to_owned),
+            ms: js_sys::Date::now(),
+            ..Exchange::default()
+        }
+    }
+
+    /// Records the answer; `ms` held the start time until now.
+    fn answered(mut self, response: Option<&Response>, bytes: usize) -> Exchange {
+        self.ms = (js_sys::Date::now() - self.ms).max(0.0);
+        self.bytes = bytes;
+        if let Some(response) = response {
+            self.status = Some(response.status());
+            let headers = response.headers();
+            self.headers = SHOWN_HEADERS
+                .iter()
+                .filter_map(|name| headers.get(name).map(|value| ((*name).to_owned(), value)))
+                .collect();
+        }
+        self
+    }
+}
+
+async fn fetch(
+    request: gloo_net::http::RequestBuilder,
+    asked: Exchange,
+    what: &str,
+) -> Result<Fetched, FetchError> {
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) => {
+            return Err(FetchError::new(
+                format!("Could not reach Strata's proxy for the {what}: {error}"),
+                asked.answered(None, 0),
+            ));
+        }
+    };
+    let bytes = match response.binary().await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return Err(FetchError::new(
+                format!("The {what} could not be read completely: {error}"),
+                asked.answered(Some(&response), 0),
+            ));
+        }
+    };
+    let exchange = asked.answered(Some(&response), bytes.len());
     if !response.ok() {
         return Err(FetchError {
             not_found: response.status() == 404,
             message: explain_failure(&response, &bytes, what),
+            exchange,
         });
     }
     Ok(Fetched {
@@ -110,6 +230,7 @@ async fn fetch(request: gloo_net::http::RequestBuilder, what: &str) -> Result<Fe
                 .get(upstream_trace::TRACE_HEADER)
                 .as_deref(),
         ),
+        exchange,
     })
 }
 

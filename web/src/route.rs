@@ -35,6 +35,15 @@ pub enum Route {
         /// How many MiB to hash.
         mib: usize,
     },
+    /// `/tour[/<step>][?platform=os/arch[/variant]]`: the guided tour of a pull.
+    Tour {
+        /// The step's slug (empty: the first step).
+        step: String,
+        /// The machine the reader chose, if any.
+        platform: Option<String>,
+    },
+    /// `/concepts`: every concept panel on one page.
+    Concepts,
     /// Anything else.
     NotFound(String),
 }
@@ -72,6 +81,18 @@ impl Route {
                 left_platform: value("left-platform"),
                 right: value("right").unwrap_or_default(),
                 right_platform: value("right-platform"),
+            };
+        }
+        if path == "/concepts" {
+            return Route::Concepts;
+        }
+        if path == "/tour" || path.starts_with("/tour/") {
+            return Route::Tour {
+                step: path
+                    .trim_start_matches("/tour")
+                    .trim_matches('/')
+                    .to_owned(),
+                platform: query_value(search, "platform").filter(|p| !p.is_empty()),
             };
         }
         match path.strip_prefix("/inspect/") {
@@ -118,6 +139,14 @@ pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest)
         href.push_str(&format!("&max-mib={mib}"));
     }
     href
+}
+
+/// The link to a tour step, keeping the reader's machine.
+pub fn tour_href(step: &str, platform: Option<&str>) -> String {
+    match platform {
+        Some(platform) => format!("/tour/{step}?platform={}", encode_query(platform)),
+        None => format!("/tour/{step}"),
+    }
 }
 
 fn encode_query(value: &str) -> String {

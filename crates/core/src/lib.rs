@@ -3,6 +3,7 @@
 
 pub mod artifact;
 pub mod compare;
+pub mod concept;
 pub mod config;
 pub mod digest;
 pub mod equivalent_commands;
@@ -20,5 +21,6 @@ pub mod safe_link;
 pub mod schema1;
 pub mod share_link;
 pub mod tag_list;
+pub mod tour;
 pub mod upstream_trace;
 pub mod verification;

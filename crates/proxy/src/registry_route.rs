@@ -149,7 +149,10 @@ async fn answer(
     let path = RegistryPath::parse(raw)?;
     let head = method == Method::HEAD;
     if path.registry == registry_host::DEMO_REGISTRY {
-        return Ok(state.demo.answer(&path, head));
+        let started = std::time::Instant::now();
+        let response = state.demo.answer(&path, head);
+        trace.push(demo_step(method, &path, &response, started));
+        return Ok(response);
     }
     let context = Forward {
         state,
@@ -179,6 +182,29 @@ async fn answer(
             context.blob(head, range, trace).await
         }
     }
+}
+
+/// The demo registry's answer as a trace step: no network, no token, answered inside the proxy.
+fn demo_step(
+    method: &Method,
+    path: &RegistryPath,
+    response: &Response<Body>,
+    started: std::time::Instant,
+) -> Step {
+    let endpoint = match path.endpoint {
+        Endpoint::Manifest => "manifests",
+        Endpoint::Blob => "blobs",
+    };
+    let mut step = Step::new(StepKind::Request);
+    step.method = Some(method.to_string());
+    step.url = Some(format!(
+        "{}/v2/{}/{endpoint}/{}",
+        path.registry, path.repository, path.reference
+    ));
+    step.auth = Some("none");
+    let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    step.answered(response.status().as_u16(), elapsed, response.headers());
+    step.note("served from the embedded demo registry inside the proxy: no network, no token")
 }
 
 impl Forward<'_> {
@@ -682,5 +708,36 @@ mod tests {
         for input in bad {
             assert!(RegistryPath::parse(input).is_err(), "{input}");
         }
+    }
+
+    #[test]
+    fn demo_answers_are_traced_as_served_inside_the_proxy() {
+        let path = RegistryPath::parse("demo.invalid/strata/multi-arch/manifests/1.0")
+            .expect("a demo path");
+        let response = Response::builder()
+            .status(StatusCode::OK)
+            .header(
+                header::CONTENT_TYPE,
+                "application/vnd.oci.image.index.v1+json",
+            )
+            .header(header::CONTENT_LENGTH, 1234)
+            .header("docker-content-digest", "sha256:abc")
+            .body(Body::empty())
+            .expect("a response");
+        let step = demo_step(&Method::GET, &path, &response, std::time::Instant::now());
+        assert_eq!(step.step, StepKind::Request);
+        assert_eq!(step.method.as_deref(), Some("GET"));
+        assert_eq!(
+            step.url.as_deref(),
+            Some("demo.invalid/v2/strata/multi-arch/manifests/1.0")
+        );
+        assert_eq!(step.status, Some(200));
+        assert_eq!(step.bytes, Some(1234));
+        assert_eq!(step.headers["docker-content-digest"], "sha256:abc");
+        assert!(
+            step.note
+                .as_deref()
+                .is_some_and(|note| note.contains("embedded demo registry"))
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! "Equivalent commands": the same view from docker, crane, skopeo, regctl and curl, each copyable.
 
+use strata_core::concept::Concept;
 use strata_core::digest::Digest;
 use strata_core::equivalent_commands;
 use strata_core::reference::Reference;
 use yew::prelude::*;
 
+use super::concept_help::help;
 use crate::url_state;
 
 /// The commands for this reference, the digest its tag resolved to, and the chosen platform.
@@ -14,6 +16,7 @@ pub fn commands(reference: &Reference, resolved: Option<&Digest>, platform: Opti
         <details class="commands" id="commands" open={url_state::is_open("commands")}
             ontoggle={url_state::panel_toggle("commands")}>
             <summary>{"Equivalent commands"}</summary>
+            <p class="muted pull-by-digest">{"Pull by digest to get exactly these bytes again "}{ help(Concept::TagsMoveDigestsDont) }</p>
             <table class="command-lines">
                 { for commands.into_iter().map(|command| {
                     let line = command.line.clone();

@@ -1,12 +1,14 @@
 //! An image config as a reader wants it: how the container runs, its labels, and its build history lined up
 //! with the layers each step produced.
 
+use strata_core::concept::Concept;
 use strata_core::config::{self, ImageConfig};
 use strata_core::manifest::{Descriptor, ImageManifest};
 use strata_core::media_type::{self, Compression};
 use strata_core::platform::Platform;
 use yew::prelude::*;
 
+use super::concept_help::help;
 use super::findings;
 use super::format::{short_digest, untrusted_value};
 use super::node_view::{NodeContext, size_bar};
@@ -114,6 +116,7 @@ pub fn layers(
     html! {
         <>
             { findings::list(&alignment.findings) }
+            <p class="muted layers-help">{"Layers and their two digests "}{ help(Concept::LayersAndDiffIds) }</p>
             <ul class="layers history">
                 { for alignment.steps.iter().map(|step| {
                     let command = step.entry.created_by.as_deref().unwrap_or("");

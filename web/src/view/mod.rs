@@ -6,6 +6,7 @@ mod compare_entry;
 mod compare_page;
 mod compare_side;
 mod compare_tables;
+pub mod concept_help;
 mod config_view;
 mod file_table;
 mod files_view;
@@ -19,6 +20,8 @@ mod platform_picker;
 mod reference_view;
 mod share_links;
 mod tags_view;
+mod tour_evidence;
+mod tour_page;
 mod trace;
 
 use web_sys::HtmlInputElement;
@@ -53,6 +56,8 @@ pub fn App() -> Html {
             <compare_page::ComparePage {left} {left_platform} {right} {right_platform} />
         },
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
+        Route::Tour { step, platform } => html! { <tour_page::TourPage {step} {platform} /> },
+        Route::Concepts => concept_help::page(),
         Route::NotFound(path) => html! {
             <div class="error" role="alert">
                 {format!("There is no page at {path}. ")}<a href="/">{"Go to the start page."}</a>
@@ -63,6 +68,7 @@ pub fn App() -> Html {
         <>
             <header class="top">
                 <a class="brand" href="/">{"Strata"}</a>
+                <nav class="top-links"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
                 <ReferenceForm initial={typed} />
             </header>
             <main>{page}</main>

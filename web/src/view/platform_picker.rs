@@ -1,8 +1,10 @@
 //! "Which entry does this machine pull?": the platform picker, and `?platform=` kept in the address bar.
 
+use strata_core::concept::Concept;
 use strata_core::platform::{self, Matcher, Platform};
 use yew::prelude::*;
 
+use super::concept_help::help;
 use super::node_view::NodeContext;
 use crate::inspect_state::Action;
 use crate::url_state;
@@ -33,6 +35,7 @@ pub fn picker(context: &NodeContext, chosen: Option<&str>, requested: Option<&Pl
     html! {
         <div class="platform-picker">
             <label for="platform-picker">{"Which entry does this machine pull? "}</label>
+            { help(Concept::Platforms) }{ help(Concept::IndexVsPlatformDigest) }
             <select id="platform-picker" {onchange}>
                 <option value="" selected={chosen.is_none()}>
                     {format!("No machine chosen ({} assumed)", platform::DEFAULT_PLATFORM)}

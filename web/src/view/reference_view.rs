@@ -1,7 +1,10 @@
 //! The reference broken down the way `docker pull` reads it.
 
+use strata_core::concept::Concept;
 use strata_core::reference::Reference;
 use yew::prelude::*;
+
+use super::concept_help::help;
 
 #[derive(Properties, PartialEq)]
 pub struct ReferenceViewProps {
@@ -21,10 +24,10 @@ pub fn ReferenceView(props: &ReferenceViewProps) -> Html {
         .map(|digest| digest.to_string())
         .unwrap_or_default();
     let tag_text = tag.clone().unwrap_or_default();
-    let row = |label: &str, value: &str, hint: &str| {
+    let row = |label: &str, value: &str, hint: &str, concept: Option<Concept>| {
         html! {
             <tr>
-                <th>{label.to_owned()}</th>
+                <th>{label.to_owned()}{ concept.map(help).unwrap_or_default() }</th>
                 <td>
                     if value.is_empty() { <span class="muted">{"—"}</span> } else { <code>{value.to_owned()}</code> }
                     if !hint.is_empty() { <span class="muted hint">{format!(" {hint}")}</span> }
@@ -43,14 +46,14 @@ pub fn ReferenceView(props: &ReferenceViewProps) -> Html {
             data-repository={reference.repository().to_owned()}
             data-tag={tag_text.clone()}
             data-digest={digest.clone()}>
-            <h2>{"Reference"}</h2>
+            <h2>{"Reference"}{ help(Concept::ImageVsContainer) }</h2>
             <table class="facts">
-                { row("Registry", reference.registry(), if reference.registry() == "docker.io" { "(Docker Hub)" } else { "" }) }
-                { row("Repository", reference.repository(), "") }
-                { row("Tag", &tag_text, tag_hint) }
-                { row("Digest", &digest, "") }
-                { row("Familiar form", &reference.familiar(), "") }
-                { row("Full form", &reference.full(), "") }
+                { row("Registry", reference.registry(), if reference.registry() == "docker.io" { "(Docker Hub)" } else { "" }, Some(Concept::RegistryRepositoryTag)) }
+                { row("Repository", reference.repository(), "", Some(Concept::OfficialImages)) }
+                { row("Tag", &tag_text, tag_hint, Some(Concept::LatestIsADefault)) }
+                { row("Digest", &digest, "", Some(Concept::TagsMoveDigestsDont)) }
+                { row("Familiar form", &reference.familiar(), "", None) }
+                { row("Full form", &reference.full(), "", None) }
             </table>
             <ul class="notes">
                 { for reference.notes().iter().map(|note| html! { <li>{note.explain()}</li> }) }

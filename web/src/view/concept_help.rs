@@ -1,0 +1,51 @@
+//! The concept panels: a "?" next to a thing opens a short, exact explanation of it; `/concepts` lists them all.
+
+use strata_core::concept::Concept;
+use yew::prelude::*;
+
+/// A "?" that unfolds the concept's explanation in place.
+pub fn help(concept: Concept) -> Html {
+    let title = concept.title();
+    html! {
+        <details class="concept-help" data-concept={concept.slug()}>
+            <summary title={title_text(title)} aria-label={format!("What is this? {}", title_text(title))}>{"?"}</summary>
+            <div class="concept-text" role="note">
+                <strong>{ inline_code(title) }</strong>
+                { for concept.paragraphs().iter().map(|paragraph| html! { <p>{ inline_code(paragraph) }</p> }) }
+                <a class="concept-link" href={format!("/concepts#{}", concept.slug())}>{"All concepts"}</a>
+            </div>
+        </details>
+    }
+}
+
+/// `/concepts`: every explanation, each linkable as `#<slug>`.
+pub fn page() -> Html {
+    html! {
+        <section class="concepts" id="concepts">
+            <h2>{"Concepts"}</h2>
+            <p class="muted">{"Short explanations of the ideas behind what Strata shows. "}
+                <a href="/tour">{"Take the guided tour of a docker pull."}</a></p>
+            { for Concept::ALL.into_iter().map(|concept| html! {
+                <article class="concept" id={concept.slug()} data-concept={concept.slug()}>
+                    <h3><a href={format!("#{}", concept.slug())}>{ inline_code(concept.title()) }</a></h3>
+                    { for concept.paragraphs().iter().map(|paragraph| html! { <p>{ inline_code(paragraph) }</p> }) }
+                </article>
+            }) }
+        </section>
+    }
+}
+
+/// Text where `backticked` parts read as code.
+pub fn inline_code(text: &str) -> Html {
+    html! {
+        <>
+            { for text.split('`').enumerate().map(|(position, part)| {
+                if position % 2 == 1 { html! { <code>{part.to_owned()}</code> } } else { html! { {part.to_owned()} } }
+            }) }
+        </>
+    }
+}
+
+fn title_text(title: &str) -> String {
+    title.replace('`', "")
+}
