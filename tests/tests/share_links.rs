@@ -111,6 +111,11 @@ async fn a_pinned_link_shows_its_bytes_and_warns_once_the_tag_has_moved() {
     );
     let now = attribute(&browser, ".tag-check a.tag-now", "href").await;
     assert!(now.ends_with(&format!("/inspect/{tagged}")), "{now}");
+    let compare = attribute(&browser, ".tag-check a.tag-compare", "href").await;
+    assert!(
+        compare.starts_with("/compare?left=") && compare.contains(&first),
+        "the pinned bytes and the tag's, side by side: {compare}"
+    );
     browser.close().await;
 }
 

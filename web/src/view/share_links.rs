@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::format::short_digest;
 use crate::registry_api::Repository;
-use crate::route::inspect_href;
+use crate::route::{compare_href, inspect_href};
 use crate::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -176,6 +176,8 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
                     {"Pinned: "}<code title={pinned.to_string()}>{short_digest(&pinned.to_string())}</code>
                     {" · now: "}<code title={now.to_string()}>{short_digest(&now.to_string())}</code>{" · "}
                     <a class="tag-now" href={inspect_href(&tagged, None)}>{format!("open what {tag} points to now")}</a>
+                    {" · "}
+                    <a class="tag-compare" href={compare_href(&props.reference.full(), None, &tagged, None)}>{"compare the two"}</a>
                 </p>
             }
         </div>
