@@ -13,7 +13,7 @@ pub fn steps(steps: &[TraceStep]) -> Html {
     }
     html! {
         <details class="trace">
-            <summary>{format!("How the proxy fetched it ({} steps)", steps.len())}</summary>
+            <summary>{format!("How the proxy fetched it ({} step{})", steps.len(), if steps.len() == 1 { "" } else { "s" })}</summary>
             { steps_table(steps) }
         </details>
     }
