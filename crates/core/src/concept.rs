@@ -96,8 +96,9 @@ impl Concept {
                  collection inside it (library/alpine, org/app). A tag is a human name for one manifest in that \
                  repository (3.19, 1.2.0, latest).",
                 "In `ghcr.io/org/app:1.2` the registry is `ghcr.io`, the repository `org/app`, the tag `1.2`. \
-                 When the first part has no dot, no colon and is not `localhost`, Docker assumes `docker.io`, and \
-                 a one-part name there gets `library/` in front: `alpine` is `docker.io/library/alpine`.",
+                 When the part before the first `/` has no dot, no colon, no capital letter and is not \
+                 `localhost` (or there is no `/`), Docker assumes `docker.io`, and a one-part name there gets \
+                 `library/` in front: `alpine` is `docker.io/library/alpine`.",
             ],
             Concept::LatestIsADefault => &[
                 "When a reference has neither a tag nor a digest, Docker adds the tag `latest`. That is all \
