@@ -94,7 +94,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             <TagsView name={reference.name()} />
             { files.unwrap_or_default() }
-            <section class="tree">
+            <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
                 <h2>{"Image tree"}</h2>
                 { cosign_subject.unwrap_or_default() }
                 { node_view::root(&context, root_digest) }

@@ -15,6 +15,7 @@ mod platform_picker;
 mod reference_view;
 mod tags_view;
 mod trace;
+mod tree_keyboard;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -1,0 +1,392 @@
+//! The image tree is a WAI-ARIA tree a keyboard can walk: roles and levels, one tab stop, arrow keys,
+//! Home and End, Right and Left opening and closing a platform, Enter selecting it.
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use serde_json::Value;
+use strata_e2e::browser::Browser;
+use strata_e2e::proxy::Proxy;
+
+const MULTI_ARCH: &str = "/inspect/demo.invalid/strata/multi-arch:1.0";
+
+/// Every tree item in document order, as `kind-or-platform@level`, which names them in failures.
+const ITEM_NAMES: &str = "window.__items = () => Array.from(document.querySelectorAll('[role=\"treeitem\"]')); \
+     window.__name = (e) => e && e.getAttribute('role') === 'treeitem' \
+       ? ((e.querySelector(':scope > details')?.dataset.platform ?? e.dataset.kind) + '@' + e.getAttribute('aria-level')) \
+       : (e ? e.tagName : 'none');";
+
+/// Presses one key where the focus is, as a reader does.
+async fn press(browser: &Browser, key: Key) {
+    press_chord(browser, &[key]).await;
+}
+
+/// Presses keys together (a modifier first), then releases them.
+async fn press_chord(browser: &Browser, keys: &[Key]) {
+    let mut actions = KeyActions::new("keyboard".into());
+    for key in keys {
+        actions = actions.then(KeyAction::Down {
+            value: (*key).into(),
+        });
+    }
+    for key in keys.iter().rev() {
+        actions = actions.then(KeyAction::Up {
+            value: (*key).into(),
+        });
+    }
+    browser
+        .client
+        .perform_actions(actions)
+        .await
+        .expect("the keys are pressed");
+}
+
+/// The item (or element) that has focus, named as in `ITEM_NAMES`.
+async fn focused(browser: &Browser) -> String {
+    let script = format!("{ITEM_NAMES} return window.__name(document.activeElement);");
+    browser
+        .eval(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The items a reader can see (none inside a closed `<details>`), in document order.
+async fn visible_items(browser: &Browser) -> Vec<String> {
+    let script = format!(
+        "{ITEM_NAMES} return window.__items().filter(item => {{ \
+           for (let e = item.parentElement; e; e = e.parentElement) {{ \
+             if (e.tagName === 'DETAILS' && !e.open) return false; }} \
+           return true; }}).map(window.__name);"
+    );
+    serde_json::from_value(browser.eval(&script).await).expect("a list of names")
+}
+
+/// `[aria-expanded, details open, aria-selected, data-selected]` of a platform's tree item.
+async fn platform_state(browser: &Browser, platform: &str) -> Value {
+    browser
+        .eval(&format!(
+            "const d = document.querySelector('[data-platform=\"{platform}\"]'); \
+             const item = d.parentElement; \
+             return [item.getAttribute('aria-expanded'), d.open, item.getAttribute('aria-selected'), d.dataset.selected];"
+        ))
+        .await
+}
+
+/// The items with `tabindex="0"`.
+async fn tab_stops(browser: &Browser) -> Vec<String> {
+    let script = format!(
+        "{ITEM_NAMES} return window.__items().filter(e => e.getAttribute('tabindex') === '0').map(window.__name);"
+    );
+    serde_json::from_value(browser.eval(&script).await).expect("a list of names")
+}
+
+async fn open_multi_arch(proxy: &Proxy, browser: &Browser) {
+    browser.open(&proxy.url(MULTI_ARCH)).await;
+    browser.wait_for_tree().await;
+}
+
+#[tokio::test]
+async fn the_tree_carries_tree_roles_and_levels() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    open_multi_arch(&proxy, &browser).await;
+    let tree = browser
+        .eval(
+            "const t = document.querySelector('[role=\"tree\"]'); \
+             return [t.getAttribute('aria-label'), t.querySelectorAll('[role=\"treeitem\"]').length, \
+                     document.querySelectorAll('[role=\"treeitem\"]').length];",
+        )
+        .await;
+    assert_eq!(tree[0], "Image tree");
+    assert_eq!(tree[1], tree[2], "every tree item is inside the tree");
+
+    // Every item: its level, its parent item's level, whether a group sits between them, and its name.
+    let structure = browser
+        .eval(&format!(
+            "{ITEM_NAMES} return window.__items().map(item => {{ \
+               const parent = item.parentElement.closest('[role=\"treeitem\"]'); \
+               const group = item.parentElement.closest('[role=\"group\"]'); \
+               return [window.__name(item), Number(item.getAttribute('aria-level')), \
+                       parent ? Number(parent.getAttribute('aria-level')) : 0, \
+                       parent ? (group !== null && parent.contains(group)) : true, \
+                       (item.getAttribute('aria-label') || '').length > 0]; }});"
+        ))
+        .await;
+    let structure: Vec<(String, u32, u32, bool, bool)> =
+        serde_json::from_value(structure).expect("item rows");
+    for (name, level, parent_level, grouped, labelled) in &structure {
+        assert_eq!(*level, parent_level + 1, "{name}: {structure:?}");
+        assert!(grouped, "{name} sits in its parent's role=group");
+        assert!(labelled, "{name} has a short accessible name");
+    }
+    let names: Vec<&str> = structure.iter().map(|row| row.0.as_str()).collect();
+    assert_eq!(names[0], "index@1", "{names:?}");
+    for platform in [
+        "linux/amd64",
+        "linux/arm64/v8",
+        "linux/arm/v7",
+        "linux/s390x",
+    ] {
+        let position = names
+            .iter()
+            .position(|name| *name == format!("{platform}@2"))
+            .unwrap_or_else(|| panic!("{platform} is a level-2 item: {names:?}"));
+        assert_eq!(
+            names.get(position + 1),
+            Some(&"manifest@3"),
+            "{platform}'s manifest is its first child: {names:?}"
+        );
+    }
+    assert!(names.contains(&"config@4"), "{names:?}");
+    assert!(names.contains(&"attestation@3"), "{names:?}");
+
+    assert_eq!(
+        platform_state(&browser, "linux/amd64").await,
+        serde_json::json!(["true", true, "true", "true"])
+    );
+    assert_eq!(
+        platform_state(&browser, "linux/arm64/v8").await,
+        serde_json::json!(["false", false, "false", "false"])
+    );
+    let roots_without_expanded = browser
+        .eval("return document.querySelector('[role=\"treeitem\"][aria-level=\"1\"]').hasAttribute('aria-expanded');")
+        .await;
+    assert_eq!(
+        roots_without_expanded, false,
+        "a node always shows its children"
+    );
+    assert_eq!(tab_stops(&browser).await, ["index@1"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn tab_enters_the_tree_and_arrows_walk_the_visible_items() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    open_multi_arch(&proxy, &browser).await;
+
+    let mut tabs = 0;
+    while !focused(&browser).await.contains('@') {
+        press(&browser, Key::Tab).await;
+        tabs += 1;
+        assert!(tabs < 200, "Tab never reached the tree");
+    }
+    assert_eq!(focused(&browser).await, "index@1", "Tab enters at the root");
+
+    let visible = visible_items(&browser).await;
+    assert!(
+        visible.len() > 6,
+        "the selected platform is open: {visible:?}"
+    );
+    assert!(visible.contains(&"linux/s390x@2".to_owned()), "{visible:?}");
+    for expected in &visible[1..] {
+        press(&browser, Key::Down).await;
+        assert_eq!(&focused(&browser).await, expected, "Down, in {visible:?}");
+        assert_eq!(
+            tab_stops(&browser).await,
+            std::slice::from_ref(expected),
+            "one tab stop"
+        );
+    }
+    press(&browser, Key::Down).await;
+    assert_eq!(
+        focused(&browser).await,
+        *visible.last().expect("items"),
+        "Down stops at the last item"
+    );
+    for expected in visible.iter().rev().skip(1) {
+        press(&browser, Key::Up).await;
+        assert_eq!(&focused(&browser).await, expected, "Up, in {visible:?}");
+    }
+    press(&browser, Key::End).await;
+    assert_eq!(focused(&browser).await, *visible.last().expect("items"));
+    press(&browser, Key::Home).await;
+    assert_eq!(focused(&browser).await, "index@1");
+
+    // Controls inside an item stay in the tab order after it, and Shift+Tab comes back to the item.
+    press(&browser, Key::Tab).await;
+    assert_eq!(
+        focused(&browser).await,
+        "SELECT",
+        "the root's platform picker"
+    );
+    press_chord(&browser, &[Key::Shift, Key::Tab]).await;
+    assert_eq!(focused(&browser).await, "index@1");
+
+    // The tab stop follows the reader: leaving the tree and tabbing back returns to the same item.
+    let arm = visible
+        .iter()
+        .position(|n| n == "linux/arm/v7@2")
+        .expect("arm/v7 visible");
+    for _ in 0..arm {
+        press(&browser, Key::Down).await;
+    }
+    assert_eq!(focused(&browser).await, "linux/arm/v7@2");
+    browser
+        .eval("document.getElementById('reference-input').focus(); return true;")
+        .await;
+    let mut tabs = 0;
+    while !focused(&browser).await.contains('@') {
+        press(&browser, Key::Tab).await;
+        tabs += 1;
+        assert!(tabs < 200, "Tab never reached the tree again");
+    }
+    assert_eq!(focused(&browser).await, "linux/arm/v7@2");
+    assert_eq!(tab_stops(&browser).await, ["linux/arm/v7@2"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn right_and_left_open_close_and_move_between_levels() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    open_multi_arch(&proxy, &browser).await;
+    browser
+        .eval("document.querySelector('[data-platform=\"linux/arm64/v8\"]').parentElement.focus(); return true;")
+        .await;
+    assert_eq!(focused(&browser).await, "linux/arm64/v8@2");
+    assert_eq!(
+        tab_stops(&browser).await,
+        ["linux/arm64/v8@2"],
+        "focus moves the tab stop"
+    );
+
+    press(&browser, Key::Right).await;
+    browser
+        .wait_for(
+            "arm64 opens",
+            "return document.querySelector('[data-platform=\"linux/arm64/v8\"]').open",
+        )
+        .await;
+    assert_eq!(
+        platform_state(&browser, "linux/arm64/v8").await,
+        serde_json::json!(["true", true, "false", "false"]),
+        "Right opens without selecting"
+    );
+    assert_eq!(
+        focused(&browser).await,
+        "linux/arm64/v8@2",
+        "focus stays on the opened item"
+    );
+    browser.wait_for_tree().await;
+
+    press(&browser, Key::Right).await;
+    assert_eq!(
+        focused(&browser).await,
+        "manifest@3",
+        "Right on an open item: its first child"
+    );
+    press(&browser, Key::Right).await;
+    assert_eq!(focused(&browser).await, "config@4");
+    press(&browser, Key::Right).await;
+    assert_eq!(focused(&browser).await, "config@4", "a config has no child");
+    press(&browser, Key::Left).await;
+    assert_eq!(focused(&browser).await, "manifest@3", "Left: the parent");
+    press(&browser, Key::Left).await;
+    assert_eq!(focused(&browser).await, "linux/arm64/v8@2");
+    press(&browser, Key::Left).await;
+    assert_eq!(
+        platform_state(&browser, "linux/arm64/v8").await,
+        serde_json::json!(["false", false, "false", "false"]),
+        "Left closes an open item"
+    );
+    assert_eq!(focused(&browser).await, "linux/arm64/v8@2");
+    press(&browser, Key::Left).await;
+    assert_eq!(
+        focused(&browser).await,
+        "index@1",
+        "Left on a closed item: its parent"
+    );
+
+    // A click on the summary still toggles, and aria-expanded follows it.
+    browser
+        .element(fantoccini::Locator::Css(
+            "[data-platform=\"linux/s390x\"] > summary",
+        ))
+        .await
+        .click()
+        .await
+        .expect("the summary takes a click");
+    browser
+        .wait_for(
+            "s390x selected by the click, aria-expanded following",
+            "const d = document.querySelector('[data-platform=\"linux/s390x\"]'); \
+             return d.dataset.selected === 'true' && d.open && d.parentElement.getAttribute('aria-expanded') === 'true' \
+               && d.parentElement.getAttribute('aria-selected') === 'true';",
+        )
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn enter_and_space_select_a_platform_and_nested_controls_keep_their_keys() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    open_multi_arch(&proxy, &browser).await;
+    browser
+        .eval("document.querySelector('[data-platform=\"linux/arm/v7\"]').parentElement.focus(); return true;")
+        .await;
+    press(&browser, Key::Enter).await;
+    browser
+        .wait_for(
+            "arm/v7 selected by Enter",
+            "return document.querySelector('[data-selected=\"true\"]')?.dataset.platform === 'linux/arm/v7'",
+        )
+        .await;
+    assert_eq!(
+        platform_state(&browser, "linux/arm/v7").await,
+        serde_json::json!(["true", true, "true", "true"])
+    );
+    assert_eq!(
+        platform_state(&browser, "linux/amd64").await,
+        serde_json::json!(["false", false, "false", "false"]),
+        "the previous platform is no longer selected"
+    );
+    assert_eq!(
+        focused(&browser).await,
+        "linux/arm/v7@2",
+        "focus stays on the item"
+    );
+    let url = browser.client.current_url().await.expect("a URL");
+    assert!(
+        url.as_str().ends_with("?platform=linux/arm/v7")
+            || url.as_str().ends_with("?platform=linux%2Farm%2Fv7"),
+        "{url}"
+    );
+
+    browser
+        .eval("document.querySelector('[data-platform=\"linux/s390x\"]').parentElement.focus(); return true;")
+        .await;
+    press(&browser, Key::Space).await;
+    browser
+        .wait_for(
+            "s390x selected by Space",
+            "return document.querySelector('[data-selected=\"true\"]')?.dataset.platform === 'linux/s390x'",
+        )
+        .await;
+    assert_eq!(
+        platform_state(&browser, "linux/s390x").await,
+        serde_json::json!(["true", true, "true", "true"])
+    );
+
+    // A disclosure inside an item keeps Enter for itself; the tree does not take it.
+    browser
+        .eval("document.querySelector('[role=\"treeitem\"][aria-level=\"1\"] > details.raw > summary').focus(); return true;")
+        .await;
+    press(&browser, Key::Enter).await;
+    browser
+        .wait_for(
+            "the root's raw bytes open",
+            "return document.querySelector('[role=\"treeitem\"][aria-level=\"1\"] > details.raw').open",
+        )
+        .await;
+    assert_eq!(focused(&browser).await, "SUMMARY");
+    press(&browser, Key::Down).await;
+    assert_eq!(
+        focused(&browser).await,
+        "SUMMARY",
+        "arrows in a summary are not the tree's"
+    );
+    browser.close().await;
+}
