@@ -390,3 +390,62 @@ async fn enter_and_space_select_a_platform_and_nested_controls_keep_their_keys()
     );
     browser.close().await;
 }
+
+/// Elements reaching past the right edge of the viewport, named by tag and class: none, at 320 px.
+const OVERFLOWING: &str = "const width = document.documentElement.clientWidth; \
+     const visible = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) { \
+         const s = getComputedStyle(a).overflowX; if (s !== 'visible' && s !== 'clip') return false; } return true; }; \
+     const range = document.createRange(); \
+     const reaching = e => { if (e.getBoundingClientRect().right > width + 1) return true; \
+       return Array.from(e.childNodes).some(n => { if (n.nodeType !== 3) return false; \
+         range.selectNodeContents(n); return range.getBoundingClientRect().right > width + 1; }); }; \
+     const out = Array.from(document.body.querySelectorAll('*')).filter(e => e.getClientRects().length > 0 \
+         && reaching(e) && visible(e)) \
+       .filter(e => !Array.from(e.children).some(c => c.getClientRects().length > 0 && reaching(c))) \
+       .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)); \
+     return [document.documentElement.scrollWidth, width, out.slice(0, 20)];";
+
+#[tokio::test]
+async fn the_inspect_page_and_the_files_view_fit_320_px() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .client
+        .set_window_size(320, 900)
+        .await
+        .expect("a narrow window");
+    for (page, ready) in [
+        (
+            MULTI_ARCH.to_owned(),
+            "return document.querySelector('.tree [data-kind]') !== null && document.querySelectorAll('[data-verify=\"pending\"], [data-probe=\"pending\"]').length === 0",
+        ),
+        (
+            format!("{MULTI_ARCH}?view=files"),
+            "return document.querySelectorAll('[data-path]').length > 0",
+        ),
+    ] {
+        browser.open(&proxy.url(&page)).await;
+        browser.wait_for("the page to settle", ready).await;
+        let width = browser
+            .eval("return document.documentElement.clientWidth")
+            .await;
+        assert!(width.as_u64().is_some_and(|w| w <= 330), "{width}");
+        let report = browser.eval(OVERFLOWING).await;
+        assert_eq!(
+            report[0], report[1],
+            "{page}: the page scrolls sideways: {report}"
+        );
+        assert_eq!(report[2], serde_json::json!([]), "{page}: {report}");
+        browser
+            .screenshot(&format!(
+                "narrow-{}",
+                if page.contains("files") {
+                    "files"
+                } else {
+                    "inspect"
+                }
+            ))
+            .await;
+    }
+    browser.close().await;
+}
