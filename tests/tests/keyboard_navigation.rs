@@ -1,11 +1,15 @@
 //! The image tree is a WAI-ARIA tree a keyboard can walk: roles and levels, one tab stop, arrow keys,
-//! Home and End, Right and Left opening and closing a platform, Enter selecting it.
+//! Home and End, Right and Left opening and closing a platform, Enter selecting it. The file list is a
+//! grid whose rows Up, Down, Home and End move between, Enter opening one. Both fit a 320 px screen.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
 use strata_e2e::browser::Browser;
+use strata_e2e::image_push::push_image;
 use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
+use strata_e2e::tar_builder::TarBuilder;
 
 const MULTI_ARCH: &str = "/inspect/demo.invalid/strata/multi-arch:1.0";
 
@@ -234,6 +238,15 @@ async fn tab_enters_the_tree_and_arrows_walk_the_visible_items() {
     }
     assert_eq!(focused(&browser).await, "linux/arm/v7@2");
     assert_eq!(tab_stops(&browser).await, ["linux/arm/v7@2"]);
+    let ring = browser
+        .eval("const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth];")
+        .await;
+    assert_eq!(
+        ring,
+        serde_json::json!(["solid", "3px"]),
+        "keyboard focus is visible"
+    );
+    browser.screenshot("keyboard-focus").await;
     browser.close().await;
 }
 
@@ -447,5 +460,210 @@ async fn the_inspect_page_and_the_files_view_fit_320_px() {
             ))
             .await;
     }
+    browser.close().await;
+}
+
+/// The path of the row whose link has focus, or the focused element's tag.
+async fn focused_row(browser: &Browser) -> String {
+    browser
+        .eval(
+            "const e = document.activeElement; \
+             return e.matches('a.path') ? e.closest('[role=\"row\"]').dataset.path : e.tagName;",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The paths of the rows' links with `tabindex="0"`.
+async fn file_tab_stops(browser: &Browser) -> Vec<String> {
+    let stops = browser
+        .eval(
+            "return Array.from(document.querySelectorAll('.file-list a.path[tabindex=\"0\"]')) \
+             .map(a => a.closest('[role=\"row\"]').dataset.path);",
+        )
+        .await;
+    serde_json::from_value(stops).expect("paths")
+}
+
+#[tokio::test]
+async fn the_file_list_is_a_grid_walked_with_arrows_and_opened_with_enter() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("{MULTI_ARCH}?view=files")))
+        .await;
+    browser
+        .wait_for(
+            "the file list",
+            "return document.querySelectorAll('[data-path]').length > 3 \
+             && document.querySelectorAll('.layer-progress-row.waiting, .layer-progress-row.streaming').length === 0",
+        )
+        .await;
+    let grid = browser
+        .eval(
+            "const g = document.querySelector('.file-list'); \
+             const rows = Array.from(g.querySelectorAll('[role=\"row\"]')); \
+             return [g.getAttribute('role'), g.getAttribute('aria-label'), Number(g.getAttribute('aria-rowcount')), \
+                     rows.length, rows.map(r => Number(r.getAttribute('aria-rowindex'))), \
+                     g.querySelectorAll('[role=\"columnheader\"]').length, \
+                     rows.slice(1).every(r => r.querySelectorAll('[role=\"gridcell\"]').length === 8)];",
+        )
+        .await;
+    let rows = grid[3].as_u64().expect("a row count");
+    assert_eq!(grid[0], "grid");
+    assert_eq!(grid[1], "Files");
+    assert_eq!(
+        grid[2].as_u64(),
+        Some(rows),
+        "the header and every row counted"
+    );
+    assert_eq!(
+        grid[4],
+        serde_json::json!((1..=rows).collect::<Vec<_>>()),
+        "rows numbered in order"
+    );
+    assert_eq!(grid[5], 8);
+    assert_eq!(grid[6], true, "eight cells a row");
+    let paths: Vec<String> = serde_json::from_value(
+        browser
+            .eval("return Array.from(document.querySelectorAll('[data-path]')).map(e => e.dataset.path);")
+            .await,
+    )
+    .expect("paths");
+    assert_eq!(
+        file_tab_stops(&browser).await,
+        [paths[0].clone()],
+        "one row in the tab order"
+    );
+
+    browser
+        .eval("document.getElementById('file-search').focus(); return true;")
+        .await;
+    let mut tabs = 0;
+    while !focused_row(&browser).await.starts_with('/') {
+        press(&browser, Key::Tab).await;
+        tabs += 1;
+        assert!(tabs < 10, "Tab never reached the file list");
+    }
+    assert_eq!(focused_row(&browser).await, paths[0]);
+    for expected in &paths[1..] {
+        press(&browser, Key::Down).await;
+        assert_eq!(&focused_row(&browser).await, expected);
+    }
+    press(&browser, Key::Up).await;
+    assert_eq!(focused_row(&browser).await, paths[paths.len() - 2]);
+    press(&browser, Key::Home).await;
+    assert_eq!(focused_row(&browser).await, paths[0]);
+    let ring = browser
+        .eval("const s = getComputedStyle(document.activeElement.closest('.file-row')); return [s.outlineStyle, s.outlineWidth];")
+        .await;
+    assert_eq!(
+        ring,
+        serde_json::json!(["solid", "3px"]),
+        "the focused row shows it"
+    );
+    browser.screenshot("keyboard-focus-files").await;
+    press(&browser, Key::End).await;
+    assert_eq!(focused_row(&browser).await, paths[paths.len() - 1]);
+    press(&browser, Key::Up).await;
+    press(&browser, Key::Up).await;
+    let chosen = paths[paths.len() - 3].clone();
+    assert_eq!(focused_row(&browser).await, chosen);
+    assert_eq!(
+        file_tab_stops(&browser).await,
+        std::slice::from_ref(&chosen)
+    );
+
+    press(&browser, Key::Enter).await;
+    browser
+        .wait_for(
+            "the row opened",
+            &format!(
+                "return new URLSearchParams(location.search).get('path') === {} \
+                 && document.querySelector('.file-row.selected')?.dataset.path === {0}",
+                serde_json::to_string(&chosen).expect("JSON")
+            ),
+        )
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn keys_reach_rows_a_windowed_list_has_not_rendered() {
+    let registry = Registry::start().await;
+    let mut tar = TarBuilder::default();
+    tar.directory("data/");
+    for item in 0..5000 {
+        tar.file(&format!("data/f{item:04}.txt"), b"");
+    }
+    push_image(&registry.api(), "team/wide", "1", &[tar.finish()]).await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/wide:1?view=files",
+            registry.authority
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the windowed list",
+            "return document.querySelector('.file-list.windowed [data-path]') !== null \
+             && document.querySelectorAll('.layer-progress-row.waiting, .layer-progress-row.streaming').length === 0",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('.file-list').getAttribute('aria-rowcount')")
+            .await,
+        "5002",
+        "the header, then /data and 5000 files"
+    );
+    browser
+        .eval("document.querySelector('.file-list a.path[tabindex=\"0\"]').focus(); return true;")
+        .await;
+    assert_eq!(focused_row(&browser).await, "/data");
+    press(&browser, Key::End).await;
+    browser
+        .wait_for(
+            "the last row, rendered and focused",
+            "return document.activeElement.closest('[role=\"row\"]')?.dataset.path === '/data/f4999.txt'",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.activeElement.closest('[role=\"row\"]').getAttribute('aria-rowindex')")
+            .await,
+        "5002"
+    );
+    for expected in ["/data/f4998.txt", "/data/f4997.txt"] {
+        press(&browser, Key::Up).await;
+        assert_eq!(focused_row(&browser).await, expected);
+    }
+    press(&browser, Key::Home).await;
+    browser
+        .wait_for(
+            "the first row again",
+            "return document.activeElement.closest('[role=\"row\"]')?.dataset.path === '/data'",
+        )
+        .await;
+    // Holding Down past the rendered window keeps focus on the next row each time.
+    for item in 0..100 {
+        press(&browser, Key::Down).await;
+        assert_eq!(focused_row(&browser).await, format!("/data/f{item:04}.txt"));
+    }
+    // Nothing keeps scrolling on its own once the keys stop (scroll anchoring chasing the window did).
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(focused_row(&browser).await, "/data/f0099.txt");
+    let rendered = browser
+        .eval("return document.querySelectorAll('[data-path]').length")
+        .await;
+    assert!(
+        rendered.as_u64().is_some_and(|n| n <= 200),
+        "still windowed: {rendered}"
+    );
+    assert_eq!(file_tab_stops(&browser).await, ["/data/f0099.txt"]);
     browser.close().await;
 }
