@@ -90,11 +90,9 @@ async fn open_multi_arch(proxy: &Proxy, browser: &Browser) {
     browser.wait_for_tree().await;
 }
 
-#[tokio::test]
-async fn the_tree_carries_tree_roles_and_levels() {
-    let proxy = Proxy::start(&["--offline"]);
-    let browser = Browser::start().await;
-    open_multi_arch(&proxy, &browser).await;
+/// Checks what every tree holds (one labelled tree, items with short names, each one level below the
+/// item whose group holds it) and returns the items' names in document order.
+async fn tree_structure(browser: &Browser) -> Vec<String> {
     let tree = browser
         .eval(
             "const t = document.querySelector('[role=\"tree\"]'); \
@@ -124,7 +122,16 @@ async fn the_tree_carries_tree_roles_and_levels() {
         assert!(grouped, "{name} sits in its parent's role=group");
         assert!(labelled, "{name} has a short accessible name");
     }
-    let names: Vec<&str> = structure.iter().map(|row| row.0.as_str()).collect();
+    structure.into_iter().map(|row| row.0).collect()
+}
+
+#[tokio::test]
+async fn the_tree_carries_tree_roles_and_levels() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    open_multi_arch(&proxy, &browser).await;
+    let names = tree_structure(&browser).await;
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     assert_eq!(names[0], "index@1", "{names:?}");
     for platform in [
         "linux/amd64",
@@ -159,6 +166,36 @@ async fn the_tree_carries_tree_roles_and_levels() {
     assert_eq!(
         roots_without_expanded, false,
         "a node always shows its children"
+    );
+    assert_eq!(tab_stops(&browser).await, ["index@1"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_single_manifest_and_a_nested_index_are_trees_too() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/single:1.0"))
+        .await;
+    browser.wait_for_tree().await;
+    let names = tree_structure(&browser).await;
+    assert_eq!(names[..2], ["manifest@1", "config@2"], "{names:?}");
+    assert_eq!(tab_stops(&browser).await, ["manifest@1"]);
+
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/nested-index:1.0"))
+        .await;
+    browser.wait_for_tree().await;
+    let names = tree_structure(&browser).await;
+    assert_eq!(names[0], "index@1", "{names:?}");
+    let nested = names
+        .iter()
+        .position(|name| name == "index@3")
+        .unwrap_or_else(|| panic!("an index inside a platform entry: {names:?}"));
+    assert!(
+        names[nested + 1..].iter().any(|name| name.ends_with("@4")),
+        "the nested index's platforms one level down: {names:?}"
     );
     assert_eq!(tab_stops(&browser).await, ["index@1"]);
     browser.close().await;
