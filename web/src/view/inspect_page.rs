@@ -118,7 +118,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
                 </p>
             }
             { files.unwrap_or_default() }
-            <section class="tree">
+            <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
                 <h2>{"Image tree"}</h2>
                 if state.mismatches() > 0 {
                     <p class="error verification-summary" role="status">

@@ -23,6 +23,7 @@ mod tags_view;
 mod tour_evidence;
 mod tour_page;
 mod trace;
+mod tree_keyboard;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -1,5 +1,10 @@
 //! One node of the tree (index, manifest, config, attestation, artifact) with its verification, and the
 //! children it leads to. Every node carries `data-kind`, `data-digest` and `data-verify`.
+//!
+//! Nodes and platform entries are the items of a WAI-ARIA tree (`role="treeitem"` with `aria-level`, their
+//! children in a `role="group"`); `tree_keyboard` moves between them. Only platform entries open and close
+//! (`aria-expanded`) and are selectable (`aria-selected`); a node always shows its children, and its raw
+//! bytes, trace and annotations are disclosures inside the item, reached with Tab.
 
 use strata_core::artifact::{self, HelmChart, ManifestRole};
 use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
@@ -14,6 +19,7 @@ use super::findings;
 use super::format::{short_digest, size};
 use super::platform_picker;
 use super::trace;
+use super::tree_keyboard;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::{FilesRequest, files_href, inspect_href};
 
@@ -31,6 +37,11 @@ impl NodeContext {
     fn node(&self, key: &NodeKey) -> Option<NodeState> {
         self.state.node(key).cloned()
     }
+}
+
+/// What the element with `role="tree"` does when focus moves inside it (see `tree_keyboard`).
+pub fn tree_focus() -> Callback<FocusEvent> {
+    Callback::from(|event: FocusEvent| tree_keyboard::handle_focus(&event))
 }
 
 /// The root: the document the reference names.
@@ -68,6 +79,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         kind,
         digest.unwrap_or_default(),
         None,
+        1,
     );
     let single_platform = match &state {
         Some(NodeState::Loaded(loaded)) => match &loaded.content {
@@ -129,7 +141,7 @@ fn cosign_section(context: &NodeContext, root: &strata_core::digest::Digest) -> 
                         Some(NodeState::Pending) | None => html! { <span class="muted" data-probe="pending">{" looking…"}</span> },
                         Some(NodeState::Loaded(loaded)) => {
                             let digest = loaded.verification.digest().map(ToString::to_string).unwrap_or_default();
-                            html! { { node(context, &key, "artifact", digest, None) } }
+                            html! { { node(context, &key, "artifact", digest, None, 1) } }
                         }
                         Some(NodeState::Failed(message)) => html! { <span class="error">{format!(" {message}")}</span> },
                     };
@@ -171,12 +183,14 @@ fn document_kind(loaded: &Loaded) -> &'static str {
 }
 
 /// A node: its heading with the verification badge, what it contains, and its raw bytes on request.
+/// `level` is its depth in the tree, from 1.
 fn node(
     context: &NodeContext,
     key: &NodeKey,
     kind: &'static str,
     digest: String,
     descriptor: Option<&Descriptor>,
+    level: u32,
 ) -> Html {
     let state = context.node(key);
     let kind = match &state {
@@ -215,15 +229,20 @@ fn node(
         }
         Some(NodeState::Failed(message)) => html! { <p class="error">{message.clone()}</p> },
         Some(NodeState::Loaded(loaded)) => {
-            loaded_body(context, loaded, descriptor, *key == NodeKey::Root)
+            loaded_body(context, loaded, descriptor, *key == NodeKey::Root, level)
         }
     };
     let explanation = match &state {
         Some(NodeState::Loaded(loaded)) => loaded.verification.explain(),
         _ => String::new(),
     };
+    let label = format!("{kind} {} {verify}", short_digest(&digest));
+    // The root is where Tab first enters the tree; `tree_keyboard` moves the stop from then on.
+    let tab_stop = if *key == NodeKey::Root { "0" } else { "-1" };
     html! {
-        <div class={classes!("node", kind)} data-kind={kind} data-digest={digest.clone()} data-verify={verify}>
+        <div class={classes!("node", kind)} data-kind={kind} data-digest={digest.clone()} data-verify={verify}
+            role="treeitem" aria-level={level.to_string()} aria-label={label} tabindex={tab_stop}
+            onkeydown={Callback::from(|event: KeyboardEvent| { tree_keyboard::handle_key(&event); })}>
             <div class="node-head">
                 <span class="kind">{kind}</span>
                 <span class="media-type" title={media_type.clone()}>{media_type::describe(&media_type)}</span>
@@ -253,6 +272,7 @@ fn loaded_body(
     loaded: &Loaded,
     descriptor: Option<&Descriptor>,
     is_root: bool,
+    level: u32,
 ) -> Html {
     let content = match &loaded.content {
         Content::Unreadable(reason) => {
@@ -262,9 +282,9 @@ fn loaded_body(
         Content::Document(read) => {
             let findings = findings::list(&read.findings);
             let inner = match &read.document {
-                Document::Index(index) => index_body(context, index, is_root),
+                Document::Index(index) => index_body(context, index, is_root, level),
                 Document::Manifest(manifest) => match artifact::role(manifest) {
-                    ManifestRole::Image => manifest_body(context, manifest, descriptor),
+                    ManifestRole::Image => manifest_body(context, manifest, descriptor, level),
                     ManifestRole::Attestation { .. } => artifact_view::attestation_body(manifest),
                     role => artifact_view::artifact_body(
                         context,
@@ -305,8 +325,8 @@ fn raw(bytes: &[u8], content_type: Option<&str>) -> Html {
 }
 
 /// An index's platforms and other entries. Only the top index gets the machine picker; a nested index
-/// follows the same choice.
-fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
+/// follows the same choice. `level` is the index's own.
+fn index_body(context: &NodeContext, index: &Index, is_root: bool, level: u32) -> Html {
     let entries = index.entries();
     let chosen = context.state.chosen_platform.clone();
     let entry_platforms: Vec<Option<&Platform>> = entries
@@ -336,20 +356,22 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool) -> Html {
             <h3>{format!("{} platforms", entries.platforms.len())}</h3>
             if is_root { { platform_picker::picker(context, chosen.as_deref(), view.requested.as_ref()) } }
             {notice}
-            <div class="platforms">
-                { for entries.platforms.iter().enumerate().map(|(position, entry)| {
-                    let selected = view.chosen == Some(position);
-                    let size = platform_sizes.get(position).copied().flatten();
-                    platform_entry(context, entry.descriptor, &entry.attestations, selected, size.map(|s| (s, largest)))
-                }) }
+            <div role="group">
+                <div class="platforms">
+                    { for entries.platforms.iter().enumerate().map(|(position, entry)| {
+                        let selected = view.chosen == Some(position);
+                        let size = platform_sizes.get(position).copied().flatten();
+                        platform_entry(context, entry.descriptor, &entry.attestations, selected, size.map(|s| (s, largest)), level + 1)
+                    }) }
+                </div>
+                if !entries.others.is_empty() {
+                    <h3>{"Other entries"}</h3>
+                    { for entries.others.iter().map(|descriptor| {
+                        let kind = if descriptor.is_attestation() { "attestation" } else { "artifact" };
+                        node(context, &NodeKey::Child(descriptor.digest.clone()), kind, descriptor.digest.clone(), Some(descriptor), level + 1)
+                    }) }
+                }
             </div>
-            if !entries.others.is_empty() {
-                <h3>{"Other entries"}</h3>
-                { for entries.others.iter().map(|descriptor| {
-                    let kind = if descriptor.is_attestation() { "attestation" } else { "artifact" };
-                    node(context, &NodeKey::Child(descriptor.digest.clone()), kind, descriptor.digest.clone(), Some(descriptor))
-                }) }
-            }
         </>
     }
 }
@@ -392,12 +414,30 @@ fn platform_entry(
     attestations: &[&Descriptor],
     selected: bool,
     compressed: Option<(u64, u64)>,
+    level: u32,
 ) -> Html {
     let label = platform_label(descriptor);
     let onclick = {
         let context = context.clone();
         let label = label.clone();
-        Callback::from(move |_: MouseEvent| platform_picker::choose(&context, Some(label.clone())))
+        Callback::from(move |event: MouseEvent| {
+            // Choosing an entry opens it; the summary's own toggle would close it again right after.
+            if !selected {
+                event.prevent_default();
+            }
+            platform_picker::choose(&context, Some(label.clone()))
+        })
+    };
+    // Enter or Space on the entry selects it, as a click on its summary does, and shows it.
+    let onkeydown = {
+        let context = context.clone();
+        let label = label.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if let Some(item) = tree_keyboard::handle_key(&event) {
+                tree_keyboard::expand(&item);
+                platform_picker::choose(&context, Some(label.clone()));
+            }
+        })
     };
     let key = NodeKey::Child(descriptor.digest.clone());
     let kind = if descriptor.is_index() {
@@ -413,10 +453,21 @@ fn platform_entry(
         .platform
         .as_ref()
         .and_then(|p| p.os_version.clone());
+    let name = if label.is_empty() {
+        "(no platform given)".to_owned()
+    } else {
+        label.clone()
+    };
+    let item_label = format!("platform {name}, {verify}");
     html! {
-        <details class="platform" data-platform={label.clone()} data-selected={selected.to_string()} open={selected}>
-            <summary {onclick}>
-                <span class="platform-name">{if label.is_empty() { "(no platform given)".to_owned() } else { label.clone() }}</span>
+        <div class="platform-item" role="treeitem" aria-level={level.to_string()} aria-label={item_label}
+            aria-expanded={selected.to_string()} aria-selected={selected.to_string()} tabindex="-1"
+            {onkeydown}>
+        <details class="platform" data-platform={label.clone()} data-selected={selected.to_string()} open={selected}
+            ontoggle={Callback::from(|event: Event| tree_keyboard::sync_expanded(&event))}>
+            // The entry itself takes focus; its summary stays clickable but is not a second tab stop.
+            <summary {onclick} tabindex="-1">
+                <span class="platform-name">{name}</span>
                 if let Some(version) = os_version { <span class="muted">{format!(" {version}")}</span> }
                 <code class="digest">{short_digest(&descriptor.digest)}</code>
                 <span class={classes!("badge", verify)}>{verify}</span>
@@ -425,16 +476,19 @@ fn platform_entry(
                     <span class="muted">{format!(" + {} attestation{}", attestations.len(), if attestations.len() == 1 { "" } else { "s" })}</span>
                 }
             </summary>
-            { node(context, &key, kind, descriptor.digest.clone(), Some(descriptor)) }
-            if !attestations.is_empty() {
-                <div class="attestations">
-                    <h4>{"Attestations (SBOM, provenance) for this platform"}</h4>
-                    { for attestations.iter().map(|attestation| {
-                        node(context, &NodeKey::Child(attestation.digest.clone()), "attestation", attestation.digest.clone(), Some(attestation))
-                    }) }
-                </div>
-            }
+            <div role="group">
+                { node(context, &key, kind, descriptor.digest.clone(), Some(descriptor), level + 1) }
+                if !attestations.is_empty() {
+                    <div class="attestations">
+                        <h4>{"Attestations (SBOM, provenance) for this platform"}</h4>
+                        { for attestations.iter().map(|attestation| {
+                            node(context, &NodeKey::Child(attestation.digest.clone()), "attestation", attestation.digest.clone(), Some(attestation), level + 1)
+                        }) }
+                    </div>
+                }
+            </div>
         </details>
+        </div>
     }
 }
 
@@ -442,6 +496,7 @@ fn manifest_body(
     context: &NodeContext,
     manifest: &ImageManifest,
     descriptor: Option<&Descriptor>,
+    level: u32,
 ) -> Html {
     let config_key = NodeKey::Child(manifest.config.digest.clone());
     let config = match context.node(&config_key) {
@@ -464,7 +519,9 @@ fn manifest_body(
             .unwrap_or_default();
         html! {
             <>
-                { node(context, &config_key, "config", manifest.config.digest.clone(), Some(&manifest.config)) }
+                <div role="group">
+                    { node(context, &config_key, "config", manifest.config.digest.clone(), Some(&manifest.config), level + 1) }
+                </div>
                 {extra}
             </>
         }
