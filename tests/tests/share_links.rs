@@ -144,6 +144,13 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
         )
         .await;
     let link = attribute(&browser, "#share-link", "href").await;
+    browser.click(".share-links button.copy").await;
+    browser
+        .wait_for(
+            "the copy button to say how it went",
+            "return document.querySelectorAll('.share-links .copied, .share-links .copy-failed').length === 1",
+        )
+        .await;
 
     let reader = Browser::start().await;
     reader.open(&link).await;
@@ -202,7 +209,8 @@ async fn a_repository_page_lists_its_tags_open_with_a_filter_above_the_tree_of_l
     browser
         .wait_for(
             "a clear message for a repository without latest",
-            "return document.querySelector('[role=alert]') !== null",
+            "return document.querySelector('[role=alert]') !== null \
+             && document.querySelector('.latest-missing').textContent.includes('no usable latest tag')",
         )
         .await;
     browser.close().await;

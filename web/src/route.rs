@@ -1,6 +1,6 @@
 //! The URL is the state: every view has a link that reproduces it.
 
-use strata_core::share_link::{PINNED_PARAM, query_value};
+use strata_core::share_link::{self, PINNED_PARAM, query_value};
 
 /// What the URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,8 @@ impl Route {
                         max_mib: query_value(search, "max-mib").and_then(|mib| mib.parse().ok()),
                     }
                 }),
-                pinned_at: query_value(search, PINNED_PARAM).filter(|p| !p.is_empty()),
+                pinned_at: query_value(search, PINNED_PARAM)
+                    .filter(|time| share_link::pinned_time(time).is_some()),
             },
             None => Route::NotFound(path.to_owned()),
         }
@@ -130,7 +131,7 @@ pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest)
     href.push(if href.contains('?') { '&' } else { '?' });
     href.push_str("view=files");
     if let Some(layer) = &files.layer {
-        href.push_str(&format!("&layer={layer}"));
+        href.push_str(&format!("&layer={}", encode_reference(layer)));
     }
     if let Some(path) = &files.path {
         href.push_str(&format!("&path={}", encode_query(path)));
@@ -155,23 +156,9 @@ fn encode_query(value: &str) -> String {
 
 /// The link that opens an inspection.
 pub fn inspect_href(reference: &str, platform: Option<&str>) -> String {
-    let encoded: String = reference
-        .trim()
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | ':' | '@' | '.' | '_' | '-' => c.to_string(),
-            other => {
-                let mut buffer = [0u8; 4];
-                other
-                    .encode_utf8(&mut buffer)
-                    .bytes()
-                    .map(|b| format!("%{b:02X}"))
-                    .collect()
-            }
-        })
-        .collect();
+    let encoded = encode_reference(reference);
     match platform {
-        Some(platform) => format!("/inspect/{encoded}?platform={platform}"),
+        Some(platform) => format!("/inspect/{encoded}?platform={}", encode_reference(platform)),
         None => format!("/inspect/{encoded}"),
     }
 }

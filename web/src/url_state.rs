@@ -37,9 +37,12 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
-/// Sets (or with `None` removes) one query parameter in the address bar.
-pub fn set_param(key: &str, value: Option<&str>) {
-    replace_search(&share_link::with_query_value(&search(), key, value));
+/// Sets (or with `None` removes) query parameters in the address bar.
+pub fn set_params(changes: &[(&str, Option<&str>)]) {
+    let changed = changes.iter().fold(search(), |search, (key, value)| {
+        share_link::with_query_value(&search, key, *value)
+    });
+    replace_search(&changed);
 }
 
 /// Whether `open=` names this panel.

@@ -62,28 +62,64 @@ impl TagNow {
         }
     }
 
-    /// One sentence for the reader: what the link shows, and what the tag says today.
-    pub fn explain(&self, tag: &str, pinned: &Digest, pinned_at: Option<&str>) -> String {
+    /// What the link shows and what the tag says today, for the reader. `shown_verified`: the page verified
+    /// the bytes it shows against the pinned digest (until then, or when they failed, the tree says why).
+    pub fn explain(
+        &self,
+        tag: &str,
+        pinned: &Digest,
+        pinned_at: Option<&str>,
+        shown_verified: bool,
+    ) -> String {
         let when = pinned_at
             .map(|time| format!(" when this link was made ({time})"))
             .unwrap_or_default();
+        let shown = if shown_verified {
+            format!("Shown here are the exact bytes of {pinned}, verified in this browser.")
+        } else {
+            format!(
+                "This link asks for {pinned}; the tree below says whether the registry's bytes match it."
+            )
+        };
         match self {
-            TagNow::Unchanged => format!(
-                "Pinned: these are the exact bytes of {pinned}. The tag {tag} still points to them."
-            ),
+            TagNow::Unchanged => format!("{shown} The tag {tag} still points to this digest."),
             TagNow::Moved { now } => format!(
-                "The tag {tag} has moved. It pointed to {pinned}{when}, and that is what is shown here; \
-                 it now points to {now}."
+                "The tag {tag} has moved: it pointed to {pinned}{when} and now points to {now}. {shown}"
             ),
-            TagNow::Gone => format!(
-                "The tag {tag} no longer exists. It pointed to {pinned}{when}, and that is what is shown here."
-            ),
+            TagNow::Gone => {
+                format!("The tag {tag} no longer exists: it pointed to {pinned}{when}. {shown}")
+            }
             TagNow::Unknown(reason) => format!(
-                "Shown are the exact bytes of {pinned}. Whether the tag {tag} still points to them could not be \
-                 checked: {reason}"
+                "{shown} Whether the tag {tag} still points to this digest could not be checked: {reason}"
             ),
         }
     }
+}
+
+/// The `pinned=` time, when it is one (`2026-11-27T05:30:00Z`, fractions of a second allowed): anything
+/// else in the link is dropped, so that nobody's words are shown as part of the verdict.
+pub fn pinned_time(value: &str) -> Option<&str> {
+    let bytes = value.as_bytes();
+    let shape = b"dddd-dd-ddTdd:dd:dd";
+    if bytes.len() < shape.len() + 1 || bytes.last() != Some(&b'Z') {
+        return None;
+    }
+    let fixed = shape
+        .iter()
+        .zip(bytes)
+        .all(|(expected, actual)| match expected {
+            b'd' => actual.is_ascii_digit(),
+            other => other == actual,
+        });
+    let rest = &bytes[shape.len()..bytes.len() - 1];
+    let fraction = match rest.split_first() {
+        None => true,
+        Some((b'.', digits)) => {
+            (1..=9).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)
+        }
+        Some(_) => false,
+    };
+    (fixed && fraction).then_some(value)
 }
 
 /// The digest a tag resolves to now, from the registry's answer to `GET manifests/<tag>`: what the bytes hash
@@ -269,9 +305,21 @@ mod tests {
         for (now, status, phrase) in cases {
             let verdict = TagNow::compare(&pinned, now);
             assert_eq!(verdict.status(), status);
-            let sentence = verdict.explain("stable", &pinned, Some("2026-11-27T05:00:00Z"));
-            assert!(sentence.contains(phrase), "{sentence}");
-            assert!(sentence.contains(OLD), "{sentence}");
+            for shown_verified in [true, false] {
+                let sentence = verdict.explain(
+                    "stable",
+                    &pinned,
+                    Some("2026-11-27T05:00:00Z"),
+                    shown_verified,
+                );
+                assert!(sentence.contains(phrase), "{sentence}");
+                assert!(sentence.contains(OLD), "{sentence}");
+                assert_eq!(
+                    sentence.contains("exact bytes"),
+                    shown_verified,
+                    "only verified bytes are called exact: {sentence}"
+                );
+            }
         }
     }
 
@@ -350,6 +398,25 @@ mod tests {
             tag_digest(bytes, content_type, Some(NEW)).expect_err("a wrong header is refused");
         assert!(lie.contains("MISMATCH"), "{lie}");
         assert!(tag_digest(b"<html>", None, None).is_err());
+    }
+
+    #[test]
+    fn only_a_plain_utc_time_is_taken_from_the_link() {
+        let cases = [
+            ("2026-11-27T05:30:00Z", true),
+            ("2026-11-27T05:30:00.123Z", true),
+            ("2026-11-27T05:30:00", false),
+            ("2026-11-27T05:30:00+01:00", false),
+            ("2026-11-27T05:30:00.Z", false),
+            ("2026-11-27 05:30:00Z", false),
+            ("2026-11-27T05:30:00Z (verified by Strata)", false),
+            ("yesterday", false),
+            ("", false),
+            ("２026-11-27T05:30:00Z", false),
+        ];
+        for (value, taken) in cases {
+            assert_eq!(pinned_time(value).is_some(), taken, "{value:?}");
+        }
     }
 
     #[test]

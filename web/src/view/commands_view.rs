@@ -7,6 +7,7 @@ use strata_core::reference::Reference;
 use yew::prelude::*;
 
 use super::concept_help::help;
+use super::copy_button::CopyButton;
 use crate::url_state;
 
 /// The commands for this reference, the digest its tag resolved to, and the chosen platform.
@@ -19,18 +20,12 @@ pub fn commands(reference: &Reference, resolved: Option<&Digest>, platform: Opti
             <p class="muted pull-by-digest">{"Pull by digest to get exactly these bytes again "}{ help(Concept::TagsMoveDigestsDont) }</p>
             <table class="command-lines">
                 { for commands.into_iter().map(|command| {
-                    let line = command.line.clone();
-                    let copy = Callback::from(move |_: MouseEvent| {
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.navigator().clipboard().write_text(&line);
-                        }
-                    });
                     html! {
                         <tr data-tool={command.tool}>
                             <th>{command.tool}</th>
                             <td class="muted">{command.shows}</td>
-                            <td><code>{command.line}</code></td>
-                            <td><button class="copy" onclick={copy}>{"copy"}</button></td>
+                            <td><code>{command.line.clone()}</code></td>
+                            <td><CopyButton text={command.line} /></td>
                         </tr>
                     }
                 }) }

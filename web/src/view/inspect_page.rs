@@ -98,9 +98,8 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
         <>
             <ReferenceView reference={reference.clone()} />
             <ShareLinks reference={reference.clone()} resolved={state.root_digest()} />
-            if reference.tag().is_some() && reference.digest().is_some() {
-                <TagCheck reference={reference.clone()} pinned_at={props.pinned_at.clone()} />
-            }
+            <TagCheck reference={reference.clone()} pinned_at={props.pinned_at.clone()}
+                shown_verified={state.root_digest().is_some_and(|digest| Some(&digest) == reference.digest())} />
             if repository_page {
                 <p class="notice repository-page">
                     {"No tag given: here are the repository's tags. Below is "}<code>{"latest"}</code>
@@ -112,7 +111,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             if !repository_page { <TagsView name={reference.name()} /> }
             { super::compare_entry::entry(&props.reference, &state) }
             if latest_missing {
-                <p class="notice">
+                <p class="notice latest-missing">
                     {"This repository has no usable "}<code>{"latest"}</code>
                     {" tag, so a plain docker pull of it fails too. Pick a tag from the list above."}
                 </p>

@@ -8,6 +8,7 @@ mod compare_side;
 mod compare_tables;
 pub mod concept_help;
 mod config_view;
+mod copy_button;
 mod file_table;
 mod files_view;
 mod findings;

@@ -11,7 +11,12 @@ use crate::url_state;
 
 /// Sets `?platform=` in the address bar (so the view is a link) and in the state.
 pub fn choose(context: &NodeContext, platform: Option<String>) {
-    url_state::set_param("platform", platform.as_deref());
+    // A layer or path belongs to the platform it was picked in.
+    url_state::set_params(&[
+        ("platform", platform.as_deref()),
+        ("layer", None),
+        ("path", None),
+    ]);
     context.state.dispatch(Action::ChoosePlatform(platform));
 }
 

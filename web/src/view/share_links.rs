@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use super::copy_button::CopyButton;
 use super::format::short_digest;
 use crate::registry_api::Repository;
 use crate::route::{compare_href, inspect_href};
@@ -47,7 +48,6 @@ pub fn ShareLinks(props: &ShareLinksProps) -> Html {
     let resolved_at = use_memo(props.resolved.clone(), |resolved| {
         resolved.as_ref().map(|_| now_utc())
     });
-    let copied = use_state(|| None::<&'static str>);
     let link = url_state::href();
     let pinned = props.resolved.as_ref().map(|resolved| {
         let reference = &props.reference;
@@ -61,45 +61,27 @@ pub fn ShareLinks(props: &ShareLinksProps) -> Html {
                 );
                 let pinned_reference = share_link::pinned_reference(reference, resolved);
                 format!(
-                    "{}{}",
+                    "{}{}{search}",
                     url_state::origin(),
-                    with_search(&inspect_href(&pinned_reference, None), &search)
+                    inspect_href(&pinned_reference, None)
                 )
             }
         }
     });
-    let copy = |which: &'static str, text: String| {
-        let copied = copied.clone();
-        Callback::from(move |event: MouseEvent| {
-            event.prevent_default();
-            if let Some(window) = web_sys::window() {
-                let _ = window.navigator().clipboard().write_text(&text);
-            }
-            copied.set(Some(which));
-        })
-    };
     html! {
         <div class="share-links">
             <a id="share-link" class="share-link" href={link.clone()}>{"Link to this view"}</a>
-            <button class="copy" onclick={copy("link", link)}>{"Copy link"}</button>
+            <CopyButton text={link} label="Copy link" />
             if let Some(pinned) = pinned {
                 <a id="pinned-link" class="pinned-link" href={pinned.clone()}
                     title="The same view, by digest: it shows these exact bytes for as long as the registry keeps them">
                     {"Pinned link"}
                 </a>
-                <button class="copy" onclick={copy("pinned link", pinned)}>{"Copy pinned link"}</button>
+                <CopyButton text={pinned} label="Copy pinned link" />
             } else {
                 <span class="muted">{" The pinned link appears once the digest is verified."}</span>
             }
-            if let Some(which) = *copied { <span class="muted" role="status">{format!(" Copied the {which}.")}</span> }
         </div>
-    }
-}
-
-fn with_search(path: &str, search: &str) -> String {
-    match path.split_once('?') {
-        Some((path, _)) => format!("{path}{search}"),
-        None => format!("{path}{search}"),
     }
 }
 
@@ -117,6 +99,8 @@ pub struct TagCheckProps {
     pub reference: Reference,
     /// `pinned=`: when the link was made.
     pub pinned_at: Option<String>,
+    /// The page verified the bytes it shows against the pinned digest.
+    pub shown_verified: bool,
 }
 
 /// For `name:tag@digest`: fetches the tag now and says whether it still points to the pinned digest.
@@ -158,7 +142,12 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
             <p class="tag-check muted" data-tag-status="pending">{format!("Checking where {tag} points now…")}</p>
         };
     };
-    let sentence = verdict.explain(tag, pinned, props.pinned_at.as_deref());
+    let sentence = verdict.explain(
+        tag,
+        pinned,
+        props.pinned_at.as_deref(),
+        props.shown_verified,
+    );
     let current = match &verdict {
         TagNow::Moved { now } => Some(now.to_string()),
         TagNow::Unchanged => Some(pinned.to_string()),
