@@ -14,6 +14,9 @@ pub fn api_host(registry: &str) -> &str {
 /// real registry can ever have this name.
 pub const DEMO_REGISTRY: &str = "demo.invalid";
 
+/// The annotation, in the demo layout's `index.json`, that dates a demo link pinned to an old digest.
+pub const DEMO_PINNED_ANNOTATION: &str = "strata.demo.pinned";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,10 @@ use std::collections::{HashMap, HashSet};
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
+use strata_core::digest::Digest;
 use strata_core::registry_host;
 
-use crate::registry_route::{Endpoint, RegistryPath};
+use crate::registry_route::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
 
 mod layout {
     include!(concat!(env!("OUT_DIR"), "/demo_layout.rs"));
@@ -25,7 +26,6 @@ mod layout {
 const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
 /// When a link to an untagged root was pinned (RFC 3339), for the landing page's `?pinned=`.
-const PINNED_ANNOTATION: &str = "strata.demo.pinned";
 
 #[derive(Deserialize)]
 struct LayoutIndex {
@@ -54,7 +54,7 @@ pub struct DemoRegistry {
     tags: HashMap<(String, String), String>,
     /// Every repository, tagged or not.
     repositories: HashSet<String>,
-    /// Digest → media type, for every manifest reachable from a tag (what `Content-Type` says).
+    /// Digest → media type, for every manifest the layout names, tagged or not (what `Content-Type` says).
     manifests: HashMap<String, String>,
     images: Vec<DemoImage>,
     blobs: HashMap<&'static str, &'static [u8]>,
@@ -92,7 +92,10 @@ impl DemoRegistry {
                 images.push(DemoImage {
                     reference: format!("{}/{name}", registry_host::DEMO_REGISTRY),
                     description: description.clone(),
-                    pinned: entry.annotations.get(PINNED_ANNOTATION).cloned(),
+                    pinned: entry
+                        .annotations
+                        .get(registry_host::DEMO_PINNED_ANNOTATION)
+                        .cloned(),
                 });
             }
             pending.push(entry);
@@ -119,7 +122,7 @@ impl DemoRegistry {
         }
     }
 
-    /// The demo images a reader should see, in the layout's order: the tagged roots the generator
+    /// The demo images a reader should see, in the layout's order: the roots the generator
     /// described.
     pub fn images(&self) -> Vec<DemoImage> {
         self.images.clone()
@@ -190,8 +193,20 @@ impl DemoRegistry {
         } else {
             Body::from(*bytes)
         };
+        // Caches follow the proxy's rule: checked bytes by digest are immutable, tags are asked again, and
+        // the deliberately tampered blobs are never stored anywhere.
+        let cache_control = if path.reference != *digest {
+            NO_CACHE
+        } else if Digest::parse(digest).is_ok_and(|expected| {
+            expected.compute_same_algorithm(bytes).as_ref() == Some(&expected)
+        }) {
+            IMMUTABLE
+        } else {
+            NO_STORE
+        };
         Response::builder()
             .status(StatusCode::OK)
+            .header(header::CACHE_CONTROL, cache_control)
             .header(header::CONTENT_TYPE, content_type)
             .header(header::CONTENT_LENGTH, bytes.len())
             .header("docker-content-digest", *digest)
@@ -289,6 +304,7 @@ mod tests {
         let headers = Headers {
             content_type: header("content-type"),
             digest: header("docker-content-digest"),
+            cache_control: header("cache-control"),
         };
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
@@ -299,6 +315,7 @@ mod tests {
     struct Headers {
         content_type: String,
         digest: String,
+        cache_control: String,
     }
 
     fn json(bytes: &[u8]) -> serde_json::Value {
@@ -408,7 +425,8 @@ mod tests {
     async fn tampered_bytes_are_served_as_stored_and_nothing_else_mismatches() {
         let demo = DemoRegistry::embedded();
         let repository = "strata/tampered";
-        let (_, _, index) = fetch(&demo, repository, Endpoint::Manifest, "latest").await;
+        let (_, by_tag, index) = fetch(&demo, repository, Endpoint::Manifest, "latest").await;
+        assert_eq!(by_tag.cache_control, NO_CACHE, "a tag may move");
         let entries = json(&index)["manifests"]
             .as_array()
             .cloned()
@@ -419,6 +437,12 @@ mod tests {
             let (status, headers, bytes) =
                 fetch(&demo, repository, Endpoint::Manifest, digest).await;
             assert_eq!((status, headers.digest.as_str()), (StatusCode::OK, digest));
+            let intact = Digest::sha256_of(&bytes).to_string() == digest;
+            assert_eq!(
+                headers.cache_control,
+                if intact { IMMUTABLE } else { NO_STORE },
+                "{digest}"
+            );
             assert_eq!(bytes, demo.blobs[digest], "served as stored");
             match entry["platform"]["architecture"].as_str() {
                 Some("arm64") => {
@@ -439,9 +463,10 @@ mod tests {
             } else {
                 Endpoint::Blob
             };
-            let (status, _, bytes) = fetch(&demo, repository, endpoint, digest).await;
+            let (status, headers, bytes) = fetch(&demo, repository, endpoint, digest).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(bytes, demo.blobs[digest.as_str()]);
+            assert_eq!(headers.cache_control, NO_STORE, "never kept by a cache");
             assert_ne!(
                 Digest::sha256_of(&bytes).to_string(),
                 *digest,

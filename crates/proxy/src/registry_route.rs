@@ -105,11 +105,11 @@ const RATE_LIMIT_HEADERS: [&str; 4] = [
 ];
 
 /// Content at a digest the proxy checked never changes.
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Tag answers and anything the proxy did not check: caches must ask again.
-const NO_CACHE: &str = "no-cache";
+pub const NO_CACHE: &str = "no-cache";
 /// Bytes that do not match the digest they were asked by: never kept anywhere.
-const NO_STORE: &str = "no-store";
+pub const NO_STORE: &str = "no-store";
 
 /// Forwards a manifest or blob request, or answers it from the demo registry or the content cache. Every
 /// answer carries the upstream trace (`Strata-Upstream-Trace`).

@@ -184,7 +184,6 @@ const REF_NAME: &str = "org.opencontainers.image.ref.name";
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
 /// On an untagged root listed with the tag it was pinned with: when that link was pinned
 /// (RFC 3339), for the landing page's `?pinned=`.
-const PINNED_ANNOTATION: &str = "strata.demo.pinned";
 const CREATED: &str = "org.opencontainers.image.created";
 const TITLE: &str = "org.opencontainers.image.title";
 const IN_TOTO_STATEMENT: &str = "https://in-toto.io/Statement/v0.1";
@@ -375,7 +374,7 @@ impl Root {
             let mut annotations =
                 json!({ REF_NAME: name, DESCRIPTION_ANNOTATION: untagged.description });
             if let Some((_, pinned_at)) = untagged.pinned {
-                annotations[PINNED_ANNOTATION] = json!(pinned_at);
+                annotations[strata_core::registry_host::DEMO_PINNED_ANNOTATION] = json!(pinned_at);
             }
             return vec![entry(annotations)];
         }

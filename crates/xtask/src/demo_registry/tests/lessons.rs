@@ -63,7 +63,7 @@ fn the_moved_tag_names_the_second_build_and_the_first_stays_by_digest() {
         format!("strata/moved-tag:stable@{first_digest}")
     );
     assert_eq!(
-        first["annotations"][PINNED_ANNOTATION],
+        first["annotations"][strata_core::registry_host::DEMO_PINNED_ANNOTATION],
         moved_tag::PINNED_AT
     );
     assert!(first["annotations"][DESCRIPTION_ANNOTATION].is_string());
@@ -105,7 +105,7 @@ fn the_untagged_candidate_is_listed_by_digest_and_no_tag_names_it() {
         candidate["annotations"][REF_NAME],
         format!("strata/untagged@{digest}")
     );
-    assert!(candidate["annotations"][PINNED_ANNOTATION].is_null());
+    assert!(candidate["annotations"][strata_core::registry_host::DEMO_PINNED_ANNOTATION].is_null());
     let tagged: Vec<&Value> = layout
         .roots()
         .iter()
