@@ -8,7 +8,6 @@ use strata_core::artifact::{self, CosignSuffix, HelmChart};
 use strata_core::config::ImageConfig;
 use strata_core::digest::Digest;
 use strata_core::manifest::{self, ChildKind, Document, ImageManifest, ReadDocument};
-use strata_core::platform::{self, Platform};
 use strata_core::reference::Reference;
 use strata_core::registry_error::RateLimit;
 use strata_core::upstream_trace::TraceStep;
@@ -190,13 +189,9 @@ impl InspectState {
             Document::Manifest(manifest) => manifest.as_ref().clone(),
             Document::Index(index) => {
                 let entries = index.entries();
-                let platforms: Vec<Option<&Platform>> = entries
-                    .platforms
-                    .iter()
-                    .map(|entry| entry.descriptor.platform.as_ref())
-                    .collect();
-                let chosen =
-                    platform::select_for_view(self.chosen_platform.as_deref(), &platforms).chosen?;
+                let chosen = entries
+                    .select_for_view(self.chosen_platform.as_deref())
+                    .chosen?;
                 let digest = &entries.platforms.get(chosen)?.descriptor.digest;
                 match self.verified_document(&NodeKey::Child(digest.clone()))? {
                     (_, Document::Manifest(manifest)) => manifest.as_ref().clone(),

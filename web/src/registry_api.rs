@@ -164,14 +164,13 @@ impl Exchange {
             method,
             url: url.to_owned(),
             accept: accept.map(str::to_owned),
-            ms: js_sys::Date::now(),
             ..Exchange::default()
         }
     }
 
-    /// Records the answer; `ms` held the start time until now.
-    fn answered(mut self, response: Option<&Response>, bytes: usize) -> Exchange {
-        self.ms = (js_sys::Date::now() - self.ms).max(0.0);
+    /// Records the answer to a request sent at `started` (`Date.now()`).
+    fn answered(mut self, started: f64, response: Option<&Response>, bytes: usize) -> Exchange {
+        self.ms = (js_sys::Date::now() - started).max(0.0);
         self.bytes = bytes;
         if let Some(response) = response {
             self.status = Some(response.status());
@@ -190,12 +189,13 @@ async fn fetch(
     asked: Exchange,
     what: &str,
 ) -> Result<Fetched, FetchError> {
+    let started = js_sys::Date::now();
     let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
             return Err(FetchError::new(
                 format!("Could not reach Strata's proxy for the {what}: {error}"),
-                asked.answered(None, 0),
+                asked.answered(started, None, 0),
             ));
         }
     };
@@ -204,11 +204,11 @@ async fn fetch(
         Err(error) => {
             return Err(FetchError::new(
                 format!("The {what} could not be read completely: {error}"),
-                asked.answered(Some(&response), 0),
+                asked.answered(started, Some(&response), 0),
             ));
         }
     };
-    let exchange = asked.answered(Some(&response), bytes.len());
+    let exchange = asked.answered(started, Some(&response), bytes.len());
     if !response.ok() {
         return Err(FetchError {
             not_found: response.status() == 404,

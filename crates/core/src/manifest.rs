@@ -12,7 +12,7 @@ use crate::artifact;
 use crate::digest::{Digest, DigestError};
 use crate::finding::{Finding, Severity};
 use crate::media_type::{self, DocumentKind};
-use crate::platform::Platform;
+use crate::platform::{self, Platform};
 use crate::schema1::{self, Schema1Manifest};
 
 /// Annotation buildx puts on attestation entries of an index.
@@ -574,6 +574,19 @@ pub struct IndexEntries<'a> {
     pub platforms: Vec<PlatformEntry<'a>>,
     /// Entries that are neither platforms nor attached attestations (artifacts, orphaned attestations).
     pub others: Vec<&'a Descriptor>,
+}
+
+impl IndexEntries<'_> {
+    /// The platform entry to show for `?platform=` (see [`platform::select_for_view`]): an index into
+    /// `platforms`, or none with the reason.
+    pub fn select_for_view(&self, requested: Option<&str>) -> platform::ViewSelection {
+        let platforms: Vec<Option<&Platform>> = self
+            .platforms
+            .iter()
+            .map(|entry| entry.descriptor.platform.as_ref())
+            .collect();
+        platform::select_for_view(requested, &platforms)
+    }
 }
 
 impl Index {

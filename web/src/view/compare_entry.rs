@@ -2,7 +2,7 @@
 //! another reference. Both forms open a `/compare` link.
 
 use strata_core::manifest::Document;
-use strata_core::platform::{self, Platform};
+use strata_core::platform::Platform;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -34,14 +34,10 @@ fn index_platforms(state: &InspectState) -> (Vec<String>, Option<String>) {
     };
     let entries = index.entries();
     let label = |platform: Option<&Platform>| platform.map(Platform::os_arch_variant);
-    let all: Vec<Option<&Platform>> = entries
-        .platforms
-        .iter()
-        .map(|entry| entry.descriptor.platform.as_ref())
-        .collect();
-    let selected = platform::select_for_view(state.chosen_platform.as_deref(), &all)
+    let selected = entries
+        .select_for_view(state.chosen_platform.as_deref())
         .chosen
-        .and_then(|chosen| label(all.get(chosen).copied().flatten()));
+        .and_then(|chosen| label(entries.platforms.get(chosen)?.descriptor.platform.as_ref()));
     let mut platforms: Vec<String> = entries
         .platforms
         .iter()

@@ -3,7 +3,7 @@
 
 use strata_core::config::ImageConfig;
 use strata_core::manifest::{Document, ImageManifest};
-use strata_core::platform::{self, Platform};
+use strata_core::platform::Platform;
 use yew::prelude::*;
 
 use super::format::short_digest;
@@ -68,12 +68,7 @@ pub fn status(state: &InspectState) -> SideStatus {
         Document::Manifest(manifest) => image(state, manifest, root_digest, None),
         Document::Index(index) => {
             let entries = index.entries();
-            let platforms: Vec<Option<&Platform>> = entries
-                .platforms
-                .iter()
-                .map(|entry| entry.descriptor.platform.as_ref())
-                .collect();
-            let selection = platform::select_for_view(state.chosen_platform.as_deref(), &platforms);
+            let selection = entries.select_for_view(state.chosen_platform.as_deref());
             let Some(entry) = selection
                 .chosen
                 .and_then(|chosen| entries.platforms.get(chosen))

@@ -3,11 +3,15 @@
 use strata_core::concept::Concept;
 use yew::prelude::*;
 
+use crate::url_state;
+
 /// A "?" that unfolds the concept's explanation in place.
 pub fn help(concept: Concept) -> Html {
     let title = concept.title();
+    let panel = format!("concept-{}", concept.slug());
     html! {
-        <details class="concept-help" data-concept={concept.slug()}>
+        <details class="concept-help" data-concept={concept.slug()} open={url_state::is_open(&panel)}
+            ontoggle={url_state::panel_toggle(&panel)}>
             <summary title={title_text(title)} aria-label={format!("What is this? {}", title_text(title))}>{"?"}</summary>
             <div class="concept-text" role="note">
                 <strong>{ inline_code(title) }</strong>

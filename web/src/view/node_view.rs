@@ -7,21 +7,23 @@
 //! bytes, trace and annotations are disclosures inside the item, reached with Tab.
 
 use strata_core::artifact::{self, HelmChart, ManifestRole};
+use strata_core::concept::Concept;
 use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_core::media_type;
-use strata_core::platform::{self, Platform};
 use strata_core::pretty;
 use yew::prelude::*;
 
 use super::artifact_view;
+use super::concept_help::help;
 use super::config_view;
 use super::findings;
-use super::format::{short_digest, size};
+use super::format::{short_digest, size, untrusted_value};
 use super::platform_picker;
 use super::trace;
 use super::tree_keyboard;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::{FilesRequest, files_href, inspect_href};
+use crate::url_state;
 
 /// What every node needs to render.
 #[derive(Clone, PartialEq)]
@@ -274,6 +276,10 @@ fn loaded_body(
     is_root: bool,
     level: u32,
 ) -> Html {
+    let raw_digest = descriptor
+        .map(|descriptor| descriptor.digest.clone())
+        .or_else(|| loaded.verification.digest().map(ToString::to_string))
+        .unwrap_or_default();
     let content = match &loaded.content {
         Content::Unreadable(reason) => {
             html! { <p class="error">{format!("Strata cannot read this document: {reason}")}</p> }
@@ -302,17 +308,22 @@ fn loaded_body(
     html! {
         <>
             {content}
-            { raw(&loaded.bytes, loaded.content_type.as_deref()) }
-            { trace::steps(&loaded.trace) }
+            { raw(&loaded.bytes, loaded.content_type.as_deref(), &raw_digest) }
+            { trace::exchange_and_steps(&loaded.exchange, &loaded.trace) }
         </>
     }
 }
 
-fn raw(bytes: &[u8], content_type: Option<&str>) -> Html {
+fn raw(bytes: &[u8], content_type: Option<&str>, digest: &str) -> Html {
+    // `open=raw-<first 12 hex>` keeps the panel open in a shared link.
+    let panel = format!(
+        "raw-{}",
+        short_digest(digest).split(':').nth(1).unwrap_or_default()
+    );
     let pretty = pretty::indent_json(bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
     html! {
-        <details class="raw">
+        <details class="raw" open={url_state::is_open(&panel)} ontoggle={url_state::panel_toggle(&panel)}>
             <summary>{format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default())}</summary>
             if let Some(pretty) = pretty {
                 <h4>{"Pretty-printed (same keys, same order)"}</h4>
@@ -329,12 +340,7 @@ fn raw(bytes: &[u8], content_type: Option<&str>) -> Html {
 fn index_body(context: &NodeContext, index: &Index, is_root: bool, level: u32) -> Html {
     let entries = index.entries();
     let chosen = context.state.chosen_platform.clone();
-    let entry_platforms: Vec<Option<&Platform>> = entries
-        .platforms
-        .iter()
-        .map(|entry| entry.descriptor.platform.as_ref())
-        .collect();
-    let view = platform::select_for_view(chosen.as_deref(), &entry_platforms);
+    let view = entries.select_for_view(chosen.as_deref());
     let platform_sizes: Vec<Option<u64>> = entries
         .platforms
         .iter()
@@ -480,7 +486,7 @@ fn platform_entry(
                 { node(context, &key, kind, descriptor.digest.clone(), Some(descriptor), level + 1) }
                 if !attestations.is_empty() {
                     <div class="attestations">
-                        <h4>{"Attestations (SBOM, provenance) for this platform"}</h4>
+                        <h4>{"Attestations (SBOM, provenance) for this platform"}{ help(Concept::Attestations) }</h4>
                         { for attestations.iter().map(|attestation| {
                             node(context, &NodeKey::Child(attestation.digest.clone()), "attestation", attestation.digest.clone(), Some(attestation), level + 1)
                         }) }
@@ -549,7 +555,7 @@ pub fn annotations(annotations: &std::collections::BTreeMap<String, String>) -> 
         <details class="annotations">
             <summary>{format!("{} annotations", annotations.len())}</summary>
             <table class="facts">
-                { for annotations.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{value}</td></tr> }) }
+                { for annotations.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{untrusted_value(value)}</td></tr> }) }
             </table>
         </details>
     }

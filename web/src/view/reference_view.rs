@@ -38,7 +38,13 @@ pub fn ReferenceView(props: &ReferenceViewProps) -> Html {
     let tag_hint = match (reference.tag(), reference.digest()) {
         (None, None) => "(none given: Docker uses latest)",
         (Some(_), Some(_)) => "(ignored: a pull by digest fetches the digest only)",
+        (None, Some(_)) => "(none: by digest, this works even when no tag names the manifest)",
         _ => "",
+    };
+    let tag_concept = if reference.tag().is_none() && reference.digest().is_some() {
+        Concept::DanglingManifests
+    } else {
+        Concept::LatestIsADefault
     };
     html! {
         <section id="reference" class="reference"
@@ -50,7 +56,7 @@ pub fn ReferenceView(props: &ReferenceViewProps) -> Html {
             <table class="facts">
                 { row("Registry", reference.registry(), if reference.registry() == "docker.io" { "(Docker Hub)" } else { "" }, Some(Concept::RegistryRepositoryTag)) }
                 { row("Repository", reference.repository(), "", Some(Concept::OfficialImages)) }
-                { row("Tag", &tag_text, tag_hint, Some(Concept::LatestIsADefault)) }
+                { row("Tag", &tag_text, tag_hint, Some(tag_concept)) }
                 { row("Digest", &digest, "", Some(Concept::TagsMoveDigestsDont)) }
                 { row("Familiar form", &reference.familiar(), "", None) }
                 { row("Full form", &reference.full(), "", None) }

@@ -49,14 +49,9 @@ pub fn pulled(state: &InspectState) -> Pulled {
         .and_then(|document| match document {
             Document::Index(index) => {
                 let entries = index.entries();
-                let platforms: Vec<Option<&Platform>> = entries
-                    .platforms
-                    .iter()
-                    .map(|entry| entry.descriptor.platform.as_ref())
-                    .collect();
-                let chosen =
-                    platform::select_for_view(state.chosen_platform.as_deref(), &platforms)
-                        .chosen?;
+                let chosen = entries
+                    .select_for_view(state.chosen_platform.as_deref())
+                    .chosen?;
                 Some(entries.platforms.get(chosen)?.descriptor.digest.clone())
             }
             _ => None,
@@ -104,10 +99,15 @@ pub fn highlight_selector(step: TourStep, pulled: &Pulled) -> Option<String> {
 }
 
 /// A request the step made on its own (the version check, a layer's HEAD).
-pub type Probe = Option<Result<Fetched, FetchError>>;
+pub type Probe = Result<Fetched, FetchError>;
 
 /// The evidence for one step.
-pub fn evidence(step: TourStep, state: &InspectState, pulled: &Pulled, probe: &Probe) -> Html {
+pub fn evidence(
+    step: TourStep,
+    state: &InspectState,
+    pulled: &Pulled,
+    probe: Option<&Probe>,
+) -> Html {
     match step {
         TourStep::ParseName => references(),
         TourStep::FindRegistry => registries(),
@@ -178,7 +178,7 @@ fn registries() -> Html {
     }
 }
 
-fn challenge(probe: &Probe, root: Option<&Loaded>) -> Html {
+fn challenge(probe: Option<&Probe>, root: Option<&Loaded>) -> Html {
     let root = root.map(|root| {
         html! {
             <>
@@ -363,7 +363,7 @@ fn config(pulled: &Pulled) -> Html {
     }
 }
 
-fn layers(state: &InspectState, pulled: &Pulled, probe: &Probe) -> Html {
+fn layers(state: &InspectState, pulled: &Pulled, probe: Option<&Probe>) -> Html {
     let Some((_, _, manifest)) = &pulled.manifest else {
         return html! { <p class="muted" data-probe="pending">{"Waiting for the platform's manifest to verify…"}</p> };
     };

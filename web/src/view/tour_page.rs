@@ -60,13 +60,13 @@ pub fn TourPage(props: &TourPageProps) -> Html {
             match (step, first_layer, repository) {
                 (Some(TourStep::ChallengeAndToken), _, _) => {
                     yew::platform::spawn_local(async move {
-                        probe.set(Some(Rc::new(Some(registry_api::version_check().await))));
+                        probe.set(Some(Rc::new(registry_api::version_check().await)));
                     });
                 }
                 (Some(TourStep::FetchLayers), Some(digest), Some(repository)) => {
                     let digest = digest.clone();
                     yew::platform::spawn_local(async move {
-                        probe.set(Some(Rc::new(Some(repository.blob_head(&digest).await))));
+                        probe.set(Some(Rc::new(repository.blob_head(&digest).await)));
                     });
                 }
                 _ => {}
@@ -87,7 +87,7 @@ pub fn TourPage(props: &TourPageProps) -> Html {
         };
     };
     let platform = props.platform.as_deref();
-    let probe = probe.as_deref().cloned().flatten();
+    let probe = (*probe).clone();
     let context = NodeContext {
         registry: reference.registry().to_owned(),
         repository: reference.repository().to_owned(),
@@ -116,7 +116,7 @@ pub fn TourPage(props: &TourPageProps) -> Html {
                             }) }
                         </p>
                     }
-                    { tour_evidence::evidence(step, &state, &pulled, &probe) }
+                    { tour_evidence::evidence(step, &state, &pulled, probe.as_deref()) }
                     <nav class="tour-pager" aria-label="Previous and next step">
                         if let Some(previous) = step.previous() {
                             <a rel="prev" href={tour_href(previous.slug(), platform)}>{format!("← Back: {}", previous.title())}</a>

@@ -1,23 +1,11 @@
-//! "How the proxy fetched this": the steps of a pull (challenge, token, request, redirect) for one document.
+//! "How it was fetched": what the page asked the proxy, and the steps the proxy took (challenge, token,
+//! request, redirect) for one document.
 
 use strata_core::upstream_trace::TraceStep;
 use yew::prelude::*;
 
 use super::format::size;
 use crate::registry_api::Exchange;
-
-/// The trace as a table, folded away until asked for; nothing when the proxy sent none.
-pub fn steps(steps: &[TraceStep]) -> Html {
-    if steps.is_empty() {
-        return html! {};
-    }
-    html! {
-        <details class="trace">
-            <summary>{format!("How the proxy fetched it ({} step{})", steps.len(), if steps.len() == 1 { "" } else { "s" })}</summary>
-            { steps_table(steps) }
-        </details>
-    }
-}
 
 /// Both sides of one fetch, folded away until asked for: what the page asked the proxy, and what the
 /// proxy asked the registry.
