@@ -132,9 +132,16 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
         .await;
     browser.click("details.commands > summary").await;
     browser
+        .click("details.platform[data-selected=true] details.raw > summary")
+        .await;
+    browser
+        .click("details.concept-help[data-concept=platforms] > summary")
+        .await;
+    browser
         .wait_for(
             "the address to carry the view",
-            "return location.search.includes('platform=linux/arm/v7') && location.search.includes('open=commands')",
+            "return location.search.includes('platform=linux/arm/v7') \
+             && /open=commands,raw-[0-9a-f]{12},concept-platforms/.test(location.search)",
         )
         .await;
     browser
@@ -158,10 +165,15 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
     let reopened = reader
         .eval(
             "return [document.querySelector('details.commands').open, \
-             document.querySelector('details.platform[data-selected=true]').dataset.platform]",
+             document.querySelector('details.platform[data-selected=true]').dataset.platform, \
+             document.querySelector('details.platform[data-selected=true] details.raw').open, \
+             document.querySelector('details.concept-help[data-concept=platforms]').open]",
         )
         .await;
-    assert_eq!(reopened, serde_json::json!([true, "linux/arm/v7"]));
+    assert_eq!(
+        reopened,
+        serde_json::json!([true, "linux/arm/v7", true, true])
+    );
     reader.close().await;
     browser.close().await;
 }
