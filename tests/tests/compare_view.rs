@@ -494,3 +494,29 @@ async fn a_side_that_fails_or_does_not_verify_is_never_compared() {
     browser.screenshot("compare-error").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn two_platforms_that_share_a_layer_from_the_landing_page() {
+    let proxy = Proxy::start(&["--offline"]);
+    let repository = "strata/shared-layers";
+    let amd64 = fetch_image(&proxy, repository, "1.0", Some("linux/amd64")).await;
+    let arm64 = fetch_image(&proxy, repository, "1.0", Some("linux/arm64/v8")).await;
+    let expected = expected_layers(&amd64, &arm64);
+    let kinds: Vec<&str> = expected.values().map(String::as_str).collect();
+    assert_eq!(
+        kinds.iter().filter(|kind| **kind == "shared").count(),
+        1,
+        "the demo shares exactly its site layer: {expected:?}"
+    );
+
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser
+        .click("a.lesson-compare[href*='shared-layers']")
+        .await;
+    wait_for_comparison(&browser).await;
+    assert_eq!(shown_layers(&browser).await, expected);
+    let (verify, _) = side(&browser, "left").await;
+    assert_eq!(verify, "verified");
+    browser.close().await;
+}

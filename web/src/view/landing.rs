@@ -3,7 +3,10 @@
 use serde::Deserialize;
 use yew::prelude::*;
 
-use crate::route::inspect_href;
+use crate::route::{compare_href, inspect_href};
+
+/// The demo index whose two platforms share a layer.
+const SHARED_LAYERS: &str = "demo.invalid/strata/shared-layers:1.0";
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct DemoImage {
@@ -48,6 +51,10 @@ pub fn Landing() -> Html {
             });
         });
     }
+    let lessons = match &*demos {
+        Some(Ok(images)) => lessons(images),
+        _ => html! {},
+    };
     let demo_list = match &*demos {
         None => html! { <p class="muted">{"Loading the demo images…"}</p> },
         Some(Err(error)) => html! {
@@ -73,9 +80,47 @@ pub fn Landing() -> Html {
                   hashes every byte in your browser: a green "}<span class="badge verified">{"verified"}</span>
                 {" means the bytes match the digest they were asked for, checked here, not by a server."}
             </p>
+            {lessons}
             <h2>{"Demo images"}</h2>
             <p class="muted">{"Built into the proxy: they work with no network at all."}</p>
             {demo_list}
         </section>
+    }
+}
+
+/// Where a teacher starts: the tour, the concepts, and comparisons of the demo lessons.
+fn lessons(images: &[DemoImage]) -> Html {
+    let moved = images
+        .iter()
+        .find(|image| image.pinned.is_some())
+        .and_then(|image| {
+            let (tagged, _) = image.reference.split_once('@')?;
+            Some(compare_href(&image.reference, None, tagged, None))
+        });
+    let shared = images
+        .iter()
+        .any(|image| image.reference == SHARED_LAYERS)
+        .then(|| {
+            compare_href(
+                SHARED_LAYERS,
+                Some("linux/amd64"),
+                SHARED_LAYERS,
+                Some("linux/arm64/v8"),
+            )
+        });
+    html! {
+        <>
+            <h2>{"Learn"}</h2>
+            <ul class="lessons">
+                <li><a href="/tour">{"The guided tour"}</a>{": what happens, request by request, when you run docker pull."}</li>
+                <li><a href="/concepts">{"Concepts"}</a>{": images and containers, tags and digests, platforms, attestations, layers."}</li>
+                if let Some(href) = shared {
+                    <li><a class="lesson-compare" {href}>{"Two platforms side by side"}</a>{": the layer they share and the ones they don't."}</li>
+                }
+                if let Some(href) = moved {
+                    <li><a class="lesson-compare" {href}>{"A tag that moved"}</a>{": the build a pinned link names, next to the one the tag names now."}</li>
+                }
+            </ul>
+        </>
     }
 }

@@ -8,8 +8,9 @@
 //! image with one layer of each kind, an image whose layers whiteout, hide, link and
 //! replace files, a SOCI-enabled image and a document of unknown kind.
 //!
-//! Then three lessons: a tag that moved (the old build reachable by digest only), a
-//! manifest no tag names, and an index with deliberately tampered bytes.
+//! Then four lessons: a tag that moved (the old build reachable by digest only), a
+//! manifest no tag names, an index with deliberately tampered bytes, and two platforms that
+//! share a layer.
 
 mod artifacts;
 mod encoding;
@@ -22,6 +23,7 @@ mod moved_tag;
 mod nested_index;
 mod release;
 mod schema1;
+mod shared_layers;
 mod sigstore;
 mod soci;
 mod tampered;
@@ -52,6 +54,7 @@ const UNKNOWN_KIND: &str = "strata/unknown-kind";
 const MOVED_TAG: &str = "strata/moved-tag";
 const UNTAGGED: &str = "strata/untagged";
 const TAMPERED_REPOSITORY: &str = "strata/tampered";
+const SHARED_LAYERS: &str = "strata/shared-layers";
 
 /// The tags of the first three repositories; buildx names both in attestation subjects.
 const RELEASE_TAGS: &[&str] = &["1.0", "latest"];
@@ -98,6 +101,7 @@ pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (MOVED_TAG, &[moved_tag::MOVED]),
     (UNTAGGED, &[untagged::TAG]),
     (TAMPERED_REPOSITORY, &[tampered::TAG]),
+    (SHARED_LAYERS, &[shared_layers::TAG]),
 ];
 
 /// The tagged demo roots a reader should see, one per kind, as (reference without host,
@@ -163,6 +167,7 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
          until 2026-03-02, is still in the repository, reachable by its digest only.",
     ),
     ("strata/tampered:latest", tampered::DESCRIPTION),
+    ("strata/shared-layers:1.0", shared_layers::DESCRIPTION),
 ];
 
 /// The host name the proxy serves the demo registry under; signatures name images with it.
@@ -512,6 +517,12 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             &[tampered::TAG],
             OCI_INDEX,
             tampered::build(blobs)?,
+        ),
+        Root::new(
+            SHARED_LAYERS,
+            &[shared_layers::TAG],
+            OCI_INDEX,
+            shared_layers::build(blobs)?,
         ),
     ])
 }

@@ -17,6 +17,18 @@ use super::{
 const USER: &str = "65534:65534";
 const WORKDIR: &str = "/srv";
 const BUILDKIT: &str = "buildkit.dockerfile.v0";
+const SITE_DIR: &str = "/srv/site";
+
+/// greet's web page: nothing in it depends on the platform, so `COPY --link` gives every platform's
+/// image the very same layer.
+fn site_entries() -> Vec<Entry> {
+    let page = "<!doctype html>\n<title>greet</title>\n<p>greet says hello on port 8080.</p>\n";
+    vec![
+        Entry::Dir("srv", 0o755),
+        Entry::Dir("srv/site", 0o755),
+        Entry::File("srv/site/index.html", 0o644, page.to_owned()),
+    ]
+}
 
 /// One build of greet.
 #[derive(Clone, Copy)]
@@ -79,10 +91,21 @@ impl Release {
 
     /// Stores the layers, config and manifest.
     pub(super) fn build(&self, blobs: &mut Blobs) -> Result<Build> {
-        let tars = [
-            tar_bytes(&base_entries(self.platform))?,
-            self.tar(&self.app_entries())?,
-        ];
+        self.build_layers(blobs, false)
+    }
+
+    /// Like [`build`](Self::build), with the web site copied between the base and the application:
+    /// the same layer, byte for byte, in every build that has it.
+    pub(super) fn build_with_site(&self, blobs: &mut Blobs) -> Result<Build> {
+        self.build_layers(blobs, true)
+    }
+
+    fn build_layers(&self, blobs: &mut Blobs, with_site: bool) -> Result<Build> {
+        let mut tars = vec![tar_bytes(&base_entries(self.platform))?];
+        if with_site {
+            tars.push(tar_bytes(&site_entries())?);
+        }
+        tars.push(self.tar(&self.app_entries())?);
         let mut diff_ids = Vec::new();
         let mut layers = Vec::new();
         let mut stored = Vec::new();
@@ -92,8 +115,8 @@ impl Release {
             layers.push(descriptor(OCI_LAYER_GZIP, &layer));
             stored.push(layer);
         }
-        let app_layer = stored.pop().context("two layers were stored")?;
-        let config_json = self.config(&diff_ids);
+        let app_layer = stored.pop().context("the application layer was stored")?;
+        let config_json = self.config(&diff_ids, with_site);
         let config = blobs.put_json(&config_json)?;
         let manifest_json = json!({
             "schemaVersion": 2,
@@ -132,7 +155,7 @@ impl Release {
         })
     }
 
-    fn config(&self, diff_ids: &[String]) -> Value {
+    fn config(&self, diff_ids: &[String], with_site: bool) -> Value {
         let mut config = self.platform.to_json();
         insert(&mut config, "created", json!(self.created));
         insert(
@@ -152,17 +175,24 @@ impl Release {
             "rootfs",
             json!({ "type": "layers", "diff_ids": diff_ids }),
         );
-        insert(&mut config, "history", json!(self.history()));
+        insert(&mut config, "history", json!(self.history(with_site)));
         config
     }
 
-    fn history(&self) -> Vec<Value> {
+    fn history(&self, with_site: bool) -> Vec<Value> {
         let arch = self.platform.alpine_arch;
         let label = format!(
             "LABEL org.opencontainers.image.title={} org.opencontainers.image.version={} \
              org.opencontainers.image.revision={}",
             self.repository, self.version, self.revision
         );
+        let site = with_site.then(|| {
+            (
+                self.created,
+                format!("COPY --link site/ {SITE_DIR}/ # buildkit"),
+                false,
+            )
+        });
         let steps = [
             (
                 BASE_CREATED,
@@ -170,6 +200,10 @@ impl Release {
                 false,
             ),
             (BASE_CREATED, r#"CMD ["/bin/sh"]"#.to_owned(), true),
+        ]
+        .into_iter()
+        .chain(site)
+        .chain([
             (self.created, format!("ENV {}", self.greeting_env()), true),
             (
                 self.created,
@@ -185,9 +219,8 @@ impl Release {
                 true,
             ),
             (self.created, r#"CMD ["world"]"#.to_owned(), true),
-        ];
+        ]);
         steps
-            .into_iter()
             .map(|(created, created_by, empty)| {
                 history_step(created, created_by, empty, Some(BUILDKIT))
             })

@@ -414,11 +414,12 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .collect();
     // multi-arch (x2), .sig, .att, manifest-list (x2), single (x2), report, bundle, helm,
     // schema1 signed and unsigned, nested-index, layer-kinds, layers (x2), soci,
-    // unknown-kind, moved-tag (tagged, then by digest), untagged (likewise), tampered.
+    // unknown-kind, moved-tag (tagged, then by digest), untagged (likewise), tampered,
+    // shared-layers.
     assert_eq!(
         manifest_counts,
         [
-            8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0, 1, 1, 1, 1, 3
+            8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0, 1, 1, 1, 1, 3, 2
         ]
     );
 
@@ -581,4 +582,29 @@ fn layers_are_valid_tars_and_the_last_one_deletes_a_file() {
         tar_bytes(&base_entries(AMD64)).unwrap(),
         tar_bytes(&base_entries(ARM64_V8)).unwrap()
     );
+}
+
+#[test]
+fn both_platforms_of_shared_layers_share_exactly_the_site_layer() {
+    let layout = Layout::write("shared-layers");
+    let index = layout.fetch_json(&layout.root("strata/shared-layers:1.0"));
+    let platforms: Vec<Value> = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| layout.fetch_json(entry))
+        .collect();
+    let digests = |manifest: &Value| -> Vec<String> {
+        manifest["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|layer| layer["digest"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (amd64, arm64) = (digests(&platforms[0]), digests(&platforms[1]));
+    assert_eq!((amd64.len(), arm64.len()), (3, 3));
+    assert_eq!(amd64[1], arm64[1], "the site layer is shared");
+    assert_ne!(amd64[0], arm64[0], "each platform has its own base");
+    assert_ne!(amd64[2], arm64[2], "and its own application");
 }
