@@ -587,7 +587,7 @@ fn layers_are_valid_tars_and_the_last_one_deletes_a_file() {
 #[test]
 fn both_platforms_of_shared_layers_share_exactly_the_site_layer() {
     let layout = Layout::write("shared-layers");
-    let index = layout.fetch_json(&layout.root("strata/shared-layers:1.0"));
+    let index = layout.fetch_json(layout.root("strata/shared-layers:1.0"));
     let platforms: Vec<Value> = index["manifests"]
         .as_array()
         .unwrap()
