@@ -8,6 +8,9 @@
 //! An `index.json` entry named `repository:tag` is a tag; one named `repository@digest` (or
 //! `repository:tag@digest`, a link pinned with the tag it was taken from) is a manifest no tag names,
 //! listed on the landing page by digest.
+//!
+//! As in a real registry, a repository answers only for what its own roots reach (their child manifests,
+//! configs and layers): a digest from another demo repository is unknown there.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,7 +28,6 @@ mod layout {
 
 const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
-/// When a link to an untagged root was pinned (RFC 3339), for the landing page's `?pinned=`.
 
 #[derive(Deserialize)]
 struct LayoutIndex {
@@ -54,6 +56,8 @@ pub struct DemoRegistry {
     tags: HashMap<(String, String), String>,
     /// Every repository, tagged or not.
     repositories: HashSet<String>,
+    /// Repository → every digest its roots reach.
+    reachable: HashMap<String, HashSet<String>>,
     /// Digest → media type, for every manifest the layout names, tagged or not (what `Content-Type` says).
     manifests: HashMap<String, String>,
     images: Vec<DemoImage>,
@@ -70,10 +74,18 @@ impl DemoRegistry {
         let mut repositories = HashSet::new();
         let mut images = Vec::new();
         let mut pending = Vec::new();
+        let mut reachable: HashMap<String, HashSet<String>> = HashMap::new();
         for entry in index.manifests {
             let name = entry.annotations.get(REF_NAME_ANNOTATION);
             if let Some(entry_name) = name.and_then(|name| EntryName::parse(name)) {
                 repositories.insert(entry_name.repository.to_owned());
+                reach(
+                    &blobs,
+                    &entry.digest,
+                    reachable
+                        .entry(entry_name.repository.to_owned())
+                        .or_default(),
+                );
                 if let EntryName {
                     repository,
                     tag: Some(tag),
@@ -116,6 +128,7 @@ impl DemoRegistry {
         DemoRegistry {
             tags,
             repositories,
+            reachable,
             manifests,
             images,
             blobs,
@@ -160,7 +173,14 @@ impl DemoRegistry {
                 .map(String::as_str),
             _ => Some(path.reference.as_str()),
         };
-        let Some((digest, bytes)) = digest.and_then(|digest| self.blobs.get_key_value(digest))
+        let in_repository = |digest: &&str| {
+            self.reachable
+                .get(&path.repository)
+                .is_some_and(|digests| digests.contains(*digest))
+        };
+        let Some((digest, bytes)) = digest
+            .filter(in_repository)
+            .and_then(|digest| self.blobs.get_key_value(digest))
         else {
             return match path.endpoint {
                 Endpoint::Manifest => registry_error(
@@ -259,6 +279,35 @@ impl<'a> EntryName<'a> {
     }
 }
 
+/// Adds to `digests` the root and everything it reaches: an index's manifests, a manifest's config and
+/// layers, a schema 1 manifest's `blobSum`s. A subject is not followed: it belongs to its own repository.
+fn reach(blobs: &HashMap<&'static str, &'static [u8]>, root: &str, digests: &mut HashSet<String>) {
+    let mut pending = vec![root.to_owned()];
+    while let Some(digest) = pending.pop() {
+        if !digests.insert(digest.clone()) {
+            continue;
+        }
+        let Some(document) = blobs
+            .get(digest.as_str())
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+        else {
+            continue;
+        };
+        let listed = |key: &str, field: &str| -> Vec<String> {
+            document[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry[field].as_str().map(str::to_owned))
+                .collect()
+        };
+        pending.extend(listed("manifests", "digest"));
+        pending.extend(listed("layers", "digest"));
+        pending.extend(listed("fsLayers", "blobSum"));
+        pending.extend(document["config"]["digest"].as_str().map(str::to_owned));
+    }
+}
+
 fn registry_error(status: StatusCode, code: &str, message: &str) -> Response<Body> {
     let body = serde_json::json!({ "errors": [{ "code": code, "message": message }] });
     Response::builder()
@@ -320,6 +369,35 @@ mod tests {
 
     fn json(bytes: &[u8]) -> serde_json::Value {
         serde_json::from_slice(bytes).expect("JSON")
+    }
+
+    #[tokio::test]
+    async fn a_repository_answers_only_for_what_its_roots_reach() {
+        let demo = DemoRegistry::embedded();
+        let index = demo.tags[&("strata/multi-arch".to_owned(), "1.0".to_owned())].clone();
+        let (status, _, bytes) =
+            fetch(&demo, "strata/multi-arch", Endpoint::Manifest, &index).await;
+        assert_eq!(status, StatusCode::OK);
+        let platform = digest_at(&bytes, "/manifests/0/digest");
+        let (status, _, manifest) =
+            fetch(&demo, "strata/multi-arch", Endpoint::Manifest, &platform).await;
+        assert_eq!(status, StatusCode::OK, "a child manifest");
+        let layer = digest_at(&manifest, "/layers/0/digest");
+        let (status, _, _) = fetch(&demo, "strata/multi-arch", Endpoint::Blob, &layer).await;
+        assert_eq!(status, StatusCode::OK, "a layer");
+
+        for (elsewhere, endpoint, digest) in [
+            ("strata/helm-chart", Endpoint::Manifest, &index),
+            ("strata/helm-chart", Endpoint::Blob, &layer),
+            ("strata/untagged", Endpoint::Manifest, &platform),
+        ] {
+            let (status, _, body) = fetch(&demo, elsewhere, endpoint, digest).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{elsewhere} {digest}");
+            assert!(
+                String::from_utf8_lossy(&body).contains("_UNKNOWN"),
+                "a registry error envelope"
+            );
+        }
     }
 
     fn digest_at(document: &[u8], pointer: &str) -> String {
