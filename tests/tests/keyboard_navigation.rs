@@ -461,7 +461,7 @@ const OVERFLOWING: &str = "const width = document.documentElement.clientWidth; \
      return [document.documentElement.scrollWidth, width, out.slice(0, 20)];";
 
 #[tokio::test]
-async fn the_inspect_page_and_the_files_view_fit_320_px() {
+async fn the_inspect_page_the_files_view_and_the_tour_fit_320_px() {
     let proxy = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
     browser
@@ -477,6 +477,10 @@ async fn the_inspect_page_and_the_files_view_fit_320_px() {
         (
             format!("{MULTI_ARCH}?view=files"),
             "return document.querySelectorAll('[data-path]').length > 0",
+        ),
+        (
+            "/tour/pick-the-platform".to_owned(),
+            "return document.querySelector('[data-evidence=\"platforms\"]') !== null && document.querySelectorAll('[data-verify=\"pending\"], [data-probe=\"pending\"]').length === 0",
         ),
     ] {
         browser.open(&proxy.url(&page)).await;
@@ -496,6 +500,8 @@ async fn the_inspect_page_and_the_files_view_fit_320_px() {
                 "narrow-{}",
                 if page.contains("files") {
                     "files"
+                } else if page.contains("tour") {
+                    "tour"
                 } else {
                     "inspect"
                 }

@@ -138,7 +138,8 @@ pub fn TourPage(props: &TourPageProps) -> Html {
     }
 }
 
-/// Marks the step's node with `tour-highlight` (and no other), and scrolls it into view the first time.
+/// Marks the step's node with `tour-highlight` (and no other), and scrolls it into view the first time
+/// when the tree stands beside the step.
 fn highlight(selector: Option<&str>, scrolled: &mut bool) {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
@@ -157,7 +158,11 @@ fn highlight(selector: Option<&str>, scrolled: &mut bool) {
     }
     if let Some(element) = target {
         let _ = element.class_list().add_1("tour-highlight");
-        if !*scrolled {
+        // In one column (narrow screens) the step's text comes first: jumping to the tree would hide it.
+        let two_columns = web_sys::window()
+            .and_then(|window| window.match_media("(min-width: 901px)").ok().flatten())
+            .is_some_and(|query| query.matches());
+        if !*scrolled && two_columns {
             let options = web_sys::ScrollIntoViewOptions::new();
             options.set_block(web_sys::ScrollLogicalPosition::Center);
             element.scroll_into_view_with_scroll_into_view_options(&options);
