@@ -461,7 +461,7 @@ const OVERFLOWING: &str = "const width = document.documentElement.clientWidth; \
      return [document.documentElement.scrollWidth, width, out.slice(0, 20)];";
 
 #[tokio::test]
-async fn the_inspect_page_the_files_view_and_the_tour_fit_320_px() {
+async fn every_kind_of_page_fits_320_px() {
     let proxy = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
     browser
@@ -481,6 +481,12 @@ async fn the_inspect_page_the_files_view_and_the_tour_fit_320_px() {
         (
             "/tour/pick-the-platform".to_owned(),
             "return document.querySelector('[data-evidence=\"platforms\"]') !== null && document.querySelectorAll('[data-verify=\"pending\"], [data-probe=\"pending\"]').length === 0",
+        ),
+        (
+            "/compare?left=demo.invalid/strata/shared-layers:1.0&left-platform=linux/amd64\
+             &right=demo.invalid/strata/shared-layers:1.0&right-platform=linux/arm64/v8"
+                .to_owned(),
+            "return document.querySelector('.comparison[data-probe=\"done\"]') !== null",
         ),
     ] {
         browser.open(&proxy.url(&page)).await;
@@ -502,6 +508,8 @@ async fn the_inspect_page_the_files_view_and_the_tour_fit_320_px() {
                     "files"
                 } else if page.contains("tour") {
                     "tour"
+                } else if page.contains("compare") {
+                    "compare"
                 } else {
                     "inspect"
                 }

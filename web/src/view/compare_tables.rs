@@ -28,7 +28,7 @@ pub fn totals(comparison: &Comparison) -> Html {
         html! {
             <tr class={class}>
                 <th>{label.to_owned()}</th>
-                <td class="count">{count.map(|count| format!("{count} layers")).unwrap_or_default()}</td>
+                <td class="count">{count.map(|count| format!("{count} layer{}", if count == 1 { "" } else { "s" })).unwrap_or_default()}</td>
                 <td>{ size_bar(bytes, largest) }</td>
             </tr>
         }
