@@ -203,3 +203,37 @@ async fn tags_are_listed_filtered_and_cosign_tags_hidden_by_default() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_artifacts_refers_to_link_opens_its_subject_verified() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/artifacts:report"))
+        .await;
+    browser.wait_for_tree().await;
+    let subject = browser
+        .eval("return document.querySelector('a.subject').textContent")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(subject.starts_with("sha256:"), "{subject:?}");
+    browser.click("a.subject").await;
+    browser
+        .wait_for(
+            "the subject's page",
+            &format!("return location.pathname.endsWith('@{subject}')"),
+        )
+        .await;
+    browser.wait_for_tree().await;
+    let nodes = browser.nodes().await;
+    assert_eq!(
+        nodes
+            .first()
+            .map(|(_, digest, verify)| (digest.as_str(), verify.as_str())),
+        Some((subject.as_str(), "verified")),
+        "{nodes:?}"
+    );
+    browser.close().await;
+}

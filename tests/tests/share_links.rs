@@ -284,3 +284,57 @@ async fn tags_come_page_by_page_through_the_proxy() {
     assert_eq!(asked, ["/v2/team/many/tags/list?n=100", next]);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn another_platform_in_the_files_view_opens_that_platforms_files() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    let manifest: serde_json::Value = reqwest::Client::new()
+        .get(proxy.url("/v2/demo.invalid/strata/multi-arch/manifests/1.0"))
+        .header("accept", "application/vnd.oci.image.index.v1+json")
+        .send()
+        .await
+        .expect("the index")
+        .json()
+        .await
+        .expect("JSON");
+    let amd64 = manifest["manifests"][0]["digest"]
+        .as_str()
+        .expect("a digest");
+    let amd64: serde_json::Value = reqwest::get(proxy.url(&format!(
+        "/v2/demo.invalid/strata/multi-arch/manifests/{amd64}"
+    )))
+    .await
+    .expect("the manifest")
+    .json()
+    .await
+    .expect("JSON");
+    let layer = amd64["layers"][1]["digest"].as_str().expect("a layer");
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/demo.invalid/strata/multi-arch:1.0?view=files&layer={layer}&path=/usr"
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the layer's files",
+            "return document.querySelectorAll('[data-path]').length > 0",
+        )
+        .await;
+    browser
+        .eval(
+            "const s = document.getElementById('platform-picker'); s.value = 'linux/arm/v7'; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+        )
+        .await;
+    browser
+        .wait_for(
+            "the arm/v7 files view, with no layer or path of amd64's",
+            "return location.search === '?view=files&platform=linux/arm/v7' \
+             && document.querySelectorAll('[data-path]').length > 0 \
+             && document.querySelector('details.platform[data-selected=true]').dataset.platform === 'linux/arm/v7'",
+        )
+        .await;
+    assert_eq!(browser.alert().await, None);
+    browser.close().await;
+}

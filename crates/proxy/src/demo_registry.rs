@@ -1,9 +1,10 @@
 //! The demo registry: an OCI image layout built into the binary and answered like a registry under a
 //! host name no real registry can have, so the app teaches and demonstrates with no network at all.
 //!
-//! Bytes are answered exactly as the layout stores them and never checked against their names: the
+//! Bytes are answered exactly as the layout stores them, whether or not they hash to their names: the
 //! `strata/tampered` lesson stores altered bytes under honest digests on purpose, so the page can show
-//! what a mismatch looks like. Nothing else in the layout mismatches (the generator's tests hold it).
+//! what a mismatch looks like. Nothing else in the layout mismatches (the generator's tests hold it);
+//! the blobs that do are only marked `no-store`, so that no cache keeps them.
 //!
 //! An `index.json` entry named `repository:tag` is a tag; one named `repository@digest` (or
 //! `repository:tag@digest`, a link pinned with the tag it was taken from) is a manifest no tag names,
@@ -56,6 +57,8 @@ pub struct DemoRegistry {
     tags: HashMap<(String, String), String>,
     /// Every repository, tagged or not.
     repositories: HashSet<String>,
+    /// Blobs whose bytes do not hash to their names (the tampered lesson's, signed schema 1's payload digest).
+    mismatching: HashSet<&'static str>,
     /// Repository → every digest its roots reach.
     reachable: HashMap<String, HashSet<String>>,
     /// Digest → media type, for every manifest the layout names, tagged or not (what `Content-Type` says).
@@ -125,9 +128,19 @@ impl DemoRegistry {
             }
             manifests.insert(entry.digest, entry.media_type);
         }
+        let mismatching = blobs
+            .iter()
+            .filter(|(digest, bytes)| {
+                !Digest::parse(digest).is_ok_and(|expected| {
+                    expected.compute_same_algorithm(bytes).as_ref() == Some(&expected)
+                })
+            })
+            .map(|(digest, _)| *digest)
+            .collect();
         DemoRegistry {
             tags,
             repositories,
+            mismatching,
             reachable,
             manifests,
             images,
@@ -217,12 +230,10 @@ impl DemoRegistry {
         // the deliberately tampered blobs are never stored anywhere.
         let cache_control = if path.reference != *digest {
             NO_CACHE
-        } else if Digest::parse(digest).is_ok_and(|expected| {
-            expected.compute_same_algorithm(bytes).as_ref() == Some(&expected)
-        }) {
-            IMMUTABLE
-        } else {
+        } else if self.mismatching.contains(*digest) {
             NO_STORE
+        } else {
+            IMMUTABLE
         };
         Response::builder()
             .status(StatusCode::OK)
@@ -279,8 +290,10 @@ impl<'a> EntryName<'a> {
     }
 }
 
-/// Adds to `digests` the root and everything it reaches: an index's manifests, a manifest's config and
-/// layers, a schema 1 manifest's `blobSum`s. A subject is not followed: it belongs to its own repository.
+/// Adds to `digests` the root and everything it reaches: an index's manifests, a manifest's config,
+/// layers and artifact blobs, a schema 1 manifest's `blobSum`s, and a referrer's subject. (A registry keeps
+/// a subject in its referrers' repository; the demo keeps its artifacts in a repository of their own, so
+/// their "refers to" links need the subject there too.)
 fn reach(blobs: &HashMap<&'static str, &'static [u8]>, root: &str, digests: &mut HashSet<String>) {
     let mut pending = vec![root.to_owned()];
     while let Some(digest) = pending.pop() {
@@ -303,8 +316,10 @@ fn reach(blobs: &HashMap<&'static str, &'static [u8]>, root: &str, digests: &mut
         };
         pending.extend(listed("manifests", "digest"));
         pending.extend(listed("layers", "digest"));
+        pending.extend(listed("blobs", "digest"));
         pending.extend(listed("fsLayers", "blobSum"));
         pending.extend(document["config"]["digest"].as_str().map(str::to_owned));
+        pending.extend(document["subject"]["digest"].as_str().map(str::to_owned));
     }
 }
 
@@ -385,6 +400,11 @@ mod tests {
         let layer = digest_at(&manifest, "/layers/0/digest");
         let (status, _, _) = fetch(&demo, "strata/multi-arch", Endpoint::Blob, &layer).await;
         assert_eq!(status, StatusCode::OK, "a layer");
+
+        let (_, _, report) = fetch(&demo, "strata/artifacts", Endpoint::Manifest, "report").await;
+        let subject = digest_at(&report, "/subject/digest");
+        let (status, _, _) = fetch(&demo, "strata/artifacts", Endpoint::Manifest, &subject).await;
+        assert_eq!(status, StatusCode::OK, "the artifact's \"refers to\" link");
 
         for (elsewhere, endpoint, digest) in [
             ("strata/helm-chart", Endpoint::Manifest, &index),

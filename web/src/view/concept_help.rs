@@ -7,10 +7,24 @@ use crate::url_state;
 
 /// A "?" that unfolds the concept's explanation in place.
 pub fn help(concept: Concept) -> Html {
+    html! { <ConceptHelp {concept} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConceptHelpProps {
+    concept: Concept,
+}
+
+/// One "?". A concept can have several on a page: each takes its open state from the link once, when it
+/// first renders, so that opening one later does not open the others.
+#[component]
+fn ConceptHelp(props: &ConceptHelpProps) -> Html {
+    let concept = props.concept;
     let title = concept.title();
     let panel = format!("concept-{}", concept.slug());
+    let open_at_start = *use_memo((), |_| url_state::is_open(&panel));
     html! {
-        <details class="concept-help" data-concept={concept.slug()} open={url_state::is_open(&panel)}
+        <details class="concept-help" data-concept={concept.slug()} open={open_at_start}
             ontoggle={url_state::panel_toggle(&panel)}>
             <summary title={title_text(title)} aria-label={format!("What is this? {}", title_text(title))}>{"?"}</summary>
             <div class="concept-text" role="note">

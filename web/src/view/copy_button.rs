@@ -22,7 +22,12 @@ enum Outcome {
 /// Copies `text` and says whether it worked.
 #[component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
-    let outcome = use_state(|| None::<Outcome>);
+    let outcome = use_state_eq(|| None::<Outcome>);
+    {
+        // What was copied is no longer what the button holds.
+        let outcome = outcome.clone();
+        use_effect_with(props.text.clone(), move |_| outcome.set(None));
+    }
     let onclick = {
         let (outcome, text) = (outcome.clone(), props.text.clone());
         Callback::from(move |event: MouseEvent| {

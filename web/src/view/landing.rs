@@ -53,7 +53,7 @@ pub fn Landing() -> Html {
     }
     let lessons = match &*demos {
         Some(Ok(images)) => lessons(images),
-        _ => html! {},
+        _ => lessons(&[]),
     };
     let demo_list = match &*demos {
         None => html! { <p class="muted">{"Loading the demo images…"}</p> },

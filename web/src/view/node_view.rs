@@ -315,15 +315,16 @@ fn loaded_body(
 }
 
 fn raw(bytes: &[u8], content_type: Option<&str>, digest: &str) -> Html {
-    // `open=raw-<first 12 hex>` keeps the panel open in a shared link.
-    let panel = format!(
-        "raw-{}",
-        short_digest(digest).split(':').nth(1).unwrap_or_default()
-    );
+    // `open=raw-<first 12 hex>` keeps the panel open in a shared link (once the node has a digest).
+    let panel = short_digest(digest)
+        .split_once(':')
+        .map(|(_, hex)| format!("raw-{hex}"));
+    let open = panel.as_deref().is_some_and(url_state::is_open);
+    let ontoggle = panel.as_deref().map(url_state::panel_toggle);
     let pretty = pretty::indent_json(bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
     html! {
-        <details class="raw" open={url_state::is_open(&panel)} ontoggle={url_state::panel_toggle(&panel)}>
+        <details class="raw" {open} {ontoggle}>
             <summary>{format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default())}</summary>
             if let Some(pretty) = pretty {
                 <h4>{"Pretty-printed (same keys, same order)"}</h4>

@@ -2,6 +2,7 @@
 
 use strata_core::concept::Concept;
 use strata_core::platform::{self, Matcher, Platform};
+use strata_core::share_link;
 use yew::prelude::*;
 
 use super::concept_help::help;
@@ -9,7 +10,8 @@ use super::node_view::NodeContext;
 use crate::inspect_state::Action;
 use crate::url_state;
 
-/// Sets `?platform=` in the address bar (so the view is a link) and in the state.
+/// Sets `?platform=` in the address bar (so the view is a link) and in the state. The files view streams
+/// the layers of one platform, so there the page opens afresh for the new one.
 pub fn choose(context: &NodeContext, platform: Option<String>) {
     // A layer or path belongs to the platform it was picked in.
     url_state::set_params(&[
@@ -17,6 +19,12 @@ pub fn choose(context: &NodeContext, platform: Option<String>) {
         ("layer", None),
         ("path", None),
     ]);
+    if share_link::query_value(&url_state::search(), "view").as_deref() == Some("files") {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+        return;
+    }
     context.state.dispatch(Action::ChoosePlatform(platform));
 }
 

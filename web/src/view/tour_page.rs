@@ -159,6 +159,7 @@ fn highlight(selector: Option<&str>, scrolled: &mut bool) {
     if let Some(element) = target {
         let _ = element.class_list().add_1("tour-highlight");
         // In one column (narrow screens) the step's text comes first: jumping to the tree would hide it.
+        // The width is style.css's, where `.tour` turns to one column at `max-width: 900px`.
         let two_columns = web_sys::window()
             .and_then(|window| window.match_media("(min-width: 901px)").ok().flatten())
             .is_some_and(|query| query.matches());

@@ -187,8 +187,6 @@ const IN_TOTO: &str = "application/vnd.in-toto+json";
 const REF_NAME: &str = "org.opencontainers.image.ref.name";
 /// On the `index.json` entries of [`DEMO_IMAGES`]: the proxy lists exactly these on the landing page.
 const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
-/// On an untagged root listed with the tag it was pinned with: when that link was pinned
-/// (RFC 3339), for the landing page's `?pinned=`.
 const CREATED: &str = "org.opencontainers.image.created";
 const TITLE: &str = "org.opencontainers.image.title";
 const IN_TOTO_STATEMENT: &str = "https://in-toto.io/Statement/v0.1";

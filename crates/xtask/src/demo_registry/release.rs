@@ -52,7 +52,7 @@ pub(super) struct Build {
     pub(super) manifest_json: Value,
     pub(super) config: Blob,
     pub(super) config_json: Value,
-    /// The application layer (the second one) as stored.
+    /// The application layer (the last one) as stored.
     pub(super) app_layer: Blob,
 }
 

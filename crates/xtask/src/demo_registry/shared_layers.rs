@@ -1,4 +1,4 @@
-//! `strata/shared-layers`: greet 1.2 for linux/amd64 and linux/arm64/v8, whose images share one layer:
+//! `strata/shared-layers`: greet 1.0 for linux/amd64 and linux/arm64/v8, whose images share one layer:
 //! the web site, copied with `COPY --link` and identical on every platform. Comparing the two platforms
 //! shows which layers a second platform's pull does not download again.
 
@@ -18,11 +18,11 @@ const PLATFORMS: [Platform; 2] = [AMD64, ARM64_V8];
 
 const RELEASE: Release = Release {
     repository: SHARED_LAYERS,
-    version: "1.2",
+    version: "1.0",
     revision: "c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3",
     created: "2026-03-02T16:40:00Z",
     greeting: "hello",
-    notes: "Release notes: the 1.2 release, with its web page.",
+    notes: "Release notes: the 1.0 release, with its web page.",
     platform: AMD64,
 };
 

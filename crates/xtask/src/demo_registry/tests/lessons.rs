@@ -1,6 +1,8 @@
 //! The lessons: the moved tag and its old build, the untagged manifest, and the tampered
 //! index whose altered blobs are exactly the ones [`tampered::TAMPERED`] names.
 
+use strata_core::registry_host::DEMO_PINNED_ANNOTATION;
+
 use super::super::release::epoch_seconds;
 use super::super::tampered::{Part, TAMPERED};
 use super::*;
@@ -63,7 +65,7 @@ fn the_moved_tag_names_the_second_build_and_the_first_stays_by_digest() {
         format!("strata/moved-tag:stable@{first_digest}")
     );
     assert_eq!(
-        first["annotations"][strata_core::registry_host::DEMO_PINNED_ANNOTATION],
+        first["annotations"][DEMO_PINNED_ANNOTATION],
         moved_tag::PINNED_AT
     );
     assert!(first["annotations"][DESCRIPTION_ANNOTATION].is_string());
@@ -105,7 +107,7 @@ fn the_untagged_candidate_is_listed_by_digest_and_no_tag_names_it() {
         candidate["annotations"][REF_NAME],
         format!("strata/untagged@{digest}")
     );
-    assert!(candidate["annotations"][strata_core::registry_host::DEMO_PINNED_ANNOTATION].is_null());
+    assert!(candidate["annotations"][DEMO_PINNED_ANNOTATION].is_null());
     let tagged: Vec<&Value> = layout
         .roots()
         .iter()
