@@ -1,6 +1,7 @@
 //! The start page: what Strata is, and the demo images that work with no network.
 
 use serde::Deserialize;
+use strata_core::reference::Reference;
 use yew::prelude::*;
 
 use crate::route::{compare_href, inspect_href};
@@ -94,8 +95,9 @@ fn lessons(images: &[DemoImage]) -> Html {
         .iter()
         .find(|image| image.pinned.is_some())
         .and_then(|image| {
-            let (tagged, _) = image.reference.split_once('@')?;
-            Some(compare_href(&image.reference, None, tagged, None))
+            let pinned = Reference::parse(&image.reference).ok()?;
+            let tagged = format!("{}:{}", pinned.name(), pinned.tag()?);
+            Some(compare_href(&image.reference, None, &tagged, None))
         });
     let shared = images
         .iter()

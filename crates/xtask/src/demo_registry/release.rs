@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::images::{Platform, history_step};
 use super::layers::{Entry, base_entries, gzip, tar_bytes, tar_bytes_at};
 use super::{
-    BASE_CREATED, Blob, Blobs, ENTRYPOINT, LICENSE, OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST,
-    PATH_ENV, SOURCE_URL, descriptor, insert, sha256_hex,
+    BASE_CREATED, Blob, Blobs, ENTRYPOINT, LICENSE, OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP,
+    OCI_MANIFEST, PATH_ENV, SOURCE_URL, descriptor, insert, sha256_hex,
 };
 
 const USER: &str = "65534:65534";
@@ -226,6 +226,39 @@ impl Release {
             })
             .collect()
     }
+}
+
+/// An OCI index of `release` built once per platform by `build` (which returns the stored manifest),
+/// annotated with the release's time and revision.
+pub(super) fn platform_index(
+    blobs: &mut Blobs,
+    release: &Release,
+    platforms: &[Platform],
+    mut build: impl FnMut(&mut Blobs, &Release) -> Result<Blob>,
+) -> Result<Blob> {
+    let mut entries = Vec::new();
+    for &platform in platforms {
+        let manifest = build(
+            blobs,
+            &Release {
+                platform,
+                ..*release
+            },
+        )?;
+        let mut entry = descriptor(OCI_MANIFEST, &manifest);
+        insert(&mut entry, "platform", platform.to_json());
+        entries.push(entry);
+    }
+    blobs.put_json(&json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_INDEX,
+        "manifests": entries,
+        "annotations": {
+            "org.opencontainers.image.created": release.created,
+            "org.opencontainers.image.revision": release.revision,
+            "org.opencontainers.image.source": SOURCE_URL,
+        },
+    }))
 }
 
 /// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC).

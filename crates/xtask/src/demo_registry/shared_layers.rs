@@ -3,11 +3,10 @@
 //! shows which layers a second platform's pull does not download again.
 
 use anyhow::Result;
-use serde_json::json;
 
 use super::images::{AMD64, ARM64_V8, Platform};
-use super::release::Release;
-use super::{Blob, Blobs, OCI_INDEX, OCI_MANIFEST, SHARED_LAYERS, SOURCE_URL, descriptor, insert};
+use super::release::{Release, platform_index};
+use super::{Blob, Blobs, SHARED_LAYERS};
 
 pub(super) const TAG: &str = "1.0";
 pub(super) const DESCRIPTION: &str = "An index for linux/amd64 and linux/arm64/v8 whose images \
@@ -28,25 +27,7 @@ const RELEASE: Release = Release {
 
 /// The index of both platforms' images.
 pub(super) fn build(blobs: &mut Blobs) -> Result<Blob> {
-    let mut entries = Vec::new();
-    for platform in PLATFORMS {
-        let build = Release {
-            platform,
-            ..RELEASE
-        }
-        .build_with_site(blobs)?;
-        let mut entry = descriptor(OCI_MANIFEST, &build.manifest);
-        insert(&mut entry, "platform", platform.to_json());
-        entries.push(entry);
-    }
-    blobs.put_json(&json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_INDEX,
-        "manifests": entries,
-        "annotations": {
-            "org.opencontainers.image.created": RELEASE.created,
-            "org.opencontainers.image.revision": RELEASE.revision,
-            "org.opencontainers.image.source": SOURCE_URL,
-        },
-    }))
+    platform_index(blobs, &RELEASE, &PLATFORMS, |blobs, release| {
+        Ok(release.build_with_site(blobs)?.manifest)
+    })
 }

@@ -7,11 +7,8 @@ use serde_json::json;
 
 use super::images::{AMD64, ARM_V7, ARM64_V8, Platform};
 use super::layers::{Entry, gzip};
-use super::release::{Build, Release};
-use super::{
-    Blob, Blobs, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST, SOURCE_URL, TAMPERED_REPOSITORY,
-    descriptor, insert, json_bytes,
-};
+use super::release::{Build, Release, platform_index};
+use super::{Blob, Blobs, OCI_LAYER_GZIP, TAMPERED_REPOSITORY, descriptor, json_bytes};
 
 pub(super) const TAG: &str = "latest";
 pub(super) const DESCRIPTION: &str = "A registry serving altered bytes: the linux/arm64/v8 \
@@ -56,30 +53,14 @@ const RELEASE: Release = Release {
 
 /// The index, written before any tampering: it names the honest digests.
 pub(super) fn build(blobs: &mut Blobs) -> Result<Blob> {
-    let mut entries = Vec::new();
-    for platform in PLATFORMS {
-        let release = Release {
-            platform,
-            ..RELEASE
-        };
+    platform_index(blobs, &RELEASE, &PLATFORMS, |blobs, release| {
         let build = release.build(blobs)?;
-        for (_, part) in TAMPERED.iter().filter(|(spec, _)| *spec == platform.spec()) {
-            tamper(blobs, &release, &build, *part)?;
+        let spec = release.platform.spec();
+        for (_, part) in TAMPERED.iter().filter(|(tampered, _)| *tampered == spec) {
+            tamper(blobs, release, &build, *part)?;
         }
-        let mut entry = descriptor(OCI_MANIFEST, &build.manifest);
-        insert(&mut entry, "platform", platform.to_json());
-        entries.push(entry);
-    }
-    blobs.put_json(&json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_INDEX,
-        "manifests": entries,
-        "annotations": {
-            "org.opencontainers.image.created": RELEASE.created,
-            "org.opencontainers.image.revision": RELEASE.revision,
-            "org.opencontainers.image.source": SOURCE_URL,
-        },
-    }))
+        Ok(build.manifest)
+    })
 }
 
 /// Replaces the stored bytes of one part of `build` with altered ones.
