@@ -8,6 +8,30 @@ use serde_json::{Value, json};
 
 use crate::processes::{KillOnDrop, free_port, wait_until};
 
+/// ChromeDriver's own command for the browser's console log (`goog:loggingPrefs` turns it on).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
 /// A browser session.
 pub struct Browser {
     /// The WebDriver client.
@@ -44,6 +68,7 @@ impl Browser {
                 ],
             }),
         );
+        capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let webdriver = format!("http://127.0.0.1:{port}");
         wait_until(Duration::from_secs(20), "chromedriver to listen", || {
             let address = format!("127.0.0.1:{port}");
@@ -147,6 +172,29 @@ impl Browser {
     pub async fn alert(&self) -> Option<String> {
         let value = self.eval("const a = document.querySelector('[role=\"alert\"]'); return a ? a.textContent : null;").await;
         value.as_str().map(str::to_owned)
+    }
+
+    /// The console messages logged since the last call (ChromeDriver's log endpoint), as `[level, text]`.
+    pub async fn console(&self) -> Vec<(String, String)> {
+        let answer = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("ChromeDriver answers with the browser log");
+        answer
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|entry| {
+                        (
+                            entry["level"].as_str().unwrap_or_default().to_owned(),
+                            entry["message"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Saves a screenshot (for looking at failures and at the UI).

@@ -31,16 +31,37 @@ fn built(variable: &str, default: &str) -> PathBuf {
 impl Proxy {
     /// Starts the proxy with extra flags and waits for its "listening" line.
     pub fn start(flags: &[&str]) -> Proxy {
+        Self::start_with("127.0.0.1:0", flags, &[])
+    }
+
+    /// The proxy's command as the tests run it, listening on `listen`, with no environment proxies
+    /// unless given.
+    pub fn command(listen: &str, flags: &[&str], env: &[(&str, &str)]) -> Command {
         let binary = built("STRATA_PROXY_BIN", "target/debug/strata-proxy");
         let dist = built("STRATA_DIST", "dist");
-        let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--dist"])
+        let mut command = Command::new(binary);
+        command
+            .args(["--listen", listen, "--dist"])
             .arg(dist)
             .args(flags)
+            .envs(env.iter().copied());
+        command
+    }
+
+    /// Starts the proxy on `listen` with extra flags and environment variables, and waits for its
+    /// "listening" line.
+    pub fn start_with(listen: &str, flags: &[&str], env: &[(&str, &str)]) -> Proxy {
+        Self::spawn(Self::command(listen, flags, env), "the proxy to start")
+    }
+
+    /// Runs `command` (the proxy, however it is wrapped) and waits for its "listening" line; `what` says
+    /// what failed when that line never comes.
+    pub fn spawn(mut command: Command, what: &str) -> Proxy {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("the proxy starts");
+            .unwrap_or_else(|error| panic!("{what}: {error}"));
         let stdout = child.stdout.take().expect("piped stdout");
         let mut stdout = BufReader::new(stdout);
         let mut line = String::new();
@@ -50,7 +71,7 @@ impl Proxy {
         let base = line
             .split_whitespace()
             .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("unexpected first line from the proxy: {line:?}"))
+            .unwrap_or_else(|| panic!("{what}: unexpected first line from the proxy: {line:?}"))
             .to_owned();
         Proxy {
             base,

@@ -1,7 +1,7 @@
 //! A hand-made registry for what a real one cannot do: serve bytes that do not match their digest, lie in
 //! `Docker-Content-Digest`, answer 429 with Docker Hub's rate-limit headers, redirect to a CDN, issue tokens.
 //! It records every request it gets, so tests can prove what reached it and with which credentials.
-//! Opt-in [`Fault`]s make an answer slow, cut short or without a length.
+//! Opt-in [`Fault`]s make an answer slow, trickling, cut short or without a length.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,6 +41,8 @@ pub struct Fault {
     pub truncate_to: Option<usize>,
     /// Leaves `Content-Length` out: the body ends when the connection closes.
     pub no_content_length: bool,
+    /// Sends the body one byte at a time, this long apart.
+    pub trickle: Option<Duration>,
 }
 
 type Answers = Arc<HashMap<String, Answer>>;
@@ -179,7 +181,19 @@ async fn answer_connection(mut stream: TcpStream, answers: Answers, faults: Faul
         let sent = fault.truncate_to.map_or(answer.body.as_slice(), |n| {
             &answer.body[..n.min(answer.body.len())]
         });
-        let _ = stream.write_all(sent).await;
+        match fault.trickle {
+            Some(pause) => {
+                for byte in sent {
+                    if stream.write_all(&[*byte]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+            }
+            None => {
+                let _ = stream.write_all(sent).await;
+            }
+        }
     }
     let _ = stream.shutdown().await;
 }

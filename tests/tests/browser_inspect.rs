@@ -319,7 +319,7 @@ async fn registry_errors_are_said_in_plain_words() {
         ),
         (
             format!("127.0.0.1:{closed_port}/team/app:1"),
-            vec!["refused", "not a public address"],
+            vec!["refused", "not at a public address"],
             "error",
         ),
         (

@@ -409,6 +409,27 @@ fn skopeo(args: &[&str]) -> Vec<u8> {
     output.stdout
 }
 
+/// `docker manifest inspect --insecure` (the Docker CLI talks to registries itself; no daemon needed).
+fn docker_manifest_inspect(reference: &str) -> serde_json::Value {
+    let docker = ["/usr/local/bin/docker", "/usr/bin/docker"]
+        .into_iter()
+        .find(|path| std::path::Path::new(path).exists())
+        .unwrap_or("/usr/bin/docker");
+    let config = std::env::temp_dir().join(format!("strata-docker-cli-{}", std::process::id()));
+    let output = std::process::Command::new(strata_e2e::required_program(docker))
+        .args(["manifest", "inspect", "--insecure", reference])
+        .env("DOCKER_CONFIG", &config)
+        .output()
+        .expect("docker runs");
+    let _ = std::fs::remove_dir_all(&config);
+    assert!(
+        output.status.success(),
+        "docker manifest inspect {reference}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("docker prints JSON")
+}
+
 #[tokio::test]
 async fn stock_clients_read_the_same_bytes_through_the_proxy() {
     let registry = PortlessRegistry::start().await;
@@ -433,6 +454,27 @@ async fn stock_clients_read_the_same_bytes_through_the_proxy() {
     let raw_direct = skopeo(&["inspect", "--raw", "--tls-verify=false", &direct]);
     assert_eq!(raw_through, raw_direct, "the same manifest bytes");
     assert_eq!(Digest::sha256_of(&raw_through).to_string(), root);
+
+    let docker_through =
+        docker_manifest_inspect(&format!("{proxy_host}/{}/team/app:1.0", registry.name));
+    let index: serde_json::Value = serde_json::from_slice(&raw_through).expect("the index");
+    let digests = |value: &serde_json::Value| -> Vec<String> {
+        value["manifests"]
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|entry| entry["digest"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(!digests(&index).is_empty());
+    assert_eq!(
+        digests(&docker_through),
+        digests(&index),
+        "docker manifest inspect reads the same index through the proxy"
+    );
 
     let inspected = |bytes: Vec<u8>| {
         let mut value: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
@@ -589,10 +631,14 @@ async fn nginx_caches_by_digest_while_tags_reach_a_proxy() {
     let root = layout
         .push("strata/multi-arch:1.0", &registry.api(), "team/app", "1.0")
         .await;
-    let proxies = [
-        Proxy::start(&["--insecure-registry", &registry.authority]),
-        Proxy::start(&["--insecure-registry", &registry.authority]),
+    // nginx passes its clients' `Host` on without the port, as the recipe says.
+    let behind_nginx = [
+        "--insecure-registry",
+        &registry.authority,
+        "--public-host",
+        "127.0.0.1",
     ];
+    let proxies = [Proxy::start(&behind_nginx), Proxy::start(&behind_nginx)];
     let upstreams: Vec<&str> = proxies
         .iter()
         .map(|proxy| proxy.base.trim_start_matches("http://"))

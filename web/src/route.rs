@@ -1,5 +1,6 @@
 //! The URL is the state: every view has a link that reproduces it.
 
+use strata_core::page_link::{self, PageLinkError, encode_query_value, encode_uri_component};
 use strata_core::share_link::{self, PINNED_PARAM, query_value};
 
 /// What the URL asks for.
@@ -131,10 +132,10 @@ pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest)
     href.push(if href.contains('?') { '&' } else { '?' });
     href.push_str("view=files");
     if let Some(layer) = &files.layer {
-        href.push_str(&format!("&layer={}", encode_reference(layer)));
+        href.push_str(&format!("&layer={}", encode_query_value(layer)));
     }
     if let Some(path) = &files.path {
-        href.push_str(&format!("&path={}", encode_query(path)));
+        href.push_str(&format!("&path={}", encode_uri_component(path)));
     }
     if let Some(mib) = files.max_mib {
         href.push_str(&format!("&max-mib={mib}"));
@@ -145,22 +146,24 @@ pub fn files_href(reference: &str, platform: Option<&str>, files: &FilesRequest)
 /// The link to a tour step, keeping the reader's machine.
 pub fn tour_href(step: &str, platform: Option<&str>) -> String {
     match platform {
-        Some(platform) => format!("/tour/{step}?platform={}", encode_query(platform)),
+        Some(platform) => format!("/tour/{step}?platform={}", encode_uri_component(platform)),
         None => format!("/tour/{step}"),
     }
 }
 
-fn encode_query(value: &str) -> String {
-    js_sys::encode_uri_component(value).into()
-}
-
 /// The link that opens an inspection.
 pub fn inspect_href(reference: &str, platform: Option<&str>) -> String {
-    let encoded = encode_reference(reference);
-    match platform {
-        Some(platform) => format!("/inspect/{encoded}?platform={}", encode_reference(platform)),
-        None => format!("/inspect/{encoded}"),
-    }
+    page_link::inspect_path(reference, platform)
+}
+
+/// The link to `name:tag` for a tag a registry listed, when it is a tag.
+pub fn tag_href(name: &str, tag: &str) -> Result<String, PageLinkError> {
+    page_link::tagged(name, tag).map(|reference| inspect_href(&reference.full(), None))
+}
+
+/// The link to `name@digest` for a digest a manifest names, when it is a digest.
+pub fn digest_href(name: &str, digest: &str) -> Result<String, PageLinkError> {
+    page_link::by_digest(name, digest).map(|reference| inspect_href(&reference.full(), None))
 }
 
 /// The link that compares two images, each a reference and, for an index, a platform.
@@ -170,40 +173,7 @@ pub fn compare_href(
     right: &str,
     right_platform: Option<&str>,
 ) -> String {
-    let mut href = format!(
-        "/compare?left={}&right={}",
-        encode_reference(left),
-        encode_reference(right)
-    );
-    for (key, platform) in [
-        ("left-platform", left_platform),
-        ("right-platform", right_platform),
-    ] {
-        if let Some(platform) = platform.filter(|platform| !platform.is_empty()) {
-            href.push_str(&format!("&{key}={}", encode_reference(platform)));
-        }
-    }
-    href
-}
-
-/// Percent-encodes all but the characters references and platforms are made of, which are safe in a path
-/// and a query.
-fn encode_reference(reference: &str) -> String {
-    reference
-        .trim()
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | ':' | '@' | '.' | '_' | '-' => c.to_string(),
-            other => {
-                let mut buffer = [0u8; 4];
-                other
-                    .encode_utf8(&mut buffer)
-                    .bytes()
-                    .map(|b| format!("%{b:02X}"))
-                    .collect()
-            }
-        })
-        .collect()
+    page_link::compare_path(left, left_platform, right, right_platform)
 }
 
 fn decode(encoded: &str) -> String {

@@ -2,6 +2,7 @@
 //! and strings, so the browser, the proxy and the tests agree on what an image is.
 
 pub mod artifact;
+pub mod auth_challenge;
 pub mod compare;
 pub mod concept;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod finding;
 pub mod layer;
 pub mod manifest;
 pub mod media_type;
+pub mod page_link;
 pub mod path_glob;
 pub mod platform;
 pub mod pretty;
@@ -21,6 +23,8 @@ pub mod safe_link;
 pub mod schema1;
 pub mod share_link;
 pub mod tag_list;
+pub mod token_answer;
 pub mod tour;
 pub mod upstream_trace;
 pub mod verification;
+pub mod visible_text;

@@ -165,12 +165,18 @@ pub fn with_query_value(search: &str, key: &str, value: Option<&str>) -> String 
         if name != key {
             pairs.push(pair.to_owned());
         } else if let (Some(value), false) = (value, replaced) {
-            pairs.push(format!("{key}={}", percent_encode(value)));
+            pairs.push(format!(
+                "{key}={}",
+                crate::page_link::encode_query_value(value)
+            ));
             replaced = true;
         }
     }
     if let (Some(value), false) = (value, replaced) {
-        pairs.push(format!("{key}={}", percent_encode(value)));
+        pairs.push(format!(
+            "{key}={}",
+            crate::page_link::encode_query_value(value)
+        ));
     }
     if pairs.is_empty() {
         String::new()
@@ -206,28 +212,6 @@ pub fn with_panel(search: &str, panel: &str, open: bool) -> String {
         OPEN_PARAM,
         (!list.is_empty()).then_some(list.as_str()),
     )
-}
-
-/// Encodes everything but what is safe and readable in a query value (`/`, `:`, `,`, `@`, `*` stay).
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b'/'
-            | b':'
-            | b','
-            | b'@'
-            | b'*' => (byte as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 fn percent_decode(value: &str) -> String {

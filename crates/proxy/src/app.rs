@@ -1,5 +1,6 @@
 //! The router: the registry API under `/v2/`, the app's pages, and the built front end; around them,
-//! request ids with timings in the logs, and the concurrency limits for registry requests.
+//! the `Host` check, the security headers, request ids with timings in the logs, and the concurrency
+//! limits for registry requests.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,12 +19,13 @@ use tracing::Instrument as _;
 use crate::content_cache::ContentCache;
 use crate::demo_registry::DemoRegistry;
 use crate::error::StartError;
+use crate::host_allowlist::{self, HostAllowlist};
 use crate::limits::{HoldPermit, Limiter};
 use crate::registry_route;
 use crate::settings::Settings;
 use crate::upstream::Upstream;
 use crate::upstream_trace::TRACE_HEADER;
-use crate::{api_dispatch, api_root, cors};
+use crate::{api_dispatch, api_root, cors, front_end, security_headers};
 
 /// The request id header, taken from the client when it sends a sane one, echoed on every answer.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,12 +43,18 @@ pub struct AppState {
     pub cache: Arc<ContentCache>,
     /// Registry requests in flight, in all and per client.
     pub limiter: Limiter,
+    /// The `Host` names the proxy answers to.
+    pub hosts: Arc<HostAllowlist>,
 }
 
 impl AppState {
-    /// State for these settings.
-    pub fn new(settings: Settings) -> Result<Self, StartError> {
+    /// State for these settings, listening on `bound` (the address as bound, with its real port).
+    pub fn new(settings: Settings, bound: SocketAddr) -> Result<Self, StartError> {
+        if !front_end::is_available(settings.dist.as_deref()) {
+            return Err(StartError::NoFrontEnd);
+        }
         Ok(AppState {
+            hosts: Arc::new(HostAllowlist::new(bound, &settings.public_hosts)?),
             upstream: Upstream::new(&settings)?,
             cache: Arc::new(ContentCache::new(settings.cache_bytes)),
             limiter: Limiter::new(
@@ -59,11 +67,10 @@ impl AppState {
     }
 }
 
-/// The proxy's routes. Serve them with `into_make_service_with_connect_info::<SocketAddr>()` so the
-/// per-client limit knows the client's address.
+/// The proxy's routes. Serve them with [`crate::listener::serve`], which records each client's address
+/// for the per-client limit.
 pub fn app(state: AppState) -> Router {
-    let dist = ServeDir::new(&state.settings.dist).precompressed_gzip();
-    Router::new()
+    let router = Router::new()
         .route(
             "/v2/",
             get(api_root::version_check).head(api_root::version_check),
@@ -79,8 +86,12 @@ pub fn app(state: AppState) -> Router {
         .route("/tour/{*step}", get(app_page))
         .route("/concepts", get(app_page))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/demo.json", get(demo_names))
-        .fallback_service(dist)
+        .route("/demo.json", get(demo_names));
+    let router = match &state.settings.dist {
+        Some(dist) => router.fallback_service(ServeDir::new(dist).precompressed_gzip()),
+        None => router.fallback(front_end::embedded_file),
+    };
+    router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api_dispatch::dispatch,
@@ -94,6 +105,11 @@ pub fn app(state: AppState) -> Router {
             cors::AllowedOrigins::new(&state.settings.allow_origins),
             cors::cors,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.hosts.clone(),
+            host_allowlist::check_host,
+        ))
+        .layer(middleware::from_fn(security_headers::secure))
         .with_state(state)
 }
 
@@ -170,7 +186,7 @@ async fn limit_registry_requests(
     let client = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip().to_canonical());
+        .map(|ConnectInfo(address)| address.ip());
     match state.limiter.try_acquire(client) {
         Ok(permit) => next
             .run(request)
@@ -182,14 +198,7 @@ async fn limit_registry_requests(
 
 /// Every app route is the same single page; the front end reads the URL.
 async fn app_page(State(state): State<AppState>) -> Response {
-    match tokio::fs::read(state.settings.dist.join("index.html")).await {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(error) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the front end is not built ({error}); run `cargo xtask serve`"),
-        )
-            .into_response(),
-    }
+    front_end::index(state.settings.dist.as_deref()).await
 }
 
 /// The demo images, for the landing page.

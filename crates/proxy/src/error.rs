@@ -33,6 +33,11 @@ pub enum ProxyError {
     /// Too many requests at once, in all or from this client.
     #[error("{0}")]
     Busy(String),
+    /// The request's `Host` is not one of the proxy's names (`--listen`, `--public-host`).
+    #[error(
+        "this proxy does not answer to that host name; its operator names the hosts it serves with --public-host"
+    )]
+    MisdirectedHost,
 }
 
 impl ProxyError {
@@ -48,6 +53,7 @@ impl ProxyError {
             }
             ProxyError::Incomplete(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_INCOMPLETE"),
             ProxyError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "TOOMANYREQUESTS"),
+            ProxyError::MisdirectedHost => (StatusCode::MISDIRECTED_REQUEST, "MISDIRECTED_HOST"),
         }
     }
 }
@@ -84,4 +90,20 @@ pub enum StartError {
     /// `--docker-config` could not be read.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+    /// Listening on every address without `--public-host`: no `Host` could be told to be the proxy's.
+    #[error(
+        "--listen {0} answers on every address: name the host(s) people reach it by with --public-host NAME[:PORT] (requests naming any other host get 421), or listen on one address such as 127.0.0.1"
+    )]
+    NoPublicHost(std::net::SocketAddr),
+    /// A `--public-host` that is not a `host[:port]`.
+    #[error("--public-host {0:?} is not a host name with an optional port")]
+    BadPublicHost(String),
+    /// No `--dist` and no front end built into the binary.
+    #[error(
+        "this binary was built without the front end: give --dist DIR, or build with `cargo xtask build`"
+    )]
+    NoFrontEnd,
+    /// `--upstream-proxy` is not a usable proxy URL.
+    #[error("--upstream-proxy {0:?} is not an http:// or https:// proxy URL")]
+    BadUpstreamProxy(String),
 }

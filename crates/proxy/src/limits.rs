@@ -1,8 +1,9 @@
-//! Concurrency limits: registry requests in flight, in all and per client address. Past a limit the
-//! proxy answers 429 at once rather than queueing.
+//! Concurrency limits: registry requests in flight, in all and per client. A client is an IPv4 address or
+//! an IPv6 /64 (one subscriber gets a whole /64, so counting single IPv6 addresses would count nothing).
+//! Past a limit the proxy answers 429 at once rather than queueing.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -47,6 +48,7 @@ impl Limiter {
     /// A permit, or `Busy` when either limit is reached. A request with no known address counts only
     /// against the total.
     pub fn try_acquire(&self, client: Option<IpAddr>) -> Result<Permit, ProxyError> {
+        let client = client.map(client_key);
         let mut in_flight = self
             .in_flight
             .lock()
@@ -77,6 +79,17 @@ impl Limiter {
     /// Requests in flight in all.
     pub fn in_flight(&self) -> usize {
         self.in_flight.lock().map(|f| f.total).unwrap_or(0)
+    }
+}
+
+/// The key a client is counted by: its IPv4 address, or its IPv6 address's /64.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(Ipv6Addr::from(prefix))
+        }
+        v4 => v4,
     }
 }
 
@@ -168,6 +181,37 @@ mod tests {
                 .is_empty(),
             "no address is remembered once idle"
         );
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let limiter = Limiter::new(100, 2);
+        let one: IpAddr = "2001:db8:1:2::1".parse().expect("an address");
+        let same_64: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff"
+            .parse()
+            .expect("an address");
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().expect("an address");
+        let _a = limiter.try_acquire(Some(one)).expect("first");
+        let _b = limiter.try_acquire(Some(same_64)).expect("second");
+        assert!(
+            limiter
+                .try_acquire(Some("2001:db8:1:2::abcd".parse().expect("an address")))
+                .is_err(),
+            "a new address in the same /64 is the same client"
+        );
+        let _c = limiter.try_acquire(Some(other_64)).expect("another /64");
+        for (ip, key) in [
+            ("10.1.2.3", "10.1.2.3"),
+            ("::ffff:10.1.2.3", "10.1.2.3"),
+            ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+            ("::1", "::"),
+        ] {
+            assert_eq!(
+                client_key(ip.parse().expect("an address")),
+                key.parse::<IpAddr>().expect("an address"),
+                "{ip}"
+            );
+        }
     }
 
     #[test]

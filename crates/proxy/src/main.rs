@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Parser;
-use strata_proxy::{AppState, InsecureRegistry, Settings, app};
+use std::time::Duration;
+
+use strata_proxy::listener::{self, ListenerLimits};
+use strata_proxy::{AppState, InsecureRegistry, Settings, StartError, app};
 
 /// Strata's proxy: serves the app and forwards the read-only registry API.
 #[derive(Debug, Parser)]
@@ -18,9 +21,9 @@ struct Flags {
     /// A registry reached over plain HTTP, even on a loopback or private address (repeatable).
     #[arg(long = "insecure-registry", value_name = "HOST[:PORT]")]
     insecure_registries: Vec<String>,
-    /// The built front end.
-    #[arg(long, default_value = "dist")]
-    dist: PathBuf,
+    /// A built front end to serve instead of the one embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    dist: Option<PathBuf>,
     /// Refuse every upstream connection: only the embedded demo registry answers.
     #[arg(long)]
     offline: bool,
@@ -46,6 +49,30 @@ struct Flags {
     /// Seconds a manifest request may take upstream in all (challenge, token, redirects, body).
     #[arg(long, default_value_t = 30)]
     manifest_timeout_secs: u64,
+    /// A name people reach the proxy by, as `HOST[:PORT]` in their `Host` header (repeatable). Requests
+    /// naming any other host get 421. Required with an unspecified --listen address (0.0.0.0, ::).
+    #[arg(long = "public-host", value_name = "HOST[:PORT]")]
+    public_hosts: Vec<String>,
+    /// Seconds a client has to send a request's headers (also the longest idle keep-alive).
+    #[arg(long = "header-timeout", value_name = "SECONDS", default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Client connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// Seconds any upstream request may take until the registry's answer begins (challenge, token and
+    /// redirects included).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    upstream_timeout: u64,
+    /// Seconds any upstream request may take in all, body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
+    upstream_deadline: u64,
+    /// The slowest upstream body accepted, in bytes per second over each 10-second window.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024)]
+    min_upstream_rate: u64,
+    /// An http:// or https:// proxy for every upstream connection. Without it, HTTP(S)_PROXY and friends
+    /// in the environment are ignored; with it, the SSRF rules still apply to the registries named.
+    #[arg(long, value_name = "URL")]
+    upstream_proxy: Option<String>,
 }
 
 #[tokio::main]
@@ -75,20 +102,28 @@ async fn main() -> anyhow::Result<()> {
         max_concurrent_requests: flags.max_concurrent_requests,
         max_concurrent_per_client: flags.max_concurrent_per_client,
         manifest_timeout_secs: flags.manifest_timeout_secs,
+        public_hosts: flags.public_hosts,
+        header_timeout_secs: flags.header_timeout_secs,
+        max_connections: flags.max_connections,
+        upstream_timeout_secs: flags.upstream_timeout,
+        upstream_deadline_secs: flags.upstream_deadline,
+        min_upstream_bytes_per_sec: flags.min_upstream_rate,
+        upstream_proxy: flags.upstream_proxy,
     };
+    if settings.listen.ip().is_unspecified() && settings.public_hosts.is_empty() {
+        return Err(StartError::NoPublicHost(settings.listen).into());
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(settings).context("cannot start the proxy")?;
+    let limits = ListenerLimits {
+        header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
+        max_connections: settings.max_connections,
+    };
+    let state = AppState::new(settings, address).context("cannot start the proxy")?;
     println!("Strata is listening on http://{address}");
-    // Client addresses feed the per-client concurrency limit.
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    listener::serve(listener, app(state), limits, shutdown()).await;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::app::AppState;
 use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;
 use crate::upstream::UpstreamRequest;
+use crate::upstream_body;
 use crate::upstream_trace::{Step, StepKind, Trace};
 
 /// Which endpoint a path names.
@@ -406,7 +407,7 @@ impl Forward<'_> {
         }
         if *digest.algorithm() == Algorithm::Sha256 {
             let headers = upstream.headers().clone();
-            let body = Body::from_stream(verified(upstream.bytes_stream(), digest));
+            let body = Body::from_stream(verified(upstream_body::guarded(upstream), digest));
             return respond(reqwest::StatusCode::OK, &headers, IMMUTABLE, body, true);
         }
         streamed(upstream, NO_CACHE)
@@ -423,7 +424,7 @@ fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
 /// Reads a whole body, failing with `too_large(limit)` past `limit` bytes (announced or received) and
 /// with `Incomplete` when the answer breaks off, so the browser never gets a silently short 200.
 async fn read_limited(
-    mut upstream: reqwest::Response,
+    upstream: reqwest::Response,
     limit: u64,
     too_large: impl Fn(u64) -> ProxyError,
 ) -> Result<Bytes, ProxyError> {
@@ -433,36 +434,22 @@ async fn read_limited(
         return Err(too_large(length));
     }
     let mut body = Vec::new();
-    loop {
-        let chunk = upstream.chunk().await.map_err(|error| {
-            if error.is_timeout() {
-                ProxyError::Timeout(format!(
-                    "the registry stopped sending after {} bytes",
-                    body.len()
-                ))
-            } else {
-                ProxyError::Incomplete(format!(
-                    "the registry's answer broke off after {} bytes: {}",
-                    body.len(),
-                    error.without_url()
-                ))
-            }
-        })?;
-        let Some(chunk) = chunk else {
-            return Ok(Bytes::from(body));
-        };
+    let mut chunks = std::pin::pin!(upstream_body::guarded(upstream));
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(too_large((body.len() + chunk.len()) as u64));
         }
         body.extend_from_slice(&chunk);
     }
+    Ok(Bytes::from(body))
 }
 
 /// Passes a blob stream on while hashing it, holding back the last piece until the end: when the bytes do
 /// not hash to `expected`, the stream fails before its end, so neither the browser nor an HTTP cache in
 /// front takes the answer as complete.
 fn verified(
-    upstream: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
+    upstream: impl Stream<Item = Result<Bytes, ProxyError>> + Send + 'static,
     expected: Digest,
 ) -> impl Stream<Item = Result<Bytes, ProxyError>> + Send + 'static {
     struct State<S> {
@@ -491,11 +478,6 @@ fn verified(
                     }
                 }
                 Some(Err(error)) => {
-                    let error = ProxyError::Incomplete(format!(
-                        "the registry's answer broke off after {} bytes: {}",
-                        state.received,
-                        error.without_url()
-                    ));
                     tracing::warn!(%error, "blob stream aborted");
                     return Some((Err(error), None));
                 }
@@ -589,7 +571,7 @@ fn streamed(
         status,
         &headers,
         cache_control,
-        Body::from_stream(upstream.bytes_stream()),
+        Body::from_stream(upstream_body::guarded(upstream)),
         true,
     )
 }

@@ -4,7 +4,10 @@
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 
+use futures_util::StreamExt as _;
+
 use crate::error::ProxyError;
+use crate::upstream_body;
 
 /// Headers passed back as the registry sent them. Never `WWW-Authenticate` (a Basic challenge would make
 /// the browser prompt) and never the registry's own `Link`: the rewritten one replaces it.
@@ -47,7 +50,7 @@ pub fn relay(
     let body = if head {
         Body::empty()
     } else {
-        Body::from_stream(upstream.bytes_stream())
+        Body::from_stream(upstream_body::guarded(upstream))
     };
     response.body(body).map_err(|error| {
         ProxyError::Unreachable(format!(
@@ -97,10 +100,7 @@ pub fn registry_error(status: StatusCode, code: &str, message: &str, head: bool)
 }
 
 /// Reads a registry's answer whole, refusing one larger than `limit` bytes without buffering past it.
-pub async fn read_bounded(
-    mut upstream: reqwest::Response,
-    limit: u64,
-) -> Result<Vec<u8>, ProxyError> {
+pub async fn read_bounded(upstream: reqwest::Response, limit: u64) -> Result<Vec<u8>, ProxyError> {
     let too_large = || {
         ProxyError::Unreachable(format!(
             "the registry's answer is larger than {limit} bytes"
@@ -113,9 +113,9 @@ pub async fn read_bounded(
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = upstream.chunk().await.map_err(|error| {
-        ProxyError::Unreachable(format!("reading the registry's answer failed: {error}"))
-    })? {
+    let mut chunks = std::pin::pin!(upstream_body::guarded(upstream));
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(too_large());
         }

@@ -43,8 +43,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Registries reached over HTTP and allowed on non-public addresses.
     pub insecure_registries: Vec<InsecureRegistry>,
-    /// The built front end.
-    pub dist: PathBuf,
+    /// The built front end, when not the one embedded in the binary.
+    pub dist: Option<PathBuf>,
     /// Refuse every upstream connection: only the demo registry answers.
     pub offline: bool,
     /// A Docker `config.json` with credentials for private registries, used only server-side.
@@ -61,6 +61,20 @@ pub struct Settings {
     pub max_concurrent_per_client: usize,
     /// Seconds a manifest request may take upstream in all: challenge, token, redirects and body.
     pub manifest_timeout_secs: u64,
+    /// Names (`host[:port]`) the proxy answers to besides its listen address (`--public-host`).
+    pub public_hosts: Vec<String>,
+    /// Seconds a client has to send a request's headers; also how long an idle keep-alive connection stays.
+    pub header_timeout_secs: u64,
+    /// Client connections open at once; past it, new ones wait to be accepted.
+    pub max_connections: usize,
+    /// Seconds any upstream request may take until its answer's headers: challenge, token, redirects.
+    pub upstream_timeout_secs: u64,
+    /// Seconds any upstream request may take in all, body included.
+    pub upstream_deadline_secs: u64,
+    /// The slowest upstream body accepted, in bytes per second over each 10-second window.
+    pub min_upstream_bytes_per_sec: u64,
+    /// An HTTP(S) proxy for every upstream connection (`--upstream-proxy`); the environment's are ignored.
+    pub upstream_proxy: Option<String>,
 }
 
 impl Default for Settings {
@@ -68,7 +82,7 @@ impl Default for Settings {
         Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             insecure_registries: Vec::new(),
-            dist: PathBuf::from("dist"),
+            dist: None,
             offline: false,
             docker_config: None,
             allow_origins: Vec::new(),
@@ -77,6 +91,13 @@ impl Default for Settings {
             max_concurrent_requests: 256,
             max_concurrent_per_client: 32,
             manifest_timeout_secs: 30,
+            public_hosts: Vec::new(),
+            header_timeout_secs: 10,
+            max_connections: 1024,
+            upstream_timeout_secs: 30,
+            upstream_deadline_secs: 1800,
+            min_upstream_bytes_per_sec: 10 * 1024,
+            upstream_proxy: None,
         }
     }
 }

@@ -120,10 +120,43 @@ pub fn check_url(settings: &Settings, url: &Url) -> Result<(), ProxyError> {
     Ok(())
 }
 
+/// A refusal that names the host but not the address it resolved to: that address is the operator's to
+/// know (it is logged), not the caller's, who could use the proxy to map a private network.
 fn refusal_for_address(name: &str, ip: IpAddr) -> ProxyError {
+    tracing::info!(host = name, address = %ip, "refused a non-public address");
     ProxyError::Refused(format!(
-        "{name} is at {ip}, which is not a public address; the proxy only reaches public registries and those named by --insecure-registry"
+        "{name} is not at a public address; the proxy only reaches public registries and those named by --insecure-registry"
     ))
+}
+
+/// Resolves the URL's host here and refuses it unless every address is allowed, for requests sent through
+/// `--upstream-proxy`, which would otherwise resolve names where the guard cannot see them.
+pub async fn check_resolved(settings: &Settings, url: &Url) -> Result<(), ProxyError> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| ProxyError::Refused(format!("{url} has no host")))?;
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    if literal.parse::<IpAddr>().is_ok() {
+        return Ok(());
+    }
+    let trusted = settings
+        .insecure_registries
+        .iter()
+        .any(|registry| registry.host().eq_ignore_ascii_case(literal));
+    let resolved: Vec<SocketAddr> = tokio::net::lookup_host((literal, 0))
+        .await
+        .map_err(|_| ProxyError::Unreachable(format!("could not resolve {literal}")))?
+        .collect();
+    match resolved
+        .iter()
+        .find(|addr| !trusted && !is_public(addr.ip()))
+    {
+        Some(addr) => Err(refusal_for_address(literal, addr.ip())),
+        None if resolved.is_empty() => {
+            Err(ProxyError::Unreachable(format!("{literal} has no address")))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A DNS resolver that drops non-public addresses, except for hosts of insecure registries.
@@ -133,12 +166,18 @@ pub struct GuardedResolver {
 }
 
 impl GuardedResolver {
-    /// A resolver trusting the hosts of the insecure registries.
+    /// A resolver trusting the hosts of the insecure registries and of `--upstream-proxy`.
     pub fn new(settings: &Settings) -> Self {
+        let proxy_host = settings
+            .upstream_proxy
+            .as_deref()
+            .and_then(|proxy| Url::parse(proxy).ok())
+            .and_then(|proxy| proxy.host_str().map(str::to_owned));
         let trusted_hosts = settings
             .insecure_registries
             .iter()
             .map(|r| r.host().to_owned())
+            .chain(proxy_host)
             .collect();
         GuardedResolver {
             trusted_hosts: Arc::new(trusted_hosts),
@@ -261,6 +300,27 @@ mod tests {
         let mut offline = settings(&["127.0.0.1:5000"]);
         offline.offline = true;
         assert!(check_url(&offline, &Url::parse("http://127.0.0.1:5000/v2/").unwrap()).is_err());
+    }
+
+    #[test]
+    fn refusals_do_not_tell_the_address() {
+        let refusal = refusal_for_address("internal.example", "10.1.2.3".parse().unwrap());
+        assert!(!refusal.to_string().contains("10.1.2.3"), "{refusal}");
+        assert!(refusal.to_string().contains("internal.example"));
+    }
+
+    #[tokio::test]
+    async fn names_sent_through_a_proxy_are_resolved_and_checked_here() {
+        let plain = settings(&[]);
+        let refused = check_resolved(&plain, &Url::parse("https://localhost/v2/").unwrap()).await;
+        assert!(
+            matches!(refused, Err(ProxyError::Refused(_))),
+            "{refused:?}"
+        );
+        let trusting = settings(&["localhost:5001"]);
+        let allowed =
+            check_resolved(&trusting, &Url::parse("http://localhost:5001/v2/").unwrap()).await;
+        assert!(allowed.is_ok(), "{allowed:?}");
     }
 
     #[tokio::test]

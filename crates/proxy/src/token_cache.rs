@@ -1,5 +1,7 @@
 //! Bearer tokens kept per registry and scope set until they expire, and the last challenge of each
-//! registry, so a repeated request can carry its token from the first try.
+//! registry, so a repeated request can carry its token from the first try. Everything in it came from a
+//! registry or its token service, so it is bounded in bytes as well as in entries, and no field is kept
+//! past its length limit.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,6 +10,10 @@ use std::time::{Duration, Instant};
 
 /// Tokens kept at most; past that, expired ones go first, then all.
 const MAX_TOKENS: usize = 4096;
+/// Bytes of tokens and keys kept at most, counted the same way.
+const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// The longest realm, service or scope list kept; a longer one is used once and not remembered.
+const MAX_FIELD_BYTES: usize = 2048;
 
 /// Which token: the registry, its token service and the sorted scopes asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -35,6 +41,54 @@ impl TokenKey {
             scopes,
         }
     }
+
+    /// Bytes this key holds.
+    fn bytes(&self) -> usize {
+        self.registry.len()
+            + self.realm.len()
+            + self.service.len()
+            + self.scopes.iter().map(String::len).sum::<usize>()
+    }
+
+    /// Whether every field is within [`MAX_FIELD_BYTES`].
+    fn fits(&self) -> bool {
+        [
+            self.registry.len(),
+            self.realm.len(),
+            self.service.len(),
+            self.scopes.iter().map(String::len).sum(),
+        ]
+        .iter()
+        .all(|length| *length <= MAX_FIELD_BYTES)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tokens {
+    entries: HashMap<TokenKey, (String, Instant)>,
+    bytes: usize,
+}
+
+impl Tokens {
+    fn remove(&mut self, key: &TokenKey) {
+        if let Some((token, _)) = self.entries.remove(key) {
+            self.bytes = self.bytes.saturating_sub(key.bytes() + token.len());
+        }
+    }
+
+    fn retain_unexpired(&mut self, now: Instant) {
+        self.entries.retain(|_, (_, until)| *until > now);
+        self.bytes = self
+            .entries
+            .iter()
+            .map(|(key, (token, _))| key.bytes() + token.len())
+            .sum();
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -46,22 +100,27 @@ struct Realm {
 /// The tokens. Its `Debug` shows counts, never tokens.
 #[derive(Default)]
 pub struct TokenCache {
-    tokens: Mutex<HashMap<TokenKey, (String, Instant)>>,
+    tokens: Mutex<Tokens>,
     realms: Mutex<HashMap<String, Realm>>,
 }
 
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tokens = self.tokens.lock().map(|t| t.len()).unwrap_or(0);
+        let (tokens, bytes) = self
+            .tokens
+            .lock()
+            .map(|t| (t.entries.len(), t.bytes))
+            .unwrap_or_default();
         f.debug_struct("TokenCache")
             .field("tokens", &tokens)
+            .field("bytes", &bytes)
             .finish()
     }
 }
 
-/// How long a token is kept: its lifetime less a margin for clock and network, at least one second.
-pub fn keep_for(expires_in: Option<u64>) -> Duration {
-    let lifetime = expires_in.unwrap_or(60);
+/// How long a token is kept: its lifetime (already clamped by `strata_core::token_answer`) less a margin
+/// for clock and network, at least one second.
+pub fn keep_for(lifetime: u64) -> Duration {
     let margin = (lifetime / 10).clamp(1, 30);
     Duration::from_secs(lifetime.saturating_sub(margin).max(1))
 }
@@ -74,7 +133,7 @@ impl TokenCache {
 
     fn get_at(&self, key: &TokenKey, now: Instant) -> Option<String> {
         let mut tokens = self.tokens.lock().ok()?;
-        match tokens.get(key) {
+        match tokens.entries.get(key) {
             Some((token, until)) if *until > now => Some(token.clone()),
             Some(_) => {
                 tokens.remove(key);
@@ -90,6 +149,13 @@ impl TokenCache {
     }
 
     fn insert_at(&self, key: TokenKey, token: String, keep: Duration, now: Instant) {
+        let Some(until) = now.checked_add(keep) else {
+            return;
+        };
+        let size = key.bytes() + token.len();
+        if !key.fits() || size > MAX_BYTES / 64 {
+            return;
+        }
         if let Ok(mut realms) = self.realms.lock() {
             if realms.len() >= MAX_TOKENS {
                 realms.clear();
@@ -103,13 +169,18 @@ impl TokenCache {
             );
         }
         if let Ok(mut tokens) = self.tokens.lock() {
-            if tokens.len() >= MAX_TOKENS {
-                tokens.retain(|_, (_, until)| *until > now);
+            tokens.remove(&key);
+            let full = |tokens: &Tokens| {
+                tokens.entries.len() >= MAX_TOKENS || tokens.bytes + size > MAX_BYTES
+            };
+            if full(&tokens) {
+                tokens.retain_unexpired(now);
             }
-            if tokens.len() >= MAX_TOKENS {
+            if full(&tokens) {
                 tokens.clear();
             }
-            tokens.insert(key, (token, now + keep));
+            tokens.bytes += size;
+            tokens.entries.insert(key, (token, until));
         }
     }
 
@@ -154,7 +225,7 @@ mod tests {
         );
         assert_eq!(key, same, "scope order and host case do not matter");
         let now = Instant::now();
-        cache.insert_at(key.clone(), "t1".into(), keep_for(Some(300)), now);
+        cache.insert_at(key.clone(), "t1".into(), keep_for(300), now);
         assert_eq!(
             cache
                 .get_at(&same, now + Duration::from_secs(200))
@@ -167,17 +238,55 @@ mod tests {
             None,
             "an expired token is dropped"
         );
-        cache.insert_at(key.clone(), "t2".into(), keep_for(None), now);
+        cache.insert_at(key.clone(), "t2".into(), keep_for(60), now);
         cache.forget(&key);
         assert_eq!(cache.get_at(&key, now), None);
     }
 
     #[test]
-    fn lifetimes_default_to_sixty_seconds_less_a_margin() {
-        assert_eq!(keep_for(None), Duration::from_secs(54));
-        assert_eq!(keep_for(Some(3600)), Duration::from_secs(3570));
-        assert_eq!(keep_for(Some(0)), Duration::from_secs(1));
-        assert_eq!(keep_for(Some(5)), Duration::from_secs(4));
+    fn lifetimes_less_a_margin() {
+        assert_eq!(keep_for(60), Duration::from_secs(54));
+        assert_eq!(keep_for(3600), Duration::from_secs(3570));
+        assert_eq!(keep_for(0), Duration::from_secs(1));
+        assert_eq!(keep_for(5), Duration::from_secs(4));
+        assert_eq!(keep_for(u64::MAX), Duration::from_secs(u64::MAX - 30));
+    }
+
+    #[test]
+    fn lifetimes_past_the_clock_are_not_kept() {
+        let cache = TokenCache::default();
+        let key = TokenKey::new("r.io", "https://a/t", "r", "repository:a:pull");
+        cache.insert(key.clone(), "t".into(), Duration::MAX);
+        assert_eq!(cache.get(&key), None, "no overflow, nothing kept");
+    }
+
+    #[test]
+    fn bounded_in_bytes_and_field_lengths() {
+        let cache = TokenCache::default();
+        let now = Instant::now();
+        let long_realm = format!("https://a/{}", "r".repeat(MAX_FIELD_BYTES));
+        let key = TokenKey::new("r.io", &long_realm, "r", "repository:a:pull");
+        cache.insert_at(key.clone(), "t".into(), keep_for(60), now);
+        assert_eq!(
+            cache.get_at(&key, now),
+            None,
+            "an over-long realm is not kept"
+        );
+        assert_eq!(cache.predicted_key("r.io", "a"), None);
+        let token = "t".repeat(16 * 1024);
+        for n in 0..2000 {
+            let key = TokenKey::new("r.io", "https://a/t", "r", &format!("repository:{n}:pull"));
+            cache.insert_at(key, token.clone(), keep_for(60), now);
+        }
+        let tokens = cache.tokens.lock().expect("the lock");
+        assert!(tokens.bytes <= MAX_BYTES, "{} bytes kept", tokens.bytes);
+        assert!(!tokens.entries.is_empty());
+        let counted: usize = tokens
+            .entries
+            .iter()
+            .map(|(key, (token, _))| key.bytes() + token.len())
+            .sum();
+        assert_eq!(counted, tokens.bytes);
     }
 
     #[test]
@@ -190,7 +299,7 @@ mod tests {
             "r",
             "repository:team/app:pull",
         );
-        cache.insert(key.clone(), "t".into(), keep_for(None));
+        cache.insert(key.clone(), "t".into(), keep_for(60));
         assert_eq!(cache.predicted_key("r.io", "team/app"), Some(key));
         let other = cache
             .predicted_key("r.io", "team/other")

@@ -6,21 +6,24 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt as _;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RANGE, WWW_AUTHENTICATE,
 };
 use reqwest::{Method, StatusCode, Url};
+use strata_core::{auth_challenge, token_answer};
 
-use crate::auth_challenge;
 use crate::credentials::{BasicCredentials, Credentials};
 use crate::error::{ProxyError, StartError};
 use crate::settings::Settings;
 use crate::ssrf_guard::{self, GuardedResolver};
 use crate::token_cache::{TokenCache, TokenKey, keep_for};
+use crate::upstream_body::{self, TransferLimits};
 use crate::upstream_trace::{Step, StepKind, Trace, shown_url};
 
 const MAX_REDIRECTS: usize = 5;
-const MAX_TOKEN_BYTES: usize = 64 * 1024;
+/// The largest token service answer read (the token itself is capped by core).
+const MAX_TOKEN_ANSWER_BYTES: usize = 64 * 1024;
 
 /// The one HTTP client that reaches registries.
 #[derive(Debug, Clone)]
@@ -62,13 +65,18 @@ impl Upstream {
                 "credentials read from the Docker config"
             );
         }
-        let client = reqwest::Client::builder()
+        // The environment's HTTP(S)_PROXY would resolve names where the guard cannot see them: ignored.
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
             .dns_resolver(Arc::new(GuardedResolver::new(settings)))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(30))
-            .user_agent(concat!("strata-proxy/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+            .user_agent(concat!("strata-proxy/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = &settings.upstream_proxy {
+            builder = builder.proxy(upstream_proxy(proxy)?);
+        }
+        let client = builder.build()?;
         Ok(Upstream {
             client,
             settings: settings.clone(),
@@ -88,10 +96,45 @@ impl Upstream {
         self.fetch_traced(request, &mut trace).await
     }
 
-    /// Like [`fetch`](Self::fetch), writing each step to `trace` — also the steps before an error.
+    /// Like [`fetch`](Self::fetch), writing each step to `trace` — also the steps before an error. The
+    /// answer must begin within `--upstream-timeout`; its body is bounded by `--upstream-deadline` and
+    /// `--min-upstream-rate` when read through [`crate::upstream_body::guarded`].
     pub async fn fetch_traced(
         &self,
         request: UpstreamRequest<'_>,
+        trace: &mut Trace,
+    ) -> Result<reqwest::Response, ProxyError> {
+        let limits = TransferLimits::starting_now(
+            Duration::from_secs(self.settings.upstream_deadline_secs.max(1)),
+            self.settings.min_upstream_bytes_per_sec,
+        );
+        let seconds = self.settings.upstream_timeout_secs.max(1);
+        let authority = request.authority;
+        let answer = tokio::time::timeout(
+            Duration::from_secs(seconds),
+            self.fetch_unbounded(request, limits, trace),
+        )
+        .await;
+        match answer {
+            Ok(Ok(mut response)) => {
+                response.extensions_mut().insert(limits);
+                Ok(response)
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => {
+                let error = ProxyError::Timeout(format!(
+                    "{authority} did not answer within {seconds} s (--upstream-timeout)"
+                ));
+                trace.push(Step::new(StepKind::Error).note(&error.to_string()));
+                Err(error)
+            }
+        }
+    }
+
+    async fn fetch_unbounded(
+        &self,
+        request: UpstreamRequest<'_>,
+        limits: TransferLimits,
         trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
         let scheme = if self.settings.is_insecure(request.authority) {
@@ -134,7 +177,9 @@ impl Upstream {
             {
                 self.tokens.forget(key);
             }
-            if let Some((value, auth)) = self.authorize(&response, request.authority, trace).await?
+            if let Some((value, auth)) = self
+                .authorize(&response, request.authority, limits, trace)
+                .await?
             {
                 let mut authorized = headers.clone();
                 authorized.insert(AUTHORIZATION, value);
@@ -189,7 +234,12 @@ impl Upstream {
         trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
         let mut step = Step::sent(kind, method, url, auth);
-        if let Err(refusal) = ssrf_guard::check_url(&self.settings, url) {
+        let mut checked = ssrf_guard::check_url(&self.settings, url);
+        if checked.is_ok() && self.settings.upstream_proxy.is_some() {
+            // Through a proxy the name is resolved there: check what it resolves to here first.
+            checked = ssrf_guard::check_resolved(&self.settings, url).await;
+        }
+        if let Err(refusal) = checked {
             step.step = StepKind::Refused;
             trace.push(step.note(&refusal.to_string()));
             return Err(refusal);
@@ -244,6 +294,7 @@ impl Upstream {
         &self,
         response: &reqwest::Response,
         registry: &str,
+        limits: TransferLimits,
         trace: &mut Trace,
     ) -> Result<Option<(HeaderValue, &'static str)>, ProxyError> {
         let challenges: Vec<auth_challenge::Challenge> = response
@@ -273,13 +324,14 @@ impl Upstream {
                 trace.push(Step::new(StepKind::Token).param("cached", "true"));
                 return Ok(bearer_value(&token).map(|value| (value, "bearer (cached)")));
             }
-            let (token, expires_in) = self
-                .request_token(realm, service, &key.scopes, credentials, trace)
+            let answer = self
+                .request_token(realm, service, &key.scopes, credentials, limits, trace)
                 .await?;
-            let value = bearer_value(&token).ok_or_else(|| {
+            let value = bearer_value(&answer.token).ok_or_else(|| {
                 ProxyError::Auth("the token service sent an unusable token".into())
             })?;
-            self.tokens.insert(key, token, keep_for(expires_in));
+            self.tokens
+                .insert(key, answer.token, keep_for(answer.expires_in));
             return Ok(Some((value, "bearer")));
         }
         if let Some(basic) = challenges.iter().find(|c| c.scheme == "basic") {
@@ -307,15 +359,16 @@ impl Upstream {
     }
 
     /// A token from `realm`: `GET realm?service=…&scope=…`, with Basic credentials when the registry has
-    /// them. Returns the token and its `expires_in`.
+    /// them.
     async fn request_token(
         &self,
         realm: &str,
         service: Option<&str>,
         scopes: &[String],
         credentials: Option<&BasicCredentials>,
+        limits: TransferLimits,
         trace: &mut Trace,
-    ) -> Result<(String, Option<u64>), ProxyError> {
+    ) -> Result<token_answer::TokenAnswer, ProxyError> {
         let mut realm_url = Url::parse(realm).map_err(|_| {
             ProxyError::Auth(format!(
                 "the registry named an invalid token realm {realm:?}"
@@ -358,31 +411,31 @@ impl Upstream {
                 }
             )));
         }
-        let body = read_bounded(token_response, MAX_TOKEN_BYTES).await?;
-        let parsed: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|_| ProxyError::Auth("the token service did not answer with JSON".into()))?;
-        let token = ["token", "access_token"]
-            .iter()
-            .filter_map(|key| parsed.get(key).and_then(|t| t.as_str()))
-            .find(|token| !token.is_empty());
-        let expires_in = parsed.get("expires_in").and_then(|value| {
-            value
-                .as_u64()
-                .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
-        });
+        let mut token_response = token_response;
+        token_response.extensions_mut().insert(limits);
+        let body = read_bounded(token_response, MAX_TOKEN_ANSWER_BYTES).await?;
+        let answer =
+            token_answer::read(&body).map_err(|error| ProxyError::Auth(error.to_string()))?;
         if let Some(step) = trace.steps.last_mut() {
-            step.params.insert(
-                "expires_in".into(),
-                expires_in.map_or("60 (default)".into(), |s| s.to_string()),
-            );
+            let shown = if answer.lifetime_given {
+                answer.expires_in.to_string()
+            } else {
+                format!("{} (default)", answer.expires_in)
+            };
+            step.params.insert("expires_in".into(), shown);
         }
-        match token {
-            Some(token) => Ok((token.to_owned(), expires_in)),
-            None => Err(ProxyError::Auth(
-                "the token service's answer holds no token".into(),
-            )),
-        }
+        Ok(answer)
     }
+}
+
+/// The `--upstream-proxy`, as reqwest takes it: only http:// and https:// proxies.
+fn upstream_proxy(url: &str) -> Result<reqwest::Proxy, StartError> {
+    let bad = || StartError::BadUpstreamProxy(url.to_owned());
+    let parsed = Url::parse(url).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(bad());
+    }
+    reqwest::Proxy::all(parsed).map_err(|_| bad())
 }
 
 fn bearer_value(token: &str) -> Option<HeaderValue> {
@@ -402,16 +455,11 @@ fn repository_of(path: &str) -> Option<&str> {
         .filter(|repository| !repository.is_empty())
 }
 
-async fn read_bounded(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, ProxyError> {
+async fn read_bounded(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ProxyError> {
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|error| ProxyError::Unreachable(format!("reading the token failed: {error}")))?
-    {
+    let mut chunks = std::pin::pin!(upstream_body::guarded(response));
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
         if body.len() + chunk.len() > limit {
             return Err(ProxyError::Auth(format!(
                 "the token service's answer is larger than {limit} bytes"

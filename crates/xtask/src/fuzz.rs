@@ -12,7 +12,7 @@ use anyhow::{Context as _, bail};
 use crate::workspace;
 
 /// Every fuzz target, in the order they run.
-pub const TARGETS: &[&str] = &["reference", "manifest"];
+pub const TARGETS: &[&str] = &["reference", "manifest", "auth"];
 
 /// Seconds each target runs when `--seconds` is not given.
 const DEFAULT_SECONDS: u64 = 60;
@@ -229,6 +229,7 @@ fn files_in(dir: &Path) -> anyhow::Result<BTreeSet<PathBuf>> {
 fn write_seeds(fuzz_dir: &Path) -> anyhow::Result<()> {
     let corpus = fuzz_dir.join("corpus");
     write_corpus(&corpus.join("reference"), reference_seeds())?;
+    write_corpus(&corpus.join("auth"), auth_seeds())?;
     let manifest_corpus = corpus.join("manifest");
     write_corpus(&manifest_corpus, manifest_seeds())?;
     let real_world = workspace::root().join("../shared/corpus/real-world");
@@ -274,6 +275,28 @@ fn reference_seeds() -> Vec<(&'static str, Vec<u8>)> {
     ]
     .into_iter()
     .map(|(name, text)| (name, text.into_bytes()))
+    .collect()
+}
+
+/// Challenges as registries send them, and token answers, honest and lying.
+fn auth_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    [
+        (
+            "hub-challenge",
+            r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#,
+        ),
+        (
+            "quay-two-schemes",
+            r#"Basic realm="quay.io", Bearer realm="https://quay.io/v2/auth",service="quay.io""#,
+        ),
+        ("escaped", r#"bearer REALM="a"b",empty="",scope=x"#),
+        ("token", r#"{"token":"eyJhbGciOi.x.y","expires_in":300,"issued_at":"2026-01-01T00:00:00Z"}"#),
+        ("access-token", r#"{"access_token":"abc","expires_in":1e300}"#),
+        ("negative", r#"{"token":"abc","expires_in":-1}"#),
+        ("not-a-number", r#"{"token":"abc","expires_in":"soon"}"#),
+    ]
+    .into_iter()
+    .map(|(name, text)| (name, text.as_bytes().to_vec()))
     .collect()
 }
 

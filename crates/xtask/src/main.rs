@@ -5,6 +5,7 @@ mod bench;
 mod demo_registry;
 mod front_end;
 mod fuzz;
+mod image;
 mod system_tools;
 mod test_suite;
 mod workspace;
@@ -14,13 +15,17 @@ use anyhow::bail;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  serve [-- PROXY FLAGS]   build everything and start Strata on http://127.0.0.1:8080 with the demo registry
+  serve [--release] [-- PROXY FLAGS]
+                           build everything and start Strata on http://127.0.0.1:8080 with the demo registry
+                           (--release: the optimized proxy)
   test                     install what is missing, then run every check and test (what CI runs)
   bench                    measure, and write docs/benchmarks.md
   build                    build the front end into dist/ and the proxy
   demo                     write the demo registry's OCI layout into target/demo-registry
+  image [--out DIR]        write Strata as an OCI image layout (static proxy, front end inside) into
+                           target/oci/strata, tagged latest
   fuzz [--seconds N] [TARGET...]
-                           fuzz core on nightly, N seconds per target (default 60; targets: reference, manifest)";
+                           fuzz core on nightly, N seconds per target (default 60; targets: reference, manifest, auth)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,14 +40,34 @@ fn main() -> anyhow::Result<()> {
         .collect();
     match command {
         "serve" => {
-            let built = workspace::build_all()?;
-            workspace::run_proxy(&built, &passthrough)
+            let (options, proxy_flags): (Vec<&String>, Vec<String>) =
+                match rest.iter().position(|arg| arg == "--") {
+                    Some(split) => (rest[..split].iter().collect(), rest[split + 1..].to_vec()),
+                    None => (
+                        rest.iter().filter(|arg| *arg == "--release").collect(),
+                        rest.iter()
+                            .filter(|arg| *arg != "--release")
+                            .cloned()
+                            .collect(),
+                    ),
+                };
+            if let Some(unknown) = options.iter().find(|option| **option != "--release") {
+                bail!("unknown serve option {unknown:?}\n\n{USAGE}");
+            }
+            let profile = if options.is_empty() {
+                workspace::ProxyProfile::Debug
+            } else {
+                workspace::ProxyProfile::Release
+            };
+            let built = workspace::build_all_as(profile)?;
+            workspace::run_proxy(&built, &proxy_flags)
         }
         "test" => test_suite::run(),
         "bench" => bench::run(),
         "build" => workspace::build_all().map(|_| ()),
         "demo" => demo_registry::write_layout(&workspace::demo_layout_dir()),
         "fuzz" => fuzz::command(&passthrough),
+        "image" => image::command(&passthrough),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,5 +1,6 @@
-//! The tools outside Cargo that building and testing need, installed when missing: the wasm32 target with
-//! rustup, and Debian packages (Chromium, ChromeDriver, the distribution registry, skopeo, openssl) with apt-get.
+//! The tools outside Cargo that building and testing need, installed when missing: the wasm32 and musl
+//! targets with rustup, and Debian packages (Chromium, ChromeDriver, the distribution registry, skopeo,
+//! openssl, musl-gcc, the Docker CLI when the machine has none) with apt-get.
 
 use std::process::Command;
 
@@ -16,30 +17,59 @@ const DEBIAN_TOOLS: &[(&str, &str)] = &[
     ("/usr/bin/htpasswd", "apache2-utils"),
 ];
 
+/// The target of the static proxy in `cargo xtask image`.
+pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
+
+/// What the static proxy's build needs besides its target: the C compiler for musl (ring's C code).
+const IMAGE_TOOLS: &[(&str, &str)] = &[("/usr/bin/musl-gcc", "musl-tools")];
+
 /// Adds the wasm32 target with rustup when it is missing.
 pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    ensure_rust_target("wasm32-unknown-unknown")
+}
+
+/// Adds the musl target and installs musl-gcc when they are missing.
+pub fn ensure_image_tools() -> anyhow::Result<()> {
+    ensure_rust_target(MUSL_TARGET)?;
+    ensure_packages(IMAGE_TOOLS)
+}
+
+fn ensure_rust_target(target: &str) -> anyhow::Result<()> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .context("rustup is needed to add the wasm32-unknown-unknown target")?;
+        .with_context(|| format!("rustup is needed to add the {target} target"))?;
     if String::from_utf8_lossy(&installed.stdout)
         .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
+        .any(|line| line.trim() == target)
     {
         return Ok(());
     }
     let status = Command::new("rustup")
-        .args(["target", "add", "wasm32-unknown-unknown"])
+        .args(["target", "add", target])
         .status()?;
     if !status.success() {
-        bail!("`rustup target add wasm32-unknown-unknown` failed");
+        bail!("`rustup target add {target}` failed");
     }
     Ok(())
 }
 
 /// Installs the missing Debian packages when running as root; otherwise stops with the command to run.
 pub fn ensure_debian_tools() -> anyhow::Result<()> {
-    let missing: Vec<&str> = DEBIAN_TOOLS
+    ensure_packages(DEBIAN_TOOLS)?;
+    // The Docker CLI (a stock client the tests read through the proxy) comes with this machine image in
+    // /usr/local/bin; elsewhere Debian's docker.io provides it.
+    if !std::path::Path::new(DOCKER_CLI_PREINSTALLED).exists() {
+        ensure_packages(&[("/usr/bin/docker", "docker.io")])?;
+    }
+    Ok(())
+}
+
+/// Where this machine image keeps the Docker CLI.
+const DOCKER_CLI_PREINSTALLED: &str = "/usr/local/bin/docker";
+
+fn ensure_packages(tools: &[(&str, &str)]) -> anyhow::Result<()> {
+    let missing: Vec<&str> = tools
         .iter()
         .filter(|(program, _)| !std::path::Path::new(program).exists())
         .map(|(_, package)| *package)
@@ -56,7 +86,7 @@ pub fn ensure_debian_tools() -> anyhow::Result<()> {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(&missing);
     run("apt-get", &args)?;
-    if let Some((program, package)) = DEBIAN_TOOLS
+    if let Some((program, package)) = tools
         .iter()
         .find(|(program, _)| !std::path::Path::new(program).exists())
     {

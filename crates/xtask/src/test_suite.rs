@@ -2,16 +2,18 @@
 //! totals every test binary's results.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 
-use crate::{fuzz, system_tools, workspace};
+use crate::{fuzz, image, system_tools, workspace};
 
 /// Seconds each fuzz target runs in the suite: every target, well within CI's time.
 const FUZZ_SECONDS: u64 = 20;
 
-/// Runs formatting, lints, unit tests, the wasm32 build of core, the end-to-end tests, then every fuzz target.
+/// Runs formatting, lints, the wasm32 build of core, Strata's image, the unit and end-to-end tests, then every
+/// fuzz target.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_wasm_target()?;
     system_tools::ensure_debian_tools()?;
@@ -44,7 +46,9 @@ pub fn run() -> anyhow::Result<()> {
         "--target",
         "wasm32-unknown-unknown",
     ])?;
-    let totals = run_tests(&built)?;
+    let image_layout = image::layout_dir();
+    image::write(&image_layout)?;
+    let totals = run_tests(&built, &image_layout)?;
     let fuzzed = fuzz::run(fuzz::TARGETS, FUZZ_SECONDS);
     // Printed last: CI reads the closing line for the test count.
     totals.print();
@@ -52,7 +56,7 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// Runs `cargo test`, echoing its output and adding up the `test result:` lines.
-fn run_tests(built: &workspace::Built) -> anyhow::Result<Totals> {
+fn run_tests(built: &workspace::Built, image_layout: &Path) -> anyhow::Result<Totals> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = ["test", "--workspace", "--exclude", "strata-web"];
     eprintln!("$ cargo {}", args.join(" "));
@@ -61,6 +65,7 @@ fn run_tests(built: &workspace::Built) -> anyhow::Result<Totals> {
         .args(args)
         .env("STRATA_PROXY_BIN", &built.proxy)
         .env("STRATA_DIST", &built.dist)
+        .env("STRATA_IMAGE_LAYOUT", image_layout)
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot run cargo test")?;

@@ -33,14 +33,35 @@ pub struct Built {
     pub dist: PathBuf,
 }
 
-/// Demo layout, front end and proxy, in that order (the proxy embeds the layout).
+/// How the proxy is compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyProfile {
+    /// Quick to build, for tests and day-to-day serving.
+    Debug,
+    /// Fully optimized (`cargo xtask serve --release`).
+    Release,
+}
+
+/// Demo layout, front end and the debug proxy, in that order (the proxy embeds the layout).
 pub fn build_all() -> anyhow::Result<Built> {
+    build_all_as(ProxyProfile::Debug)
+}
+
+/// [`build_all`] with the proxy built in `profile`.
+pub fn build_all_as(profile: ProxyProfile) -> anyhow::Result<Built> {
     system_tools::ensure_wasm_target()?;
     demo_registry::write_layout(&demo_layout_dir())?;
     front_end::build(&dist_dir())?;
-    cargo(&["build", "--package", "strata-proxy"])?;
+    let (args, dir): (&[&str], &str) = match profile {
+        ProxyProfile::Debug => (&["build", "--package", "strata-proxy"], "debug"),
+        ProxyProfile::Release => (
+            &["build", "--release", "--package", "strata-proxy"],
+            "release",
+        ),
+    };
+    cargo(args)?;
     Ok(Built {
-        proxy: root().join("target/debug/strata-proxy"),
+        proxy: root().join("target").join(dir).join("strata-proxy"),
         dist: dist_dir(),
     })
 }

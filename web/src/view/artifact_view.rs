@@ -6,9 +6,9 @@ use strata_core::manifest::{Descriptor, ImageManifest};
 use strata_core::schema1::Schema1Manifest;
 use yew::prelude::*;
 
-use super::format::{short_digest, size};
+use super::format::{short_digest, size, visible, visible_string};
 use super::node_view::NodeContext;
-use crate::route::inspect_href;
+use crate::route::digest_href;
 
 const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";
 const PREDICATE_ANNOTATION: &str = "in-toto.io/predicate-type";
@@ -21,9 +21,9 @@ pub fn attestation_body(manifest: &ImageManifest) -> Html {
                 let predicate = layer.annotations.get(PREDICATE_ANNOTATION).cloned().unwrap_or_else(|| layer.media_type.clone());
                 html! {
                     <li>
-                        <strong>{artifact::predicate_name(&predicate)}</strong>{" "}<code>{predicate}</code>{" "}
+                        <strong>{artifact::predicate_name(&predicate)}</strong>{" "}<code>{visible(&predicate)}</code>{" "}
                         <span class="size">{size(layer.size)}</span>{" "}
-                        <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                        <code class="digest" title={visible_string(&layer.digest)}>{short_digest(&layer.digest)}</code>
                     </li>
                 }
             }) }
@@ -50,12 +50,12 @@ pub fn artifact_body(
         <div class="artifact">
             <table class="facts">
                 <tr><th>{"What it is"}</th><td>{role.describe()}</td></tr>
-                <tr><th>{"Artifact type"}</th><td><code>{artifact_type}</code></td></tr>
+                <tr><th>{"Artifact type"}</th><td><code>{visible(&artifact_type)}</code></td></tr>
                 if let Some(subject) = &manifest.subject { { subject_row(context, subject) } }
                 if let Some(chart) = chart {
-                    <tr><th>{"Chart"}</th><td><code>{format!("{} {}", chart.name, chart.version)}</code></td></tr>
-                    if let Some(app) = &chart.app_version { <tr><th>{"App version"}</th><td><code>{app.clone()}</code></td></tr> }
-                    if let Some(description) = &chart.description { <tr><th>{"Description"}</th><td>{description.clone()}</td></tr> }
+                    <tr><th>{"Chart"}</th><td><code>{visible(&format!("{} {}", chart.name, chart.version))}</code></td></tr>
+                    if let Some(app) = &chart.app_version { <tr><th>{"App version"}</th><td><code>{visible(app)}</code></td></tr> }
+                    if let Some(description) = &chart.description { <tr><th>{"Description"}</th><td>{visible(description)}</td></tr> }
                 }
             </table>
             <h4>{format!("{} blobs", manifest.layers.len())}</h4>
@@ -66,15 +66,20 @@ pub fn artifact_body(
     }
 }
 
+/// The image an artifact refers to, linked when the manifest names it by a valid digest.
 fn subject_row(context: &NodeContext, subject: &Descriptor) -> Html {
-    let reference = format!(
-        "{}/{}@{}",
-        context.registry, context.repository, subject.digest
-    );
+    let name = format!("{}/{}", context.registry, context.repository);
+    let digest = html! { <code>{visible(&subject.digest)}</code> };
+    let target = match digest_href(&name, &subject.digest) {
+        Ok(href) => html! { <a class="subject" {href}>{digest}</a> },
+        Err(error) => {
+            html! { <span class="subject invalid-digest" title={error.to_string()}>{digest}</span> }
+        }
+    };
     html! {
         <tr>
             <th>{"Refers to"}</th>
-            <td><a class="subject" href={inspect_href(&reference, None)}><code>{subject.digest.clone()}</code></a></td>
+            <td>{target}</td>
         </tr>
     }
 }
@@ -83,11 +88,11 @@ fn blob_row(blob: &Descriptor) -> Html {
     let title = blob.annotations.get(TITLE_ANNOTATION).cloned();
     html! {
         <li>
-            if let Some(title) = title { <strong>{title}</strong>{" "} }
-            <span class="media-type" title={blob.media_type.clone()}>{strata_core::media_type::describe(&blob.media_type)}</span>{" "}
-            <code class="muted">{blob.media_type.clone()}</code>{" "}
+            if let Some(title) = title { <strong>{visible(&title)}</strong>{" "} }
+            <span class="media-type" title={visible_string(&blob.media_type)}>{strata_core::media_type::describe(&blob.media_type)}</span>{" "}
+            <code class="muted">{visible(&blob.media_type)}</code>{" "}
             <span class="size">{size(blob.size)}</span>{" "}
-            <code class="digest" title={blob.digest.clone()}>{short_digest(&blob.digest)}</code>
+            <code class="digest" title={visible_string(&blob.digest)}>{short_digest(&blob.digest)}</code>
         </li>
     }
 }
@@ -98,9 +103,9 @@ pub fn schema1_body(manifest: &Schema1Manifest) -> Html {
         <div class="schema1">
             <p class="warning">{"Docker schema 1 (deprecated): current Docker and containerd refuse to pull it. Its layers are listed top first in the document; here they are bottom first, like schema 2."}</p>
             <table class="facts">
-                <tr><th>{"Name"}</th><td><code>{manifest.name.clone()}</code></td></tr>
-                <tr><th>{"Tag"}</th><td><code>{manifest.tag.clone()}</code></td></tr>
-                <tr><th>{"Architecture"}</th><td><code>{manifest.architecture.clone()}</code></td></tr>
+                <tr><th>{"Name"}</th><td><code>{visible(&manifest.name)}</code></td></tr>
+                <tr><th>{"Tag"}</th><td><code>{visible(&manifest.tag)}</code></td></tr>
+                <tr><th>{"Architecture"}</th><td><code>{visible(&manifest.architecture)}</code></td></tr>
                 <tr><th>{"Signed"}</th><td>{if manifest.is_signed() { "yes (JWS; the digest covers the payload, not the signatures)" } else { "no" }}</td></tr>
             </table>
             <ul class="layers">
@@ -111,10 +116,10 @@ pub fn schema1_body(manifest: &Schema1Manifest) -> Html {
                         <li class="layer-row">
                             <div class="node layer" data-kind="layer" data-digest={layer.blob_sum.to_owned()} data-verify="not-fetched">
                                 <span class="layer-number">{format!("#{}", index + 1)}</span>
-                                <code class="digest" title={layer.blob_sum.to_owned()}>{short_digest(layer.blob_sum)}</code>
+                                <code class="digest" title={visible_string(layer.blob_sum)}>{short_digest(layer.blob_sum)}</code>
                                 if empty { <span class="muted">{"(throwaway: no content)"}</span> }
                                 <span class="badge not-fetched">{"not-fetched"}</span>
-                                if !command.is_empty() { <div class="command"><code>{command}</code></div> }
+                                if !command.is_empty() { <div class="command"><code>{visible(&command)}</code></div> }
                             </div>
                         </li>
                     }

@@ -6,6 +6,7 @@ use strata_core::platform::Platform;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::format::visible_string;
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
 use crate::route::compare_href;
 
@@ -117,7 +118,7 @@ fn CompareEntry(props: &CompareEntryProps) -> Html {
     let options = |selected: &str| {
         html! {
             { for props.platforms.iter().map(|platform| html! {
-                <option value={platform.clone()} selected={platform == selected}>{platform.clone()}</option>
+                <option value={platform.clone()} selected={platform == selected}>{visible_string(platform)}</option>
             }) }
         }
     };

@@ -6,7 +6,7 @@ use strata_core::manifest::{Document, ImageManifest};
 use strata_core::platform::Platform;
 use yew::prelude::*;
 
-use super::format::short_digest;
+use super::format::{short_digest, visible, visible_string};
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
 use crate::route::inspect_href;
 
@@ -181,16 +181,16 @@ pub fn header(
         },
         SideStatus::Failed(reason) | SideStatus::Unverified(_, reason) => html! {
             <p class="error" role="alert">
-                <strong>{format!("The {side} side cannot be compared: ")}</strong>{reason.clone()}
+                <strong>{format!("The {side} side cannot be compared: ")}</strong>{visible(reason)}
             </p>
         },
         SideStatus::Ready(image) => html! {
             <table class="facts">
                 if let Some((index_digest, _)) = &image.index {
-                    <tr><th>{"Index"}</th><td><code title={index_digest.clone()}>{short_digest(index_digest)}</code></td></tr>
+                    <tr><th>{"Index"}</th><td><code title={visible_string(index_digest)}>{short_digest(index_digest)}</code></td></tr>
                 }
-                <tr><th>{"Manifest"}</th><td><code class="compare-digest" title={image.manifest_digest.clone()}>{image.manifest_digest.clone()}</code></td></tr>
-                <tr><th>{"Config"}</th><td><code title={image.manifest.config.digest.clone()}>{short_digest(&image.manifest.config.digest)}</code></td></tr>
+                <tr><th>{"Manifest"}</th><td><code class="compare-digest" title={visible_string(&image.manifest_digest)}>{visible(&image.manifest_digest)}</code></td></tr>
+                <tr><th>{"Config"}</th><td><code title={visible_string(&image.manifest.config.digest)}>{short_digest(&image.manifest.config.digest)}</code></td></tr>
             </table>
         },
     };
@@ -201,8 +201,8 @@ pub fn header(
                 <span class={classes!("badge", verify)}>{verify}</span>
             </h3>
             <p class="compare-reference">
-                <a href={inspect_href(reference, platform.as_deref())}><code>{reference.to_owned()}</code></a>
-                if let Some(platform) = &platform { {" "}<span class="badge compare-platform" data-side-platform={platform.clone()}>{platform.clone()}</span> }
+                <a href={inspect_href(reference, platform.as_deref())}><code>{visible(reference)}</code></a>
+                if let Some(platform) = &platform { {" "}<span class="badge compare-platform" data-side-platform={platform.clone()}>{visible(platform)}</span> }
             </p>
             {body}
         </section>

@@ -7,7 +7,7 @@ use strata_core::compare::{
 use strata_core::media_type;
 use yew::prelude::*;
 
-use super::format::{short_digest, size};
+use super::format::{short_digest, size, visible, visible_string};
 use super::node_view::size_bar;
 
 /// `+1.2 MB`, `−300 B` or `no difference`.
@@ -109,10 +109,10 @@ pub fn layers(comparison: &Comparison) -> Html {
                     if row.moved { {" "}<span class="badge" title="The other image has this layer at another place in its order.">{"moved"}</span> }
                     if row.recompressed { {" "}<span class="badge" title="The other image has a layer with the same diff_id (the same files), compressed differently.">{"same files, other compression"}</span> }
                 </td>
-                <td><code class="digest" title={row.digest().to_owned()}>{short_digest(row.digest())}</code></td>
-                <td class="media-type" title={media_type.clone()}>{media_type::describe(&media_type)}</td>
+                <td><code class="digest" title={visible_string(row.digest())}>{short_digest(row.digest())}</code></td>
+                <td class="media-type" title={visible_string(&media_type)}>{media_type::describe(&media_type)}</td>
                 <td>{ size_bar(row.size(), largest) }</td>
-                <td>{ for diff_ids.iter().map(|id| html! { <code class="diff-id" title={id.clone()}>{short_digest(id)}</code> }) }</td>
+                <td>{ for diff_ids.iter().map(|id| html! { <code class="diff-id" title={visible_string(id)}>{short_digest(id)}</code> }) }</td>
             </tr>
         }
     };
@@ -132,15 +132,15 @@ pub fn layers(comparison: &Comparison) -> Html {
 
 fn value(value: &Option<String>) -> Html {
     match value {
-        Some(value) => html! { <code>{value.clone()}</code> },
+        Some(value) => html! { <code>{visible(value)}</code> },
         None => html! { <span class="muted">{"not set"}</span> },
     }
 }
 
 fn entry_row(entry: &EntryDiff) -> Html {
     let side = |side: &Option<String>| match side {
-        Some(text) if text.is_empty() => html! { <code>{entry.key.clone()}</code> },
-        Some(text) => html! { <code>{format!("{}={text}", entry.key)}</code> },
+        Some(text) if text.is_empty() => html! { <code>{visible(&entry.key)}</code> },
+        Some(text) => html! { <code>{visible(&format!("{}={text}", entry.key))}</code> },
         None => html! { <span class="muted">{"—"}</span> },
     };
     html! {
@@ -211,9 +211,9 @@ fn step_cell(step: &Option<StepSide>) -> Html {
                 if step.empty_layer {
                     <span class="badge" title="This step changed only the config.">{"no layer"}</span>{" "}
                 } else if let Some(digest) = &step.layer_digest {
-                    <code class="digest step-layer" title={digest.clone()}>{short_digest(digest)}</code>{" "}
+                    <code class="digest step-layer" title={visible_string(digest)}>{short_digest(digest)}</code>{" "}
                 }
-                <code class="command">{step.created_by.clone()}</code>
+                <code class="command">{visible(&step.created_by)}</code>
             </td>
         },
         None => html! { <td><span class="muted">{"—"}</span></td> },

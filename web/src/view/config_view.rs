@@ -3,6 +3,7 @@
 
 use strata_core::concept::Concept;
 use strata_core::config::{self, ImageConfig};
+use strata_core::digest::Digest;
 use strata_core::manifest::{Descriptor, ImageManifest};
 use strata_core::media_type::{self, Compression};
 use strata_core::platform::Platform;
@@ -10,7 +11,7 @@ use yew::prelude::*;
 
 use super::concept_help::help;
 use super::findings;
-use super::format::{short_digest, untrusted_value};
+use super::format::{short_digest, untrusted_value, visible, visible_string};
 use super::node_view::{NodeContext, size_bar};
 use crate::route::{FilesRequest, files_href};
 
@@ -27,7 +28,9 @@ pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
     let platform = config.platform();
     let platform_warning = findings::list(&config::platform_findings(config, index_entry));
     let list = |values: &Option<Vec<String>>| match values {
-        Some(values) => html! { <code>{serde_json::to_string(values).unwrap_or_default()}</code> },
+        Some(values) => {
+            html! { <code>{visible(&serde_json::to_string(values).unwrap_or_default())}</code> }
+        }
         None => html! { <span class="muted">{"—"}</span> },
     };
     let ports: Vec<String> = run
@@ -39,23 +42,23 @@ pub fn summary(config: &ImageConfig, index_entry: Option<&Platform>) -> Html {
         <div class="config-summary">
             {platform_warning}
             <table class="facts">
-                <tr><th>{"Platform"}</th><td><code>{platform}</code></td></tr>
-                <tr><th>{"Created"}</th><td>{created}</td></tr>
-                if let Some(author) = &config.author { <tr><th>{"Author"}</th><td>{author}</td></tr> }
-                if let Some(user) = run.user.as_ref().filter(|u| !u.is_empty()) { <tr><th>{"User"}</th><td><code>{user}</code></td></tr> }
-                if let Some(dir) = run.working_dir.as_ref().filter(|d| !d.is_empty()) { <tr><th>{"Working dir"}</th><td><code>{dir}</code></td></tr> }
+                <tr><th>{"Platform"}</th><td><code>{visible(&platform)}</code></td></tr>
+                <tr><th>{"Created"}</th><td>{visible(&created)}</td></tr>
+                if let Some(author) = &config.author { <tr><th>{"Author"}</th><td>{visible(author)}</td></tr> }
+                if let Some(user) = run.user.as_ref().filter(|u| !u.is_empty()) { <tr><th>{"User"}</th><td><code>{visible(user)}</code></td></tr> }
+                if let Some(dir) = run.working_dir.as_ref().filter(|d| !d.is_empty()) { <tr><th>{"Working dir"}</th><td><code>{visible(dir)}</code></td></tr> }
                 <tr><th>{"Entrypoint"}</th><td>{ list(&run.entrypoint) }</td></tr>
                 <tr><th>{"Cmd"}</th><td>{ list(&run.cmd) }</td></tr>
-                if !ports.is_empty() { <tr><th>{"Exposed ports"}</th><td><code>{ports.join(", ")}</code></td></tr> }
+                if !ports.is_empty() { <tr><th>{"Exposed ports"}</th><td><code>{visible(&ports.join(", "))}</code></td></tr> }
                 <tr><th>{"Env"}</th><td>
-                    <ul class="env">{ for run.env.iter().flatten().map(|variable| html! { <li><code>{variable}</code></li> }) }</ul>
+                    <ul class="env">{ for run.env.iter().flatten().map(|variable| html! { <li><code>{visible(variable)}</code></li> }) }</ul>
                 </td></tr>
             </table>
             if let Some(labels) = run.labels.as_ref().filter(|labels| !labels.is_empty()) {
                 <details class="labels" open=true>
                     <summary>{format!("{} labels", labels.len())}</summary>
                     <table class="facts">
-                        { for labels.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{untrusted_value(value)}</td></tr> }) }
+                        { for labels.iter().map(|(key, value)| html! { <tr><th><code>{visible(key)}</code></th><td>{untrusted_value(value)}</td></tr> }) }
                     </table>
                 </details>
             }
@@ -86,26 +89,31 @@ pub fn layers(
         };
         let check = context.state.layer_checks.get(&layer.digest);
         let verify = check.map_or("not-fetched", |check| check.data_verify);
-        let note = check.map(|check| check.note.clone()).unwrap_or_default();
-        let files = files_href(
-            &context.reference,
-            platform,
-            &FilesRequest {
-                layer: Some(layer.digest.clone()),
-                ..FilesRequest::default()
-            },
-        );
+        let note = check
+            .map(|check| visible_string(&check.note))
+            .unwrap_or_default();
+        // A layer's own files are linked only by a digest that names it; any other text is not a link.
+        let files = Digest::parse(&layer.digest).ok().map(|digest| {
+            files_href(
+                &context.reference,
+                platform,
+                &FilesRequest {
+                    layer: Some(digest.to_string()),
+                    ..FilesRequest::default()
+                },
+            )
+        });
         html! {
             <li class="layer-row">
                 <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify={verify} title={note}>
                     <span class="layer-number">{format!("#{}", index + 1)}</span>
-                    <span class="media-type" title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</span>
+                    <span class="media-type" title={visible_string(&layer.media_type)}>{strata_core::media_type::describe(&layer.media_type)}</span>
                     { size_bar(layer.size, largest) }
-                    <code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+                    <code class="digest" title={visible_string(&layer.digest)}>{short_digest(&layer.digest)}</code>
                     { layer_badges(layer) }
                     <span class={classes!("badge", verify)}>{verify}</span>
-                    <a class="open-files" href={files}>{"files"}</a>
-                    if let Some(command) = created_by { <div class="command"><code>{command.to_owned()}</code></div> }
+                    if let Some(href) = files { <a class="open-files" {href}>{"files"}</a> }
+                    if let Some(command) = created_by { <div class="command"><code>{visible(command)}</code></div> }
                 </div>
             </li>
         }
@@ -124,7 +132,7 @@ pub fn layers(
                         Some(index) => layer_row(index, Some(command)),
                         None => html! {
                             <li class="empty-step" title="This build step changed only the config: it made no layer.">
-                                <span class="muted">{"no layer"}</span>{" "}<code>{command.to_owned()}</code>
+                                <span class="muted">{"no layer"}</span>{" "}<code>{visible(command)}</code>
                             </li>
                         },
                     }
@@ -148,10 +156,10 @@ fn layer_badges(layer: &Descriptor) -> Html {
     if kind.foreign {
         badges.push((
             "foreign",
-            format!(
+            visible_string(&format!(
                 "Never pushed to the registry: fetched from {}",
                 layer.urls.join(", ")
-            ),
+            )),
         ));
     }
     if kind.non_distributable {

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::format::size;
+use super::format::{size, visible};
 use crate::route::{FilesRequest, files_href};
 
 /// A path as one of the views shows it.
@@ -151,7 +151,7 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                 <span class="mode" role="columnheader">{"mode"}</span><span class="owner" role="columnheader">{"uid:gid"}</span>
                 <span class="mtime" role="columnheader">{"modified"}</span><span class="layer" role="columnheader">{"layer"}</span>
             </div>
-            if windowed { <div aria-hidden="true" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}></div> }
+            if windowed { { spacer(start) } }
             { for props.rows[start..end].iter().enumerate().map(|(offset, row)| {
                 let index = start + offset;
                 let selected = props.selected.as_deref() == Some(row.entry.path.as_str());
@@ -161,9 +161,9 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                         role="row" aria-rowindex={(index + FIRST_ROW_INDEX).to_string()} aria-selected={selected.to_string()}>
                         <span class={classes!("change", "badge", row.change.as_str())} role="gridcell">{row.change.as_str()}</span>
                         <span class="path" role="gridcell">
-                            <a class="path" href={link(&row.entry.path)} tabindex="-1"><code>{row.entry.path.clone()}</code></a>
+                            <a class="path" href={link(&row.entry.path)} tabindex="-1"><code>{visible(&row.entry.path)}</code></a>
                         </span>
-                        <span class="entry-kind" role="gridcell">{kind(&row.entry)}</span>
+                        <span class="entry-kind" role="gridcell">{visible(&kind(&row.entry))}</span>
                         <span class="size" role="gridcell">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
                         <code class="mode" role="gridcell">{mode(&row.entry)}</code>
                         <span class="owner" role="gridcell">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
@@ -172,9 +172,15 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                     </div>
                 }
             }) }
-            if windowed { <div aria-hidden="true" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}></div> }
+            if windowed { { spacer(total - end) } }
         </div>
     }
+}
+
+/// Stands in for `rows` rows that are not rendered, so the list scrolls as if they were. Its height is an
+/// SVG attribute, not a `style`, which the page's Content-Security-Policy would refuse.
+fn spacer(rows: usize) -> Html {
+    html! { <svg class="spacer" aria-hidden="true" width="1" height={(rows as f64 * ROW_HEIGHT).to_string()}></svg> }
 }
 
 /// The row a navigation key moves to from row `index` of `total`, if the key is one.

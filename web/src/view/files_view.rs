@@ -15,8 +15,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::file_table::{FileRow, FileTable};
-use super::format::{short_digest, size};
-use super::node_view::NodeContext;
+use super::format::{short_digest, size, visible, visible_lines};
+use super::node_view::{NodeContext, bar};
 use crate::inspect_state::{Action, LayerCheck};
 use crate::layer_stream::{self, StreamError};
 use crate::registry_api::Repository;
@@ -221,10 +221,14 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
             <h2>{"Files"}</h2>
             <nav class="file-views">
                 <a href={link(None)} class={classes!(props.request.layer.is_none().then_some("current"))}>{"All layers merged"}</a>
-                { for props.manifest.layers.iter().enumerate().map(|(index, layer)| html! {
-                    <a href={link(Some(layer.digest.clone()))} class={classes!((selected_layer == Some(index)).then_some("current"))}>
-                        {format!("Layer #{} ({})", index + 1, short_digest(&layer.digest))}
-                    </a>
+                { for props.manifest.layers.iter().enumerate().map(|(index, layer)| {
+                    let label = format!("Layer #{} ({})", index + 1, short_digest(&layer.digest));
+                    let current = classes!((selected_layer == Some(index)).then_some("current"));
+                    // Only a digest that names the layer goes into a link.
+                    match Digest::parse(&layer.digest) {
+                        Ok(digest) => html! { <a href={link(Some(digest.to_string()))} class={current}>{label}</a> },
+                        Err(_) => html! { <span class={classes!("invalid-digest", current)}>{label}</span> },
+                    }
                 }) }
             </nav>
             <ol class="layer-progress">
@@ -284,7 +288,7 @@ fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {
         <li class={classes!("layer-progress-row", class)}>
             <span class="layer-number">{format!("#{}", index + 1)}</span>
             <progress max="1" value={fraction.min(1.0).to_string()}></progress>
-            <span>{label}</span>
+            <span>{visible(&label)}</span>
         </li>
     }
 }
@@ -296,8 +300,8 @@ fn directory_chart(directories: &[(String, u64)]) -> Html {
             <h3>{"Largest directories"}</h3>
             { for directories.iter().take(12).map(|(path, bytes)| html! {
                 <div class="directory-bar">
-                    <span class="bar" style={format!("width: {:.1}%", *bytes as f64 * 100.0 / largest as f64)}></span>
-                    <code>{path.clone()}</code>{" "}<span class="size">{size(*bytes)}</span>
+                    { bar(*bytes, largest) }
+                    <code>{visible(path)}</code>{" "}<span class="size">{size(*bytes)}</span>
                 </div>
             }) }
         </div>
@@ -306,15 +310,15 @@ fn directory_chart(directories: &[(String, u64)]) -> Html {
 
 fn preview_panel(path: &str, preview: &Result<Rc<Vec<u8>>, String>) -> Html {
     let body = match preview {
-        Err(message) => html! { <p class="error">{message.clone()}</p> },
+        Err(message) => html! { <p class="error">{visible(message)}</p> },
         Ok(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => html! { <pre class="file-preview">{text.to_owned()}</pre> },
+            Ok(text) => html! { <pre class="file-preview">{visible_lines(text)}</pre> },
             Err(_) => html! { <pre class="file-preview hex">{hex_dump(bytes)}</pre> },
         },
     };
     html! {
         <div class="preview">
-            <h3>{format!("{path}")}</h3>
+            <h3>{visible(path)}</h3>
             {body}
         </div>
     }

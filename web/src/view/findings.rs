@@ -3,6 +3,8 @@
 use strata_core::finding::Finding;
 use yew::prelude::*;
 
+use super::format::visible;
+
 /// The findings as a list, each with `data-severity` (`error | warning | info`).
 pub fn list(findings: &[Finding]) -> Html {
     if findings.is_empty() {
@@ -11,7 +13,7 @@ pub fn list(findings: &[Finding]) -> Html {
     html! {
         <ul class="findings">
             { for findings.iter().map(|finding| html! {
-                <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{&finding.message}</li>
+                <li class={finding.severity.as_str()} data-severity={finding.severity.as_str()}>{visible(&finding.message)}</li>
             }) }
         </ul>
     }

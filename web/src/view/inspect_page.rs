@@ -8,12 +8,13 @@ use std::rc::Rc;
 
 use super::commands_view;
 use super::files_view::FilesView;
+use super::format::visible;
 use super::node_view::{self, NodeContext};
 use super::reference_view::ReferenceView;
 use super::share_links::{ShareLinks, TagCheck};
 use super::tags_view::TagsView;
 use crate::inspect_state::{self, InspectState, NodeKey, NodeState};
-use crate::route::{FilesRequest, inspect_href};
+use crate::route::{FilesRequest, digest_href};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectPageProps {
@@ -47,10 +48,10 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             return html! {
                 <section class="invalid-reference">
                     <div class="error" role="alert">
-                        <strong>{"This is not a valid image reference: "}</strong>{error.to_string()}
+                        <strong>{"This is not a valid image reference: "}</strong>{visible(&error.to_string())}
                     </div>
                     <p class="muted">
-                        {"You typed "}<code>{&props.reference}</code>
+                        {"You typed "}<code>{visible(&props.reference)}</code>
                         {". A reference looks like "}<code>{"alpine"}</code>{", "}<code>{"ghcr.io/org/app:1.2"}</code>
                         {" or "}<code>{"localhost:5000/team/app@sha256:<64 hex digits>"}</code>{"."}
                     </p>
@@ -65,21 +66,19 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
         state: state.clone(),
     };
     let root_digest = reference.digest().map(|digest| digest.to_string());
-    let cosign_subject = reference.tag().and_then(artifact::cosign_subject).map(
-        |(subject, suffix)| {
-            let image = format!(
-                "{}/{}@{subject}",
-                reference.registry(),
-                reference.repository()
-            );
-            html! {
-                <p class="notice cosign-subject">
-                    {format!("This tag is where cosign keeps the {} of ", suffix.describe())}
-                    <a href={inspect_href(&image, None)}><code>{subject.to_string()}</code></a>{"."}
-                </p>
-            }
-        },
-    );
+    let cosign_subject =
+        reference
+            .tag()
+            .and_then(artifact::cosign_subject)
+            .and_then(|(subject, suffix)| {
+                let href = digest_href(&reference.name(), &subject.to_string()).ok()?;
+                Some(html! {
+                    <p class="notice cosign-subject">
+                        {format!("This tag is where cosign keeps the {} of ", suffix.describe())}
+                        <a {href}><code>{subject.to_string()}</code></a>{"."}
+                    </p>
+                })
+            });
     let files = props.files.clone().map(|request| match state.selected_image() {
         Some((manifest, config)) => html! {
             <FilesView context={context.clone()} manifest={Rc::new(manifest)} config={Rc::new(config)} {request} />

@@ -62,7 +62,7 @@ pub fn App() -> Html {
         Route::Concepts => concept_help::page(),
         Route::NotFound(path) => html! {
             <div class="error" role="alert">
-                {format!("There is no page at {path}. ")}<a href="/">{"Go to the start page."}</a>
+                {"There is no page at "}{format::visible(&path)}{". "}<a href="/">{"Go to the start page."}</a>
             </div>
         },
     };

@@ -17,12 +17,12 @@ use super::artifact_view;
 use super::concept_help::help;
 use super::config_view;
 use super::findings;
-use super::format::{short_digest, size, untrusted_value};
+use super::format::{short_digest, size, untrusted_value, visible, visible_lines, visible_string};
 use super::platform_picker;
 use super::trace;
 use super::tree_keyboard;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
-use crate::route::{FilesRequest, files_href, inspect_href};
+use crate::route::{FilesRequest, files_href, tag_href};
 use crate::url_state;
 
 /// What every node needs to render.
@@ -72,7 +72,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         _ => None,
     };
     let failure = match failure {
-        Some(message) => html! { <div class="error" role="alert">{message}</div> },
+        Some(message) => html! { <div class="error" role="alert">{visible(&message)}</div> },
         None => html! {},
     };
     let tree = node(
@@ -114,7 +114,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
     let rate_limit = match &state {
         Some(NodeState::Loaded(loaded)) => loaded.rate_limit.describe().map(|quota| html! {
             <p class="rate-limit muted" title="Docker Hub's RateLimit-Limit and RateLimit-Remaining headers">
-                {format!("Registry rate limit: {quota}. Strata resolves tags with HEAD, which Docker Hub does not count.")}
+                {visible(&format!("Registry rate limit: {quota}. Strata resolves tags with HEAD, which Docker Hub does not count."))}
             </p>
         }),
         _ => None,
@@ -145,10 +145,14 @@ fn cosign_section(context: &NodeContext, root: &strata_core::digest::Digest) -> 
                             let digest = loaded.verification.digest().map(ToString::to_string).unwrap_or_default();
                             html! { { node(context, &key, "artifact", digest, None, 1) } }
                         }
-                        Some(NodeState::Failed(message)) => html! { <span class="error">{format!(" {message}")}</span> },
+                        Some(NodeState::Failed(message)) => html! { <span class="error">{" "}{visible(&message)}</span> },
                     };
-                    let reference = format!("{}/{}:{tag}", context.registry, context.repository);
-                    html! { <li><a href={inspect_href(&reference, None)}><code>{tag}</code></a>{found}</li> }
+                    let name = format!("{}/{}", context.registry, context.repository);
+                    let tag_text = html! { <code>{visible(&tag)}</code> };
+                    match tag_href(&name, &tag) {
+                        Ok(href) => html! { <li><a {href}>{tag_text}</a>{found}</li> },
+                        Err(error) => html! { <li class="invalid-tag" title={error.to_string()}>{tag_text}{found}</li> },
+                    }
                 }) }
             </ul>
         </section>
@@ -229,13 +233,13 @@ fn node(
         Some(NodeState::Absent) => {
             html! { <p class="muted">{"The registry has no such document."}</p> }
         }
-        Some(NodeState::Failed(message)) => html! { <p class="error">{message.clone()}</p> },
+        Some(NodeState::Failed(message)) => html! { <p class="error">{visible(message)}</p> },
         Some(NodeState::Loaded(loaded)) => {
             loaded_body(context, loaded, descriptor, *key == NodeKey::Root, level)
         }
     };
     let explanation = match &state {
-        Some(NodeState::Loaded(loaded)) => loaded.verification.explain(),
+        Some(NodeState::Loaded(loaded)) => visible_string(&loaded.verification.explain()),
         _ => String::new(),
     };
     let label = format!("{kind} {} {verify}", short_digest(&digest));
@@ -247,8 +251,8 @@ fn node(
             onkeydown={Callback::from(|event: KeyboardEvent| { tree_keyboard::handle_key(&event); })}>
             <div class="node-head">
                 <span class="kind">{kind}</span>
-                <span class="media-type" title={media_type.clone()}>{media_type::describe(&media_type)}</span>
-                <code class="digest" title={digest.clone()}>{short_digest(&digest)}</code>
+                <span class="media-type" title={visible_string(&media_type)}>{media_type::describe(&media_type)}</span>
+                <code class="digest" title={visible_string(&digest)}>{short_digest(&digest)}</code>
                 <span class="size">{size_text}</span>
                 <span class={classes!("badge", verify)} title={explanation.clone()}>{verify}</span>
             </div>
@@ -282,7 +286,7 @@ fn loaded_body(
         .unwrap_or_default();
     let content = match &loaded.content {
         Content::Unreadable(reason) => {
-            html! { <p class="error">{format!("Strata cannot read this document: {reason}")}</p> }
+            html! { <p class="error">{visible(&format!("Strata cannot read this document: {reason}"))}</p> }
         }
         Content::Config(_) | Content::HelmChart(_) => html! {},
         Content::Document(read) => {
@@ -325,13 +329,13 @@ fn raw(bytes: &[u8], content_type: Option<&str>, digest: &str) -> Html {
     let text = String::from_utf8_lossy(bytes).into_owned();
     html! {
         <details class="raw" {open} {ontoggle}>
-            <summary>{format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default())}</summary>
+            <summary>{visible(&format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default()))}</summary>
             if let Some(pretty) = pretty {
                 <h4>{"Pretty-printed (same keys, same order)"}</h4>
-                <pre class="pretty">{pretty}</pre>
+                <pre class="pretty">{visible_lines(&pretty)}</pre>
             }
             <h4>{"Exactly as received"}</h4>
-            <pre class="exact">{text}</pre>
+            <pre class="exact">{visible_lines(&text)}</pre>
         </details>
     }
 }
@@ -355,7 +359,7 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool, level: u32) -
         .unwrap_or(1)
         .max(1);
     let notice = match &view.notice {
-        Some(notice) => html! { <p class="notice" role="status">{notice.clone()}</p> },
+        Some(notice) => html! { <p class="notice" role="status">{visible(notice)}</p> },
         None => html! {},
     };
     html! {
@@ -409,10 +413,17 @@ fn compressed_size(context: &NodeContext, digest: &str) -> Option<u64> {
 pub fn size_bar(bytes: u64, largest: u64) -> Html {
     html! {
         <span class="size-bar" title={format!("{bytes} bytes")}>
-            <span class="bar" style={format!("width: {:.1}%", bytes as f64 * 100.0 / largest.max(1) as f64)}></span>
+            { bar(bytes, largest) }
             <span class="size">{size(bytes)}</span>
         </span>
     }
+}
+
+/// The bar itself, `bytes` of `largest` wide. Its width is an SVG attribute, not a `style`, which the
+/// page's Content-Security-Policy would refuse.
+pub fn bar(bytes: u64, largest: u64) -> Html {
+    let percent = bytes as f64 * 100.0 / largest.max(1) as f64;
+    html! { <svg class="bar" aria-hidden="true" width={format!("{:.1}%", percent.clamp(0.0, 100.0))}></svg> }
 }
 
 fn platform_entry(
@@ -465,7 +476,7 @@ fn platform_entry(
     } else {
         label.clone()
     };
-    let item_label = format!("platform {name}, {verify}");
+    let item_label = visible_string(&format!("platform {name}, {verify}"));
     html! {
         <div class="platform-item" role="treeitem" aria-level={level.to_string()} aria-label={item_label}
             aria-expanded={selected.to_string()} aria-selected={selected.to_string()} tabindex="-1"
@@ -474,8 +485,8 @@ fn platform_entry(
             ontoggle={Callback::from(|event: Event| tree_keyboard::sync_expanded(&event))}>
             // The entry itself takes focus; its summary stays clickable but is not a second tab stop.
             <summary {onclick} tabindex="-1">
-                <span class="platform-name">{name}</span>
-                if let Some(version) = os_version { <span class="muted">{format!(" {version}")}</span> }
+                <span class="platform-name">{visible(&name)}</span>
+                if let Some(version) = os_version { <span class="muted">{" "}{visible(&version)}</span> }
                 <code class="digest">{short_digest(&descriptor.digest)}</code>
                 <span class={classes!("badge", verify)}>{verify}</span>
                 if let Some((bytes, largest)) = compressed { { size_bar(bytes, largest) } }
@@ -516,8 +527,8 @@ fn manifest_body(
     let index_entry = descriptor.and_then(|d| d.platform.as_ref());
     let config_node = if manifest.is_artifact() {
         html! {
-            <p class="muted">{format!("Artifact of type {}: its config is not an image config, so it is not read as one.",
-                manifest.artifact_type.clone().unwrap_or_else(|| manifest.config.media_type.clone()))}</p>
+            <p class="muted">{visible(&format!("Artifact of type {}: its config is not an image config, so it is not read as one.",
+                manifest.artifact_type.clone().unwrap_or_else(|| manifest.config.media_type.clone())))}</p>
         }
     } else {
         let extra = config
@@ -556,7 +567,7 @@ pub fn annotations(annotations: &std::collections::BTreeMap<String, String>) -> 
         <details class="annotations">
             <summary>{format!("{} annotations", annotations.len())}</summary>
             <table class="facts">
-                { for annotations.iter().map(|(key, value)| html! { <tr><th><code>{key}</code></th><td>{untrusted_value(value)}</td></tr> }) }
+                { for annotations.iter().map(|(key, value)| html! { <tr><th><code>{visible(key)}</code></th><td>{untrusted_value(value)}</td></tr> }) }
             </table>
         </details>
     }

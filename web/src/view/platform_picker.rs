@@ -6,6 +6,7 @@ use strata_core::share_link;
 use yew::prelude::*;
 
 use super::concept_help::help;
+use super::format::visible_string;
 use super::node_view::NodeContext;
 use crate::inspect_state::Action;
 use crate::url_state;
@@ -59,12 +60,12 @@ pub fn picker(context: &NodeContext, chosen: Option<&str>, requested: Option<&Pl
                     html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
                 }) }
                 if !known {
-                    <option value={chosen.unwrap_or_default().to_owned()} selected=true>{chosen.unwrap_or_default().to_owned()}</option>
+                    <option value={chosen.unwrap_or_default().to_owned()} selected=true>{visible_string(chosen.unwrap_or_default())}</option>
                 }
             </select>
             if !chain.is_empty() {
                 <p class="muted fallback-chain">
-                    {format!("docker pull --platform {} takes the first entry matching, in order: ", chosen.unwrap_or_default())}
+                    {visible_string(&format!("docker pull --platform {} takes the first entry matching, in order: ", chosen.unwrap_or_default()))}
                     { for chain.iter().enumerate().map(|(position, platform)| html! {
                         <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
                     }) }

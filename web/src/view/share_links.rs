@@ -1,6 +1,7 @@
 //! "Copy link" and "Copy pinned link", and for a pinned link, whether its tag still points where it did.
 
 use strata_core::digest::Digest;
+use strata_core::page_link;
 use strata_core::reference::Reference;
 use strata_core::share_link::{self, PINNED_PARAM, TagNow};
 use wasm_bindgen::JsCast;
@@ -8,7 +9,7 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::format::short_digest;
+use super::format::{short_digest, visible};
 use crate::registry_api::Repository;
 use crate::route::{compare_href, inspect_href};
 use crate::url_state;
@@ -136,7 +137,7 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
     let (Some(tag), Some(pinned)) = (props.reference.tag(), props.reference.digest()) else {
         return html! {};
     };
-    let tagged = format!("{}:{tag}", props.reference.name());
+    let tagged = page_link::tagged(&props.reference.name(), tag).ok();
     let Some(verdict) = (*verdict).clone() else {
         return html! {
             <p class="tag-check muted" data-tag-status="pending">{format!("Checking where {tag} points now…")}</p>
@@ -159,14 +160,14 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
             role={if alarming { "alert" } else { "status" }}
             data-tag-status={verdict.status()} data-pinned-digest={pinned.to_string()}
             data-current-digest={current.clone().unwrap_or_default()}>
-            <p>{sentence}</p>
-            if let TagNow::Moved { now } = &verdict {
+            <p>{visible(&sentence)}</p>
+            if let (TagNow::Moved { now }, Some(tagged)) = (&verdict, &tagged) {
                 <p>
                     {"Pinned: "}<code title={pinned.to_string()}>{short_digest(&pinned.to_string())}</code>
                     {" · now: "}<code title={now.to_string()}>{short_digest(&now.to_string())}</code>{" · "}
-                    <a class="tag-now" href={inspect_href(&tagged, None)}>{format!("open what {tag} points to now")}</a>
+                    <a class="tag-now" href={inspect_href(&tagged.full(), None)}>{format!("open what {tag} points to now")}</a>
                     {" · "}
-                    <a class="tag-compare" href={compare_href(&props.reference.full(), None, &tagged, None)}>{"compare the two"}</a>
+                    <a class="tag-compare" href={compare_href(&props.reference.full(), None, &tagged.full(), None)}>{"compare the two"}</a>
                 </p>
             }
         </div>

@@ -7,7 +7,8 @@ use strata_core::tag_list::{self, TagPage};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::route::inspect_href;
+use super::format::visible;
+use crate::route::tag_href;
 use crate::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -146,11 +147,21 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
             if tags.loading { <p class="muted">{"Loading tags…"}</p> }
             if let Some(error) = &tags.error { <p class="error">{error.clone()}</p> }
             <ul class="tag-list">
-                { for shown.into_iter().map(|tag| html! {
-                    <li data-tag={tag.clone()}><a href={inspect_href(&format!("{}:{tag}", props.name), None)}><code>{tag.clone()}</code></a></li>
-                }) }
+                { for shown.into_iter().map(|tag| tag_item(&props.name, tag)) }
             </ul>
             { more.unwrap_or_default() }
         </details>
+    }
+}
+
+/// One tag: a link to it, or, when the registry listed something that is not a tag, the text alone.
+fn tag_item(name: &str, tag: &str) -> Html {
+    match tag_href(name, tag) {
+        Ok(href) => html! {
+            <li data-tag={tag.to_owned()}><a {href}><code>{visible(tag)}</code></a></li>
+        },
+        Err(error) => html! {
+            <li data-tag={tag.to_owned()} class="invalid-tag" title={error.to_string()}><code>{visible(tag)}</code></li>
+        },
     }
 }

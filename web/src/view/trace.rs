@@ -4,7 +4,7 @@
 use strata_core::upstream_trace::TraceStep;
 use yew::prelude::*;
 
-use super::format::size;
+use super::format::{size, visible};
 use crate::registry_api::Exchange;
 
 /// Both sides of one fetch, folded away until asked for: what the page asked the proxy, and what the
@@ -60,7 +60,7 @@ fn exchange_rows(exchange: &Exchange) -> Html {
     html! {
         <tbody class="exchange" data-exchange="page" data-method={exchange.method} data-url={exchange.url.clone()} data-status={status.clone()}>
             <tr>
-                <td><code>{format!("{} {}", exchange.method, exchange.url)}</code></td>
+                <td><code>{visible(&format!("{} {}", exchange.method, exchange.url))}</code></td>
                 <td class="status">{ if status.is_empty() { "no answer".to_owned() } else { status } }</td>
                 <td>{size(exchange.bytes as u64)}</td>
                 <td>{format!("{:.0} ms", exchange.ms)}</td>
@@ -74,7 +74,7 @@ fn exchange_rows(exchange: &Exchange) -> Html {
                     }
                     <div class="received">{"Response headers:"}
                         <ul class="trace-details">{ for exchange.headers.iter().map(|(name, value)| html! {
-                            <li data-header={name.clone()}><code>{format!("{name}: {value}")}</code></li>
+                            <li data-header={name.clone()}><code>{visible(&format!("{name}: {value}"))}</code></li>
                         }) }</ul>
                     </div>
                 </td>
@@ -108,9 +108,9 @@ fn row(step: &TraceStep) -> Html {
     html! {
         <tbody class="trace-step">
             <tr data-step={step.step.clone()}>
-                <td>{step.step.clone()}</td>
-                <td><code>{request}</code></td>
-                <td>{step.auth.clone().unwrap_or_default()}</td>
+                <td>{visible(&step.step)}</td>
+                <td><code>{visible(&request)}</code></td>
+                <td>{visible(step.auth.as_deref().unwrap_or_default())}</td>
                 <td>{step.status.map(|s| s.to_string()).unwrap_or_default()}</td>
                 <td>{step.ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
                 <td>{step.bytes.map(size).unwrap_or_default()}</td>
@@ -118,7 +118,7 @@ fn row(step: &TraceStep) -> Html {
             if !details.is_empty() {
                 <tr class="step-details">
                     <td></td>
-                    <td colspan="5"><ul class="trace-details">{ for details.into_iter().map(|d| html! { <li><code>{d}</code></li> }) }</ul></td>
+                    <td colspan="5"><ul class="trace-details">{ for details.into_iter().map(|d| html! { <li><code>{visible(&d)}</code></li> }) }</ul></td>
                 </tr>
             }
         </tbody>

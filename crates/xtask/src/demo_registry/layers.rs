@@ -108,7 +108,7 @@ pub(super) fn tar_bytes_at(entries: &[Entry], mtime: u64) -> Result<Vec<u8>> {
 }
 
 /// One tar entry as written: the name exactly as stored (directories end in `/`).
-pub(super) struct TarItem<'a> {
+pub(crate) struct TarItem<'a> {
     kind: tar::EntryType,
     name: &'a str,
     mode: u32,
@@ -117,11 +117,11 @@ pub(super) struct TarItem<'a> {
 }
 
 impl<'a> TarItem<'a> {
-    pub(super) fn dir(name: &'a str, mode: u32) -> Self {
+    pub(crate) fn dir(name: &'a str, mode: u32) -> Self {
         Self::new(tar::EntryType::Directory, name, mode, None, &[])
     }
 
-    pub(super) fn file(name: &'a str, mode: u32, data: &'a [u8]) -> Self {
+    pub(crate) fn file(name: &'a str, mode: u32, data: &'a [u8]) -> Self {
         Self::new(tar::EntryType::Regular, name, mode, None, data)
     }
 
@@ -152,7 +152,7 @@ impl<'a> TarItem<'a> {
 }
 
 /// Appends a ustar entry owned by root and modified at `mtime`.
-pub(super) fn append_entry(
+pub(crate) fn append_entry(
     builder: &mut tar::Builder<Vec<u8>>,
     mtime: u64,
     item: TarItem<'_>,
@@ -190,7 +190,7 @@ fn set_entry_name(header: &mut tar::Header, name: &str) -> Result<()> {
 }
 
 /// Gzip with mtime 0 and no file name so the header bytes never vary.
-pub(super) fn gzip(data: &[u8]) -> io::Result<Vec<u8>> {
+pub(crate) fn gzip(data: &[u8]) -> io::Result<Vec<u8>> {
     let mut encoder = GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), Compression::default());

@@ -40,6 +40,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+pub(crate) use layers::{TarItem, append_entry, gzip};
+
 const MULTI_ARCH: &str = "strata/multi-arch";
 const MANIFEST_LIST: &str = "strata/manifest-list";
 const SINGLE: &str = "strata/single";
@@ -280,6 +282,16 @@ impl Blobs {
 /// Writes the demo layout into `dir`, replacing whatever layout was there before.
 pub fn write_layout(dir: &Path) -> Result<()> {
     let (blobs, index) = build_layout()?;
+    write_oci_layout(dir, blobs.files(), &index)
+}
+
+/// Writes an OCI image layout into `dir` (replacing the layout there): `oci-layout`, each blob under
+/// `blobs/sha256/<hex>`, and `index`.
+pub(crate) fn write_oci_layout<'a>(
+    dir: &Path,
+    blobs: impl IntoIterator<Item = (&'a String, &'a Vec<u8>)>,
+    index: &Value,
+) -> Result<()> {
     reset_dir(dir)?;
     let blob_dir = dir.join("blobs").join("sha256");
     fs::create_dir_all(&blob_dir).with_context(|| format!("creating {}", blob_dir.display()))?;
@@ -287,10 +299,10 @@ pub fn write_layout(dir: &Path) -> Result<()> {
         &dir.join("oci-layout"),
         &json_bytes(&json!({ "imageLayoutVersion": "1.0.0" }))?,
     )?;
-    for (hex, bytes) in blobs.files() {
+    for (hex, bytes) in blobs {
         write_file(&blob_dir.join(hex), bytes)?;
     }
-    write_file(&dir.join("index.json"), &json_bytes(&index)?)
+    write_file(&dir.join("index.json"), &json_bytes(index)?)
 }
 
 /// Removes a previous layout so no stale blobs linger, but refuses to wipe a
@@ -597,7 +609,7 @@ fn insert(object: &mut Value, key: &str, value: Value) {
 
 /// Compact JSON with keys sorted explicitly, so the bytes (and digests) stay the same
 /// even if another crate in the build turns on serde_json's `preserve_order`.
-fn json_bytes(value: &Value) -> Result<Vec<u8>> {
+pub(crate) fn json_bytes(value: &Value) -> Result<Vec<u8>> {
     Ok(serde_json::to_vec(&sorted_keys(value))?)
 }
 

@@ -138,6 +138,8 @@ pub async fn measure() -> ProxyRows {
         &registry.authority,
         "--max-concurrent-per-client",
         "1024",
+        "--public-host",
+        "127.0.0.1",
     ]);
     let pass_through = Nginx::start_pass_through(&registry.authority).await;
     let cache = Nginx::start(&[proxy.base.trim_start_matches("http://")]).await;

@@ -1,4 +1,6 @@
-//! `WWW-Authenticate` challenges, read tolerantly: quoted commas, unquoted values, several scopes.
+//! `WWW-Authenticate` challenges, read tolerantly: quoted commas, unquoted values, several schemes on one
+//! line. The header is written by whatever server the proxy reached, so every input must read without a
+//! panic (fuzzed by `cargo xtask fuzz auth`).
 
 use std::collections::BTreeMap;
 
