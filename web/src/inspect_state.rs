@@ -11,7 +11,7 @@ use strata_core::manifest::{self, ChildKind, Document, ImageManifest, ReadDocume
 use strata_core::reference::Reference;
 use strata_core::registry_error::RateLimit;
 use strata_core::upstream_trace::TraceStep;
-use strata_core::verification::{self, Expected, Verification};
+use strata_core::verification::{self, Expected, Verification, VerifyState};
 use yew::prelude::*;
 
 use crate::registry_api::{Fetched, Repository};
@@ -74,12 +74,12 @@ pub enum NodeState {
 
 impl NodeState {
     /// The `data-verify` value.
-    pub fn data_verify(&self) -> &'static str {
+    pub fn data_verify(&self) -> VerifyState {
         match self {
-            NodeState::Pending => "pending",
+            NodeState::Pending => VerifyState::Pending,
             NodeState::Loaded(loaded) => loaded.verification.data_verify(),
-            NodeState::Failed(_) => "error",
-            NodeState::Absent => "not-fetched",
+            NodeState::Failed(_) => VerifyState::Error,
+            NodeState::Absent => VerifyState::NotFetched,
         }
     }
 }
@@ -99,7 +99,7 @@ pub struct InspectState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerCheck {
     /// `verified` only when both the compressed digest and the diff_id matched.
-    pub data_verify: &'static str,
+    pub data_verify: VerifyState,
     /// Both verdicts in plain words.
     pub note: String,
 }
@@ -158,12 +158,12 @@ impl InspectState {
         let documents = self
             .nodes
             .values()
-            .filter(|node| node.data_verify() == "mismatch")
+            .filter(|node| node.data_verify() == VerifyState::Mismatch)
             .count();
         let layers = self
             .layer_checks
             .values()
-            .filter(|check| check.data_verify == "mismatch")
+            .filter(|check| check.data_verify == VerifyState::Mismatch)
             .count();
         documents + layers
     }

@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, Response};
 use strata_core::media_type::MANIFEST_ACCEPT;
 use strata_core::registry_error::{self, FailedResponse, RateLimit};
+use strata_core::registry_header;
 use strata_core::upstream_trace::{self, TraceStep};
 
 /// A repository as the proxy addresses it.
@@ -53,10 +54,10 @@ pub struct Exchange {
 /// The response headers an exchange keeps.
 pub const SHOWN_HEADERS: [&str; 9] = [
     "content-type",
-    "docker-content-digest",
+    registry_header::DOCKER_CONTENT_DIGEST,
     "content-length",
-    "ratelimit-limit",
-    "ratelimit-remaining",
+    registry_header::RATELIMIT_LIMIT,
+    registry_header::RATELIMIT_REMAINING,
     "www-authenticate",
     "location",
     "docker-distribution-api-version",
@@ -219,10 +220,12 @@ async fn fetch(
     Ok(Fetched {
         bytes,
         content_type: response.headers().get("content-type"),
-        registry_digest: response.headers().get("docker-content-digest"),
+        registry_digest: response
+            .headers()
+            .get(registry_header::DOCKER_CONTENT_DIGEST),
         rate_limit: RateLimit {
-            limit: response.headers().get("ratelimit-limit"),
-            remaining: response.headers().get("ratelimit-remaining"),
+            limit: response.headers().get(registry_header::RATELIMIT_LIMIT),
+            remaining: response.headers().get(registry_header::RATELIMIT_REMAINING),
         },
         trace: upstream_trace::parse(
             response
@@ -240,8 +243,8 @@ fn explain_failure(response: &Response, body: &[u8], what: &str) -> String {
         status: response.status(),
         body,
         rate_limit: RateLimit {
-            limit: headers.get("ratelimit-limit"),
-            remaining: headers.get("ratelimit-remaining"),
+            limit: headers.get(registry_header::RATELIMIT_LIMIT),
+            remaining: headers.get(registry_header::RATELIMIT_REMAINING),
         },
         retry_after: headers.get("retry-after"),
     };

@@ -18,6 +18,7 @@ pub mod platform;
 pub mod pretty;
 pub mod reference;
 pub mod registry_error;
+pub mod registry_header;
 pub mod registry_host;
 pub mod safe_link;
 pub mod schema1;

@@ -1,10 +1,71 @@
-//! The registry's error envelope (`{"errors":[{"code","message","detail"}]}`) and plain-words summaries of
-//! failed responses.
+//! The registry's error envelope (`{"errors":[{"code","message","detail"}]}`), one definition for whoever
+//! writes it (the proxy, its demo registry) and whoever reads it (the page), the codes Strata writes, and
+//! plain-words summaries of failed responses.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// The error codes Strata writes: the distribution spec's own, and the proxy's for what only it can say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The repository name is not one the registry knows.
+    NameUnknown,
+    /// The path names no valid repository or reference.
+    NameInvalid,
+    /// No manifest at that reference.
+    ManifestUnknown,
+    /// No blob at that digest.
+    BlobUnknown,
+    /// Too many requests at once.
+    TooManyRequests,
+    /// The proxy will not reach what the request names (SSRF guard, offline mode).
+    ProxyRefused,
+    /// The registry could not be reached.
+    UpstreamUnreachable,
+    /// The registry did not answer in time.
+    UpstreamTimeout,
+    /// The registry's token service answered badly.
+    UpstreamAuth,
+    /// The registry's answer broke off.
+    UpstreamIncomplete,
+    /// A manifest past the proxy's size limit.
+    ManifestTooLarge,
+    /// The request's `Host` is not one of the proxy's names.
+    MisdirectedHost,
+}
+
+impl ErrorCode {
+    /// The code as the envelope spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NameUnknown => "NAME_UNKNOWN",
+            ErrorCode::NameInvalid => "NAME_INVALID",
+            ErrorCode::ManifestUnknown => "MANIFEST_UNKNOWN",
+            ErrorCode::BlobUnknown => "BLOB_UNKNOWN",
+            ErrorCode::TooManyRequests => "TOOMANYREQUESTS",
+            ErrorCode::ProxyRefused => "PROXY_REFUSED",
+            ErrorCode::UpstreamUnreachable => "UPSTREAM_UNREACHABLE",
+            ErrorCode::UpstreamTimeout => "UPSTREAM_TIMEOUT",
+            ErrorCode::UpstreamAuth => "UPSTREAM_AUTH",
+            ErrorCode::UpstreamIncomplete => "UPSTREAM_INCOMPLETE",
+            ErrorCode::ManifestTooLarge => "MANIFEST_TOO_LARGE",
+            ErrorCode::MisdirectedHost => "MISDIRECTED_HOST",
+        }
+    }
+}
+
+/// An envelope holding one error, as JSON bytes.
+pub fn envelope(code: ErrorCode, message: &str) -> Vec<u8> {
+    let envelope = Envelope {
+        errors: vec![RegistryErrorItem {
+            code: code.as_str().to_owned(),
+            message: message.to_owned(),
+        }],
+    };
+    serde_json::to_vec(&envelope).unwrap_or_else(|_| b"{\"errors\":[]}".to_vec())
+}
 
 /// One entry of a registry error envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryErrorItem {
     /// The error code, e.g. `MANIFEST_UNKNOWN`.
     #[serde(default)]
@@ -14,7 +75,14 @@ pub struct RegistryErrorItem {
     pub message: String,
 }
 
-#[derive(Deserialize)]
+impl RegistryErrorItem {
+    /// Whether this entry carries `code`.
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == code.as_str()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
 struct Envelope {
     errors: Vec<RegistryErrorItem>,
 }
@@ -88,7 +156,7 @@ pub fn explain(what: &str, response: &FailedResponse<'_>) -> String {
         401 => format!(
             "The registry wants credentials for {what} (401 unauthorized). Strata reads public images only."
         ),
-        403 if codes.contains(&"PROXY_REFUSED") => {
+        403 if codes.contains(&ErrorCode::ProxyRefused.as_str()) => {
             format!("Strata's proxy refused to fetch {what}.")
         }
         403 => format!("The registry denied access to {what} (403 forbidden)."),
@@ -143,6 +211,21 @@ fn registry_words(items: &[RegistryErrorItem], body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn envelopes_written_here_read_back() {
+        for code in [
+            ErrorCode::NameUnknown,
+            ErrorCode::ProxyRefused,
+            ErrorCode::MisdirectedHost,
+        ] {
+            let bytes = envelope(code, "said \"plainly\"");
+            let items = parse_envelope(&bytes);
+            assert_eq!(items.len(), 1);
+            assert!(items[0].is(code), "{code:?}");
+            assert_eq!(items[0].message, "said \"plainly\"");
+        }
+    }
 
     fn failed(status: u16, body: &str) -> FailedResponse<'_> {
         FailedResponse {

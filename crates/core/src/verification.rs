@@ -56,13 +56,54 @@ pub enum Verification {
     },
 }
 
+/// What a node's `data-verify` attribute says: one value per state, spelled once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyState {
+    /// The bytes hash to the digest they were asked by (or the registry's, for a tag).
+    Verified,
+    /// They do not, or their size is not the descriptor's.
+    Mismatch,
+    /// There was nothing to check them against.
+    Unverifiable,
+    /// Still being fetched.
+    Pending,
+    /// Not fetched: nothing above it was trusted, or nobody asked yet.
+    NotFetched,
+    /// The fetch failed.
+    Error,
+}
+
+impl VerifyState {
+    /// The attribute's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyState::Verified => "verified",
+            VerifyState::Mismatch => "mismatch",
+            VerifyState::Unverifiable => "unverifiable",
+            VerifyState::Pending => "pending",
+            VerifyState::NotFetched => "not-fetched",
+            VerifyState::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for VerifyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Verification {
     /// The value of the `data-verify` attribute.
-    pub fn data_verify(&self) -> &'static str {
+    pub fn data_verify(&self) -> VerifyState {
         match self {
-            Verification::Verified { .. } | Verification::VouchedByRegistry { .. } => "verified",
-            Verification::Mismatch { .. } | Verification::SizeMismatch { .. } => "mismatch",
-            Verification::Unverifiable { .. } => "unverifiable",
+            Verification::Verified { .. } | Verification::VouchedByRegistry { .. } => {
+                VerifyState::Verified
+            }
+            Verification::Mismatch { .. } | Verification::SizeMismatch { .. } => {
+                VerifyState::Mismatch
+            }
+            Verification::Unverifiable { .. } => VerifyState::Unverifiable,
         }
     }
 
@@ -229,7 +270,7 @@ mod tests {
         for (expected, outcome) in cases {
             let verification = verify(b"hello", expected);
             assert_eq!(
-                verification.data_verify(),
+                verification.data_verify().as_str(),
                 outcome,
                 "{expected:?}: {verification:?}"
             );

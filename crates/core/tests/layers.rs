@@ -205,8 +205,8 @@ fn read(media_type: &str, blob: &[u8], tar: &[u8]) -> Read {
     let diff_id = Digest::sha256_of(tar);
     let read = read_with(media_type, blob, Some(&diff_id), Limits::default(), 4096)
         .unwrap_or_else(|error| panic!("{media_type}: {error}"));
-    assert_eq!(read.summary.compressed.data_verify(), "verified");
-    assert_eq!(read.summary.uncompressed.data_verify(), "verified");
+    assert_eq!(read.summary.compressed.data_verify().as_str(), "verified");
+    assert_eq!(read.summary.uncompressed.data_verify().as_str(), "verified");
     read
 }
 
@@ -469,7 +469,7 @@ fn chunking_does_not_change_the_result() {
         }
         assert_eq!(whole.entries.len(), 4, "{name}");
         assert_eq!(
-            whole.summary.uncompressed.data_verify(),
+            whole.summary.uncompressed.data_verify().as_str(),
             "verified",
             "{name}"
         );
@@ -496,9 +496,13 @@ fn digest_and_diff_id_mismatches_are_reported_separately() {
             LayerReader::new(GZIP, digest, diff_id, Limits::default()).expect("not encrypted");
         reader.push(&blob).expect("valid");
         let summary = reader.finish().expect("complete");
-        assert_eq!(summary.compressed.data_verify(), compressed, "{digest}");
         assert_eq!(
-            summary.uncompressed.data_verify(),
+            summary.compressed.data_verify().as_str(),
+            compressed,
+            "{digest}"
+        );
+        assert_eq!(
+            summary.uncompressed.data_verify().as_str(),
             uncompressed,
             "{diff_id:?}"
         );
@@ -1024,12 +1028,12 @@ fn every_corpus_layer_is_listed_and_verified_twice() {
                 .finish()
                 .unwrap_or_else(|error| panic!("{name}: {digest}: {error}"));
             assert_eq!(
-                summary.compressed.data_verify(),
+                summary.compressed.data_verify().as_str(),
                 "verified",
                 "{name}: {digest}"
             );
             assert_eq!(
-                summary.uncompressed.data_verify(),
+                summary.uncompressed.data_verify().as_str(),
                 "verified",
                 "{name}: {digest}: {:?}",
                 summary.uncompressed

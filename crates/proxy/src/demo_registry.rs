@@ -19,6 +19,8 @@ use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use strata_core::digest::Digest;
+use strata_core::registry_error::ErrorCode;
+use strata_core::registry_header;
 use strata_core::registry_host;
 
 use crate::registry_route::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
@@ -175,7 +177,7 @@ impl DemoRegistry {
         if !self.repositories.contains(&path.repository) {
             return registry_error(
                 StatusCode::NOT_FOUND,
-                "NAME_UNKNOWN",
+                ErrorCode::NameUnknown,
                 "repository name not known to registry",
             );
         }
@@ -198,12 +200,12 @@ impl DemoRegistry {
             return match path.endpoint {
                 Endpoint::Manifest => registry_error(
                     StatusCode::NOT_FOUND,
-                    "MANIFEST_UNKNOWN",
+                    ErrorCode::ManifestUnknown,
                     "manifest unknown",
                 ),
                 Endpoint::Blob => registry_error(
                     StatusCode::NOT_FOUND,
-                    "BLOB_UNKNOWN",
+                    ErrorCode::BlobUnknown,
                     "blob unknown to registry",
                 ),
             };
@@ -214,7 +216,7 @@ impl DemoRegistry {
                 None => {
                     return registry_error(
                         StatusCode::NOT_FOUND,
-                        "MANIFEST_UNKNOWN",
+                        ErrorCode::ManifestUnknown,
                         "manifest unknown",
                     );
                 }
@@ -240,7 +242,7 @@ impl DemoRegistry {
             .header(header::CACHE_CONTROL, cache_control)
             .header(header::CONTENT_TYPE, content_type)
             .header(header::CONTENT_LENGTH, bytes.len())
-            .header("docker-content-digest", *digest)
+            .header(registry_header::DOCKER_CONTENT_DIGEST, *digest)
             .body(body)
             .expect("static headers are valid")
     }
@@ -323,13 +325,8 @@ fn reach(blobs: &HashMap<&'static str, &'static [u8]>, root: &str, digests: &mut
     }
 }
 
-fn registry_error(status: StatusCode, code: &str, message: &str) -> Response<Body> {
-    let body = serde_json::json!({ "errors": [{ "code": code, "message": message }] });
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("static headers are valid")
+fn registry_error(status: StatusCode, code: ErrorCode, message: &str) -> Response<Body> {
+    crate::relay::registry_error(status, code, message, false)
 }
 
 #[cfg(test)]
@@ -367,7 +364,7 @@ mod tests {
         };
         let headers = Headers {
             content_type: header("content-type"),
-            digest: header("docker-content-digest"),
+            digest: header(registry_header::DOCKER_CONTENT_DIGEST),
             cache_control: header("cache-control"),
         };
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)

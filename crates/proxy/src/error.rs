@@ -4,6 +4,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use strata_core::registry_error::{self, ErrorCode};
+
 use crate::credentials::CredentialsError;
 
 /// Why the proxy did not forward a request.
@@ -41,19 +43,21 @@ pub enum ProxyError {
 }
 
 impl ProxyError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            ProxyError::Refused(_) => (StatusCode::FORBIDDEN, "PROXY_REFUSED"),
-            ProxyError::BadPath(_) => (StatusCode::BAD_REQUEST, "NAME_INVALID"),
-            ProxyError::Unreachable(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_UNREACHABLE"),
-            ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
-            ProxyError::Auth(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_AUTH"),
+            ProxyError::Refused(_) => (StatusCode::FORBIDDEN, ErrorCode::ProxyRefused),
+            ProxyError::BadPath(_) => (StatusCode::BAD_REQUEST, ErrorCode::NameInvalid),
+            ProxyError::Unreachable(_) => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamUnreachable),
+            ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::UpstreamTimeout),
+            ProxyError::Auth(_) => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamAuth),
             ProxyError::ManifestTooLarge(_) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "MANIFEST_TOO_LARGE")
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::ManifestTooLarge)
             }
-            ProxyError::Incomplete(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_INCOMPLETE"),
-            ProxyError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "TOOMANYREQUESTS"),
-            ProxyError::MisdirectedHost => (StatusCode::MISDIRECTED_REQUEST, "MISDIRECTED_HOST"),
+            ProxyError::Incomplete(_) => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamIncomplete),
+            ProxyError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
+            ProxyError::MisdirectedHost => {
+                (StatusCode::MISDIRECTED_REQUEST, ErrorCode::MisdirectedHost)
+            }
         }
     }
 }
@@ -61,15 +65,15 @@ impl ProxyError {
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        tracing::info!(%status, code, message = %self, "request not forwarded");
-        let body = serde_json::json!({ "errors": [{ "code": code, "message": self.to_string() }] });
+        tracing::info!(%status, code = code.as_str(), message = %self, "request not forwarded");
+        let body = registry_error::envelope(code, &self.to_string());
         let mut response = (
             status,
             [
                 (header::CONTENT_TYPE, "application/json"),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            body.to_string(),
+            body,
         )
             .into_response();
         if matches!(self, ProxyError::Busy(_)) {

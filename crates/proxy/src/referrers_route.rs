@@ -174,7 +174,10 @@ async fn demo_fallback(
 /// A missing fallback tag: no referrers, unless the registry says the repository itself is unknown.
 fn read_missing(envelope: Vec<u8>) -> Fallback {
     let codes = strata_core::registry_error::parse_envelope(&envelope);
-    if codes.iter().any(|error| error.code == "NAME_UNKNOWN") {
+    if codes
+        .iter()
+        .any(|error| error.is(strata_core::registry_error::ErrorCode::NameUnknown))
+    {
         return Fallback::UnknownRepository(envelope);
     }
     Fallback::Nothing

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
 use strata_core::digest::{Algorithm, Digest, Sha256Hasher};
 use strata_core::reference::Reference;
+use strata_core::registry_header;
 use strata_core::registry_host;
 
 use crate::app::AppState;
@@ -19,7 +20,7 @@ use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;
 use crate::upstream::UpstreamRequest;
 use crate::upstream_body;
-use crate::upstream_trace::{Step, StepKind, Trace};
+use crate::upstream_trace::{self, Step, StepKind, Trace};
 
 /// Which endpoint a path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,10 +87,10 @@ impl RegistryPath {
 const FORWARDED_HEADERS: [&str; 11] = [
     "content-type",
     "content-length",
-    "docker-content-digest",
-    "ratelimit-limit",
-    "ratelimit-remaining",
-    "docker-ratelimit-source",
+    registry_header::DOCKER_CONTENT_DIGEST,
+    registry_header::RATELIMIT_LIMIT,
+    registry_header::RATELIMIT_REMAINING,
+    registry_header::DOCKER_RATELIMIT_SOURCE,
     "retry-after",
     "warning",
     "content-range",
@@ -99,9 +100,9 @@ const FORWARDED_HEADERS: [&str; 11] = [
 
 /// Docker Hub's rate-limit headers (and warnings), which the page shows.
 const RATE_LIMIT_HEADERS: [&str; 4] = [
-    "ratelimit-limit",
-    "ratelimit-remaining",
-    "docker-ratelimit-source",
+    registry_header::RATELIMIT_LIMIT,
+    registry_header::RATELIMIT_REMAINING,
+    registry_header::DOCKER_RATELIMIT_SOURCE,
     "warning",
 ];
 
@@ -125,7 +126,7 @@ pub async fn forward(
         Ok(response) => response,
         Err(error) => error.into_response(),
     };
-    trace.attach(response.headers_mut());
+    upstream_trace::attach(&trace, response.headers_mut());
     response
 }
 
@@ -202,9 +203,14 @@ fn demo_step(
         "{}/v2/{}/{endpoint}/{}",
         path.registry, path.repository, path.reference
     ));
-    step.auth = Some("none");
+    step.auth = Some("none".into());
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    step.answered(response.status().as_u16(), elapsed, response.headers());
+    upstream_trace::answered(
+        &mut step,
+        response.status().as_u16(),
+        elapsed,
+        response.headers(),
+    );
     step.note("served from the embedded demo registry inside the proxy: no network, no token")
 }
 
@@ -281,7 +287,7 @@ impl Forward<'_> {
             .fetch(Method::HEAD, "manifests", reference, None, trace)
             .await?;
         let resolved = (probe.status() == reqwest::StatusCode::OK)
-            .then(|| probe.headers().get("docker-content-digest"))
+            .then(|| probe.headers().get(registry_header::DOCKER_CONTENT_DIGEST))
             .flatten()
             .and_then(|value| value.to_str().ok())
             .and_then(|value| Digest::parse(value).ok());
@@ -310,7 +316,7 @@ impl Forward<'_> {
             .await?;
         let named = upstream
             .headers()
-            .get("docker-content-digest")
+            .get(registry_header::DOCKER_CONTENT_DIGEST)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| Digest::parse(value).ok());
         let key = named.map(|digest| self.key(true, &digest));
@@ -523,7 +529,7 @@ fn cached_answer(
     let mut response = Response::builder()
         .status(StatusCode::OK)
         .header(header::CACHE_CONTROL, cache_control)
-        .header("docker-content-digest", digest.to_string());
+        .header(registry_header::DOCKER_CONTENT_DIGEST, digest.to_string());
     if let Some(content_type) = &hit.content_type {
         response = response.header(header::CONTENT_TYPE, content_type.as_str());
     }
@@ -703,7 +709,7 @@ mod tests {
                 "application/vnd.oci.image.index.v1+json",
             )
             .header(header::CONTENT_LENGTH, 1234)
-            .header("docker-content-digest", "sha256:abc")
+            .header(registry_header::DOCKER_CONTENT_DIGEST, "sha256:abc")
             .body(Body::empty())
             .expect("a response");
         let step = demo_step(&Method::GET, &path, &response, std::time::Instant::now());
@@ -715,7 +721,10 @@ mod tests {
         );
         assert_eq!(step.status, Some(200));
         assert_eq!(step.bytes, Some(1234));
-        assert_eq!(step.headers["docker-content-digest"], "sha256:abc");
+        assert_eq!(
+            step.headers[registry_header::DOCKER_CONTENT_DIGEST],
+            "sha256:abc"
+        );
         assert!(
             step.note
                 .as_deref()

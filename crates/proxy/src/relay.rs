@@ -5,6 +5,8 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 
 use futures_util::StreamExt as _;
+use strata_core::registry_error::{self, ErrorCode};
+use strata_core::registry_header;
 
 use crate::error::ProxyError;
 use crate::upstream_body;
@@ -14,10 +16,10 @@ use crate::upstream_body;
 const RELAYED_HEADERS: [&str; 9] = [
     "content-type",
     "content-length",
-    "docker-content-digest",
-    "ratelimit-limit",
-    "ratelimit-remaining",
-    "docker-ratelimit-source",
+    registry_header::DOCKER_CONTENT_DIGEST,
+    registry_header::RATELIMIT_LIMIT,
+    registry_header::RATELIMIT_REMAINING,
+    registry_header::DOCKER_RATELIMIT_SOURCE,
     "retry-after",
     "warning",
     "oci-filters-applied",
@@ -88,13 +90,17 @@ pub fn made_here(
 }
 
 /// A registry error envelope (`{"errors":[{"code","message"}]}`), as a registry would answer it.
-pub fn registry_error(status: StatusCode, code: &str, message: &str, head: bool) -> Response<Body> {
-    let body = serde_json::json!({ "errors": [{ "code": code, "message": message }] });
+pub fn registry_error(
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+    head: bool,
+) -> Response<Body> {
     made_here(
         status,
         "application/json",
         &[],
-        body.to_string().into_bytes(),
+        registry_error::envelope(code, message),
         head,
     )
 }

@@ -3,6 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
+use strata_core::registry_error::ErrorCode;
 use strata_core::registry_host;
 
 use crate::api_dispatch::RepositoryName;
@@ -62,7 +63,7 @@ fn demo_answer(
     let Some(tags) = state.demo.tags(&name.repository) else {
         return registry_error(
             StatusCode::NOT_FOUND,
-            "NAME_UNKNOWN",
+            ErrorCode::NameUnknown,
             "repository name not known to registry",
             head,
         );

@@ -19,7 +19,7 @@ use crate::settings::Settings;
 use crate::ssrf_guard::{self, GuardedResolver};
 use crate::token_cache::{TokenCache, TokenKey, keep_for};
 use crate::upstream_body::{self, TransferLimits};
-use crate::upstream_trace::{Step, StepKind, Trace, shown_url};
+use crate::upstream_trace::{self, Step, StepKind, Trace, shown_url};
 
 const MAX_REDIRECTS: usize = 5;
 /// The largest token service answer read (the token itself is capped by core).
@@ -233,7 +233,7 @@ impl Upstream {
         auth: &'static str,
         trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
-        let mut step = Step::sent(kind, method, url, auth);
+        let mut step = upstream_trace::sent(kind, method, url, auth);
         let mut checked = ssrf_guard::check_url(&self.settings, url);
         if checked.is_ok() && self.settings.upstream_proxy.is_some() {
             // Through a proxy the name is resolved there: check what it resolves to here first.
@@ -256,7 +256,12 @@ impl Upstream {
         match result {
             Ok(response) => {
                 tracing::info!(step = ?kind, %method, url = %shown, auth, status = %response.status(), elapsed_ms = ms, "upstream");
-                step.answered(response.status().as_u16(), ms, response.headers());
+                upstream_trace::answered(
+                    &mut step,
+                    response.status().as_u16(),
+                    ms,
+                    response.headers(),
+                );
                 trace.push(step);
                 Ok(response)
             }

@@ -12,7 +12,35 @@ use anyhow::{Context as _, bail};
 use crate::workspace;
 
 /// Every fuzz target, in the order they run.
-pub const TARGETS: &[&str] = &["reference", "manifest", "auth"];
+/// The fuzz targets: the `[[bin]]` names of `crates/core/fuzz/Cargo.toml`, so a new target is run without
+/// being listed again here.
+pub fn targets() -> anyhow::Result<Vec<String>> {
+    let manifest = fuzz_dir().join("Cargo.toml");
+    let text = fs::read_to_string(&manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    let names = bin_names(&text);
+    if names.is_empty() {
+        bail!("{} names no [[bin]] fuzz target", manifest.display());
+    }
+    Ok(names)
+}
+
+/// The `name` of every `[[bin]]` table of a Cargo manifest.
+fn bin_names(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin
+            && let Some(value) = line.strip_prefix("name")
+            && let Some(value) = value.trim_start().strip_prefix('=')
+        {
+            names.push(value.trim().trim_matches('"').to_owned());
+        }
+    }
+    names
+}
 
 /// Seconds each target runs when `--seconds` is not given.
 const DEFAULT_SECONDS: u64 = 60;
@@ -21,6 +49,7 @@ const HEX64: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789a
 
 /// `cargo xtask fuzz [--seconds N] [TARGET…]`.
 pub fn command(args: &[String]) -> anyhow::Result<()> {
+    let known = targets()?;
     let mut seconds = DEFAULT_SECONDS;
     let mut targets = Vec::new();
     let mut args = args.iter();
@@ -32,23 +61,23 @@ pub fn command(args: &[String]) -> anyhow::Result<()> {
                 .ok()
                 .filter(|&seconds| seconds > 0)
                 .with_context(|| format!("--seconds needs a positive number, not {value:?}"))?;
-        } else if let Some(target) = TARGETS.iter().find(|target| *target == arg) {
-            targets.push(*target);
+        } else if known.contains(arg) {
+            targets.push(arg.clone());
         } else {
             bail!(
                 "unknown fuzz argument {arg:?}: expected --seconds N or a target ({})",
-                TARGETS.join(", ")
+                known.join(", ")
             );
         }
     }
     if targets.is_empty() {
-        targets = TARGETS.to_vec();
+        targets = known;
     }
     run(&targets, seconds)
 }
 
 /// Runs each target for `seconds`, then fails naming the crash files of every target that found one.
-pub fn run(targets: &[&str], seconds: u64) -> anyhow::Result<()> {
+pub fn run(targets: &[String], seconds: u64) -> anyhow::Result<()> {
     let toolchain = ensure_toolchain()?;
     ensure_cargo_fuzz()?;
     let fuzz_dir = fuzz_dir();
@@ -388,6 +417,18 @@ fn copy_real_world(dir: &Path, corpus: &Path) -> anyhow::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_are_the_fuzz_crates_bins() {
+        let names = bin_names(
+            "[package]\nname = \"strata-core-fuzz\"\n[[bin]]\nname = \"reference\"\npath = \"a.rs\"\n\n[workspace]\nmembers = [\".\"]\n[[bin]]\nname= \"auth\"\n",
+        );
+        assert_eq!(names, ["reference", "auth"]);
+        let real = targets().expect("the fuzz crate's manifest");
+        for target in ["reference", "manifest", "auth"] {
+            assert!(real.iter().any(|name| name == target), "{target}: {real:?}");
+        }
+    }
 
     #[test]
     fn manifest_seeds_are_json_behind_a_selector() {

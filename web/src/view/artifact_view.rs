@@ -4,6 +4,7 @@
 use strata_core::artifact::{self, HelmChart, ManifestRole};
 use strata_core::manifest::{Descriptor, ImageManifest};
 use strata_core::schema1::Schema1Manifest;
+use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
 use super::format::{short_digest, size, visible, visible_string};
@@ -114,11 +115,11 @@ pub fn schema1_body(manifest: &Schema1Manifest) -> Html {
                     let empty = layer.history.is_some_and(|history| history.throwaway);
                     html! {
                         <li class="layer-row">
-                            <div class="node layer" data-kind="layer" data-digest={layer.blob_sum.to_owned()} data-verify="not-fetched">
+                            <div class="node layer" data-kind="layer" data-digest={layer.blob_sum.to_owned()} data-verify={VerifyState::NotFetched.as_str()}>
                                 <span class="layer-number">{format!("#{}", index + 1)}</span>
                                 <code class="digest" title={visible_string(layer.blob_sum)}>{short_digest(layer.blob_sum)}</code>
                                 if empty { <span class="muted">{"(throwaway: no content)"}</span> }
-                                <span class="badge not-fetched">{"not-fetched"}</span>
+                                <span class="badge not-fetched">{VerifyState::NotFetched.as_str()}</span>
                                 if !command.is_empty() { <div class="command"><code>{visible(&command)}</code></div> }
                             </div>
                         </li>

@@ -4,6 +4,7 @@
 use strata_core::config::ImageConfig;
 use strata_core::manifest::{Document, ImageManifest};
 use strata_core::platform::Platform;
+use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
 use super::format::{short_digest, visible, visible_string};
@@ -18,7 +19,7 @@ pub enum SideStatus {
     /// It cannot be compared; says why in plain words.
     Failed(String),
     /// A document on the way did not verify (its `data-verify`, and why), so nothing below it is trusted.
-    Unverified(&'static str, String),
+    Unverified(VerifyState, String),
     /// The image, verified from the reference down to its config.
     Ready(Box<ReadyImage>),
 }
@@ -38,12 +39,12 @@ pub struct ReadyImage {
 
 impl SideStatus {
     /// The `data-verify` value of the side.
-    pub fn data_verify(&self) -> &'static str {
+    pub fn data_verify(&self) -> VerifyState {
         match self {
-            SideStatus::Loading(_) => "pending",
-            SideStatus::Failed(_) => "error",
-            SideStatus::Unverified(verify, _) => verify,
-            SideStatus::Ready(_) => "verified",
+            SideStatus::Loading(_) => VerifyState::Pending,
+            SideStatus::Failed(_) => VerifyState::Error,
+            SideStatus::Unverified(verify, _) => *verify,
+            SideStatus::Ready(_) => VerifyState::Verified,
         }
     }
 }
@@ -170,7 +171,7 @@ pub fn header(
     requested_platform: Option<&str>,
     status: &SideStatus,
 ) -> Html {
-    let verify = status.data_verify();
+    let verify = status.data_verify().as_str();
     let platform = match status {
         SideStatus::Ready(image) => image.index.as_ref().map(|(_, platform)| platform.clone()),
         _ => requested_platform.map(str::to_owned),

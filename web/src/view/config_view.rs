@@ -7,6 +7,7 @@ use strata_core::digest::Digest;
 use strata_core::manifest::{Descriptor, ImageManifest};
 use strata_core::media_type::{self, Compression};
 use strata_core::platform::Platform;
+use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
 use super::concept_help::help;
@@ -88,7 +89,9 @@ pub fn layers(
             return html! {};
         };
         let check = context.state.layer_checks.get(&layer.digest);
-        let verify = check.map_or("not-fetched", |check| check.data_verify);
+        let verify = check
+            .map_or(VerifyState::NotFetched, |check| check.data_verify)
+            .as_str();
         let note = check
             .map(|check| visible_string(&check.note))
             .unwrap_or_default();

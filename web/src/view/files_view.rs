@@ -11,6 +11,7 @@ use strata_core::digest::Digest;
 use strata_core::layer::{Change, EntryKind, Filesystem, LayerSummary, Limits, Progress};
 use strata_core::manifest::ImageManifest;
 use strata_core::path_glob;
+use strata_core::verification::VerifyState;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -442,7 +443,7 @@ async fn read_layers(
                 context.state.dispatch(Action::LayerChecked(
                     layer.digest.clone(),
                     LayerCheck {
-                        data_verify: "error",
+                        data_verify: VerifyState::Error,
                         note: message.clone(),
                     },
                 ));

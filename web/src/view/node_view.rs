@@ -11,6 +11,7 @@ use strata_core::concept::Concept;
 use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_core::media_type;
 use strata_core::pretty;
+use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
 use super::artifact_view;
@@ -207,11 +208,14 @@ fn node(
     };
     // The root is always fetched: before its fetch starts (the first frame) it is already pending.
     let unfetched = if *key == NodeKey::Root {
-        "pending"
+        VerifyState::Pending
     } else {
-        "not-fetched"
+        VerifyState::NotFetched
     };
-    let verify = state.as_ref().map_or(unfetched, NodeState::data_verify);
+    let verify = state
+        .as_ref()
+        .map_or(unfetched, NodeState::data_verify)
+        .as_str();
     let media_type = match (&state, descriptor) {
         (Some(NodeState::Loaded(loaded)), _) => match &loaded.content {
             Content::Document(read) => read.media_type.clone(),
@@ -466,7 +470,8 @@ fn platform_entry(
     let verify = context
         .node(&key)
         .as_ref()
-        .map_or("not-fetched", NodeState::data_verify);
+        .map_or(VerifyState::NotFetched, NodeState::data_verify)
+        .as_str();
     let os_version = descriptor
         .platform
         .as_ref()

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use strata_core::manifest::{Document, ImageManifest};
 use strata_core::platform::{self, Matcher, Platform};
 use strata_core::reference::Reference;
+use strata_core::registry_header;
 use strata_core::registry_host;
 use strata_core::tour::{Highlight, TOUR_REFERENCE, TourStep};
 use yew::prelude::*;
@@ -235,14 +236,14 @@ fn fetched_document(loaded: Option<&Loaded>, what: &str) -> Html {
         return html! { <p class="muted" data-probe="pending">{format!("Fetching {what}…")}</p> };
     };
     let exchange = &loaded.exchange;
-    let verify = loaded.verification.data_verify();
+    let verify = loaded.verification.data_verify().as_str();
     html! {
         <div class="evidence" data-evidence="document">
             { trace::both_sides(std::slice::from_ref(exchange), &loaded.trace) }
             <table class="facts">
                 <tr><th>{"Status"}</th><td><code>{exchange.status.map(|s| s.to_string()).unwrap_or_default()}</code></td></tr>
                 <tr><th>{"Content-Type"}</th><td><code>{exchange.header("content-type").unwrap_or("—").to_owned()}</code></td></tr>
-                <tr><th>{"Docker-Content-Digest"}</th><td><code class="registry-digest">{exchange.header("docker-content-digest").unwrap_or("—").to_owned()}</code></td></tr>
+                <tr><th>{"Docker-Content-Digest"}</th><td><code class="registry-digest">{exchange.header(registry_header::DOCKER_CONTENT_DIGEST).unwrap_or("—").to_owned()}</code></td></tr>
                 <tr><th>{"Bytes"}</th><td>{format!("{} ({} B)", size(loaded.bytes.len() as u64), loaded.bytes.len())}</td></tr>
                 <tr><th>{"Hashed in this browser"}</th><td class={classes!("hashed", verify)} data-verify={verify}>{loaded.verification.explain()}</td></tr>
             </table>

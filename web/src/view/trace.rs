@@ -107,8 +107,8 @@ fn row(step: &TraceStep) -> Html {
         .collect();
     html! {
         <tbody class="trace-step">
-            <tr data-step={step.step.clone()}>
-                <td>{visible(&step.step)}</td>
+            <tr data-step={step.step.as_str()}>
+                <td>{step.step.as_str()}</td>
                 <td><code>{visible(&request)}</code></td>
                 <td>{visible(step.auth.as_deref().unwrap_or_default())}</td>
                 <td>{step.status.map(|s| s.to_string()).unwrap_or_default()}</td>

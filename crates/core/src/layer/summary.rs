@@ -2,7 +2,7 @@
 
 use crate::digest::{Algorithm, Digest};
 use crate::finding::Finding;
-use crate::verification::Verification;
+use crate::verification::{Verification, VerifyState};
 
 /// How far a layer has been read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,17 +31,17 @@ pub struct LayerSummary {
 impl LayerSummary {
     /// `data-verify` of the layer: `verified` only when both the blob and the tar matched, `mismatch` when
     /// either did not, `unverifiable` otherwise.
-    pub fn data_verify(&self) -> &'static str {
+    pub fn data_verify(&self) -> VerifyState {
         let verdicts = [
             self.compressed.data_verify(),
             self.uncompressed.data_verify(),
         ];
-        if verdicts == ["verified", "verified"] {
-            "verified"
-        } else if verdicts.contains(&"mismatch") {
-            "mismatch"
+        if verdicts == [VerifyState::Verified; 2] {
+            VerifyState::Verified
+        } else if verdicts.contains(&VerifyState::Mismatch) {
+            VerifyState::Mismatch
         } else {
-            "unverifiable"
+            VerifyState::Unverifiable
         }
     }
 
@@ -108,7 +108,7 @@ mod tests {
                 progress: Progress::default(),
                 findings: Vec::new(),
             };
-            assert_eq!(summary.data_verify(), expected, "{summary:?}");
+            assert_eq!(summary.data_verify().as_str(), expected, "{summary:?}");
             assert!(summary.explain().contains("diff_id"));
         }
     }
