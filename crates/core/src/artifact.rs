@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::digest::Digest;
-use crate::finding::{Finding, Severity};
 use crate::manifest::{Descriptor, ImageManifest, Index};
-use crate::media_type::{self, OCI_EMPTY};
+use crate::media_type;
 
 /// Layer annotation naming the predicate of an in-toto statement.
 pub const IN_TOTO_PREDICATE_TYPE: &str = "in-toto.io/predicate-type";
@@ -126,20 +125,6 @@ pub fn index_role(index: &Index) -> Option<ManifestRole> {
             }
         }),
     )
-}
-
-/// What a lenient reader notices about a manifest as an artifact: the empty config requires an
-/// `artifactType`.
-pub fn artifact_findings(manifest: &ImageManifest) -> Vec<Finding> {
-    let empty_config = media_type::essence(&manifest.config.media_type) == OCI_EMPTY;
-    if empty_config && manifest.artifact_type.is_none() {
-        vec![Finding::new(
-            Severity::Error,
-            "The config is the empty descriptor, so artifactType is required, but the manifest has none.",
-        )]
-    } else {
-        Vec::new()
-    }
 }
 
 fn role_of_type(
@@ -348,6 +333,8 @@ pub fn predicate_name(predicate_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
+    use crate::media_type::OCI_EMPTY;
 
     #[test]
     fn predicate_types_have_reader_names() {
@@ -708,7 +695,7 @@ mod tests {
             (manifest(None, "test/signature.file", &[]), 0),
         ];
         for (manifest, count) in cases {
-            let findings = artifact_findings(&manifest);
+            let findings = crate::manifest::artifact_findings(&manifest);
             assert_eq!(findings.len(), count, "{manifest:?}");
             assert!(findings.iter().all(|f| f.severity == Severity::Error));
         }

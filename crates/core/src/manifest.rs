@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::artifact;
 use crate::digest::{Digest, DigestError};
 use crate::finding::{Finding, Severity};
 use crate::media_type::{self, DocumentKind};
@@ -478,7 +477,7 @@ fn manifest_findings(manifest: &ImageManifest) -> Vec<Finding> {
         findings.extend(digest_finding(layer, Place::Layer(position)));
         findings.extend(layer_findings(layer, Place::Layer(position)));
     }
-    findings.extend(artifact::artifact_findings(manifest));
+    findings.extend(artifact_findings(manifest));
     findings.extend(subject_findings(manifest.subject.as_ref()));
     findings
 }
@@ -615,6 +614,20 @@ impl Index {
             }
         }
         entries
+    }
+}
+
+/// What a lenient reader notices about a manifest as an artifact: the empty config requires an
+/// `artifactType`.
+pub fn artifact_findings(manifest: &ImageManifest) -> Vec<Finding> {
+    let empty_config = media_type::essence(&manifest.config.media_type) == media_type::OCI_EMPTY;
+    if empty_config && manifest.artifact_type.is_none() {
+        vec![Finding::new(
+            Severity::Error,
+            "The config is the empty descriptor, so artifactType is required, but the manifest has none.",
+        )]
+    } else {
+        Vec::new()
     }
 }
 

@@ -6,43 +6,11 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use strata_core::digest::Digest;
-use strata_core::reference::Reference;
 
-use crate::app::AppState;
 use crate::error::ProxyError;
+use crate::registry_path::RepositoryName;
+use crate::state::AppState;
 use crate::{catalog_route, referrers_route, tags_route};
-
-/// A registry and one of its repositories, checked by core's reference grammar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepositoryName {
-    /// The registry as named in references (`docker.io`, `ghcr.io`, `localhost:5000`).
-    pub registry: String,
-    /// The repository.
-    pub repository: String,
-}
-
-impl RepositoryName {
-    /// Reads `<registry>/<repository>`, both given in full.
-    pub fn parse(text: &str) -> Result<RepositoryName, ProxyError> {
-        let bad = |why: &str| {
-            ProxyError::BadPath(format!("{text:?} is not a registry and repository: {why}"))
-        };
-        let (registry, repository) = text
-            .split_once('/')
-            .ok_or_else(|| bad("no registry host"))?;
-        let parsed =
-            Reference::parse(&format!("{text}:latest")).map_err(|error| bad(&error.to_string()))?;
-        if parsed.registry() != registry || parsed.repository() != repository {
-            return Err(bad(
-                "the registry host and repository must be given in full",
-            ));
-        }
-        Ok(RepositoryName {
-            registry: registry.to_owned(),
-            repository: repository.to_owned(),
-        })
-    }
-}
 
 /// A list request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 //! limits for registry requests.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -16,56 +15,15 @@ use axum::routing::get;
 use tower_http::services::ServeDir;
 use tracing::Instrument as _;
 
-use crate::content_cache::ContentCache;
-use crate::demo_registry::DemoRegistry;
-use crate::error::StartError;
-use crate::host_allowlist::{self, HostAllowlist};
-use crate::limits::{HoldPermit, Limiter};
+use crate::host_allowlist;
+use crate::limits::HoldPermit;
 use crate::registry_route;
-use crate::settings::Settings;
-use crate::upstream::Upstream;
+use crate::state::AppState;
 use crate::upstream_trace::TRACE_HEADER;
 use crate::{api_dispatch, api_root, cors, front_end, security_headers};
 
 /// The request id header, taken from the client when it sends a sane one, echoed on every answer.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// What every request handler shares.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// Start-up settings.
-    pub settings: Arc<Settings>,
-    /// The client that reaches registries.
-    pub upstream: Upstream,
-    /// The embedded demo registry.
-    pub demo: Arc<DemoRegistry>,
-    /// Content addressed by digest, checked and kept in memory.
-    pub cache: Arc<ContentCache>,
-    /// Registry requests in flight, in all and per client.
-    pub limiter: Limiter,
-    /// The `Host` names the proxy answers to.
-    pub hosts: Arc<HostAllowlist>,
-}
-
-impl AppState {
-    /// State for these settings, listening on `bound` (the address as bound, with its real port).
-    pub fn new(settings: Settings, bound: SocketAddr) -> Result<Self, StartError> {
-        if !front_end::is_available(settings.dist.as_deref()) {
-            return Err(StartError::NoFrontEnd);
-        }
-        Ok(AppState {
-            hosts: Arc::new(HostAllowlist::new(bound, &settings.public_hosts)?),
-            upstream: Upstream::new(&settings)?,
-            cache: Arc::new(ContentCache::new(settings.cache_bytes)),
-            limiter: Limiter::new(
-                settings.max_concurrent_requests,
-                settings.max_concurrent_per_client,
-            ),
-            settings: Arc::new(settings),
-            demo: Arc::new(DemoRegistry::embedded()),
-        })
-    }
-}
 
 /// The proxy's routes. Serve them with [`crate::listener::serve`], which records each client's address
 /// for the per-client limit.

@@ -5,10 +5,10 @@ use axum::body::Body;
 use axum::http::{Method, Response};
 use strata_core::registry_host;
 
-use crate::app::AppState;
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
 use crate::relay::relay;
+use crate::state::AppState;
 use crate::upstream::UpstreamRequest;
 
 /// The query keys of the catalog (Docker registry API §Listing Repositories).

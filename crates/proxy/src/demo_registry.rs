@@ -23,7 +23,7 @@ use strata_core::registry_error::ErrorCode;
 use strata_core::registry_header;
 use strata_core::registry_host;
 
-use crate::registry_route::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
+use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
 
 mod layout {
     include!(concat!(env!("OUT_DIR"), "/demo_layout.rs"));

@@ -9,12 +9,11 @@ use strata_core::digest::Digest;
 use strata_core::media_type::OCI_INDEX;
 use strata_core::registry_host;
 
-use crate::api_dispatch::RepositoryName;
-use crate::app::AppState;
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
-use crate::registry_route::{Endpoint, RegistryPath};
+use crate::registry_path::{Endpoint, RegistryPath, RepositoryName};
 use crate::relay::{made_here, read_bounded, relay};
+use crate::state::AppState;
 use crate::upstream::UpstreamRequest;
 
 /// The query keys passed on; `n` and `last` only ever come from a registry's own next-page link.

@@ -11,74 +11,16 @@ use axum::response::IntoResponse as _;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
 use strata_core::digest::{Algorithm, Digest, Sha256Hasher};
-use strata_core::reference::Reference;
 use strata_core::registry_header;
 use strata_core::registry_host;
 
-use crate::app::AppState;
 use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;
+use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
+use crate::state::AppState;
 use crate::upstream::UpstreamRequest;
 use crate::upstream_body;
 use crate::upstream_trace::{self, Step, StepKind, Trace};
-
-/// Which endpoint a path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `/manifests/<tag-or-digest>`.
-    Manifest,
-    /// `/blobs/<digest>`.
-    Blob,
-}
-
-/// A registry path, checked by core's reference grammar before anything goes upstream.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegistryPath {
-    /// The registry as named in references (`docker.io`, `ghcr.io`, `localhost:5000`).
-    pub registry: String,
-    /// The repository.
-    pub repository: String,
-    /// Manifest or blob.
-    pub endpoint: Endpoint,
-    /// Tag or digest.
-    pub reference: String,
-}
-
-impl RegistryPath {
-    /// Reads `<registry>/<repository>/{manifests,blobs}/<reference>`.
-    pub fn parse(path: &str) -> Result<RegistryPath, ProxyError> {
-        let bad =
-            |why: &str| ProxyError::BadPath(format!("{path:?} is not a registry path: {why}"));
-        let (registry, rest) = path
-            .split_once('/')
-            .ok_or_else(|| bad("no registry host"))?;
-        let (name, endpoint, reference) =
-            if let Some((name, reference)) = rest.rsplit_once("/manifests/") {
-                (name, Endpoint::Manifest, reference)
-            } else if let Some((name, reference)) = rest.rsplit_once("/blobs/") {
-                (name, Endpoint::Blob, reference)
-            } else {
-                return Err(bad("expected /manifests/<reference> or /blobs/<digest>"));
-            };
-        let separator = if reference.contains(':') { '@' } else { ':' };
-        if endpoint == Endpoint::Blob && separator != '@' {
-            return Err(bad("a blob is named by its digest"));
-        }
-        let written = format!("{registry}/{name}{separator}{reference}");
-        let parsed = Reference::parse(&written).map_err(|error| bad(&error.to_string()))?;
-        if parsed.registry() != registry || parsed.repository() != name {
-            return Err(bad(
-                "the registry host and repository must be given in full",
-            ));
-        }
-        Ok(RegistryPath {
-            registry: registry.to_owned(),
-            repository: name.to_owned(),
-            endpoint,
-            reference: reference.to_owned(),
-        })
-    }
-}
 
 /// Headers passed back to the browser as the registry sent them (`Content-Length` only for streamed and
 /// HEAD answers; buffered ones get their own). Never `WWW-Authenticate`: a Basic challenge would make the
@@ -105,13 +47,6 @@ const RATE_LIMIT_HEADERS: [&str; 4] = [
     registry_header::DOCKER_RATELIMIT_SOURCE,
     "warning",
 ];
-
-/// Content at a digest the proxy checked never changes.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Tag answers and anything the proxy did not check: caches must ask again.
-pub const NO_CACHE: &str = "no-cache";
-/// Bytes that do not match the digest they were asked by: never kept anywhere.
-pub const NO_STORE: &str = "no-store";
 
 /// Forwards a manifest or blob request, or answers it from the demo registry or the content cache. Every
 /// answer carries the upstream trace (`Strata-Upstream-Trace`).
@@ -626,77 +561,6 @@ fn joined_accept(headers: &HeaderMap) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-    #[test]
-    fn reads_registry_paths() {
-        let ok = [
-            (
-                "docker.io/library/alpine/manifests/latest",
-                "docker.io",
-                "library/alpine",
-                Endpoint::Manifest,
-                "latest",
-            ),
-            (
-                "ghcr.io/org/app/manifests/1.2",
-                "ghcr.io",
-                "org/app",
-                Endpoint::Manifest,
-                "1.2",
-            ),
-            (
-                "localhost:5000/team/app/blobs/DIGEST",
-                "localhost:5000",
-                "team/app",
-                Endpoint::Blob,
-                DIGEST,
-            ),
-            (
-                "127.0.0.1:5000/a/manifests/DIGEST",
-                "127.0.0.1:5000",
-                "a",
-                Endpoint::Manifest,
-                DIGEST,
-            ),
-            (
-                "demo.invalid/strata/multi-arch/manifests/1.0",
-                "demo.invalid",
-                "strata/multi-arch",
-                Endpoint::Manifest,
-                "1.0",
-            ),
-        ];
-        for (input, registry, repository, endpoint, reference) in ok {
-            let input = input.replace("DIGEST", DIGEST);
-            let path = RegistryPath::parse(&input).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!(
-                (
-                    path.registry.as_str(),
-                    path.repository.as_str(),
-                    path.endpoint,
-                    path.reference.as_str()
-                ),
-                (registry, repository, endpoint, reference),
-                "{input}"
-            );
-        }
-        let bad = [
-            "docker.io/alpine/manifests/latest",
-            "ghcr.io/Org/app/manifests/1",
-            "ghcr.io/org/app/tags/list",
-            "ghcr.io/org/app/blobs/latest",
-            "ghcr.io/org/app/manifests/sha256:short",
-            "ghcr.io/org/app/manifests/bad tag",
-            "ghcr.io",
-            "org/app/manifests/1",
-            "ghcr.io/../manifests/1",
-        ];
-        for input in bad {
-            assert!(RegistryPath::parse(input).is_err(), "{input}");
-        }
-    }
 
     #[test]
     fn demo_answers_are_traced_as_served_inside_the_proxy() {

@@ -6,11 +6,11 @@ use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use strata_core::registry_error::ErrorCode;
 use strata_core::registry_host;
 
-use crate::api_dispatch::RepositoryName;
-use crate::app::AppState;
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
+use crate::registry_path::RepositoryName;
 use crate::relay::{made_here, registry_error, relay};
+use crate::state::AppState;
 use crate::upstream::UpstreamRequest;
 
 /// The query keys of the tag list (distribution-spec §Listing Tags).

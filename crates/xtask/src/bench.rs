@@ -1,13 +1,13 @@
 //! `cargo xtask bench`: measurements as ratios against baselines run in the same process, written to
 //! `docs/benchmarks.md` by the `strata-bench` binary of the end-to-end crate.
 
-use crate::{system_tools, workspace};
+use crate::{build_steps, system_tools, workspace};
 
 /// Builds everything, then runs the benchmarks against an optimized proxy (as deployed, not the debug
 /// build the tests use), driven by an optimized bench binary.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_debian_tools()?;
-    let built = workspace::build_all()?;
+    let built = build_steps::build_all()?;
     workspace::cargo(&[
         "build",
         "--profile",

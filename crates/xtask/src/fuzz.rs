@@ -259,6 +259,8 @@ fn write_seeds(fuzz_dir: &Path) -> anyhow::Result<()> {
     let corpus = fuzz_dir.join("corpus");
     write_corpus(&corpus.join("reference"), reference_seeds())?;
     write_corpus(&corpus.join("auth"), auth_seeds())?;
+    let seeded = copy_demo_layers(&workspace::demo_layout_dir(), &corpus.join("layer"))?;
+    eprintln!("seeded the layer corpus with {seeded} demo layers");
     let manifest_corpus = corpus.join("manifest");
     write_corpus(&manifest_corpus, manifest_seeds())?;
     let real_world = workspace::root().join("../shared/corpus/real-world");
@@ -392,6 +394,31 @@ fn manifest_seeds() -> Vec<(&'static str, Vec<u8>)> {
 
 /// Copies every `*.json` under `dir`, behind a 0 byte so the target reads it with no Content-Type; the name
 /// keeps the path, since the shared corpus names files by digest in folders named by source.
+/// The demo registry's small blobs that are layers (gzip or zstd by their magic, or a tar by its `ustar`
+/// mark), each behind the byte that picks the chunk size in the target. `cargo xtask demo` writes them.
+fn copy_demo_layers(layout: &Path, corpus: &Path) -> anyhow::Result<usize> {
+    fs::create_dir_all(corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
+    crate::demo_registry::write_layout(layout)?;
+    let blobs = layout.join("blobs/sha256");
+    let mut copied = 0;
+    for entry in fs::read_dir(&blobs).with_context(|| format!("cannot list {}", blobs.display()))? {
+        let path = entry?.path();
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let layer = bytes.starts_with(&[0x1f, 0x8b])
+            || bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+            || bytes.get(257..262) == Some(b"ustar");
+        if !layer || bytes.len() > 64 * 1024 {
+            continue;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let seed = corpus.join(format!("demo-{name}"));
+        fs::write(&seed, [&[7][..], &bytes].concat())
+            .with_context(|| format!("cannot write {}", seed.display()))?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
 fn copy_real_world(dir: &Path, corpus: &Path) -> anyhow::Result<usize> {
     let mut copied = 0;
     for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {

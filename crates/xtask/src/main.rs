@@ -2,10 +2,13 @@
 //! and benchmarking — in Rust, so there are no shell scripts to keep in step.
 
 mod bench;
+mod build_steps;
 mod demo_registry;
 mod front_end;
 mod fuzz;
 mod image;
+#[cfg(test)]
+mod module_cycles;
 mod system_tools;
 mod test_suite;
 mod workspace;
@@ -25,7 +28,7 @@ commands:
   image [--out DIR]        write Strata as an OCI image layout (static proxy, front end inside) into
                            target/oci/strata, tagged latest
   fuzz [--seconds N] [TARGET...]
-                           fuzz core on nightly, N seconds per target (default 60; targets: reference, manifest, auth)";
+                           fuzz core on nightly, N seconds per target (default 60; targets: the bins of crates/core/fuzz)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,16 +58,16 @@ fn main() -> anyhow::Result<()> {
                 bail!("unknown serve option {unknown:?}\n\n{USAGE}");
             }
             let profile = if options.is_empty() {
-                workspace::ProxyProfile::Debug
+                build_steps::ProxyProfile::Debug
             } else {
-                workspace::ProxyProfile::Release
+                build_steps::ProxyProfile::Release
             };
-            let built = workspace::build_all_as(profile)?;
-            workspace::run_proxy(&built, &proxy_flags)
+            let built = build_steps::build_all_as(profile)?;
+            build_steps::run_proxy(&built, &proxy_flags)
         }
         "test" => test_suite::run(),
         "bench" => bench::run(),
-        "build" => workspace::build_all().map(|_| ()),
+        "build" => build_steps::build_all().map(|_| ()),
         "demo" => demo_registry::write_layout(&workspace::demo_layout_dir()),
         "fuzz" => fuzz::command(&passthrough),
         "image" => image::command(&passthrough),

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 
-use crate::{fuzz, image, system_tools, workspace};
+use crate::{build_steps, fuzz, image, system_tools, workspace};
 
 /// Seconds each fuzz target runs in the suite: every target, well within CI's time.
 const FUZZ_SECONDS: u64 = 20;
@@ -18,7 +18,7 @@ pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_wasm_target()?;
     system_tools::ensure_debian_tools()?;
     workspace::cargo(&["fmt", "--all", "--check"])?;
-    let built = workspace::build_all()?;
+    let built = build_steps::build_all()?;
     workspace::cargo(&[
         "clippy",
         "--workspace",
@@ -67,7 +67,7 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// Runs `cargo test`, echoing its output and adding up the `test result:` lines.
-fn run_tests(built: &workspace::Built, image_layout: &Path) -> anyhow::Result<Totals> {
+fn run_tests(built: &build_steps::Built, image_layout: &Path) -> anyhow::Result<Totals> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = [
         "test",

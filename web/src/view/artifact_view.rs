@@ -7,8 +7,8 @@ use strata_core::schema1::Schema1Manifest;
 use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
+use super::context::NodeContext;
 use super::format::{short_digest, size, visible, visible_string};
-use super::node_view::NodeContext;
 use crate::route::digest_href;
 
 const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";

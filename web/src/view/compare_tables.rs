@@ -8,7 +8,7 @@ use strata_core::media_type;
 use yew::prelude::*;
 
 use super::format::{short_digest, size, visible, visible_string};
-use super::node_view::size_bar;
+use super::size_bar::size_bar;
 
 /// `+1.2 MB`, `−300 B` or `no difference`.
 fn difference(bytes: i128) -> String {

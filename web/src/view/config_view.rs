@@ -11,9 +11,10 @@ use strata_core::verification::VerifyState;
 use yew::prelude::*;
 
 use super::concept_help::help;
+use super::context::NodeContext;
 use super::findings;
 use super::format::{short_digest, untrusted_value, visible, visible_string};
-use super::node_view::{NodeContext, size_bar};
+use super::size_bar::size_bar;
 use crate::route::{FilesRequest, files_href};
 
 /// The config's facts, shown under the config node.

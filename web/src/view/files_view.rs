@@ -15,9 +15,10 @@ use strata_core::verification::VerifyState;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::context::NodeContext;
 use super::file_table::{FileRow, FileTable};
 use super::format::{short_digest, size, visible, visible_lines};
-use super::node_view::{NodeContext, bar};
+use super::size_bar::bar;
 use crate::inspect_state::{Action, LayerCheck};
 use crate::layer_stream::{self, StreamError};
 use crate::registry_api::Repository;

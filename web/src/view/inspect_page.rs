@@ -7,9 +7,10 @@ use yew::prelude::*;
 use std::rc::Rc;
 
 use super::commands_view;
+use super::context::NodeContext;
 use super::files_view::FilesView;
 use super::format::visible;
-use super::node_view::{self, NodeContext};
+use super::node_view;
 use super::reference_view::ReferenceView;
 use super::share_links::{ShareLinks, TagCheck};
 use super::tags_view::TagsView;

@@ -17,30 +17,16 @@ use yew::prelude::*;
 use super::artifact_view;
 use super::concept_help::help;
 use super::config_view;
+use super::context::NodeContext;
 use super::findings;
 use super::format::{short_digest, size, untrusted_value, visible, visible_lines, visible_string};
 use super::platform_picker;
+use super::size_bar::size_bar;
 use super::trace;
 use super::tree_keyboard;
-use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
+use crate::inspect_state::{Content, Loaded, NodeKey, NodeState};
 use crate::route::{FilesRequest, files_href, tag_href};
 use crate::url_state;
-
-/// What every node needs to render.
-#[derive(Clone, PartialEq)]
-pub struct NodeContext {
-    pub registry: String,
-    pub repository: String,
-    /// The reference as typed, for links.
-    pub reference: String,
-    pub state: UseReducerHandle<InspectState>,
-}
-
-impl NodeContext {
-    fn node(&self, key: &NodeKey) -> Option<NodeState> {
-        self.state.node(key).cloned()
-    }
-}
 
 /// What the element with `role="tree"` does when focus moves inside it (see `tree_keyboard`).
 pub fn tree_focus() -> Callback<FocusEvent> {
@@ -411,23 +397,6 @@ fn compressed_size(context: &NodeContext, digest: &str) -> Option<u64> {
         },
         _ => None,
     }
-}
-
-/// A bar for a size against the largest of its kind, so an image's shape is seen at a glance.
-pub fn size_bar(bytes: u64, largest: u64) -> Html {
-    html! {
-        <span class="size-bar" title={format!("{bytes} bytes")}>
-            { bar(bytes, largest) }
-            <span class="size">{size(bytes)}</span>
-        </span>
-    }
-}
-
-/// The bar itself, `bytes` of `largest` wide. Its width is an SVG attribute, not a `style`, which the
-/// page's Content-Security-Policy would refuse.
-pub fn bar(bytes: u64, largest: u64) -> Html {
-    let percent = bytes as f64 * 100.0 / largest.max(1) as f64;
-    html! { <svg class="bar" aria-hidden="true" width={format!("{:.1}%", percent.clamp(0.0, 100.0))}></svg> }
 }
 
 fn platform_entry(

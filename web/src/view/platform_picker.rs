@@ -6,8 +6,8 @@ use strata_core::share_link;
 use yew::prelude::*;
 
 use super::concept_help::help;
+use super::context::NodeContext;
 use super::format::visible_string;
-use super::node_view::NodeContext;
 use crate::inspect_state::Action;
 use crate::url_state;
 

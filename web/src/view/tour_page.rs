@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
 use super::concept_help::{self, inline_code};
-use super::node_view::{self, NodeContext};
+use super::context::NodeContext;
+use super::node_view;
 use super::reference_view::ReferenceView;
 use super::tour_evidence::{self, Probe};
 use crate::inspect_state::{self, InspectState};

@@ -6,8 +6,9 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::encoding::{base64, base64url, go_object, json_string, pseudo_random};
-use super::images::{AMD64, history_step};
+use super::images::history_step;
 use super::layers::{Entry, base_entries, gzip, tar_bytes, zstd_raw_frame};
+use super::platforms::AMD64;
 use super::{
     BUILD_CREATED, Blob, Blobs, LAYER_KINDS, OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, PATH_ENV,
     REVISION, SOURCE_URL, descriptor, insert, sha256_hex, sorted_keys,

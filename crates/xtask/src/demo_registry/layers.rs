@@ -6,7 +6,7 @@ use std::io::{self, Write as _};
 use anyhow::{Result, bail};
 use flate2::{Compression, GzBuilder};
 
-use super::images::Platform;
+use super::platforms::Platform;
 use super::{LAYER_MTIME, VERSION};
 
 /// A tar entry; directory paths carry no trailing slash (it is added when writing).

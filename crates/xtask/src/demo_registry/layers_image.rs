@@ -7,8 +7,9 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::encoding::pseudo_random;
-use super::images::{AMD64, history_step};
+use super::images::history_step;
 use super::layers::{TarItem, append_entry, gzip};
+use super::platforms::AMD64;
 use super::{
     BASE_CREATED, BUILD_CREATED, Blob, Blobs, LAYER_MTIME, LAYERS, LICENSE, OCI_CONFIG,
     OCI_LAYER_GZIP, OCI_MANIFEST, PATH_ENV, REVISION, SOURCE_URL, VERSION, descriptor, sha256_hex,

@@ -21,6 +21,7 @@ mod layers;
 mod layers_image;
 mod moved_tag;
 mod nested_index;
+mod platforms;
 mod release;
 mod schema1;
 mod shared_layers;

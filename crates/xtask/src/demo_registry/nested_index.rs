@@ -4,8 +4,9 @@
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::images::{AMD64, ARM64_V8, Flavor, build_image, history_step};
+use super::images::{Flavor, build_image, history_step};
 use super::layers::{Entry, gzip, tar_bytes};
+use super::platforms::{AMD64, ARM64_V8};
 use super::{
     BUILD_CREATED, Blob, Blobs, DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, NESTED_INDEX,
     OCI_INDEX, OCI_MANIFEST, REVISION, SOURCE_URL, descriptor, insert, sha256_hex,

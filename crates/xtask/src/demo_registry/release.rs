@@ -7,8 +7,9 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::images::{Platform, history_step};
+use super::images::history_step;
 use super::layers::{Entry, base_entries, gzip, tar_bytes, tar_bytes_at};
+use super::platforms::Platform;
 use super::{
     BASE_CREATED, Blob, Blobs, ENTRYPOINT, LICENSE, OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP,
     OCI_MANIFEST, PATH_ENV, SOURCE_URL, descriptor, insert, sha256_hex,

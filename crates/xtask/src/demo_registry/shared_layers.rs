@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::images::{AMD64, ARM64_V8, Platform};
+use super::platforms::{AMD64, ARM64_V8, Platform};
 use super::release::{Release, platform_index};
 use super::{Blob, Blobs, SHARED_LAYERS};
 

@@ -5,7 +5,8 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::encoding::pseudo_random;
-use super::images::{AMD64, Flavor, image_manifest};
+use super::images::{Flavor, image_manifest};
+use super::platforms::AMD64;
 use super::{Blob, Blobs, OCI_INDEX, OCI_MANIFEST, SOCI, descriptor, insert};
 
 /// Artifact type (and config media type) of a SOCI index manifest v2.

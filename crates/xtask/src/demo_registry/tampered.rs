@@ -5,8 +5,8 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use super::images::{AMD64, ARM_V7, ARM64_V8, Platform};
 use super::layers::{Entry, gzip};
+use super::platforms::{AMD64, ARM_V7, ARM64_V8, Platform};
 use super::release::{Build, Release, platform_index};
 use super::{Blob, Blobs, OCI_LAYER_GZIP, TAMPERED_REPOSITORY, descriptor, json_bytes};
 

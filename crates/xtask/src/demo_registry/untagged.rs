@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::images::AMD64;
+use super::platforms::AMD64;
 use super::release::Release;
 use super::{Blob, Blobs, UNTAGGED};
 

@@ -6,11 +6,12 @@ mod layers;
 mod lessons;
 
 use super::images::{
-    AMD64, ARM_V7, ARM64_V8, ATTESTATION_MANIFEST, PREDICATE_TYPE, REFERENCE_DIGEST,
-    REFERENCE_TYPE, SLSA_PREDICATE, SPDX_PREDICATE,
+    ATTESTATION_MANIFEST, PREDICATE_TYPE, REFERENCE_DIGEST, REFERENCE_TYPE, SLSA_PREDICATE,
+    SPDX_PREDICATE,
 };
 use super::layers::{base_entries, config_change_entries, tar_bytes};
 use super::nested_index::DOCKER_FOREIGN_LAYER;
+use super::platforms::{AMD64, ARM_V7, ARM64_V8};
 use super::soci::SOCI_INDEX_V2;
 use super::*;
 use std::collections::BTreeSet;
