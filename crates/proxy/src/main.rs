@@ -66,7 +66,7 @@ struct Flags {
     /// Seconds any upstream request may take in all, body included.
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     upstream_deadline: u64,
-    /// The slowest upstream body accepted, in bytes per second over each 10-second window.
+    /// The slowest upstream body accepted, in bytes per second over each 10 seconds spent waiting on the registry (a slow reader does not count).
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024)]
     min_upstream_rate: u64,
     /// An http:// or https:// proxy for every upstream connection. Without it, HTTP(S)_PROXY and friends

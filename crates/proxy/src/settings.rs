@@ -71,7 +71,7 @@ pub struct Settings {
     pub upstream_timeout_secs: u64,
     /// Seconds any upstream request may take in all, body included.
     pub upstream_deadline_secs: u64,
-    /// The slowest upstream body accepted, in bytes per second over each 10-second window.
+    /// The slowest upstream body accepted, in bytes per second over each 10 seconds spent waiting on the registry (a slow reader does not count).
     pub min_upstream_bytes_per_sec: u64,
     /// An HTTP(S) proxy for every upstream connection (`--upstream-proxy`); the environment's are ignored.
     pub upstream_proxy: Option<String>,

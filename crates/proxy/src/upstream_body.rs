@@ -61,26 +61,32 @@ where
         chunks: std::pin::Pin<Box<S>>,
         limits: TransferLimits,
         received: u64,
-        window_start: Instant,
+        /// Time spent waiting on the registry in this window: a browser that reads slowly is not the
+        /// registry's slowness, so only the waits count.
+        window_wait: Duration,
         window_bytes: u64,
     }
     let start = Reading {
         chunks: Box::pin(chunks),
         limits,
         received: 0,
-        window_start: Instant::now(),
+        window_wait: Duration::ZERO,
         window_bytes: 0,
     };
     futures_util::stream::unfold(Some(start), |reading| async move {
         let mut reading = reading?;
         loop {
-            let window_end = reading
-                .window_start
-                .checked_add(RATE_WINDOW)
+            let started = Instant::now();
+            let window_end = started
+                .checked_add(RATE_WINDOW.saturating_sub(reading.window_wait))
                 .unwrap_or(reading.limits.deadline);
-            let wake = window_end.min(reading.limits.deadline);
-            let next = tokio::time::timeout_at(wake, reading.chunks.next()).await;
+            let next = tokio::time::timeout_at(
+                window_end.min(reading.limits.deadline),
+                reading.chunks.next(),
+            )
+            .await;
             let now = Instant::now();
+            reading.window_wait += now.saturating_duration_since(started);
             if now >= reading.limits.deadline {
                 let error = ProxyError::Timeout(format!(
                     "the registry had not finished after {} bytes when the proxy's deadline came (--upstream-deadline)",
@@ -88,28 +94,28 @@ where
                 ));
                 return Some((Err(error), None));
             }
-            if now >= window_end {
+            if let Ok(Some(Ok(chunk))) = &next {
+                reading.received += chunk.len() as u64;
+                reading.window_bytes += chunk.len() as u64;
+            }
+            if reading.window_wait >= RATE_WINDOW {
                 let needed = reading.limits.min_bytes_per_sec * RATE_WINDOW.as_secs();
                 if reading.window_bytes < needed {
                     let error = ProxyError::Timeout(format!(
-                        "the registry sent {} bytes in {} s after {} bytes, slower than the proxy accepts (--min-upstream-rate)",
+                        "the registry sent {} bytes in {} s of waiting, after {} bytes: slower than the proxy accepts (--min-upstream-rate)",
                         reading.window_bytes,
                         RATE_WINDOW.as_secs(),
                         reading.received
                     ));
                     return Some((Err(error), None));
                 }
-                reading.window_start = now;
+                reading.window_wait = Duration::ZERO;
                 reading.window_bytes = 0;
             }
             match next {
                 Err(_) => continue,
                 Ok(None) => return None,
-                Ok(Some(Ok(chunk))) => {
-                    reading.received += chunk.len() as u64;
-                    reading.window_bytes += chunk.len() as u64;
-                    return Some((Ok(chunk), Some(reading)));
-                }
+                Ok(Some(Ok(chunk))) => return Some((Ok(chunk), Some(reading))),
                 Ok(Some(Err(error))) => {
                     let error = if error.is_timeout() {
                         ProxyError::Timeout(format!(
@@ -203,5 +209,22 @@ mod tests {
             RATE_WINDOW,
             "a silent registry is cut after one window"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_reader_is_not_a_slow_registry() {
+        let ready = vec![(Duration::ZERO, &b"0123456789"[..]); 20];
+        let stream = limited(
+            chunks(ready),
+            TransferLimits::starting_now(Duration::from_secs(600), 1000),
+        );
+        let mut stream = std::pin::pin!(stream);
+        let mut received = 0;
+        while let Some(chunk) = stream.next().await {
+            received += chunk.expect("the registry kept up").len();
+            // The browser takes 5 s per chunk: 2 bytes/s read, far below the rate, all of it the reader's.
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+        assert_eq!(received, 200);
     }
 }
