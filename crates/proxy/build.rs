@@ -31,31 +31,41 @@ fn embed_demo_layout() {
         index.display().to_string()
     )
     .unwrap();
-    code.push_str("pub static BLOBS: &[(&str, &[u8])] = &[\n");
     let blobs = layout.join("blobs/sha256");
-    let mut names: Vec<String> = std::fs::read_dir(&blobs)
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&blobs)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", blobs.display()))
         .map(|entry| {
-            entry
+            let name = entry
                 .expect("a readable directory entry")
                 .file_name()
                 .to_string_lossy()
-                .into_owned()
+                .into_owned();
+            (format!("sha256:{name}"), blobs.join(&name))
         })
         .collect();
-    names.sort();
-    for name in names {
-        let path = blobs.join(&name);
+    code.push_str(&byte_table("BLOBS", &mut files));
+    write_generated("demo_layout.rs", &code);
+}
+
+/// `pub static NAME: &[(&str, &[u8])]`: each file's bytes by its key, sorted by key for lookups.
+fn byte_table(name: &str, files: &mut [(String, PathBuf)]) -> String {
+    files.sort();
+    let mut code = format!("pub static {name}: &[(&str, &[u8])] = &[\n");
+    for (key, path) in files.iter() {
         writeln!(
             code,
-            "    (\"sha256:{name}\", include_bytes!({:?})),",
+            "    ({key:?}, include_bytes!({:?})),",
             path.display().to_string()
         )
         .unwrap();
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("demo_layout.rs");
+    code
+}
+
+/// Writes generated code into `OUT_DIR`.
+fn write_generated(file: &str, code: &str) {
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }
 
@@ -73,20 +83,7 @@ fn embed_front_end() {
     if let Ok(dist) = dist.canonicalize() {
         list_files(&dist, "", &mut files);
     }
-    files.sort();
-    let mut code = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
-    for (name, path) in files {
-        writeln!(
-            code,
-            "    ({name:?}, include_bytes!({:?})),",
-            path.display().to_string()
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("front_end.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    write_generated("front_end.rs", &byte_table("FILES", &mut files));
 }
 
 /// Adds the files under `dir` as (`prefix` + relative path with `/` separators, absolute path); names

@@ -9,7 +9,7 @@ use clap::Parser;
 use std::time::Duration;
 
 use strata_proxy::listener::{self, ListenerLimits};
-use strata_proxy::{AppState, InsecureRegistry, Settings, StartError, app};
+use strata_proxy::{AppState, InsecureRegistry, Settings, app};
 
 /// Strata's proxy: serves the app and forwards the read-only registry API.
 #[derive(Debug, Parser)]
@@ -110,9 +110,6 @@ async fn main() -> anyhow::Result<()> {
         min_upstream_bytes_per_sec: flags.min_upstream_rate,
         upstream_proxy: flags.upstream_proxy,
     };
-    if settings.listen.ip().is_unspecified() && settings.public_hosts.is_empty() {
-        return Err(StartError::NoPublicHost(settings.listen).into());
-    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -269,7 +269,7 @@ impl Forward<'_> {
         let status = upstream.status();
         let headers = upstream.headers().clone();
         let max = self.state.settings.max_manifest_bytes;
-        let bytes = read_limited(upstream, max, |length| {
+        let bytes = upstream_body::read_whole(upstream, max, |length| {
             ProxyError::ManifestTooLarge(format!(
                 "the manifest is {length} bytes, more than the proxy's limit of {max} bytes (--max-manifest-bytes)"
             ))
@@ -324,7 +324,7 @@ impl Forward<'_> {
             .is_some_and(|length| length <= MAX_BLOB_ENTRY.min(self.state.settings.cache_bytes));
         if small {
             let headers = upstream.headers().clone();
-            let bytes = read_limited(upstream, MAX_BLOB_ENTRY, |length| {
+            let bytes = upstream_body::read_whole(upstream, MAX_BLOB_ENTRY, |length| {
                 ProxyError::Incomplete(format!(
                     "the registry sent more than the {length} bytes it announced"
                 ))
@@ -360,30 +360,6 @@ fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
-}
-
-/// Reads a whole body, failing with `too_large(limit)` past `limit` bytes (announced or received) and
-/// with `Incomplete` when the answer breaks off, so the browser never gets a silently short 200.
-async fn read_limited(
-    upstream: reqwest::Response,
-    limit: u64,
-    too_large: impl Fn(u64) -> ProxyError,
-) -> Result<Bytes, ProxyError> {
-    if let Some(length) = upstream.content_length()
-        && length > limit
-    {
-        return Err(too_large(length));
-    }
-    let mut body = Vec::new();
-    let mut chunks = std::pin::pin!(upstream_body::guarded(upstream));
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk?;
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(too_large((body.len() + chunk.len()) as u64));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
 }
 
 /// Passes a blob stream on while hashing it, holding back the last piece until the end: when the bytes do

@@ -4,7 +4,6 @@
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 
-use futures_util::StreamExt as _;
 use strata_core::registry_error::{self, ErrorCode};
 use strata_core::registry_header;
 
@@ -107,25 +106,11 @@ pub fn registry_error(
 
 /// Reads a registry's answer whole, refusing one larger than `limit` bytes without buffering past it.
 pub async fn read_bounded(upstream: reqwest::Response, limit: u64) -> Result<Vec<u8>, ProxyError> {
-    let too_large = || {
+    let bytes = upstream_body::read_whole(upstream, limit, |_| {
         ProxyError::Unreachable(format!(
             "the registry's answer is larger than {limit} bytes"
         ))
-    };
-    if upstream
-        .content_length()
-        .is_some_and(|length| length > limit)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    let mut chunks = std::pin::pin!(upstream_body::guarded(upstream));
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk?;
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    })
+    .await?;
+    Ok(bytes.to_vec())
 }

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt as _;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RANGE, WWW_AUTHENTICATE,
 };
@@ -23,7 +22,7 @@ use crate::upstream_trace::{self, Step, StepKind, Trace, shown_url};
 
 const MAX_REDIRECTS: usize = 5;
 /// The largest token service answer read (the token itself is capped by core).
-const MAX_TOKEN_ANSWER_BYTES: usize = 64 * 1024;
+const MAX_TOKEN_ANSWER_BYTES: u64 = 64 * 1024;
 
 /// The one HTTP client that reaches registries.
 #[derive(Debug, Clone)]
@@ -418,7 +417,12 @@ impl Upstream {
         }
         let mut token_response = token_response;
         token_response.extensions_mut().insert(limits);
-        let body = read_bounded(token_response, MAX_TOKEN_ANSWER_BYTES).await?;
+        let body = upstream_body::read_whole(token_response, MAX_TOKEN_ANSWER_BYTES, |_| {
+            ProxyError::Auth(format!(
+                "the token service's answer is larger than {MAX_TOKEN_ANSWER_BYTES} bytes"
+            ))
+        })
+        .await?;
         let answer =
             token_answer::read(&body).map_err(|error| ProxyError::Auth(error.to_string()))?;
         if let Some(step) = trace.steps.last_mut() {
@@ -458,21 +462,6 @@ fn repository_of(path: &str) -> Option<&str> {
         .max()
         .map(|end| &path[..end])
         .filter(|repository| !repository.is_empty())
-}
-
-async fn read_bounded(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ProxyError> {
-    let mut body = Vec::new();
-    let mut chunks = std::pin::pin!(upstream_body::guarded(response));
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Err(ProxyError::Auth(format!(
-                "the token service's answer is larger than {limit} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 fn redirect_target(current: &Url, headers: &HeaderMap) -> Option<Url> {

@@ -136,6 +136,30 @@ where
     })
 }
 
+/// Reads a whole body, failing with `too_large(limit)` past `limit` bytes (announced or received) and
+/// with `Incomplete` when the answer breaks off, so the browser never gets a silently short 200.
+pub async fn read_whole(
+    upstream: reqwest::Response,
+    limit: u64,
+    too_large: impl Fn(u64) -> ProxyError,
+) -> Result<Bytes, ProxyError> {
+    if let Some(length) = upstream.content_length()
+        && length > limit
+    {
+        return Err(too_large(length));
+    }
+    let mut body = Vec::new();
+    let mut chunks = std::pin::pin!(guarded(upstream));
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large((body.len() + chunk.len()) as u64));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

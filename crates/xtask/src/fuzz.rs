@@ -395,11 +395,13 @@ fn manifest_seeds() -> Vec<(&'static str, Vec<u8>)> {
 /// Copies every `*.json` under `dir`, behind a 0 byte so the target reads it with no Content-Type; the name
 /// keeps the path, since the shared corpus names files by digest in folders named by source.
 /// The demo registry's small blobs that are layers (gzip or zstd by their magic, or a tar by its `ustar`
-/// mark), each behind the byte that picks the chunk size in the target. `cargo xtask demo` writes them.
+/// mark), each behind the byte that picks the chunk size in the target; the layout is written when missing.
 fn copy_demo_layers(layout: &Path, corpus: &Path) -> anyhow::Result<usize> {
     fs::create_dir_all(corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
-    crate::demo_registry::write_layout(layout)?;
     let blobs = layout.join("blobs/sha256");
+    if !blobs.is_dir() {
+        crate::demo_registry::write_layout(layout)?;
+    }
     let mut copied = 0;
     for entry in fs::read_dir(&blobs).with_context(|| format!("cannot list {}", blobs.display()))? {
         let path = entry?.path();

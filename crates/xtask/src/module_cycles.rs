@@ -63,12 +63,9 @@ fn walk(
     };
     for next in graph.get(&last).into_iter().flatten() {
         if next == start {
-            // Each cycle once: written from its smallest module.
-            let smallest = path.iter().min().cloned().unwrap_or_default();
-            if smallest == *start {
-                found.insert(path.clone());
-            }
+            found.insert(path.clone());
         } else if !path.contains(next) && next > start && path.len() < 8 {
+            // Only modules after `start`: each cycle is found once, from its smallest module.
             path.push(next.clone());
             walk(graph, start, path, found);
             path.pop();
