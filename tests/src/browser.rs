@@ -1,12 +1,13 @@
 //! Headless Chromium driven over WebDriver by ChromeDriver, each test with its own browser.
 
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 
-use crate::processes::{KillOnDrop, free_port, wait_until};
+use crate::processes::{KillOnDrop, wait_until};
 
 /// ChromeDriver's own command for the browser's console log (`goog:loggingPrefs` turns it on).
 #[derive(Debug)]
@@ -32,6 +33,22 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// Reads ChromeDriver's output until it says where it listens ("… started successfully on port N."), then
+/// drains the rest in the background so that it never blocks on a full pipe.
+fn announced_port(stdout: std::process::ChildStdout) -> u16 {
+    let mut lines = BufReader::new(stdout).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split_once("started successfully on port ")
+                .and_then(|(_, rest)| rest.trim_end_matches('.').trim().parse().ok())
+        })
+        .expect("chromedriver says which port it listens on");
+    std::thread::spawn(move || lines.for_each(drop));
+    port
+}
+
 /// A browser session.
 pub struct Browser {
     /// The WebDriver client.
@@ -45,14 +62,16 @@ impl Browser {
     pub async fn start() -> Browser {
         let chromium = crate::required_program("/usr/bin/chromium");
         let chromedriver = crate::required_program("/usr/bin/chromedriver");
-        let port = free_port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // ChromeDriver picks its own port and says which: no other listener can take it in between.
+        let mut driver = Command::new(chromedriver)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
+        let stdout = driver.stdout.take().expect("piped stdout");
         let driver = KillOnDrop(driver);
+        let port = announced_port(stdout);
         let profile =
             std::env::temp_dir().join(format!("strata-chromium-{}-{port}", std::process::id()));
         let mut capabilities = serde_json::Map::new();
@@ -70,11 +89,6 @@ impl Browser {
         );
         capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let webdriver = format!("http://127.0.0.1:{port}");
-        wait_until(Duration::from_secs(20), "chromedriver to listen", || {
-            let address = format!("127.0.0.1:{port}");
-            async move { tokio::net::TcpStream::connect(address).await.is_ok() }
-        })
-        .await;
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(capabilities)

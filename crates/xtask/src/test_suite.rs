@@ -88,13 +88,16 @@ fn run_tests(built: &build_steps::Built, image_layout: &Path) -> anyhow::Result<
         .context("cannot run cargo test")?;
     let stdout = child.stdout.take().context("cargo test's output")?;
     let mut totals = Totals::default();
+    let mut failures = Failures::default();
     for line in BufReader::new(stdout).lines() {
         let line = line?;
         println!("{line}");
         totals.add(&line);
+        failures.add(&line);
     }
     let status = child.wait()?;
     if !status.success() || totals.failed > 0 {
+        failures.print();
         totals.print();
         bail!("tests failed ({status})");
     }
@@ -140,6 +143,43 @@ impl Totals {
     }
 }
 
+/// What each failed test printed (libtest's `---- name stdout ----` sections), said again at the end so that
+/// the reason stays next to the closing line however long the log is.
+#[derive(Debug, Default)]
+struct Failures {
+    sections: Vec<Vec<String>>,
+    inside: bool,
+}
+
+impl Failures {
+    /// Lines kept per failed test.
+    const LINES_PER_FAILURE: usize = 30;
+
+    fn add(&mut self, line: &str) {
+        if line.starts_with("---- ") && line.ends_with(" ----") {
+            self.sections.push(vec![line.to_owned()]);
+            self.inside = true;
+        } else if line == "failures:" || line.starts_with("test result: ") {
+            self.inside = false;
+        } else if self.inside
+            && let Some(section) = self.sections.last_mut()
+            && section.len() < Self::LINES_PER_FAILURE
+        {
+            section.push(line.to_owned());
+        }
+    }
+
+    fn print(&self) {
+        if self.sections.is_empty() {
+            return;
+        }
+        println!("\nwhat the failed tests printed:");
+        for line in self.sections.iter().flatten() {
+            println!("{line}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +201,35 @@ mod tests {
                 passed: 36,
                 failed: 3
             }
+        );
+    }
+
+    #[test]
+    fn keeps_what_failed_tests_printed() {
+        let mut failures = Failures::default();
+        for line in [
+            "test a ... FAILED",
+            "failures:",
+            "",
+            "---- a stdout ----",
+            "thread 'a' panicked at tests/a.rs:3:5:",
+            "boom",
+            "",
+            "failures:",
+            "    a",
+            "test result: FAILED. 0 passed; 1 failed; 0 ignored",
+            "---- not a header",
+        ] {
+            failures.add(line);
+        }
+        assert_eq!(
+            failures.sections,
+            [[
+                "---- a stdout ----",
+                "thread 'a' panicked at tests/a.rs:3:5:",
+                "boom",
+                ""
+            ]]
         );
     }
 }
