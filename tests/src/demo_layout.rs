@@ -1,7 +1,8 @@
-//! The demo registry's OCI layout (written by `cargo xtask demo`), read from disk and pushed to a real
+//! The demo registry's OCI layout (written once per test process by the generator the proxy embeds), read and pushed to a real
 //! registry over its HTTP API, children before parents, exactly byte for byte.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -22,11 +23,21 @@ pub struct Blob {
 }
 
 impl DemoLayout {
-    /// Opens `target/demo-registry`.
+    /// Opens the layout, writing it first when this process has not yet: the same generator and so the same
+    /// bytes as the demo registry the proxy embeds.
     pub fn open() -> DemoLayout {
-        let root = crate::workspace_root().join("target/demo-registry");
+        static WRITTEN: OnceLock<PathBuf> = OnceLock::new();
+        let root = WRITTEN
+            .get_or_init(|| {
+                let root =
+                    std::env::temp_dir().join(format!("strata-demo-layout-{}", std::process::id()));
+                strata_demo_registry::write_layout(&root)
+                    .unwrap_or_else(|error| panic!("writing {}: {error}", root.display()));
+                root
+            })
+            .clone();
         let index = std::fs::read(root.join("index.json"))
-            .unwrap_or_else(|error| panic!("{}: {error}; run `cargo xtask test`", root.display()));
+            .unwrap_or_else(|error| panic!("{}: {error}", root.display()));
         DemoLayout {
             root,
             index: serde_json::from_slice(&index).expect("index.json is JSON"),

@@ -2,7 +2,7 @@
 //! over its HTTP API.
 
 use serde_json::json;
-use strata_core::digest::Digest;
+use strata_image::digest::Digest;
 
 /// Uploads one blob; returns its digest.
 pub async fn push_blob(

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_image::digest::Digest;
 
 const INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";

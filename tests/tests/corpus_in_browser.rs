@@ -4,30 +4,16 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use strata_core::artifact::{self, ManifestRole};
-use strata_core::manifest::{self, Document};
-use strata_core::{media_type, schema1};
 use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_image::artifact::{self, ManifestRole};
+use strata_image::manifest::{self, Document};
+use strata_image::{media_type, schema1};
 
 /// The corpus's negative case: a signed schema 1 manifest whose payload was edited.
 const TAMPERED_SCHEMA1: &str =
     "sha256:24bd1b4878da8faf6f83688e9224f90428c244e9cf370ed7365aa59c22945890";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let corpus = strata_e2e::workspace_root().join("../shared/corpus/real-world");
-    if corpus.is_dir() {
-        return Some(corpus);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the shared corpus must be present in CI ({})",
-        corpus.display()
-    );
-    println!("corpus absent at {}: skipped", corpus.display());
-    None
-}
 
 fn documents(folder: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(folder).expect("a readable corpus") {
@@ -75,7 +61,7 @@ fn as_served(bytes: &[u8]) -> Option<(String, Option<String>, &'static str)> {
         _ => bytes.to_vec(),
     };
     Some((
-        strata_core::digest::Digest::sha256_of(&digest_input).to_string(),
+        strata_image::digest::Digest::sha256_of(&digest_input).to_string(),
         media_type,
         kind,
     ))
@@ -83,7 +69,9 @@ fn as_served(bytes: &[u8]) -> Option<(String, Option<String>, &'static str)> {
 
 #[tokio::test]
 async fn every_corpus_manifest_renders_as_its_kind() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = strata_test_corpus::corpus_dir() else {
+        return;
+    };
     let mut files = Vec::new();
     documents(&corpus, &mut files);
     files.sort();

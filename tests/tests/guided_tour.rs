@@ -3,10 +3,10 @@
 
 use fantoccini::Locator;
 use serde_json::Value;
-use strata_core::concept::Concept;
-use strata_core::tour::TourStep;
 use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
+use strata_explain::concept::Concept;
+use strata_explain::tour::TourStep;
 
 const INDEX_URL: &str = "/v2/demo.invalid/strata/multi-arch/manifests/1.0";
 

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use serde_json::json;
-use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_e2e::tar_builder::TarBuilder;
+use strata_image::digest::Digest;
 
 const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 /// The OCI empty descriptor's blob, `{}`.

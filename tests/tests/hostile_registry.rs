@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::tampering_registry::{Answer, Fault, TamperingRegistry};
+use strata_image::digest::Digest;
 
 const HTML: &[u8] =
     b"<!doctype html><html><body><script>window.__pwned=1;document.title='pwned'</script></body></html>";

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use strata_core::digest::Digest;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::nginx::Nginx;
 use strata_e2e::portless_registry::PortlessRegistry;
@@ -15,6 +14,7 @@ use strata_e2e::process_memory::{listening_pid, resident_kib};
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_image::digest::Digest;
 
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use strata_core::digest::Digest;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_e2e::token_issuer::TokenIssuer;
+use strata_image::digest::Digest;
 
 const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";

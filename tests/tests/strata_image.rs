@@ -4,11 +4,11 @@
 
 use std::process::Command;
 
-use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::image_layout::ImageLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
+use strata_image::digest::Digest;
 
 const ENTRYPOINT: &str = "/usr/local/bin/strata-proxy";
 const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \

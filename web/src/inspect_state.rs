@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use strata_core::artifact::{self, CosignSuffix, HelmChart};
-use strata_core::config::ImageConfig;
-use strata_core::digest::Digest;
-use strata_core::manifest::{self, ChildKind, Document, ImageManifest, ReadDocument};
-use strata_core::reference::Reference;
-use strata_core::registry_error::RateLimit;
-use strata_core::upstream_trace::TraceStep;
-use strata_core::verification::{self, Expected, Verification, VerifyState};
+use strata_image::artifact::{self, CosignSuffix, HelmChart};
+use strata_image::config::ImageConfig;
+use strata_image::digest::Digest;
+use strata_image::manifest::{self, ChildKind, Document, ImageManifest, ReadDocument};
+use strata_image::reference::Reference;
+use strata_image::verification::{self, Expected, Verification, VerifyState};
+use strata_registry_api::registry_error::RateLimit;
+use strata_registry_api::upstream_trace::TraceStep;
 use yew::prelude::*;
 
 use crate::registry_api::{Fetched, Repository};

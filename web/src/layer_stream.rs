@@ -5,8 +5,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Reflect, Uint8Array};
-use strata_core::digest::Digest;
-use strata_core::layer::{FileEntry, LayerReader, LayerSummary, Limits, Progress};
+use strata_image::digest::Digest;
+use strata_layers::{FileEntry, LayerReader, LayerSummary, Limits, Progress};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 

@@ -1,10 +1,10 @@
 //! Requests to the proxy's registry API. Bytes come back untouched; verifying them is `core`'s job.
 
 use gloo_net::http::{Request, Response};
-use strata_core::media_type::MANIFEST_ACCEPT;
-use strata_core::registry_error::{self, FailedResponse, RateLimit};
-use strata_core::registry_header;
-use strata_core::upstream_trace::{self, TraceStep};
+use strata_image::media_type::MANIFEST_ACCEPT;
+use strata_registry_api::registry_error::{self, FailedResponse, RateLimit};
+use strata_registry_api::registry_header;
+use strata_registry_api::upstream_trace::{self, TraceStep};
 
 /// A repository as the proxy addresses it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The URL is the state: every view has a link that reproduces it.
 
-use strata_core::page_link::{self, PageLinkError, encode_query_value, encode_uri_component};
-use strata_core::share_link::{self, PINNED_PARAM, query_value};
+use strata_explain::page_link::{self, PageLinkError, encode_query_value, encode_uri_component};
+use strata_explain::share_link::{self, PINNED_PARAM, query_value};
 
 /// What the URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! the view. Changes replace the current history entry and announce themselves with a `strata:url` event,
 //! which the share links listen for.
 
-use strata_core::share_link;
+use strata_explain::share_link;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

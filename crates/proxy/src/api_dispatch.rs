@@ -5,7 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use strata_core::digest::Digest;
+use strata_image::digest::Digest;
 
 use crate::error::ProxyError;
 use crate::registry_path::RepositoryName;

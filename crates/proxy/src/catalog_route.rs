@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Response};
-use strata_core::registry_host;
+use strata_image::registry_host;
 
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use strata_core::digest::Digest;
+use strata_image::digest::Digest;
 
 /// Blobs larger than this are streamed, never kept.
 pub const MAX_BLOB_ENTRY: u64 = 4 * 1024 * 1024;

@@ -18,10 +18,10 @@ use std::collections::{HashMap, HashSet};
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
-use strata_core::digest::Digest;
-use strata_core::registry_error::ErrorCode;
-use strata_core::registry_header;
-use strata_core::registry_host;
+use strata_image::digest::Digest;
+use strata_image::registry_host;
+use strata_registry_api::registry_error::ErrorCode;
+use strata_registry_api::registry_header;
 
 use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
 
@@ -333,7 +333,7 @@ fn registry_error(status: StatusCode, code: ErrorCode, message: &str) -> Respons
 mod tests {
     use std::collections::BTreeSet;
 
-    use strata_core::digest::Digest;
+    use strata_image::digest::Digest;
 
     use super::*;
 

@@ -4,7 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use strata_core::registry_error::{self, ErrorCode};
+use strata_registry_api::registry_error::{self, ErrorCode};
 
 use crate::credentials::CredentialsError;
 

@@ -4,10 +4,10 @@
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Response, StatusCode, header};
-use strata_core::artifact::referrers_fallback_tag;
-use strata_core::digest::Digest;
-use strata_core::media_type::OCI_INDEX;
-use strata_core::registry_host;
+use strata_image::artifact::referrers_fallback_tag;
+use strata_image::digest::Digest;
+use strata_image::media_type::OCI_INDEX;
+use strata_image::registry_host;
 
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
@@ -172,10 +172,10 @@ async fn demo_fallback(
 
 /// A missing fallback tag: no referrers, unless the registry says the repository itself is unknown.
 fn read_missing(envelope: Vec<u8>) -> Fallback {
-    let codes = strata_core::registry_error::parse_envelope(&envelope);
+    let codes = strata_registry_api::registry_error::parse_envelope(&envelope);
     if codes
         .iter()
-        .any(|error| error.is(strata_core::registry_error::ErrorCode::NameUnknown))
+        .any(|error| error.is(strata_registry_api::registry_error::ErrorCode::NameUnknown))
     {
         return Fallback::UnknownRepository(envelope);
     }

@@ -1,7 +1,7 @@
 //! What a `/v2/…` path names — a registry and repository, a manifest or blob and its reference — read with
 //! core's reference grammar before anything goes upstream, and the cache rules for the answers.
 
-use strata_core::reference::Reference;
+use strata_image::reference::Reference;
 
 use crate::error::ProxyError;
 

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCod
 use axum::response::IntoResponse as _;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
-use strata_core::digest::{Algorithm, Digest, Sha256Hasher};
-use strata_core::registry_header;
-use strata_core::registry_host;
+use strata_image::digest::{Algorithm, Digest, Sha256Hasher};
+use strata_image::registry_host;
+use strata_registry_api::registry_header;
 
 use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;

@@ -4,8 +4,8 @@
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 
-use strata_core::registry_error::{self, ErrorCode};
-use strata_core::registry_header;
+use strata_registry_api::registry_error::{self, ErrorCode};
+use strata_registry_api::registry_header;
 
 use crate::error::ProxyError;
 use crate::upstream_body;

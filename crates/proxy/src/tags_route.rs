@@ -3,8 +3,8 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
-use strata_core::registry_error::ErrorCode;
-use strata_core::registry_host;
+use strata_image::registry_host;
+use strata_registry_api::registry_error::ErrorCode;
 
 use crate::error::ProxyError;
 use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};

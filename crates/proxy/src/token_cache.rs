@@ -118,7 +118,7 @@ impl fmt::Debug for TokenCache {
     }
 }
 
-/// How long a token is kept: its lifetime (already clamped by `strata_core::token_answer`) less a margin
+/// How long a token is kept: its lifetime (already clamped by `strata_registry_api::token_answer`) less a margin
 /// for clock and network, at least one second.
 pub fn keep_for(lifetime: u64) -> Duration {
     let margin = (lifetime / 10).clamp(1, 30);

@@ -10,7 +10,7 @@ use reqwest::header::{
     ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RANGE, WWW_AUTHENTICATE,
 };
 use reqwest::{Method, StatusCode, Url};
-use strata_core::{auth_challenge, token_answer};
+use strata_registry_api::{auth_challenge, token_answer};
 
 use crate::credentials::{BasicCredentials, Credentials};
 use crate::error::{ProxyError, StartError};

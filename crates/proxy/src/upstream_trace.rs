@@ -1,12 +1,12 @@
 //! Writing the upstream trace from HTTP exchanges: what was sent (the URL without its secrets) and what
 //! came back (status, time, the headers that matter). The trace's shape is core's
-//! (`strata_core::upstream_trace`), shared with the page that reads it.
+//! (`strata_registry_api::upstream_trace`), shared with the page that reads it.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
-use strata_core::registry_header;
-pub use strata_core::upstream_trace::{StepKind, Trace, TraceStep as Step};
-use strata_core::upstream_trace::{TRACE_HEADER as TRACE_HEADER_NAME, ascii};
+use strata_registry_api::registry_header;
+pub use strata_registry_api::upstream_trace::{StepKind, Trace, TraceStep as Step};
+use strata_registry_api::upstream_trace::{TRACE_HEADER as TRACE_HEADER_NAME, ascii};
 
 /// The response header that carries the trace.
 pub const TRACE_HEADER: HeaderName = HeaderName::from_static(TRACE_HEADER_NAME);

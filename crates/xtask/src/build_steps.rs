@@ -6,8 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context as _, bail};
 
-use crate::workspace::{cargo, demo_layout_dir, dist_dir, root};
-use crate::{demo_registry, front_end, system_tools};
+use crate::workspace::{cargo, dist_dir, root};
+use crate::{front_end, system_tools};
 
 /// What a build produced.
 pub struct Built {
@@ -26,7 +26,7 @@ pub enum ProxyProfile {
     Release,
 }
 
-/// Demo layout, front end and the debug proxy, in that order (the proxy embeds the layout).
+/// The front end and the debug proxy (which embeds the demo layout its build script writes).
 pub fn build_all() -> anyhow::Result<Built> {
     build_all_as(ProxyProfile::Debug)
 }
@@ -34,7 +34,6 @@ pub fn build_all() -> anyhow::Result<Built> {
 /// [`build_all`] with the proxy built in `profile`.
 pub fn build_all_as(profile: ProxyProfile) -> anyhow::Result<Built> {
     system_tools::ensure_wasm_target()?;
-    demo_registry::write_layout(&demo_layout_dir())?;
     front_end::build(&dist_dir())?;
     let (args, dir): (&[&str], &str) = match profile {
         ProxyProfile::Debug => (&["build", "--package", "strata-proxy"], "debug"),

@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz`: runs core's cargo-fuzz targets (crates/core/fuzz) on nightly, seeded with hand-written
+//! `cargo xtask fuzz`: runs the cargo-fuzz targets of the pure crates (crates/fuzz) on nightly, seeded with hand-written
 //! inputs and the shared real-world manifests, so the code that reads untrusted registry bytes never panics.
 //! Where no nightly can be installed, the default toolchain stands in with `RUSTC_BOOTSTRAP=1`.
 
@@ -12,7 +12,7 @@ use anyhow::{Context as _, bail};
 use crate::workspace;
 
 /// Every fuzz target, in the order they run.
-/// The fuzz targets: the `[[bin]]` names of `crates/core/fuzz/Cargo.toml`, so a new target is run without
+/// The fuzz targets: the `[[bin]]` names of `crates/fuzz/Cargo.toml`, so a new target is run without
 /// being listed again here.
 pub fn targets() -> anyhow::Result<Vec<String>> {
     let manifest = fuzz_dir().join("Cargo.toml");
@@ -136,7 +136,7 @@ fn run_target(
 }
 
 fn fuzz_dir() -> PathBuf {
-    workspace::root().join("crates/core/fuzz")
+    workspace::root().join("crates/fuzz")
 }
 
 /// Cargo through rustup's proxy, which alone understands `+nightly`; `$CARGO` is the stable toolchain's own
@@ -263,7 +263,7 @@ fn write_seeds(fuzz_dir: &Path) -> anyhow::Result<()> {
     eprintln!("seeded the layer corpus with {seeded} demo layers");
     let manifest_corpus = corpus.join("manifest");
     write_corpus(&manifest_corpus, manifest_seeds())?;
-    let real_world = workspace::root().join("../shared/corpus/real-world");
+    let real_world = strata_test_corpus::real_world_dir();
     if real_world.is_dir() {
         let copied = copy_real_world(&real_world, &manifest_corpus)?;
         eprintln!(
@@ -400,7 +400,7 @@ fn copy_demo_layers(layout: &Path, corpus: &Path) -> anyhow::Result<usize> {
     fs::create_dir_all(corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
     let blobs = layout.join("blobs/sha256");
     if !blobs.is_dir() {
-        crate::demo_registry::write_layout(layout)?;
+        strata_demo_registry::write_layout(layout)?;
     }
     let mut copied = 0;
     for entry in fs::read_dir(&blobs).with_context(|| format!("cannot list {}", blobs.display()))? {
@@ -450,7 +450,7 @@ mod tests {
     #[test]
     fn targets_are_the_fuzz_crates_bins() {
         let names = bin_names(
-            "[package]\nname = \"strata-core-fuzz\"\n[[bin]]\nname = \"reference\"\npath = \"a.rs\"\n\n[workspace]\nmembers = [\".\"]\n[[bin]]\nname= \"auth\"\n",
+            "[package]\nname = \"strata-fuzz\"\n[[bin]]\nname = \"reference\"\npath = \"a.rs\"\n\n[workspace]\nmembers = [\".\"]\n[[bin]]\nname= \"auth\"\n",
         );
         assert_eq!(names, ["reference", "auth"]);
         let real = targets().expect("the fuzz crate's manifest");

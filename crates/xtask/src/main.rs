@@ -3,12 +3,12 @@
 
 mod bench;
 mod build_steps;
-mod demo_registry;
 mod front_end;
 mod fuzz;
 mod image;
 #[cfg(test)]
 mod module_cycles;
+mod pure_crates;
 mod system_tools;
 mod test_suite;
 mod workspace;
@@ -28,7 +28,7 @@ commands:
   image [--out DIR]        write Strata as an OCI image layout (static proxy, front end inside) into
                            target/oci/strata, tagged latest
   fuzz [--seconds N] [TARGET...]
-                           fuzz core on nightly, N seconds per target (default 60; targets: the bins of crates/core/fuzz)";
+                           fuzz the pure crates on nightly, N seconds per target (default 60; targets: the bins of crates/fuzz)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -68,7 +68,9 @@ fn main() -> anyhow::Result<()> {
         "test" => test_suite::run(),
         "bench" => bench::run(),
         "build" => build_steps::build_all().map(|_| ()),
-        "demo" => demo_registry::write_layout(&workspace::demo_layout_dir()),
+        "demo" => Ok(strata_demo_registry::write_layout(
+            &workspace::demo_layout_dir(),
+        )?),
         "fuzz" => fuzz::command(&passthrough),
         "image" => image::command(&passthrough),
         "help" | "--help" | "-h" => {

@@ -226,7 +226,11 @@ mod tests {
         let root = crate::workspace::root();
         let mut found = Vec::new();
         for src in [
-            "crates/core/src",
+            "crates/image/src",
+            "crates/registry-api/src",
+            "crates/layers/src",
+            "crates/compare/src",
+            "crates/explain/src",
             "crates/proxy/src",
             "crates/xtask/src",
             "web/src",

@@ -12,7 +12,7 @@ use crate::{build_steps, fuzz, image, system_tools, workspace};
 /// Seconds each fuzz target runs in the suite: every target, well within CI's time.
 const FUZZ_SECONDS: u64 = 20;
 
-/// Runs formatting, lints, the wasm32 build of core, Strata's image, the unit and end-to-end tests, then every
+/// Runs formatting, lints, the wasm32 build of the pure crates, Strata's image, the unit and end-to-end tests, then every
 /// fuzz target.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_wasm_target()?;
@@ -39,13 +39,11 @@ pub fn run() -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
-    workspace::cargo(&[
-        "build",
-        "--package",
-        "strata-core",
-        "--target",
-        "wasm32-unknown-unknown",
-    ])?;
+    let mut pure_on_wasm = vec!["build", "--target", "wasm32-unknown-unknown"];
+    for package in workspace::PURE_CRATES {
+        pure_on_wasm.extend(["--package", package]);
+    }
+    workspace::cargo(&pure_on_wasm)?;
     let image_layout = image::layout_dir();
     image::write(&image_layout)?;
     let mut totals = run_tests(&built, &image_layout)?;

@@ -13,6 +13,15 @@ pub fn root() -> PathBuf {
         .expect("the workspace root exists")
 }
 
+/// The crates that hold Strata's logic with no I/O, built for native and wasm32 (ARCHITECTURE.md).
+pub const PURE_CRATES: [&str; 5] = [
+    "strata-image",
+    "strata-registry-api",
+    "strata-layers",
+    "strata-compare",
+    "strata-explain",
+];
+
 /// Where the demo registry's layout is written (the proxy embeds it from here).
 pub fn demo_layout_dir() -> PathBuf {
     root().join("target/demo-registry")

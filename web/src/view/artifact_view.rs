@@ -1,10 +1,10 @@
 //! Manifests that are not runnable images: attestations, signatures, Helm charts, SOCI indexes, OCI 1.1
 //! artifacts, and deprecated schema 1 manifests. Each says what it is and lists its blobs.
 
-use strata_core::artifact::{self, HelmChart, ManifestRole};
-use strata_core::manifest::{Descriptor, ImageManifest};
-use strata_core::schema1::Schema1Manifest;
-use strata_core::verification::VerifyState;
+use strata_image::artifact::{self, HelmChart, ManifestRole};
+use strata_image::manifest::{Descriptor, ImageManifest};
+use strata_image::schema1::Schema1Manifest;
+use strata_image::verification::VerifyState;
 use yew::prelude::*;
 
 use super::context::NodeContext;
@@ -90,7 +90,7 @@ fn blob_row(blob: &Descriptor) -> Html {
     html! {
         <li>
             if let Some(title) = title { <strong>{visible(&title)}</strong>{" "} }
-            <span class="media-type" title={visible_string(&blob.media_type)}>{strata_core::media_type::describe(&blob.media_type)}</span>{" "}
+            <span class="media-type" title={visible_string(&blob.media_type)}>{strata_image::media_type::describe(&blob.media_type)}</span>{" "}
             <code class="muted">{visible(&blob.media_type)}</code>{" "}
             <span class="size">{size(blob.size)}</span>{" "}
             <code class="digest" title={visible_string(&blob.digest)}>{short_digest(&blob.digest)}</code>

@@ -1,9 +1,9 @@
 //! "Equivalent commands": the same view from docker, crane, skopeo, regctl and curl, each copyable.
 
-use strata_core::concept::Concept;
-use strata_core::digest::Digest;
-use strata_core::equivalent_commands;
-use strata_core::reference::Reference;
+use strata_explain::concept::Concept;
+use strata_explain::equivalent_commands;
+use strata_image::digest::Digest;
+use strata_image::reference::Reference;
 use yew::prelude::*;
 
 use super::concept_help::help;

@@ -1,8 +1,8 @@
 //! The way into the compare view from the inspect page: two platforms of this index, or this image against
 //! another reference. Both forms open a `/compare` link.
 
-use strata_core::manifest::Document;
-use strata_core::platform::Platform;
+use strata_image::manifest::Document;
+use strata_image::platform::Platform;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

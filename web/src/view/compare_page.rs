@@ -1,8 +1,8 @@
 //! `/compare?left=..&right=..`: two images side by side, each loaded and verified as the inspect page does,
 //! then compared by core once both verified.
 
-use strata_core::compare::{self, Side};
-use strata_core::reference::Reference;
+use strata_compare::{self as compare, Side};
+use strata_image::reference::Reference;
 use yew::prelude::*;
 
 use super::compare_side::{self, SideStatus};

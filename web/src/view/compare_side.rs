@@ -1,10 +1,10 @@
 //! One side of a comparison: where its loader stands, and the image it settles on once every document on
 //! the way verified (never before: unverified bytes are not compared).
 
-use strata_core::config::ImageConfig;
-use strata_core::manifest::{Document, ImageManifest};
-use strata_core::platform::Platform;
-use strata_core::verification::VerifyState;
+use strata_image::config::ImageConfig;
+use strata_image::manifest::{Document, ImageManifest};
+use strata_image::platform::Platform;
+use strata_image::verification::VerifyState;
 use yew::prelude::*;
 
 use super::format::{short_digest, visible, visible_string};

@@ -1,10 +1,10 @@
 //! The comparison core computed, as tables: totals with size bars, layers, config fields, history.
 
-use strata_core::compare::{
+use strata_compare::{
     Change, Comparison, EntryDiff, FieldDiff, FieldValues, HistoryRow, LayerPresence, LayerRow,
     LayerSide, StepSide,
 };
-use strata_core::media_type;
+use strata_image::media_type;
 use yew::prelude::*;
 
 use super::format::{short_digest, size, visible, visible_string};

@@ -1,6 +1,6 @@
 //! The concept panels: a "?" next to a thing opens a short, exact explanation of it; `/concepts` lists them all.
 
-use strata_core::concept::Concept;
+use strata_explain::concept::Concept;
 use yew::prelude::*;
 
 use crate::url_state;

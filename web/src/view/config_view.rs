@@ -1,13 +1,13 @@
 //! An image config as a reader wants it: how the container runs, its labels, and its build history lined up
 //! with the layers each step produced.
 
-use strata_core::concept::Concept;
-use strata_core::config::{self, ImageConfig};
-use strata_core::digest::Digest;
-use strata_core::manifest::{Descriptor, ImageManifest};
-use strata_core::media_type::{self, Compression};
-use strata_core::platform::Platform;
-use strata_core::verification::VerifyState;
+use strata_explain::concept::Concept;
+use strata_image::config::{self, ImageConfig};
+use strata_image::digest::Digest;
+use strata_image::manifest::{Descriptor, ImageManifest};
+use strata_image::media_type::{self, Compression};
+use strata_image::platform::Platform;
+use strata_image::verification::VerifyState;
 use yew::prelude::*;
 
 use super::concept_help::help;
@@ -111,7 +111,7 @@ pub fn layers(
             <li class="layer-row">
                 <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify={verify} title={note}>
                     <span class="layer-number">{format!("#{}", index + 1)}</span>
-                    <span class="media-type" title={visible_string(&layer.media_type)}>{strata_core::media_type::describe(&layer.media_type)}</span>
+                    <span class="media-type" title={visible_string(&layer.media_type)}>{strata_image::media_type::describe(&layer.media_type)}</span>
                     { size_bar(layer.size, largest) }
                     <code class="digest" title={visible_string(&layer.digest)}>{short_digest(&layer.digest)}</code>
                     { layer_badges(layer) }

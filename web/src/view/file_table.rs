@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use strata_core::layer::{Change, EntryKind, FileEntry};
+use strata_layers::{Change, EntryKind, FileEntry};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;

@@ -6,12 +6,12 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use strata_core::config::ImageConfig;
-use strata_core::digest::Digest;
-use strata_core::layer::{Change, EntryKind, Filesystem, LayerSummary, Limits, Progress};
-use strata_core::manifest::ImageManifest;
-use strata_core::path_glob;
-use strata_core::verification::VerifyState;
+use strata_image::config::ImageConfig;
+use strata_image::digest::Digest;
+use strata_image::manifest::ImageManifest;
+use strata_image::verification::VerifyState;
+use strata_layers::path_glob;
+use strata_layers::{Change, EntryKind, Filesystem, LayerSummary, Limits, Progress};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

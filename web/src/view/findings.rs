@@ -1,6 +1,6 @@
 //! What a lenient reader noticed, listed under the document it is about.
 
-use strata_core::finding::Finding;
+use strata_image::finding::Finding;
 use yew::prelude::*;
 
 use super::format::visible;

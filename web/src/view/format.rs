@@ -1,7 +1,7 @@
 //! Small presentation helpers: sizes and short digests as people read them, untrusted values as text or
 //! safe links, and text from registries and images with its hidden characters shown.
 
-use strata_core::visible_text::{self, Breaks, Piece};
+use strata_explain::visible_text::{self, Breaks, Piece};
 use yew::{Html, html};
 
 /// `1.4 MB`-style sizes (powers of 1000, as registries and Docker Hub show them), with exact bytes for small ones.
@@ -63,7 +63,7 @@ fn pieces(text: &str, breaks: Breaks) -> Html {
 
 /// A value written by the image's author: text, or a link when it is a plain http(s) URL (never a script).
 pub fn untrusted_value(value: &str) -> Html {
-    match strata_core::safe_link::http_url(value) {
+    match strata_explain::safe_link::http_url(value) {
         Some(url) => html! {
             <a class="external" href={url.to_owned()} rel="noopener noreferrer nofollow" target="_blank">{visible(value)}</a>
         },

@@ -1,7 +1,7 @@
 //! `/bench/sha256`: SHA-256 in this browser, in WebAssembly (core's hasher, in 256 KiB chunks) and with
 //! WebCrypto, over the same bytes. `cargo xtask bench` reads the result from `#bench-result`.
 
-use strata_core::digest::Sha256Hasher;
+use strata_image::digest::Sha256Hasher;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;

@@ -1,7 +1,7 @@
 //! `/inspect/<reference>`: the reference as `docker pull` reads it, then the verified tree.
 
-use strata_core::artifact;
-use strata_core::reference::Reference;
+use strata_image::artifact;
+use strata_image::reference::Reference;
 use yew::prelude::*;
 
 use std::rc::Rc;

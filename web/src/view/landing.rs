@@ -1,7 +1,7 @@
 //! The start page: what Strata is, and the demo images that work with no network.
 
 use serde::Deserialize;
-use strata_core::reference::Reference;
+use strata_image::reference::Reference;
 use yew::prelude::*;
 
 use crate::route::{compare_href, inspect_href};

@@ -6,12 +6,12 @@
 //! (`aria-expanded`) and are selectable (`aria-selected`); a node always shows its children, and its raw
 //! bytes, trace and annotations are disclosures inside the item, reached with Tab.
 
-use strata_core::artifact::{self, HelmChart, ManifestRole};
-use strata_core::concept::Concept;
-use strata_core::manifest::{Descriptor, Document, ImageManifest, Index};
-use strata_core::media_type;
-use strata_core::pretty;
-use strata_core::verification::VerifyState;
+use strata_explain::concept::Concept;
+use strata_explain::pretty;
+use strata_image::artifact::{self, HelmChart, ManifestRole};
+use strata_image::manifest::{Descriptor, Document, ImageManifest, Index};
+use strata_image::media_type;
+use strata_image::verification::VerifyState;
 use yew::prelude::*;
 
 use super::artifact_view;
@@ -117,7 +117,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
 }
 
 /// Whether cosign stored a signature, attestation or SBOM for the root under its tag scheme.
-fn cosign_section(context: &NodeContext, root: &strata_core::digest::Digest) -> Html {
+fn cosign_section(context: &NodeContext, root: &strata_image::digest::Digest) -> Html {
     html! {
         <section class="cosign">
             <h3>{"Signed with cosign?"}</h3>

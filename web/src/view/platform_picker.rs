@@ -1,8 +1,8 @@
 //! "Which entry does this machine pull?": the platform picker, and `?platform=` kept in the address bar.
 
-use strata_core::concept::Concept;
-use strata_core::platform::{self, Matcher, Platform};
-use strata_core::share_link;
+use strata_explain::concept::Concept;
+use strata_explain::share_link;
+use strata_image::platform::{self, Matcher, Platform};
 use yew::prelude::*;
 
 use super::concept_help::help;

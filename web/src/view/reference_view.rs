@@ -1,7 +1,7 @@
 //! The reference broken down the way `docker pull` reads it.
 
-use strata_core::concept::Concept;
-use strata_core::reference::Reference;
+use strata_explain::concept::Concept;
+use strata_image::reference::Reference;
 use yew::prelude::*;
 
 use super::concept_help::help;

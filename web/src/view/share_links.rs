@@ -1,9 +1,9 @@
 //! "Copy link" and "Copy pinned link", and for a pinned link, whether its tag still points where it did.
 
-use strata_core::digest::Digest;
-use strata_core::page_link;
-use strata_core::reference::Reference;
-use strata_core::share_link::{self, PINNED_PARAM, TagNow};
+use strata_explain::page_link;
+use strata_explain::share_link::{self, PINNED_PARAM, TagNow};
+use strata_image::digest::Digest;
+use strata_image::reference::Reference;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;

@@ -1,9 +1,9 @@
 //! The repository's tags, page by page through the proxy, filtered like `docker image ls --filter
 //! reference=`, with cosign's `sha256-*` tags hidden unless asked for.
 
-use strata_core::artifact;
-use strata_core::path_glob;
-use strata_core::tag_list::{self, TagPage};
+use strata_image::artifact;
+use strata_layers::path_glob;
+use strata_registry_api::tag_list::{self, TagPage};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -3,12 +3,12 @@
 
 use std::rc::Rc;
 
-use strata_core::manifest::{Document, ImageManifest};
-use strata_core::platform::{self, Matcher, Platform};
-use strata_core::reference::Reference;
-use strata_core::registry_header;
-use strata_core::registry_host;
-use strata_core::tour::{Highlight, TOUR_REFERENCE, TourStep};
+use strata_explain::tour::{Highlight, TOUR_REFERENCE, TourStep};
+use strata_image::manifest::{Document, ImageManifest};
+use strata_image::platform::{self, Matcher, Platform};
+use strata_image::reference::Reference;
+use strata_image::registry_host;
+use strata_registry_api::registry_header;
 use yew::prelude::*;
 
 use super::format::{short_digest, size};
@@ -392,7 +392,7 @@ fn layers(state: &InspectState, pulled: &Pulled, probe: Option<&Probe>) -> Html 
                         <td>{position + 1}</td>
                         <td><code class="digest" title={layer.digest.clone()}>{short_digest(&layer.digest)}</code></td>
                         <td>{size(layer.size)}</td>
-                        <td title={layer.media_type.clone()}>{strata_core::media_type::describe(&layer.media_type)}</td>
+                        <td title={layer.media_type.clone()}>{strata_image::media_type::describe(&layer.media_type)}</td>
                     </tr>
                 }) }
             </table>

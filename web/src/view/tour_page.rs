@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use strata_core::reference::Reference;
-use strata_core::tour::{TOUR_REFERENCE, TourStep};
+use strata_explain::tour::{TOUR_REFERENCE, TourStep};
+use strata_image::reference::Reference;
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 

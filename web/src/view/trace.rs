@@ -1,7 +1,7 @@
 //! "How it was fetched": what the page asked the proxy, and the steps the proxy took (challenge, token,
 //! request, redirect) for one document.
 
-use strata_core::upstream_trace::TraceStep;
+use strata_registry_api::upstream_trace::TraceStep;
 use yew::prelude::*;
 
 use super::format::{size, visible};

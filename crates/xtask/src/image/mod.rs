@@ -11,7 +11,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, bail};
 
-use crate::{demo_registry, front_end, system_tools, workspace};
+use crate::{front_end, system_tools, workspace};
 
 pub use oci_image::Commit;
 
@@ -29,7 +29,7 @@ pub fn command(args: &[String]) -> anyhow::Result<()> {
     }
 }
 
-/// Builds the front end, the demo layout and the static proxy that embeds them, then writes the image
+/// Builds the front end and the static proxy that embeds it (and the demo layout), then writes the image
 /// as an OCI layout into `out`.
 pub fn write(out: &Path) -> anyhow::Result<()> {
     system_tools::ensure_wasm_target()?;
@@ -37,14 +37,11 @@ pub fn write(out: &Path) -> anyhow::Result<()> {
     let work = workspace::root().join("target/image");
     let fresh = work.join("fresh");
     let front_end_dir = work.join("front-end");
-    let demo_layout_dir = work.join("demo-registry");
     // Built fresh, then copied over what the proxy embeds only where bytes changed: the proxy is relinked
     // (minutes, with LTO) only when its inputs really changed.
     front_end::build(&fresh.join("front-end"))?;
     sync_dir(&fresh.join("front-end"), &front_end_dir)?;
-    demo_registry::write_layout(&fresh.join("demo-registry"))?;
-    sync_dir(&fresh.join("demo-registry"), &demo_layout_dir)?;
-    let binary = static_proxy::build(&front_end_dir, &demo_layout_dir)?;
+    let binary = static_proxy::build(&front_end_dir)?;
     let binary = fs::read(&binary).with_context(|| format!("cannot read {}", binary.display()))?;
     let image = oci_image::OciImage::new(&binary, &head_commit()?)?;
     image.write(out)?;

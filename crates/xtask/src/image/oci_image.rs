@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use serde_json::{Value, json};
-use strata_core::digest::Digest;
-use strata_core::media_type::{OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST};
+use strata_image::digest::Digest;
+use strata_image::media_type::{OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST};
 
-use crate::demo_registry::{self, TarItem, append_entry, gzip};
+use strata_demo_registry::{self as demo_registry, TarItem, append_entry, gzip};
 
 /// Where the proxy lives in the image; the entrypoint.
 pub const ENTRYPOINT: &str = "/usr/local/bin/strata-proxy";
@@ -99,7 +99,11 @@ impl OciImage {
 
     /// Writes the layout into `dir`, replacing the layout there.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        demo_registry::write_oci_layout(dir, &self.blobs, &self.index)
+        Ok(demo_registry::write_oci_layout(
+            dir,
+            &self.blobs,
+            &self.index,
+        )?)
     }
 }
 

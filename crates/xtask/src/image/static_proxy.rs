@@ -11,7 +11,7 @@ use crate::system_tools::MUSL_TARGET;
 use crate::workspace;
 
 /// Builds `strata-proxy` for [`MUSL_TARGET`] with the release profile; returns the binary's path.
-pub fn build(front_end: &Path, demo_layout: &Path) -> anyhow::Result<PathBuf> {
+pub fn build(front_end: &Path) -> anyhow::Result<PathBuf> {
     let root = workspace::root();
     let cargo_home = cargo_home()?;
     // Paths that would otherwise end up in panic messages and in ring's C objects.
@@ -49,7 +49,6 @@ pub fn build(front_end: &Path, demo_layout: &Path) -> anyhow::Result<PathBuf> {
             cflags.join(" "),
         )
         .env("STRATA_FRONT_END", front_end)
-        .env("STRATA_DEMO_LAYOUT", demo_layout)
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot run cargo")?;

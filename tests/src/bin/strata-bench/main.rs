@@ -9,11 +9,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use strata_core::digest::Digest;
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
+use strata_image::digest::Digest;
 
 const HASH_MIB: usize = 64;
 const TREE_RUNS: usize = 7;

@@ -64,7 +64,7 @@ async fn throughput(client: &reqwest::Client, url: &str, digest: &str) -> f64 {
         "{url}: {}",
         response.status()
     );
-    let mut hasher = strata_core::digest::Sha256Hasher::new();
+    let mut hasher = strata_image::digest::Sha256Hasher::new();
     let mut bytes = 0usize;
     while let Some(chunk) = response.chunk().await.expect("the blob streams") {
         bytes += chunk.len();

@@ -1,0 +1,30 @@
+//! Layers: reading a layer blob as it streams (verified twice, compressed and uncompressed) into file
+//! entries, and merging layers into the filesystem an image describes.
+//!
+//! Push-based throughout, so the browser can feed network chunks and never hold a whole layer: see
+//! [`LayerReader`] and [`Filesystem`].
+
+mod entry;
+mod error;
+mod filesystem;
+mod gzip;
+mod limits;
+mod path;
+pub mod path_glob;
+mod reader;
+mod summary;
+mod tar;
+mod zstd;
+
+pub use entry::{EntryKind, FileEntry, Whiteout};
+pub use error::LayerError;
+pub use filesystem::{Change, Filesystem, LayerChange, MergedEntry};
+pub use limits::Limits;
+pub use reader::LayerReader;
+pub use summary::{LayerSummary, Progress};
+
+/// Cleans a tar member name into an absolute path in the root filesystem (`./etc/` → `/etc`); `None` when
+/// `..` climbs above the root.
+pub fn clean_path(name: &str) -> Option<String> {
+    path::clean(name)
+}

@@ -1,0 +1,227 @@
+//! The streaming layer reader: fed the blob chunk by chunk, it hashes, decompresses, lists the tar and
+//! checks the limits in one pass, never holding the layer.
+
+use strata_image::digest::{Digest, Sha256Hasher};
+use strata_image::media_type::{self, Compression};
+
+use super::entry::FileEntry;
+use super::error::LayerError;
+use super::gzip::GzipStream;
+use super::limits::Limits;
+use super::path;
+use super::summary::{LayerSummary, Progress, verify_streamed};
+use super::tar::TarParser;
+use super::zstd::ZstdStream;
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// How the blob is being decompressed.
+#[derive(Debug)]
+enum Decoder {
+    /// The media type leaves it open: the first bytes decide.
+    Undecided(Vec<u8>),
+    Plain,
+    Gzip(Box<GzipStream>),
+    Zstd(Box<ZstdStream>),
+}
+
+impl Decoder {
+    fn for_compression(compression: Compression) -> Decoder {
+        match compression {
+            Compression::Gzip => Decoder::Gzip(Box::new(GzipStream::new())),
+            Compression::Zstd => Decoder::Zstd(Box::new(ZstdStream::new())),
+            Compression::None => Decoder::Plain,
+            Compression::Sniff | Compression::Unknown => Decoder::Undecided(Vec::new()),
+        }
+    }
+
+    fn sniff(head: &[u8]) -> Decoder {
+        if head.starts_with(GZIP_MAGIC) {
+            Decoder::for_compression(Compression::Gzip)
+        } else if head.starts_with(ZSTD_MAGIC) {
+            Decoder::for_compression(Compression::Zstd)
+        } else {
+            Decoder::Plain
+        }
+    }
+}
+
+/// Where decompressed bytes go: the uncompressed hash, the limit and the tar reader.
+#[derive(Debug)]
+struct Sink {
+    hasher: Sha256Hasher,
+    /// An uncompressed blob is its own tar, so its compressed hash serves for both.
+    hash_separately: bool,
+    bytes: u64,
+    limit: u64,
+    tar: TarParser,
+    entries: Vec<FileEntry>,
+}
+
+impl Sink {
+    fn accept(&mut self, bytes: &[u8]) -> Result<(), LayerError> {
+        self.bytes = self.bytes.saturating_add(bytes.len() as u64);
+        if self.bytes > self.limit {
+            return Err(LayerError::TooLarge { limit: self.limit });
+        }
+        if self.hash_separately {
+            self.hasher.update(bytes);
+        }
+        self.tar.push(bytes, &mut self.entries)
+    }
+}
+
+/// Reads one layer blob pushed to it chunk by chunk (as it streams from the network).
+#[derive(Debug)]
+pub struct LayerReader {
+    digest: Digest,
+    diff_id: Option<Digest>,
+    limits: Limits,
+    compressed_bytes: u64,
+    compressed_hasher: Sha256Hasher,
+    decoder: Decoder,
+    sink: Sink,
+    failed: Option<LayerError>,
+}
+
+impl LayerReader {
+    /// A reader for a layer of `media_type`, to be checked against the manifest's `digest` and the config's
+    /// `diff_id`. The compression comes from the media type; Docker's ambiguous plain type and unknown types
+    /// are decided from the first bytes (gzip, zstd, else tar). Encrypted layers are refused.
+    pub fn new(
+        media_type: &str,
+        digest: &Digest,
+        diff_id: Option<&Digest>,
+        limits: Limits,
+    ) -> Result<LayerReader, LayerError> {
+        let kind = media_type::layer_kind(media_type);
+        if kind.encrypted {
+            return Err(LayerError::Encrypted);
+        }
+        Ok(LayerReader {
+            digest: digest.clone(),
+            diff_id: diff_id.cloned(),
+            limits,
+            compressed_bytes: 0,
+            compressed_hasher: Sha256Hasher::new(),
+            decoder: Decoder::for_compression(kind.compression),
+            sink: Sink {
+                hasher: Sha256Hasher::new(),
+                hash_separately: kind.compression != Compression::None,
+                bytes: 0,
+                limit: limits.max_uncompressed_bytes,
+                tar: TarParser::new(limits),
+                entries: Vec::new(),
+            },
+            failed: None,
+        })
+    }
+
+    /// Feeds the next bytes of the blob; returns the entries whose headers this chunk completed. After an
+    /// error the reader stays failed and returns the same error.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<FileEntry>, LayerError> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        match self.push_inner(chunk) {
+            Ok(()) => Ok(std::mem::take(&mut self.sink.entries)),
+            Err(error) => {
+                self.failed = Some(error.clone());
+                Err(error)
+            }
+        }
+    }
+
+    /// Bytes and entries so far.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            compressed_bytes: self.compressed_bytes,
+            uncompressed_bytes: self.sink.bytes,
+            entries: self.sink.tar.entries(),
+        }
+    }
+
+    /// Asks for the contents of the regular file at `path` (up to `max_bytes`) to be kept as it streams
+    /// past. Only entries that come after this call are seen; a later entry at the same path replaces it.
+    pub fn capture(&mut self, path: &str, max_bytes: usize) {
+        if let Some(path) = path::clean(path) {
+            self.sink.tar.capture(path, max_bytes);
+        }
+    }
+
+    /// The captured contents (at most `max_bytes`), once the file's entry has been reached.
+    pub fn captured(&self) -> Option<&[u8]> {
+        self.sink.tar.captured()
+    }
+
+    /// Ends the stream: the compressed data and the tar must be complete (end-of-archive blocks, or at
+    /// least no entry cut off). Returns both verifications and the findings.
+    pub fn finish(mut self) -> Result<LayerSummary, LayerError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        if let Decoder::Undecided(head) = &mut self.decoder {
+            let head = std::mem::take(head);
+            self.decide_and_feed(&head)?;
+        }
+        match &self.decoder {
+            Decoder::Undecided(_) | Decoder::Plain => {}
+            Decoder::Gzip(stream) => stream.finish()?,
+            Decoder::Zstd(stream) => stream.finish()?,
+        }
+        self.sink.tar.finish()?;
+        let progress = self.progress();
+        let compressed_digest = self.compressed_hasher.finish();
+        let uncompressed_digest = if self.sink.hash_separately {
+            self.sink.hasher.finish()
+        } else {
+            compressed_digest.clone()
+        };
+        Ok(LayerSummary {
+            compressed: verify_streamed(Some(&self.digest), compressed_digest, "layer digest"),
+            uncompressed: verify_streamed(self.diff_id.as_ref(), uncompressed_digest, "diff_id"),
+            progress,
+            findings: self.sink.tar.into_findings(),
+        })
+    }
+
+    fn push_inner(&mut self, chunk: &[u8]) -> Result<(), LayerError> {
+        self.compressed_bytes = self.compressed_bytes.saturating_add(chunk.len() as u64);
+        // An endless stream that decompresses to little (or nothing) is stopped by the same limit.
+        if self.compressed_bytes > self.limits.max_uncompressed_bytes {
+            return Err(LayerError::TooLarge {
+                limit: self.limits.max_uncompressed_bytes,
+            });
+        }
+        self.compressed_hasher.update(chunk);
+        if let Decoder::Undecided(head) = &mut self.decoder {
+            head.extend_from_slice(chunk);
+            if head.len() < ZSTD_MAGIC.len() {
+                return Ok(());
+            }
+            let head = std::mem::take(head);
+            return self.decide_and_feed(&head);
+        }
+        self.feed(chunk)
+    }
+
+    fn decide_and_feed(&mut self, head: &[u8]) -> Result<(), LayerError> {
+        self.decoder = Decoder::sniff(head);
+        self.sink.hash_separately = !matches!(self.decoder, Decoder::Plain);
+        self.feed(head)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), LayerError> {
+        let sink = &mut self.sink;
+        match &mut self.decoder {
+            Decoder::Undecided(head) => {
+                head.extend_from_slice(bytes);
+                Ok(())
+            }
+            Decoder::Plain => sink.accept(bytes),
+            Decoder::Gzip(stream) => stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece)),
+            Decoder::Zstd(stream) => stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece)),
+        }
+    }
+}
