@@ -8,6 +8,7 @@ pub mod digest;
 pub mod finding;
 pub mod manifest;
 pub mod media_type;
+pub mod node_kind;
 pub mod platform;
 pub mod reference;
 pub mod registry_host;

@@ -3,6 +3,7 @@
 
 use strata_image::artifact::{self, HelmChart, ManifestRole};
 use strata_image::manifest::{Descriptor, ImageManifest};
+use strata_image::node_kind::NodeKind;
 use strata_image::schema1::Schema1Manifest;
 use strata_image::verification::VerifyState;
 use yew::prelude::*;
@@ -115,7 +116,7 @@ pub fn schema1_body(manifest: &Schema1Manifest) -> Html {
                     let empty = layer.history.is_some_and(|history| history.throwaway);
                     html! {
                         <li class="layer-row">
-                            <div class="node layer" data-kind="layer" data-digest={layer.blob_sum.to_owned()} data-verify={VerifyState::NotFetched.as_str()}>
+                            <div class="node layer" data-kind={NodeKind::Layer.as_str()} data-digest={layer.blob_sum.to_owned()} data-verify={VerifyState::NotFetched.as_str()}>
                                 <span class="layer-number">{format!("#{}", index + 1)}</span>
                                 <code class="digest" title={visible_string(layer.blob_sum)}>{short_digest(layer.blob_sum)}</code>
                                 if empty { <span class="muted">{"(throwaway: no content)"}</span> }

@@ -6,6 +6,7 @@ use strata_image::config::{self, ImageConfig};
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
 use strata_image::media_type::{self, Compression};
+use strata_image::node_kind::NodeKind;
 use strata_image::platform::Platform;
 use strata_image::verification::VerifyState;
 use yew::prelude::*;
@@ -109,7 +110,7 @@ pub fn layers(
         });
         html! {
             <li class="layer-row">
-                <div class="node layer" data-kind="layer" data-digest={layer.digest.clone()} data-verify={verify} title={note}>
+                <div class="node layer" data-kind={NodeKind::Layer.as_str()} data-digest={layer.digest.clone()} data-verify={verify} title={note}>
                     <span class="layer-number">{format!("#{}", index + 1)}</span>
                     <span class="media-type" title={visible_string(&layer.media_type)}>{strata_image::media_type::describe(&layer.media_type)}</span>
                     { size_bar(layer.size, largest) }

@@ -11,6 +11,7 @@ use strata_explain::pretty;
 use strata_image::artifact::{self, HelmChart, ManifestRole};
 use strata_image::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_image::media_type;
+use strata_image::node_kind::NodeKind;
 use strata_image::verification::VerifyState;
 use yew::prelude::*;
 
@@ -38,7 +39,7 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
     let state = context.node(&NodeKey::Root);
     let kind = match &state {
         Some(NodeState::Loaded(loaded)) => document_kind(loaded),
-        _ => "manifest",
+        _ => NodeKind::Manifest,
     };
     let digest = requested_digest.or_else(|| match &state {
         Some(NodeState::Loaded(loaded)) => loaded.verification.digest().map(ToString::to_string),
@@ -130,7 +131,7 @@ fn cosign_section(context: &NodeContext, root: &strata_image::digest::Digest) ->
                         Some(NodeState::Pending) | None => html! { <span class="muted" data-probe="pending">{" looking…"}</span> },
                         Some(NodeState::Loaded(loaded)) => {
                             let digest = loaded.verification.digest().map(ToString::to_string).unwrap_or_default();
-                            html! { { node(context, &key, "artifact", digest, None, 1) } }
+                            html! { { node(context, &key, NodeKind::Artifact, digest, None, 1) } }
                         }
                         Some(NodeState::Failed(message)) => html! { <span class="error">{" "}{visible(&message)}</span> },
                     };
@@ -158,20 +159,11 @@ fn config_platform(context: &NodeContext, manifest: &ImageManifest) -> String {
 }
 
 /// `data-kind` of a fetched document: what it turned out to be, not only where it was listed.
-fn document_kind(loaded: &Loaded) -> &'static str {
+fn document_kind(loaded: &Loaded) -> NodeKind {
     match &loaded.content {
-        Content::Document(read) => match &read.document {
-            Document::Index(_) => "index",
-            Document::Manifest(manifest) => match artifact::role(manifest) {
-                ManifestRole::Image => "manifest",
-                ManifestRole::Attestation { .. } => "attestation",
-                _ => "artifact",
-            },
-            Document::Schema1(_) => "manifest",
-            Document::Unknown => "artifact",
-        },
-        Content::Config(_) | Content::HelmChart(_) => "config",
-        Content::Unreadable(_) => "manifest",
+        Content::Document(read) => NodeKind::of_document(&read.document),
+        Content::Config(_) | Content::HelmChart(_) => NodeKind::Config,
+        Content::Unreadable(_) => NodeKind::Manifest,
     }
 }
 
@@ -180,7 +172,7 @@ fn document_kind(loaded: &Loaded) -> &'static str {
 fn node(
     context: &NodeContext,
     key: &NodeKey,
-    kind: &'static str,
+    kind: NodeKind,
     digest: String,
     descriptor: Option<&Descriptor>,
     level: u32,
@@ -191,7 +183,8 @@ fn node(
             document_kind(loaded)
         }
         _ => kind,
-    };
+    }
+    .as_str();
     // The root is always fetched: before its fetch starts (the first frame) it is already pending.
     let unfetched = if *key == NodeKey::Root {
         VerifyState::Pending
@@ -368,8 +361,7 @@ fn index_body(context: &NodeContext, index: &Index, is_root: bool, level: u32) -
                 if !entries.others.is_empty() {
                     <h3>{"Other entries"}</h3>
                     { for entries.others.iter().map(|descriptor| {
-                        let kind = if descriptor.is_attestation() { "attestation" } else { "artifact" };
-                        node(context, &NodeKey::Child(descriptor.digest.clone()), kind, descriptor.digest.clone(), Some(descriptor), level + 1)
+                        node(context, &NodeKey::Child(descriptor.digest.clone()), NodeKind::of_listed_entry(descriptor), descriptor.digest.clone(), Some(descriptor), level + 1)
                     }) }
                 }
             </div>
@@ -432,9 +424,9 @@ fn platform_entry(
     };
     let key = NodeKey::Child(descriptor.digest.clone());
     let kind = if descriptor.is_index() {
-        "index"
+        NodeKind::Index
     } else {
-        "manifest"
+        NodeKind::Manifest
     };
     let verify = context
         .node(&key)
@@ -474,7 +466,7 @@ fn platform_entry(
                     <div class="attestations">
                         <h4>{"Attestations (SBOM, provenance) for this platform"}{ help(Concept::Attestations) }</h4>
                         { for attestations.iter().map(|attestation| {
-                            node(context, &NodeKey::Child(attestation.digest.clone()), "attestation", attestation.digest.clone(), Some(attestation), level + 1)
+                            node(context, &NodeKey::Child(attestation.digest.clone()), NodeKind::Attestation, attestation.digest.clone(), Some(attestation), level + 1)
                         }) }
                     </div>
                 }
@@ -512,7 +504,7 @@ fn manifest_body(
         html! {
             <>
                 <div role="group">
-                    { node(context, &config_key, "config", manifest.config.digest.clone(), Some(&manifest.config), level + 1) }
+                    { node(context, &config_key, NodeKind::Config, manifest.config.digest.clone(), Some(&manifest.config), level + 1) }
                 </div>
                 {extra}
             </>

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use strata_explain::tour::{Highlight, TOUR_REFERENCE, TourStep};
 use strata_image::manifest::{Document, ImageManifest};
+use strata_image::node_kind::NodeKind;
 use strata_image::platform::{self, Matcher, Platform};
 use strata_image::reference::Reference;
 use strata_image::registry_host;
@@ -78,23 +79,23 @@ pub fn pulled(state: &InspectState) -> Pulled {
 
 /// The CSS selector of what a step highlights, once it is on the page.
 pub fn highlight_selector(step: TourStep, pulled: &Pulled) -> Option<String> {
-    let node = |kind: &str, digest: &str| {
+    let node = |kind: NodeKind, digest: &str| {
         format!(".tour-tree .node[data-kind=\"{kind}\"][data-digest=\"{digest}\"]")
     };
     match step.highlight() {
         Highlight::Reference => Some("#reference".to_owned()),
         Highlight::Root => {
             let digest = pulled.root.as_ref()?.verification.digest()?.to_string();
-            Some(node("index", &digest))
+            Some(node(NodeKind::Index, &digest))
         }
         Highlight::SelectedPlatform => {
             Some(".tour-tree .platform[data-selected=\"true\"]".to_owned())
         }
-        Highlight::PlatformManifest => Some(node("manifest", &pulled.manifest.as_ref()?.0)),
-        Highlight::Config => Some(node("config", &pulled.config.as_ref()?.0)),
+        Highlight::PlatformManifest => Some(node(NodeKind::Manifest, &pulled.manifest.as_ref()?.0)),
+        Highlight::Config => Some(node(NodeKind::Config, &pulled.config.as_ref()?.0)),
         Highlight::FirstLayer => {
             let (_, _, manifest) = pulled.manifest.as_ref()?;
-            Some(node("layer", &manifest.layers.first()?.digest))
+            Some(node(NodeKind::Layer, &manifest.layers.first()?.digest))
         }
     }
 }
