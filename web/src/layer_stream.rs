@@ -29,27 +29,43 @@ pub struct StreamedLayer {
     pub captured: Option<Vec<u8>>,
 }
 
-/// Reads the blob at `url`, reporting progress about every MiB, until it ends or `cancel` is set.
-#[allow(clippy::too_many_arguments)]
+/// Which layer to read, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerRequest<'a> {
+    /// The blob's URL on the proxy.
+    pub url: &'a str,
+    /// The layer's media type, as its manifest gives it.
+    pub media_type: &'a str,
+    /// The digest of the compressed bytes.
+    pub digest: &'a Digest,
+    /// The digest of the uncompressed tar, from the config, when it names one.
+    pub diff_id: Option<&'a Digest>,
+    /// Bounds on what the layer may hold.
+    pub limits: Limits,
+    /// A path whose bytes to keep (up to [`PREVIEW_LIMIT`]), for a preview.
+    pub capture: Option<&'a str>,
+}
+
+/// Reads the layer `request` names, reporting progress about every MiB, until it ends or `cancel` is set.
 pub async fn stream_layer(
-    url: &str,
-    limits: Limits,
-    media_type: &str,
-    digest: &Digest,
-    diff_id: Option<&Digest>,
-    capture: Option<&str>,
+    request: LayerRequest<'_>,
     cancel: Rc<Cell<bool>>,
     on_progress: impl Fn(Progress),
 ) -> Result<StreamedLayer, StreamError> {
     let failed =
         |what: &str, error: JsValue| StreamError::Failed(format!("{what}: {}", describe(&error)));
-    let mut reader = LayerReader::new(media_type, digest, diff_id, limits)
-        .map_err(|error| StreamError::Failed(error.to_string()))?;
-    if let Some(path) = capture {
+    let mut reader = LayerReader::new(
+        request.media_type,
+        request.digest,
+        request.diff_id,
+        request.limits,
+    )
+    .map_err(|error| StreamError::Failed(error.to_string()))?;
+    if let Some(path) = request.capture {
         reader.capture(path, PREVIEW_LIMIT);
     }
     let window = web_sys::window().ok_or_else(|| StreamError::Failed("no window".into()))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(request.url))
         .await
         .map_err(|error| failed("the layer could not be fetched", error))?
         .dyn_into()

@@ -1,6 +1,7 @@
 //! Strata's front end: reads the URL, fetches through the proxy, verifies every document with `core`, and
 //! renders the image tree. The only code that knows the DOM.
 
+mod files_state;
 mod inspect_state;
 mod layer_stream;
 mod registry_api;

@@ -4,6 +4,7 @@ use gloo_net::http::{Request, Response};
 use strata_image::media_type::MANIFEST_ACCEPT;
 use strata_registry_api::registry_error::{self, FailedResponse, RateLimit};
 use strata_registry_api::registry_header;
+use strata_registry_api::tag_list::{self, TagPage};
 use strata_registry_api::upstream_trace::{self, TraceStep};
 
 /// A repository as the proxy addresses it.
@@ -103,6 +104,29 @@ pub async fn version_check() -> Result<Fetched, FetchError> {
         "version check",
     )
     .await
+}
+
+/// One page of a repository's tags at `url` (the first page's, or a `Link` the previous page gave), and
+/// the URL of the next page, if any.
+pub async fn tag_page(url: &str) -> Result<(TagPage, Option<String>), String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|error| format!("the tag list could not be fetched: {error}"))?;
+    if !response.ok() {
+        return Err(format!(
+            "the registry answered {} for the tag list",
+            response.status()
+        ));
+    }
+    let next = response
+        .headers()
+        .get("link")
+        .as_deref()
+        .and_then(tag_list::next_link);
+    let bytes = response.binary().await.map_err(|error| error.to_string())?;
+    let page = TagPage::parse(&bytes).map_err(|error| error.to_string())?;
+    Ok((page, next))
 }
 
 impl Repository {

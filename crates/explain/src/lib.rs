@@ -4,6 +4,7 @@
 
 pub mod concept;
 pub mod equivalent_commands;
+pub mod hex_dump;
 pub mod page_link;
 pub mod pretty;
 pub mod safe_link;

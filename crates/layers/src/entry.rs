@@ -75,3 +75,122 @@ pub struct FileEntry {
     /// Whether this entry is a whiteout.
     pub whiteout: Whiteout,
 }
+
+impl FileEntry {
+    /// What the entry is, as a listing says it: `file`, `directory`, `→ target`, `hardlink to /target`.
+    pub fn kind_label(&self) -> String {
+        match &self.kind {
+            EntryKind::File => "file".into(),
+            EntryKind::Directory => "directory".into(),
+            EntryKind::Symlink { target } => format!("→ {target}"),
+            EntryKind::Hardlink { target } => format!("hardlink to {target}"),
+            EntryKind::CharDevice => "character device".into(),
+            EntryKind::BlockDevice => "block device".into(),
+            EntryKind::Fifo => "fifo".into(),
+            EntryKind::Other(flag) => format!("type {}", flag.escape_ascii()),
+        }
+    }
+
+    /// The type and permission bits as `ls -l` shows them: `drwxr-xr-x`, `-rwsr-xr-x`, `drwxrwxrwt`.
+    pub fn mode_string(&self) -> String {
+        let kind = match self.kind {
+            EntryKind::Directory => 'd',
+            EntryKind::Symlink { .. } => 'l',
+            EntryKind::CharDevice => 'c',
+            EntryKind::BlockDevice => 'b',
+            EntryKind::Fifo => 'p',
+            _ => '-',
+        };
+        let bit = |mask: u32, letter: char| if self.mode & mask != 0 { letter } else { '-' };
+        // The execute position also says setuid, setgid and sticky: lowercase when executable too.
+        let execute = |mask: u32, special: u32, set: char| match (
+            self.mode & mask != 0,
+            self.mode & special != 0,
+        ) {
+            (true, true) => set,
+            (false, true) => set.to_ascii_uppercase(),
+            (true, false) => 'x',
+            (false, false) => '-',
+        };
+        [
+            kind,
+            bit(0o400, 'r'),
+            bit(0o200, 'w'),
+            execute(0o100, 0o4000, 's'),
+            bit(0o040, 'r'),
+            bit(0o020, 'w'),
+            execute(0o010, 0o2000, 's'),
+            bit(0o004, 'r'),
+            bit(0o002, 'w'),
+            execute(0o001, 0o1000, 't'),
+        ]
+        .into_iter()
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: EntryKind, mode: u32) -> FileEntry {
+        FileEntry {
+            path: "/x".into(),
+            kind,
+            size: 0,
+            mode,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            whiteout: Whiteout::None,
+        }
+    }
+
+    #[test]
+    fn modes_read_as_ls_shows_them() {
+        let cases = [
+            (EntryKind::Directory, 0o755, "drwxr-xr-x"),
+            (EntryKind::File, 0o644, "-rw-r--r--"),
+            (EntryKind::File, 0o4755, "-rwsr-xr-x"),
+            (EntryKind::File, 0o2644, "-rw-r-Sr--"),
+            (EntryKind::Directory, 0o1777, "drwxrwxrwt"),
+            (EntryKind::Directory, 0o1770, "drwxrwx--T"),
+            (
+                EntryKind::Symlink { target: "y".into() },
+                0o777,
+                "lrwxrwxrwx",
+            ),
+            (EntryKind::CharDevice, 0o666, "crw-rw-rw-"),
+            (EntryKind::BlockDevice, 0o660, "brw-rw----"),
+            (EntryKind::Fifo, 0o600, "prw-------"),
+        ];
+        for (kind, mode, expected) in cases {
+            assert_eq!(entry(kind, mode).mode_string(), expected, "{mode:o}");
+        }
+    }
+
+    #[test]
+    fn kinds_read_as_words() {
+        let cases = [
+            (EntryKind::File, "file"),
+            (EntryKind::Directory, "directory"),
+            (
+                EntryKind::Symlink {
+                    target: "../lib".into(),
+                },
+                "→ ../lib",
+            ),
+            (
+                EntryKind::Hardlink {
+                    target: "/bin/a".into(),
+                },
+                "hardlink to /bin/a",
+            ),
+            (EntryKind::Other(b'Z'), "type Z"),
+            (EntryKind::Other(0xff), "type \\xff"),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(entry(kind, 0).kind_label(), expected);
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 mod entry;
 mod error;
+mod file_list;
 mod filesystem;
 mod gzip;
 mod limits;
@@ -18,6 +19,7 @@ mod zstd;
 
 pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
+pub use file_list::{FileRow, ImageFiles, RowFilter, visible_rows};
 pub use filesystem::{Change, Filesystem, LayerChange, MergedEntry};
 pub use limits::Limits;
 pub use reader::LayerReader;

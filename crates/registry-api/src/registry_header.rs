@@ -10,3 +10,5 @@ pub const RATELIMIT_LIMIT: &str = "ratelimit-limit";
 pub const RATELIMIT_REMAINING: &str = "ratelimit-remaining";
 /// Whom Docker Hub counts the pulls against (an address or an account).
 pub const DOCKER_RATELIMIT_SOURCE: &str = "docker-ratelimit-source";
+/// Where the next page of a list is (`<url>; rel="next"`), as RFC 8288 writes links.
+pub const LINK: &str = "link";

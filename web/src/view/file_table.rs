@@ -6,24 +6,13 @@
 
 use std::rc::Rc;
 
-use strata_layers::{Change, EntryKind, FileEntry};
+use strata_layers::{EntryKind, FileRow};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::format::{size, visible};
 use crate::route::{FilesRequest, files_href};
-
-/// A path as one of the views shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileRow {
-    /// The entry as the layer wrote it.
-    pub entry: FileEntry,
-    /// Against the layers below (per-layer view), or the last layer's change (merged view).
-    pub change: Change,
-    /// The layer that wrote this row.
-    pub layer: usize,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct FileTableProps {
@@ -163,9 +152,9 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                         <span class="path" role="gridcell">
                             <a class="path" href={link(&row.entry.path)} tabindex="-1"><code>{visible(&row.entry.path)}</code></a>
                         </span>
-                        <span class="entry-kind" role="gridcell">{visible(&kind(&row.entry))}</span>
+                        <span class="entry-kind" role="gridcell">{visible(&row.entry.kind_label())}</span>
                         <span class="size" role="gridcell">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
-                        <code class="mode" role="gridcell">{mode(&row.entry)}</code>
+                        <code class="mode" role="gridcell">{row.entry.mode_string()}</code>
                         <span class="owner" role="gridcell">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
                         <span class="mtime" role="gridcell">{date(row.entry.mtime)}</span>
                         <span class="layer" role="gridcell">{format!("#{}", row.layer + 1)}</span>
@@ -283,44 +272,6 @@ fn keep_one_tab_stop(list: &NodeRef) {
     if let Some(link) = chosen {
         make_tab_stop(list, &link);
     }
-}
-
-fn kind(entry: &FileEntry) -> String {
-    match &entry.kind {
-        EntryKind::File => "file".into(),
-        EntryKind::Directory => "directory".into(),
-        EntryKind::Symlink { target } => format!("→ {target}"),
-        EntryKind::Hardlink { target } => format!("hardlink to {target}"),
-        EntryKind::CharDevice => "character device".into(),
-        EntryKind::BlockDevice => "block device".into(),
-        EntryKind::Fifo => "fifo".into(),
-        EntryKind::Other(flag) => format!("type {}", *flag as char),
-    }
-}
-
-/// `drwxr-xr-x`, as `ls -l` shows modes.
-fn mode(entry: &FileEntry) -> String {
-    let kind = match entry.kind {
-        EntryKind::Directory => 'd',
-        EntryKind::Symlink { .. } => 'l',
-        EntryKind::CharDevice => 'c',
-        EntryKind::BlockDevice => 'b',
-        EntryKind::Fifo => 'p',
-        _ => '-',
-    };
-    let bits = ['r', 'w', 'x', 'r', 'w', 'x', 'r', 'w', 'x'];
-    let rest: String = bits
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            if entry.mode & (1 << (8 - i)) != 0 {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("{kind}{rest}")
 }
 
 /// `2026-01-01 00:00` (UTC) from seconds since the epoch.

@@ -3,11 +3,11 @@
 
 use strata_image::artifact;
 use strata_layers::path_glob;
-use strata_registry_api::tag_list::{self, TagPage};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::format::visible;
+use crate::registry_api;
 use crate::route::tag_href;
 use crate::url_state;
 
@@ -46,34 +46,14 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
             current.loading = true;
             tags.set(current.clone());
             yew::platform::spawn_local(async move {
-                let answer = gloo_net::http::Request::get(&url).send().await;
                 let mut next = current;
                 next.loading = false;
-                match answer {
-                    Ok(response) if response.ok() => {
-                        let link = response.headers().get("link");
-                        match response
-                            .binary()
-                            .await
-                            .map_err(|e| e.to_string())
-                            .and_then(|bytes| TagPage::parse(&bytes).map_err(|e| e.to_string()))
-                        {
-                            Ok(page) => {
-                                next.tags.extend(page.tags);
-                                next.next = link.as_deref().and_then(tag_list::next_link);
-                            }
-                            Err(error) => next.error = Some(error),
-                        }
+                match registry_api::tag_page(&url).await {
+                    Ok((page, link)) => {
+                        next.tags.extend(page.tags);
+                        next.next = link;
                     }
-                    Ok(response) => {
-                        next.error = Some(format!(
-                            "the registry answered {} for the tag list",
-                            response.status()
-                        ))
-                    }
-                    Err(error) => {
-                        next.error = Some(format!("the tag list could not be fetched: {error}"))
-                    }
+                    Err(error) => next.error = Some(error),
                 }
                 tags.set(next);
             });

@@ -1,0 +1,229 @@
+//! The files view's state and the loads that fill it: every layer streamed bottom to top into
+//! `ImageFiles` (each layer's changes, then the merged filesystem and its largest directories), and one
+//! layer read again to preview a file.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use strata_image::config::ImageConfig;
+use strata_image::digest::Digest;
+use strata_image::manifest::ImageManifest;
+use strata_image::verification::VerifyState;
+use strata_layers::{FileRow, ImageFiles, LayerSummary, Limits, Progress};
+use yew::prelude::*;
+
+use crate::inspect_state::{Action, LayerCheck};
+use crate::layer_stream::{self, LayerRequest, StreamError};
+use crate::registry_api::Repository;
+use crate::view::context::NodeContext;
+
+/// How far each layer got.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerStatus {
+    Waiting,
+    /// Progress, and the milliseconds since the layer started.
+    Streaming(Progress, f64),
+    Done(Box<LayerSummary>),
+    Failed(String),
+    Cancelled,
+}
+
+/// Everything the files view shows, as the loads fill it in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilesState {
+    pub layers: Vec<LayerStatus>,
+    /// Per layer, its changes against the layers below.
+    pub changes: Vec<Option<Rc<Vec<FileRow>>>>,
+    /// The merged filesystem, once every layer was read.
+    pub merged: Option<Rc<Vec<FileRow>>>,
+    /// Directory sizes of the merged filesystem, largest first.
+    pub directories: Rc<Vec<(String, u64)>>,
+    pub preview: Option<Result<Rc<Vec<u8>>, String>>,
+}
+
+impl FilesState {
+    /// Whether a layer is still to be read to its end.
+    pub fn streaming(&self) -> bool {
+        self.layers
+            .iter()
+            .any(|layer| matches!(layer, LayerStatus::Waiting | LayerStatus::Streaming(..)))
+    }
+}
+
+pub enum FilesAction {
+    Start(usize),
+    Progress(usize, Progress, f64),
+    Finished(usize, LayerStatus, Option<Rc<Vec<FileRow>>>),
+    Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>),
+    Preview(Result<Rc<Vec<u8>>, String>),
+}
+
+impl Reducible for FilesState {
+    type Action = FilesAction;
+
+    fn reduce(self: Rc<Self>, action: FilesAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            FilesAction::Start(count) => {
+                next.layers = vec![LayerStatus::Waiting; count];
+                next.changes = vec![None; count];
+            }
+            FilesAction::Progress(index, progress, elapsed_ms) => {
+                if let Some(layer) = next.layers.get_mut(index) {
+                    *layer = LayerStatus::Streaming(progress, elapsed_ms);
+                }
+            }
+            FilesAction::Finished(index, status, changes) => {
+                if let Some(layer) = next.layers.get_mut(index) {
+                    *layer = status;
+                }
+                if let Some(slot) = next.changes.get_mut(index) {
+                    *slot = changes;
+                }
+            }
+            FilesAction::Merged(rows, directories) => {
+                next.merged = Some(rows);
+                next.directories = directories;
+            }
+            FilesAction::Preview(preview) => next.preview = Some(preview),
+        }
+        Rc::new(next)
+    }
+}
+
+/// The image whose layers are read.
+#[derive(Clone)]
+pub struct FilesSource {
+    pub context: NodeContext,
+    pub manifest: Rc<ImageManifest>,
+    pub config: Rc<ImageConfig>,
+}
+
+impl FilesSource {
+    fn layer_url(&self, digest: &str) -> String {
+        Repository {
+            registry: self.context.registry.clone(),
+            repository: self.context.repository.clone(),
+        }
+        .blob_url(digest)
+    }
+
+    /// The diff_id the config names for layer `index`.
+    fn diff_id(&self, index: usize) -> Option<Digest> {
+        self.config
+            .rootfs
+            .as_ref()
+            .and_then(|rootfs| rootfs.diff_ids.get(index))
+            .and_then(|diff_id| Digest::parse(diff_id).ok())
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+/// Reads every layer bottom to top, applying each to the filesystem, then publishes the merged view.
+pub async fn read_layers(
+    source: FilesSource,
+    limits: Limits,
+    state: UseReducerDispatcher<FilesState>,
+    cancel: Rc<Cell<bool>>,
+) {
+    let layers = &source.manifest.layers;
+    state.dispatch(FilesAction::Start(layers.len()));
+    let mut files = ImageFiles::new();
+    for (index, layer) in layers.iter().enumerate() {
+        let Ok(digest) = Digest::parse(&layer.digest) else {
+            let failed = LayerStatus::Failed("the layer's digest is not valid".into());
+            state.dispatch(FilesAction::Finished(index, failed, None));
+            continue;
+        };
+        let diff_id = source.diff_id(index);
+        let url = source.layer_url(&layer.digest);
+        let request = LayerRequest {
+            url: &url,
+            media_type: &layer.media_type,
+            digest: &digest,
+            diff_id: diff_id.as_ref(),
+            limits,
+            capture: None,
+        };
+        let progress_state = state.clone();
+        let started = now();
+        let result = layer_stream::stream_layer(request, cancel.clone(), move |progress| {
+            progress_state.dispatch(FilesAction::Progress(index, progress, now() - started))
+        })
+        .await;
+        let (status, changes, check) = match result {
+            Ok(streamed) => {
+                let changes = files.apply_layer(index, &streamed.entries);
+                let check = LayerCheck {
+                    data_verify: streamed.summary.data_verify(),
+                    note: streamed.summary.explain(),
+                };
+                let done = LayerStatus::Done(Box::new(streamed.summary));
+                (done, Some(Rc::new(changes)), check)
+            }
+            Err(StreamError::Cancelled) => {
+                for rest in index..layers.len() {
+                    state.dispatch(FilesAction::Finished(rest, LayerStatus::Cancelled, None));
+                }
+                return;
+            }
+            Err(StreamError::Failed(message)) => {
+                let check = LayerCheck {
+                    data_verify: VerifyState::Error,
+                    note: message.clone(),
+                };
+                (LayerStatus::Failed(message), None, check)
+            }
+        };
+        source
+            .context
+            .state
+            .dispatch(Action::LayerChecked(layer.digest.clone(), check));
+        state.dispatch(FilesAction::Finished(index, status, changes));
+    }
+    state.dispatch(FilesAction::Merged(
+        Rc::new(files.merged_rows()),
+        Rc::new(files.largest_directories()),
+    ));
+}
+
+/// Reads layer `layer` again to capture the bytes of `path` for the preview.
+pub async fn preview(
+    source: FilesSource,
+    layer: usize,
+    path: String,
+    state: UseReducerDispatcher<FilesState>,
+) {
+    let Some(descriptor) = source.manifest.layers.get(layer) else {
+        return;
+    };
+    let Ok(digest) = Digest::parse(&descriptor.digest) else {
+        return;
+    };
+    let diff_id = source.diff_id(layer);
+    let url = source.layer_url(&descriptor.digest);
+    let request = LayerRequest {
+        url: &url,
+        media_type: &descriptor.media_type,
+        digest: &digest,
+        diff_id: diff_id.as_ref(),
+        limits: Limits::default(),
+        capture: Some(&path),
+    };
+    let result = layer_stream::stream_layer(request, Rc::new(Cell::new(false)), |_| {}).await;
+    let preview = match result {
+        Ok(streamed) if streamed.summary.compressed.is_trusted() => match streamed.captured {
+            Some(bytes) => Ok(Rc::new(bytes)),
+            None => Err(format!("{path} has no contents in layer #{}", layer + 1)),
+        },
+        Ok(_) => Err("The layer did not verify, so its contents are not shown.".to_owned()),
+        Err(StreamError::Failed(message)) => Err(message),
+        Err(StreamError::Cancelled) => Err("cancelled".to_owned()),
+    };
+    state.dispatch(FilesAction::Preview(preview));
+}

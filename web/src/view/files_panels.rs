@@ -1,0 +1,86 @@
+//! The parts of the files view around its list: each layer's progress, the largest directories, and the
+//! preview of the selected file.
+
+use std::rc::Rc;
+
+use strata_explain::hex_dump::hex_dump;
+use yew::prelude::*;
+
+use super::format::{size, visible, visible_lines};
+use super::size_bar::bar;
+use crate::files_state::LayerStatus;
+
+/// Directories the chart shows.
+const CHARTED_DIRECTORIES: usize = 12;
+
+/// Layer `index`'s progress line; `total` is its compressed size.
+pub fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {
+    let (label, fraction, class) = match status {
+        LayerStatus::Waiting => ("waiting".to_owned(), 0.0, "waiting"),
+        LayerStatus::Streaming(progress, elapsed_ms) => (
+            format!(
+                "{} of {} read ({}/s), {} entries",
+                size(progress.compressed_bytes),
+                size(total),
+                size((progress.compressed_bytes as f64 / (elapsed_ms / 1000.0).max(0.001)) as u64),
+                progress.entries
+            ),
+            progress.compressed_bytes as f64 / total.max(1) as f64,
+            "streaming",
+        ),
+        LayerStatus::Done(summary) => (
+            format!(
+                "{} read, {} uncompressed, {} entries — compressed {}, uncompressed {}",
+                size(summary.progress.compressed_bytes),
+                size(summary.progress.uncompressed_bytes),
+                summary.progress.entries,
+                summary.compressed.data_verify(),
+                summary.uncompressed.data_verify()
+            ),
+            1.0,
+            "done",
+        ),
+        LayerStatus::Failed(message) => (message.clone(), 1.0, "failed"),
+        LayerStatus::Cancelled => ("cancelled".to_owned(), 0.0, "cancelled"),
+    };
+    html! {
+        <li class={classes!("layer-progress-row", class)}>
+            <span class="layer-number">{format!("#{}", index + 1)}</span>
+            <progress max="1" value={fraction.min(1.0).to_string()}></progress>
+            <span>{visible(&label)}</span>
+        </li>
+    }
+}
+
+/// The largest directories, as bars against the largest.
+pub fn directory_chart(directories: &[(String, u64)]) -> Html {
+    let largest = directories.first().map_or(1, |(_, bytes)| (*bytes).max(1));
+    html! {
+        <div class="directory-sizes">
+            <h3>{"Largest directories"}</h3>
+            { for directories.iter().take(CHARTED_DIRECTORIES).map(|(path, bytes)| html! {
+                <div class="directory-bar">
+                    { bar(*bytes, largest) }
+                    <code>{visible(path)}</code>{" "}<span class="size">{size(*bytes)}</span>
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// The selected file's bytes: text as lines, anything else as a hex dump.
+pub fn preview_panel(path: &str, preview: &Result<Rc<Vec<u8>>, String>) -> Html {
+    let body = match preview {
+        Err(message) => html! { <p class="error">{visible(message)}</p> },
+        Ok(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => html! { <pre class="file-preview">{visible_lines(text)}</pre> },
+            Err(_) => html! { <pre class="file-preview hex">{hex_dump(bytes)}</pre> },
+        },
+    };
+    html! {
+        <div class="preview">
+            <h3>{visible(path)}</h3>
+            {body}
+        </div>
+    }
+}
