@@ -44,6 +44,11 @@ impl DemoLayout {
         }
     }
 
+    /// Where the layout is on disk, for tools that read OCI layouts (skopeo's `oci:<dir>:<name>`).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.root
+    }
+
     /// The root digest tagged `name` (`repository:tag`).
     pub fn root_digest(&self, name: &str) -> String {
         self.index["manifests"]

@@ -117,7 +117,7 @@ async fn error_code(response: reqwest::Response) -> String {
 /// Pushes a demo image to a registry with skopeo, digests preserved (OCI-typed images only: skopeo's OCI
 /// layout reader skips entries of Docker media types).
 fn skopeo_push(authority: &str, name: &str, target: &str, credentials: Option<&str>) {
-    let layout = strata_e2e::workspace_root().join("target/demo-registry");
+    let layout = DemoLayout::open();
     let mut command = std::process::Command::new(strata_e2e::required_program("/usr/bin/skopeo"));
     command.args([
         "copy",
@@ -129,7 +129,7 @@ fn skopeo_push(authority: &str, name: &str, target: &str, credentials: Option<&s
         command.args(["--dest-creds", credentials]);
     }
     let output = command
-        .arg(format!("oci:{}:{name}", layout.display()))
+        .arg(format!("oci:{}:{name}", layout.dir().display()))
         .arg(format!("docker://{authority}/{target}"))
         .output()
         .expect("skopeo runs");

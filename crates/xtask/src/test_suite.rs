@@ -157,7 +157,10 @@ impl Failures {
         if line.starts_with("---- ") && line.ends_with(" ----") {
             self.sections.push(vec![line.to_owned()]);
             self.inside = true;
-        } else if line == "failures:" || line.starts_with("test result: ") {
+        } else if line == "failures:"
+            || line.starts_with("test result: ")
+            || line.starts_with("stack backtrace:")
+        {
             self.inside = false;
         } else if self.inside
             && let Some(section) = self.sections.last_mut()
@@ -212,6 +215,8 @@ mod tests {
             "---- a stdout ----",
             "thread 'a' panicked at tests/a.rs:3:5:",
             "boom",
+            "stack backtrace:",
+            "   0: somewhere",
             "",
             "failures:",
             "    a",
@@ -225,8 +230,7 @@ mod tests {
             [[
                 "---- a stdout ----",
                 "thread 'a' panicked at tests/a.rs:3:5:",
-                "boom",
-                ""
+                "boom"
             ]]
         );
     }
