@@ -33,6 +33,28 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// WebDriver's Permissions extension: sets one permission of the page's origin (`clipboard-read`, …).
+#[derive(Debug)]
+struct SetPermission(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/permissions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "descriptor": { "name": self.0 }, "state": "granted" });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// Reads ChromeDriver's output until it says where it listens ("… started successfully on port N."), then
 /// drains the rest in the background so that it never blocks on a full pipe.
 fn announced_port(stdout: std::process::ChildStdout) -> u16 {
@@ -132,6 +154,30 @@ impl Browser {
             .execute(script, Vec::new())
             .await
             .expect("the script runs")
+    }
+
+    /// Lets the open page's origin write and read the clipboard, as a reader who allowed it would.
+    pub async fn grant_clipboard(&self) {
+        for permission in ["clipboard-read", "clipboard-write"] {
+            self.client
+                .issue_cmd(SetPermission(permission))
+                .await
+                .unwrap_or_else(|error| panic!("granting {permission}: {error}"));
+        }
+    }
+
+    /// What the clipboard holds (needs [`Browser::grant_clipboard`]).
+    pub async fn clipboard(&self) -> String {
+        let text = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 navigator.clipboard.readText().then(done, error => done('unreadable: ' + error));",
+                Vec::new(),
+            )
+            .await
+            .expect("the script runs");
+        text.as_str().unwrap_or_default().to_owned()
     }
 
     /// Waits until the script returns `true`, for at most `limit`.

@@ -372,8 +372,23 @@ async fn tampered_bytes_are_a_loud_mismatch_and_nothing_below_is_trusted() {
         body: bytes,
     };
     let mut swapped = layout.blob(&arm64).bytes;
+    // The altered manifest's config is served, valid: only the mismatch above it keeps it from being fetched.
+    let swapped_manifest: serde_json::Value = serde_json::from_slice(&swapped).expect("JSON");
+    let config_digest = swapped_manifest["config"]["digest"]
+        .as_str()
+        .expect("a config digest")
+        .to_owned();
+    let config_path = format!("/v2/team/app/blobs/{config_digest}");
     swapped.extend_from_slice(b" ");
     let fixture = TamperingRegistry::start(HashMap::from([
+        (
+            config_path.clone(),
+            answer(
+                layout.blob(&config_digest).bytes,
+                &config_digest,
+                "application/vnd.oci.image.config.v1+json",
+            ),
+        ),
         (
             "/v2/team/app/manifests/1".to_owned(),
             answer(index.bytes.clone(), &index.digest, INDEX),
@@ -402,6 +417,19 @@ async fn tampered_bytes_are_a_loud_mismatch_and_nothing_below_is_trusted() {
         .expect("amd64");
     assert_eq!(amd64_node.2, "mismatch");
     assert_eq!(count(&nodes, "config", "verified"), 0, "{nodes:?}");
+    let config_node = nodes
+        .iter()
+        .find(|(kind, digest, _)| kind == "config" && *digest == config_digest)
+        .unwrap_or_else(|| panic!("the config below the mismatch is shown: {nodes:?}"));
+    assert_eq!(config_node.2, "not-fetched", "{nodes:?}");
+    assert!(
+        fixture
+            .received()
+            .iter()
+            .all(|request| request.target != config_path),
+        "the config below a mismatch was fetched: {:?}",
+        fixture.received()
+    );
     assert_eq!(count(&nodes, "index", "verified"), 1);
     browser.screenshot("tampered-child").await;
 

@@ -168,6 +168,27 @@ async fn the_tampered_index_mismatches_exactly_where_bytes_were_altered() {
         .map(|(_, digest, _)| digest)
         .collect();
     assert_eq!(mismatched, [&arm64, &arm_config], "{nodes:?}");
+    // Below the altered arm64 manifest nothing is fetched: its config is listed, never asked for.
+    let arm64_config = text_at(&json(&layout.blob(&arm64).bytes), "/config/digest");
+    assert_eq!(
+        verdict(&nodes, "config", &arm64_config).as_deref(),
+        Some("not-fetched"),
+        "{nodes:?}"
+    );
+    let fetched = browser
+        .eval("return performance.getEntriesByType('resource').map(e => e.name)")
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("URLs");
+    assert!(
+        fetched
+            .iter()
+            .any(|url| url.contains(&format!("/manifests/{arm64}"))),
+        "the page's own fetches are listed: {fetched:?}"
+    );
+    assert!(
+        !fetched.iter().any(|url| url.contains(&arm64_config)),
+        "the config below a mismatch was fetched: {fetched:?}"
+    );
     browser.screenshot("demo-lessons-tampered").await;
 
     browser

@@ -28,7 +28,8 @@ async fn every_demo_kind_renders_verified() {
     let index = layout.blob(&layout.root_digest("strata/multi-arch:1.0"));
     let signature_tag = format!("strata/multi-arch:{}.sig", index.digest.replace(':', "-"));
     let attestation_tag = format!("strata/multi-arch:{}.att", index.digest.replace(':', "-"));
-    let cases: Vec<(String, &str, &[&str])> = vec![
+    // Each root, what it is, its platforms, and how many nodes of each kind the tree shows.
+    let cases: Vec<(String, &str, &[&str], &str)> = vec![
         (
             "strata/multi-arch:1.0".into(),
             "index",
@@ -38,35 +39,79 @@ async fn every_demo_kind_renders_verified() {
                 "linux/arm/v7",
                 "linux/s390x",
             ],
+            "index 1, manifest 4, config 4, attestation 4, artifact 2, layer 12",
         ),
         (
             "strata/manifest-list:1.0".into(),
             "index",
             &["linux/amd64", "linux/arm/v6", "linux/386"],
+            "index 1, manifest 3, config 3, layer 9",
         ),
-        ("strata/single:1.0".into(), "manifest", &["linux/amd64"]),
-        ("strata/artifacts:report".into(), "artifact", &[]),
-        ("strata/artifacts:bundle".into(), "artifact", &[]),
-        ("strata/helm-chart:0.1.0".into(), "artifact", &[]),
-        ("strata/schema1:signed".into(), "manifest", &[]),
-        ("strata/schema1:unsigned".into(), "manifest", &[]),
+        (
+            "strata/single:1.0".into(),
+            "manifest",
+            &["linux/amd64"],
+            "manifest 1, config 1, layer 3",
+        ),
+        (
+            "strata/artifacts:report".into(),
+            "artifact",
+            &[],
+            "artifact 1",
+        ),
+        (
+            "strata/artifacts:bundle".into(),
+            "artifact",
+            &[],
+            "artifact 1",
+        ),
+        (
+            "strata/helm-chart:0.1.0".into(),
+            "artifact",
+            &[],
+            "artifact 1",
+        ),
+        (
+            "strata/schema1:signed".into(),
+            "manifest",
+            &[],
+            "manifest 1, layer 6",
+        ),
+        (
+            "strata/schema1:unsigned".into(),
+            "manifest",
+            &[],
+            "manifest 1, layer 6",
+        ),
         (
             "strata/nested-index:1.0".into(),
             "index",
             &["", "linux/amd64", "linux/arm64/v8", "windows/amd64"],
+            "index 2, manifest 3, config 3, layer 8",
         ),
         (
             "strata/layer-kinds:1.0".into(),
             "manifest",
             &["linux/amd64"],
+            "manifest 1, config 1, layer 7",
         ),
-        ("strata/soci:1.0".into(), "index", &["linux/amd64"]),
-        ("strata/unknown-kind:1.0".into(), "artifact", &[]),
-        (signature_tag, "artifact", &[]),
-        (attestation_tag, "artifact", &[]),
+        (
+            "strata/soci:1.0".into(),
+            "index",
+            &["linux/amd64"],
+            "index 1, manifest 1, config 1, artifact 1, layer 3",
+        ),
+        (
+            "strata/unknown-kind:1.0".into(),
+            "artifact",
+            &[],
+            "artifact 1",
+        ),
+        (signature_tag, "artifact", &[], "artifact 1"),
+        (attestation_tag, "artifact", &[], "artifact 1"),
     ];
     let browser = Browser::start().await;
-    for (name, root_kind, platforms) in cases {
+    for (name, root_kind, platforms, expected_tally) in cases {
         browser
             .open(&proxy.url(&format!("/inspect/demo.invalid/{name}")))
             .await;
@@ -98,6 +143,37 @@ async fn every_demo_kind_renders_verified() {
                 assert_ne!(verify, "mismatch", "{name}: {kind} {digest}");
             }
         }
+        // What the tree fetched verified; layers are read only by the files view.
+        let mut tally: Vec<(&str, usize)> = Vec::new();
+        for kind in KINDS {
+            let of_kind: Vec<&str> = nodes
+                .iter()
+                .filter(|(shown, _, _)| shown == kind)
+                .map(|(_, _, verify)| verify.as_str())
+                .collect();
+            let expected = if kind == "layer" {
+                "not-fetched"
+            } else {
+                "verified"
+            };
+            assert!(
+                of_kind.iter().all(|verify| *verify == expected),
+                "{name}: every {kind} is {expected}: {nodes:?}"
+            );
+            if !of_kind.is_empty() {
+                tally.push((kind, of_kind.len()));
+            }
+        }
+        let mut expected_tally: Vec<(&str, usize)> = expected_tally
+            .split(", ")
+            .map(|part| {
+                let (kind, count) = part.split_once(' ').expect("`kind count`");
+                (kind, count.parse().expect("a count"))
+            })
+            .collect();
+        tally.sort();
+        expected_tally.sort();
+        assert_eq!(tally, expected_tally, "{name}: {nodes:?}");
         let shown: Vec<String> = browser
             .platforms()
             .await

@@ -1,16 +1,13 @@
 //! The proxy's API beyond manifests and blobs — tag lists, referrers, the catalog, the `/v2/` check stock
-//! clients start with, CORS — and how it runs in production: behind nginx's cache, and under load.
+//! clients start with, CORS — and how it runs in production: behind nginx's cache. Its speed and memory
+//! under load are measured by `cargo xtask bench`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::nginx::Nginx;
 use strata_e2e::portless_registry::PortlessRegistry;
-use strata_e2e::process_memory::{listening_pid, resident_kib};
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
@@ -723,89 +720,4 @@ async fn nginx_caches_by_digest_while_tags_reach_a_proxy() {
     assert_eq!(body, layout.blob(&root).bytes);
     let (status, _, _, _) = through_nginx(&client, &path("1.0"), None).await;
     assert_eq!(status, 502, "a tag needs a proxy");
-}
-
-/// Concurrent connections of the load test.
-const CONNECTIONS: usize = 200;
-/// How long the load runs after its warm-up.
-const LOAD: Duration = Duration::from_secs(20);
-/// How long the load runs before the resident memory it is compared with is read.
-const WARM_UP: Duration = Duration::from_secs(4);
-/// How much the proxy's resident memory may grow after the warm-up.
-const RSS_TOLERANCE_KIB: u64 = 16 * 1024;
-
-#[tokio::test]
-async fn load_on_cached_manifests_has_no_errors_and_flat_memory() {
-    let proxy = Proxy::start(&[
-        "--offline",
-        "--max-concurrent-requests",
-        "1024",
-        "--max-concurrent-per-client",
-        "1024",
-    ]);
-    let port: u16 = proxy
-        .base
-        .rsplit(':')
-        .next()
-        .and_then(|port| port.parse().ok())
-        .expect("a port");
-    let pid = listening_pid(port).expect("the proxy's process");
-    let layout = DemoLayout::open();
-    let root = layout.root_digest("strata/multi-arch:1.0");
-    let url = proxy.url(&format!(
-        "/v2/demo.invalid/strata/multi-arch/manifests/{root}"
-    ));
-    let expected = Arc::new(layout.blob(&root).bytes);
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS)
-        .build()
-        .expect("a client");
-    let (ok, errors) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-    let deadline = Instant::now() + WARM_UP + LOAD;
-    let workers: Vec<_> = (0..CONNECTIONS)
-        .map(|_| {
-            let (client, url, expected) = (client.clone(), url.clone(), expected.clone());
-            let (ok, errors) = (ok.clone(), errors.clone());
-            tokio::spawn(async move {
-                while Instant::now() < deadline {
-                    let answer = client.get(&url).header("accept", OCI_ACCEPT).send().await;
-                    let good = match answer {
-                        Ok(response) if response.status() == 200 => response
-                            .bytes()
-                            .await
-                            .is_ok_and(|body| body.as_ref() == expected.as_slice()),
-                        _ => false,
-                    };
-                    let counter = if good { &ok } else { &errors };
-                    counter.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-
-    tokio::time::sleep(WARM_UP).await;
-    let warm = resident_kib(pid).expect("the proxy's memory");
-    let mut peak = warm;
-    while Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        peak = peak.max(resident_kib(pid).unwrap_or(peak));
-    }
-    for worker in workers {
-        worker.await.expect("a worker finishes");
-    }
-    let (ok, errors) = (ok.load(Ordering::Relaxed), errors.load(Ordering::Relaxed));
-    eprintln!(
-        "load: {ok} answers in {:?} ({:.0}/s) over {CONNECTIONS} connections, {errors} errors; RSS {warm} KiB after warm-up, peak {peak} KiB",
-        WARM_UP + LOAD,
-        ok as f64 / (WARM_UP + LOAD).as_secs_f64()
-    );
-    assert_eq!(
-        errors, 0,
-        "every request answered with the manifest's bytes"
-    );
-    assert!(ok > CONNECTIONS as u64 * 10, "the load ran ({ok} answers)");
-    assert!(
-        peak <= warm + RSS_TOLERANCE_KIB,
-        "resident memory stays flat: {warm} KiB after warm-up, peak {peak} KiB"
-    );
 }

@@ -962,11 +962,18 @@ async fn concurrency_limits_answer_429_at_once() {
                 (response, started.elapsed())
             })
         };
+        let before = registry.received().len();
         let mut tasks = Vec::new();
         for _ in 0..allowed {
             tasks.push(request());
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The allowed requests hold their slots once the registry has them all.
+        strata_e2e::processes::wait_until(
+            Duration::from_secs(10),
+            "the allowed requests to reach the registry",
+            || async { registry.received().len() >= before + allowed },
+        )
+        .await;
         let (busy, elapsed) = request().await.expect("the task");
         assert_eq!(busy.status(), 429, "{flags:?}");
         assert!(elapsed < Duration::from_secs(1), "refused at once");

@@ -297,18 +297,24 @@ async fn the_app_runs_under_its_csp_with_nothing_refused() {
              document.body.append(s); return true;",
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Polled until the report comes: the console is read in batches, each read empties it.
+    let started = std::time::Instant::now();
+    let mut console: Vec<(String, String)> = Vec::new();
+    while !console
+        .iter()
+        .any(|(_, text)| text.contains("Content Security Policy"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the console reports the refused inline script: {console:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        console.extend(browser.console().await);
+    }
     assert_eq!(
         browser.eval("return window.__inline === undefined;").await,
         serde_json::Value::Bool(true),
         "the inline script did not run"
-    );
-    let console = browser.console().await;
-    assert!(
-        console
-            .iter()
-            .any(|(_, text)| text.contains("Content Security Policy")),
-        "the console reports the refused inline script: {console:?}"
     );
     browser.close().await;
 }

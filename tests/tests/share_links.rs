@@ -151,13 +151,16 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
         )
         .await;
     let link = attribute(&browser, "#share-link", "href").await;
+    browser.grant_clipboard().await;
     browser.click(".share-links button.copy").await;
     browser
         .wait_for(
-            "the copy button to say how it went",
-            "return document.querySelectorAll('.share-links .copied, .share-links .copy-failed').length === 1",
+            "the copy button to say it copied",
+            "return document.querySelectorAll('.share-links .copied').length === 1 \
+             && document.querySelectorAll('.share-links .copy-failed').length === 0",
         )
         .await;
+    assert_eq!(browser.clipboard().await, link);
 
     let reader = Browser::start().await;
     reader.open(&link).await;
@@ -181,10 +184,15 @@ async fn platform_and_open_panels_are_in_the_link_and_reopen() {
 #[tokio::test]
 async fn a_repository_page_lists_its_tags_open_with_a_filter_above_the_tree_of_latest() {
     let registry = Registry::start().await;
-    let layers = [one_file_layer("app", b"app\n")];
+    // Each tag names an image of its own, so the tree can only be latest's by its digest.
+    let mut pushed = std::collections::HashMap::new();
     for tag in ["1.0", "1.1", "2.0-alpine", "latest"] {
-        push_image(&registry.api(), "team/many", tag, &layers).await;
+        let layers = [one_file_layer("app", format!("app {tag}\n").as_bytes())];
+        let digest = push_image(&registry.api(), "team/many", tag, &layers).await;
+        pushed.insert(tag, digest);
     }
+    let distinct: std::collections::HashSet<&String> = pushed.values().collect();
+    assert_eq!(distinct.len(), pushed.len());
     let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
     let browser = Browser::start().await;
     browser
@@ -197,9 +205,14 @@ async fn a_repository_page_lists_its_tags_open_with_a_filter_above_the_tree_of_l
         )
         .await;
     browser.wait_for_tree().await;
+    let root = browser.nodes().await.first().cloned();
     assert_eq!(
-        browser.nodes().await.first().map(|node| node.2.as_str()),
-        Some("verified"),
+        root,
+        Some((
+            "manifest".to_owned(),
+            pushed["latest"].clone(),
+            "verified".to_owned()
+        )),
         "the tree below is latest's"
     );
     browser

@@ -1,6 +1,6 @@
 //! The proxy beside its baselines, in one run: manifest latency against the registry itself, blob
 //! throughput against the registry and nginx `proxy_pass`, memory while streaming a large blob, and
-//! requests per second on cached manifests against nginx `proxy_cache`.
+//! requests per second (with errors and memory) on cached manifests against nginx `proxy_cache`.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -26,6 +26,8 @@ pub struct ProxyRows {
     throughput: Vec<(&'static str, f64)>,
     idle_rss_mib: f64,
     streaming_rss_mib: f64,
+    load_rss_mib: f64,
+    after_load_rss_mib: f64,
     rps: Vec<(&'static str, f64, u64)>,
 }
 
@@ -114,6 +116,30 @@ async fn requests_per_second(url: &str) -> (f64, u64) {
     )
 }
 
+/// Runs `work` while sampling `pid`'s resident memory every 10 ms; returns what `work` gave and the peak, in
+/// KiB.
+async fn with_peak_rss<T>(pid: u32, work: impl std::future::Future<Output = T>) -> (T, u64) {
+    let running = Arc::new(AtomicBool::new(true));
+    let peak = Arc::new(AtomicU64::new(
+        process_memory::resident_kib(pid).unwrap_or_default(),
+    ));
+    let sampler = {
+        let (running, peak) = (running.clone(), peak.clone());
+        std::thread::spawn(move || {
+            while running.load(Ordering::Relaxed) {
+                if let Some(kib) = process_memory::resident_kib(pid) {
+                    peak.fetch_max(kib, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    let result = work.await;
+    running.store(false, Ordering::Relaxed);
+    sampler.join().expect("the sampler");
+    (result, peak.load(Ordering::Relaxed))
+}
+
 fn port_of(base: &str) -> u16 {
     base.rsplit(':')
         .next()
@@ -164,25 +190,15 @@ pub async fn measure() -> ProxyRows {
         &blob,
     )
     .await;
-    let streaming = Arc::new(AtomicBool::new(true));
-    let peak = Arc::new(AtomicU64::new(idle));
-    let sampler = {
-        let (streaming, peak) = (streaming.clone(), peak.clone());
-        std::thread::spawn(move || {
-            while streaming.load(Ordering::Relaxed) {
-                if let Some(kib) = process_memory::resident_kib(pid) {
-                    peak.fetch_max(kib, Ordering::Relaxed);
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        })
-    };
-    let proxy_rate = throughput(&client, &format!("{proxied}/blobs/{blob}"), &blob).await;
-    streaming.store(false, Ordering::Relaxed);
-    sampler.join().expect("the sampler");
+    let (proxy_rate, streaming_peak) = with_peak_rss(
+        pid,
+        throughput(&client, &format!("{proxied}/blobs/{blob}"), &blob),
+    )
+    .await;
 
     let cached = format!("/v2/{}/team/app/manifests/{manifest}", registry.authority);
-    let proxy_rps = requests_per_second(&proxy.url(&cached)).await;
+    let (proxy_rps, load_peak) = with_peak_rss(pid, requests_per_second(&proxy.url(&cached))).await;
+    let after_load = process_memory::resident_kib(pid).unwrap_or_default();
     let nginx_rps = requests_per_second(&cache.url(&cached)).await;
     ProxyRows {
         latency: vec![
@@ -209,7 +225,9 @@ pub async fn measure() -> ProxyRows {
             ("through the proxy (hashing as it streams)", proxy_rate),
         ],
         idle_rss_mib: idle as f64 / 1024.0,
-        streaming_rss_mib: peak.load(Ordering::Relaxed) as f64 / 1024.0,
+        streaming_rss_mib: streaming_peak as f64 / 1024.0,
+        load_rss_mib: load_peak as f64 / 1024.0,
+        after_load_rss_mib: after_load as f64 / 1024.0,
         rps: vec![
             (
                 "nginx `proxy_cache` in front of the proxy (baseline)",
@@ -278,5 +296,10 @@ impl ProxyRows {
                 rps / baseline
             );
         }
+        let _ = writeln!(
+            out,
+            "\nProxy resident memory under that load: {:.1} MiB at most, {:.1} MiB after it.",
+            self.load_rss_mib, self.after_load_rss_mib
+        );
     }
 }
