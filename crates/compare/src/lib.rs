@@ -1,6 +1,8 @@
 //! Two images side by side: which layers they share by digest, how their configs and build histories
 //! differ, and what that costs in bytes. Two platforms of one index, or any two references.
 
+#![warn(missing_docs)]
+
 mod config_fields;
 mod history;
 mod layers;

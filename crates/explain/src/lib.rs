@@ -2,6 +2,8 @@
 //! the commands that do the same by hand, share and page links that always say what they point at, and
 //! text made safe to show (invisible and bidi characters spelled out, JSON pretty-printed).
 
+#![warn(missing_docs)]
+
 pub mod concept;
 pub mod equivalent_commands;
 pub mod hex_dump;

@@ -9,12 +9,16 @@ use sha2::Digest as _;
 /// algorithm that fits the OCI grammar is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Algorithm {
+    /// `sha256`, what registries use.
     Sha256,
+    /// `sha512`.
     Sha512,
+    /// Any other name the grammar allows, kept as written and never verified.
     Other(String),
 }
 
 impl Algorithm {
+    /// The name as digests write it.
     pub fn as_str(&self) -> &str {
         match self {
             Algorithm::Sha256 => "sha256",
@@ -41,14 +45,33 @@ impl fmt::Display for Algorithm {
 /// Why a digest string was rejected. The messages are go-digest's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DigestError {
+    /// Not `algorithm:encoded`, or characters the grammar does not allow.
     #[error("invalid checksum digest format")]
     InvalidFormat,
+    /// A SHA-256 or SHA-512 digest of the wrong number of hex digits.
     #[error("invalid checksum digest length")]
     InvalidLength,
+    /// An algorithm name the grammar does not allow.
     #[error("unsupported digest algorithm")]
-    UnsupportedAlgorithm { algorithm: String },
+    UnsupportedAlgorithm {
+        /// The name as given.
+        algorithm: String,
+    },
 }
 
+/// A content digest, `algorithm:encoded`: the name under which a registry stores bytes, and what they
+/// must hash to.
+///
+/// ```
+/// # use strata_image::digest::Digest;
+/// let digest = Digest::sha256_of(b"hello");
+/// assert_eq!(
+///     digest.to_string(),
+///     "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+/// );
+/// assert_eq!(Digest::parse(&digest.to_string()), Ok(digest));
+/// assert!(Digest::parse("sha256:2CF2").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Digest {
     algorithm: Algorithm,
@@ -98,6 +121,7 @@ impl Digest {
         })
     }
 
+    /// The SHA-256 digest of `bytes`.
     pub fn sha256_of(bytes: &[u8]) -> Digest {
         Digest {
             algorithm: Algorithm::Sha256,
@@ -112,14 +136,17 @@ impl Digest {
         }
     }
 
+    /// The algorithm.
     pub fn algorithm(&self) -> &Algorithm {
         &self.algorithm
     }
 
+    /// The part after `:` (hex for SHA-256 and SHA-512).
     pub fn encoded(&self) -> &str {
         &self.encoded
     }
 
+    /// Whether bytes can be checked against it here (SHA-256 and SHA-512).
     pub fn is_verifiable(&self) -> bool {
         matches!(self.algorithm, Algorithm::Sha256 | Algorithm::Sha512)
     }
@@ -162,14 +189,17 @@ pub struct Sha256Hasher {
 }
 
 impl Sha256Hasher {
+    /// Nothing hashed yet.
     pub fn new() -> Sha256Hasher {
         Sha256Hasher::default()
     }
 
+    /// Hashes the next piece.
     pub fn update(&mut self, bytes: &[u8]) {
         self.inner.update(bytes);
     }
 
+    /// The digest of every piece, in order.
     pub fn finish(self) -> Digest {
         Digest {
             algorithm: Algorithm::Sha256,

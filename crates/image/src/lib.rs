@@ -2,6 +2,8 @@
 //! manifests and indexes of every kind, platforms and how a machine picks one, image configs, and what
 //! verifying bytes against a digest found. Pure functions of bytes and strings, for native and wasm32.
 
+#![warn(missing_docs)]
+
 pub mod artifact;
 pub mod config;
 pub mod digest;

@@ -18,25 +18,42 @@ pub const DEFAULT_TAG: &str = "latest";
 const NAME_MAX_LEN: usize = 255;
 const TAG_MAX_LEN: usize = 128;
 
+/// Why text is not an image reference; the messages are the Docker CLI's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
+    /// Nothing but whitespace.
     #[error("invalid reference format: the reference is empty")]
     Empty,
+    /// A name of 64 hex digits, which Docker keeps for image ids.
     #[error("invalid repository name ({name}), cannot specify 64-byte hexadecimal strings")]
-    Invalid64Hex { name: String },
+    Invalid64Hex {
+        /// The name as given.
+        name: String,
+    },
+    /// A repository with an uppercase letter.
     #[error("invalid reference format: repository name ({repository}) must be lowercase")]
-    NotLowercase { repository: String },
+    NotLowercase {
+        /// The repository as given.
+        repository: String,
+    },
     /// The text says what part of the grammar was broken.
     #[error("invalid reference format: {0}")]
     InvalidFormat(String),
+    /// A name (registry and repository) over 255 characters.
     #[error("repository name must not be more than 255 characters")]
-    NameTooLong { len: usize },
+    NameTooLong {
+        /// Its length.
+        len: usize,
+    },
+    /// A tag over 128 characters.
     #[error("invalid reference format: a tag must not be more than 128 characters")]
     TagTooLong,
+    /// A tag with a character the grammar does not allow.
     #[error(
         "invalid reference format: tag ({0}) must start with a letter, digit or '_' and contain only letters, digits, '_', '.' and '-'"
     )]
     InvalidTag(String),
+    /// The part after `@` is not a digest.
     #[error(transparent)]
     InvalidDigest(DigestError),
 }
@@ -44,15 +61,20 @@ pub enum ReferenceError {
 /// A reading of the input that a user may not expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReferenceNote {
+    /// Both a tag and a digest: the pull uses the digest.
     TagIgnoredWithDigest,
+    /// Neither tag nor digest: the pull uses `latest`.
     DefaultTagLatest,
+    /// `localhost:5000` alone is a Docker Hub image with a tag, not a registry.
     HostLikeNameOnDockerHub,
+    /// `sha256:<hex>` alone is an image named `sha256` with the hex as its tag.
     DigestLikeName,
     /// The first component became the registry only because it has an uppercase letter.
     UppercaseRegistry,
 }
 
 impl ReferenceNote {
+    /// The note in a sentence for the reader.
     pub fn explain(&self) -> &'static str {
         match self {
             ReferenceNote::TagIgnoredWithDigest => {
@@ -106,6 +128,17 @@ impl Hash for Reference {
 }
 
 impl Reference {
+    /// Reads a reference as `docker pull` does: surrounding whitespace ignored, Docker Hub and `latest`
+    /// filled in, and what a reader may not expect kept as [`ReferenceNote`]s.
+    ///
+    /// ```
+    /// # use strata_image::reference::{Reference, ReferenceNote};
+    /// let reference = Reference::parse("alpine")?;
+    /// assert_eq!(reference.full(), "docker.io/library/alpine:latest");
+    /// assert_eq!(reference.notes(), [ReferenceNote::DefaultTagLatest]);
+    /// assert!(Reference::parse("Alpine").is_err());
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn parse(input: &str) -> Result<Reference, ReferenceError> {
         let s = input.trim();
         if s.is_empty() {
@@ -197,22 +230,50 @@ impl Reference {
         })
     }
 
+    /// The registry's host, with its port if any, as Docker normalizes it (`docker.io` for Docker Hub).
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("alpine")?.registry(), "docker.io");
+    /// assert_eq!(Reference::parse("localhost:5000/app")?.registry(), "localhost:5000");
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn registry(&self) -> &str {
         &self.registry
     }
 
+    /// The repository path within the registry (`library/alpine` for Docker Hub's official images).
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("alpine")?.repository(), "library/alpine");
+    /// assert_eq!(Reference::parse("ghcr.io/org/app:1")?.repository(), "org/app");
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn repository(&self) -> &str {
         &self.repository
     }
 
+    /// The tag as written, if any (see [`Reference::effective_tag`] for the one a pull uses).
     pub fn tag(&self) -> Option<&str> {
         self.tag.as_deref()
     }
 
+    /// The digest as written, if any.
     pub fn digest(&self) -> Option<&Digest> {
         self.digest.as_ref()
     }
 
+    /// The tag a pull resolves: none when a digest is given (the digest wins), `latest` when nothing is.
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("alpine")?.effective_tag(), Some("latest"));
+    /// assert_eq!(Reference::parse("alpine:3.20")?.effective_tag(), Some("3.20"));
+    /// let pinned = format!("alpine:3.20@sha256:{}", "a".repeat(64));
+    /// assert_eq!(Reference::parse(&pinned)?.effective_tag(), None);
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn effective_tag(&self) -> Option<&str> {
         match (&self.tag, &self.digest) {
             (_, Some(_)) => None,
@@ -221,6 +282,15 @@ impl Reference {
         }
     }
 
+    /// What goes after `/manifests/` in the registry API: the digest when there is one, else the effective tag.
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("alpine")?.pull_reference(), "latest");
+    /// let digest = format!("sha256:{}", "a".repeat(64));
+    /// assert_eq!(Reference::parse(&format!("alpine:3.20@{digest}"))?.pull_reference(), digest);
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn pull_reference(&self) -> String {
         match &self.digest {
             Some(digest) => digest.to_string(),
@@ -228,18 +298,35 @@ impl Reference {
         }
     }
 
+    /// Every part spelled out: registry, repository, then the tag (`latest` when none) and the digest.
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("alpine")?.full(), "docker.io/library/alpine:latest");
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn full(&self) -> String {
         format!("{}{}", self.name(), self.suffix())
     }
 
+    /// The shortest form that reads back as the same image, as `docker images` prints it.
+    ///
+    /// ```
+    /// # use strata_image::reference::Reference;
+    /// assert_eq!(Reference::parse("docker.io/library/alpine")?.familiar(), "alpine:latest");
+    /// assert_eq!(Reference::parse("index.docker.io/org/app:1")?.familiar(), "org/app:1");
+    /// # Ok::<(), strata_image::reference::ReferenceError>(())
+    /// ```
     pub fn familiar(&self) -> String {
         format!("{}{}", self.familiar_name(), self.suffix())
     }
 
+    /// `registry/repository`, without tag or digest.
     pub fn name(&self) -> String {
         format!("{}/{}", self.registry, self.repository)
     }
 
+    /// Readings of the input a user may not expect, to be explained next to it.
     pub fn notes(&self) -> Vec<ReferenceNote> {
         self.notes.clone()
     }

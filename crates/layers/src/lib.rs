@@ -4,6 +4,8 @@
 //! Push-based throughout, so the browser can feed network chunks and never hold a whole layer: see
 //! [`LayerReader`] and [`Filesystem`].
 
+#![warn(missing_docs)]
+
 mod entry;
 mod error;
 mod file_list;

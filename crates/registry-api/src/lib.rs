@@ -2,6 +2,8 @@
 //! them: `WWW-Authenticate` challenges, token answers, the error envelope and its codes, header names,
 //! tag lists, and the trace of what the proxy asked upstream. Pure parsing and writing, no I/O.
 
+#![warn(missing_docs)]
+
 pub mod auth_challenge;
 pub mod registry_error;
 pub mod registry_header;
