@@ -3,8 +3,42 @@
 //! link is percent-encoded, so that no value can climb out of `/inspect/` (`../..`), add a query, or point
 //! at anything but the image it names.
 
-use crate::visible_text::visible;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use strata_image::reference::Reference;
+
+use crate::visible_text::visible;
+
+/// What a query value keeps readable: what references, platforms and paths are made of.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b',')
+    .remove(b'@')
+    .remove(b'*');
+/// What JavaScript's `encodeURIComponent` leaves as it is.
+const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+/// What one segment of a reference in a path keeps readable.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b':')
+    .remove(b'@');
+/// A reference's segments with their `/` kept.
+const PATH: &AsciiSet = &PATH_SEGMENT.remove(b'/');
 
 /// Why a value from a registry is shown without a link.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,25 +114,13 @@ pub fn compare_path(
 /// Percent-encodes a query value, leaving what references, platforms and paths are made of readable
 /// (`/`, `:`, `@`, `,`).
 pub fn encode_query_value(value: &str) -> String {
-    percent_encode(value, |byte| {
-        byte.is_ascii_alphanumeric()
-            || matches!(
-                byte,
-                b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b',' | b'@' | b'*'
-            )
-    })
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 /// Percent-encodes a query value as JavaScript's `encodeURIComponent` does: `/` and `:` too, for values
 /// that are not references (a file's path, the tour's machine).
 pub fn encode_uri_component(value: &str) -> String {
-    percent_encode(value, |byte| {
-        byte.is_ascii_alphanumeric()
-            || matches!(
-                byte,
-                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-            )
-    })
+    utf8_percent_encode(value, URI_COMPONENT).to_string()
 }
 
 /// A reference as the path after `/inspect/`, one `/`-separated segment at a time so that its own `/` stay
@@ -108,25 +130,12 @@ fn encode_path(reference: &str) -> String {
     let keeps_slashes = reference
         .split('/')
         .all(|segment| !matches!(segment, "" | "." | ".."));
-    let segment_byte =
-        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b':' | b'@');
-    if keeps_slashes {
-        percent_encode(reference, |byte| segment_byte(byte) || byte == b'/')
+    let encoded = if keeps_slashes {
+        utf8_percent_encode(reference, PATH)
     } else {
-        percent_encode(reference, segment_byte)
-    }
-}
-
-fn percent_encode(value: &str, kept: impl Fn(u8) -> bool) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if kept(byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+        utf8_percent_encode(reference, PATH_SEGMENT)
+    };
+    encoded.to_string()
 }
 
 #[cfg(test)]

@@ -215,26 +215,9 @@ pub fn with_panel(search: &str, panel: &str, open: bool) -> String {
 }
 
 fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut position = 0;
-    while position < bytes.len() {
-        let escaped = (bytes[position] == b'%')
-            .then(|| value.get(position + 1..position + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                decoded.push(byte);
-                position += 3;
-            }
-            None => {
-                decoded.push(bytes[position]);
-                position += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -241,24 +241,18 @@ fn is_component_char(c: char) -> bool {
 /// Decodes `%XX` escapes, which let versions and features hold `+`, `(`, `)` and `/`.
 fn percent_decode(text: &str, specifier: &str) -> Result<String, PlatformError> {
     let invalid = || PlatformError::InvalidEscape(specifier.to_string());
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or_else(invalid)?;
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return Err(invalid());
-            }
-            let hex = std::str::from_utf8(hex).map_err(|_| invalid())?;
-            decoded.push(u8::from_str_radix(hex, 16).map_err(|_| invalid())?);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
+    // Like Go's `url.PathUnescape`, a `%` without two hex digits is an error, not a literal.
+    let escapes_are_whole = text
+        .split('%')
+        .skip(1)
+        .all(|after| after.len() >= 2 && after.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit));
+    if !escapes_are_whole {
+        return Err(invalid());
     }
-    String::from_utf8(decoded).map_err(|_| invalid())
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| invalid())
 }
 
 #[cfg(test)]
