@@ -109,7 +109,17 @@ fn run_target(
     let artifacts = fuzz_dir.join("artifacts").join(target);
     let before = files_in(&artifacts)?;
     let max_total_time = format!("-max_total_time={seconds}");
-    let args = ["fuzz", "run", target, "--", &max_total_time];
+    // The fuzz crate is not a `fuzz/` folder inside the crate it tests, so cargo-fuzz is told where it is.
+    let fuzz_dir_text = fuzz_dir.display().to_string();
+    let args = [
+        "fuzz",
+        "run",
+        "--fuzz-dir",
+        &fuzz_dir_text,
+        target,
+        "--",
+        &max_total_time,
+    ];
     eprintln!(
         "$ {} {}  (in {})",
         toolchain.cargo_spelling(),
