@@ -9,49 +9,29 @@ use serde_json::{Value, json};
 
 use crate::processes::{KillOnDrop, wait_until};
 
-/// ChromeDriver's own command for the browser's console log (`goog:loggingPrefs` turns it on).
+/// A WebDriver command fantoccini has no method for: a POST of `body` to `session/<id>/<path>` (ChromeDriver's
+/// `se/log` for the console, the Permissions extension's `permissions`).
 #[derive(Debug)]
-struct BrowserLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "type": "browser" }).to_string()),
-        )
-    }
+struct SessionPost {
+    path: &'static str,
+    body: Value,
 }
 
-/// WebDriver's Permissions extension: sets one permission of the page's origin (`clipboard-read`, …).
-#[derive(Debug)]
-struct SetPermission(&'static str);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/permissions",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "descriptor": { "name": self.0 }, "state": "granted" });
-        (http::Method::POST, Some(body.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
@@ -160,7 +140,10 @@ impl Browser {
     pub async fn grant_clipboard(&self) {
         for permission in ["clipboard-read", "clipboard-write"] {
             self.client
-                .issue_cmd(SetPermission(permission))
+                .issue_cmd(SessionPost {
+                    path: "permissions",
+                    body: json!({ "descriptor": { "name": permission }, "state": "granted" }),
+                })
                 .await
                 .unwrap_or_else(|error| panic!("granting {permission}: {error}"));
         }
@@ -238,7 +221,10 @@ impl Browser {
     pub async fn console(&self) -> Vec<(String, String)> {
         let answer = self
             .client
-            .issue_cmd(BrowserLog)
+            .issue_cmd(SessionPost {
+                path: "se/log",
+                body: json!({ "type": "browser" }),
+            })
             .await
             .expect("ChromeDriver answers with the browser log");
         answer
