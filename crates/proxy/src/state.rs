@@ -13,9 +13,22 @@ use crate::limits::Limiter;
 use crate::settings::Settings;
 use crate::upstream::Upstream;
 
-/// What every request handler shares.
+/// What every request handler shares: one reference-counted pointer, cloned for every request and every
+/// middleware, so a clone is one atomic increment.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Debug)]
+pub struct Shared {
     /// Start-up settings.
     pub settings: Arc<Settings>,
     /// The client that reaches registries.
@@ -36,7 +49,7 @@ impl AppState {
         if !front_end::is_available(settings.dist.as_deref()) {
             return Err(StartError::NoFrontEnd);
         }
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             hosts: Arc::new(HostAllowlist::new(bound, &settings.public_hosts)?),
             upstream: Upstream::new(&settings)?,
             cache: Arc::new(ContentCache::new(settings.cache_bytes)),
@@ -46,6 +59,6 @@ impl AppState {
             ),
             settings: Arc::new(settings),
             demo: Arc::new(DemoRegistry::embedded()),
-        })
+        })))
     }
 }
