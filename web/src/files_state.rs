@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
 use crate::layer_stream::{self, LayerRequest, StreamError};
+use crate::page_clock::now_ms;
 use crate::registry_api::Repository;
 use crate::view::context::NodeContext;
 
@@ -118,12 +119,6 @@ impl FilesSource {
     }
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
-}
-
 /// Reads every layer bottom to top, applying each to the filesystem, then publishes the merged view.
 pub async fn read_layers(
     source: FilesSource,
@@ -151,9 +146,9 @@ pub async fn read_layers(
             capture: None,
         };
         let progress_state = state.clone();
-        let started = now();
+        let started = now_ms();
         let result = layer_stream::stream_layer(request, cancel.clone(), move |progress| {
-            progress_state.dispatch(FilesAction::Progress(index, progress, now() - started))
+            progress_state.dispatch(FilesAction::Progress(index, progress, now_ms() - started))
         })
         .await;
         let (status, changes, check) = match result {

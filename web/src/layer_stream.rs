@@ -10,6 +10,8 @@ use strata_layers::{FileEntry, LayerReader, LayerSummary, Limits, Progress};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::page_clock::now_ms;
+
 /// Why a layer could not be read to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StreamError {
@@ -85,13 +87,13 @@ pub async fn stream_layer(
         .map_err(|error| failed("the body cannot be read", error.into()))?;
     let mut entries = Vec::new();
     let mut reported = 0u64;
-    let mut slice_started = now();
+    let mut slice_started = now_ms();
     loop {
         // Buffered chunks resolve at once, which would keep the main thread busy for seconds: give the
         // page its turn after each slice of work so it keeps answering while a layer streams.
-        if now() - slice_started > SLICE_MS {
+        if now_ms() - slice_started > SLICE_MS {
             yield_to_page().await;
-            slice_started = now();
+            slice_started = now_ms();
         }
         if cancel.get() {
             let _ = stream_reader.cancel();
@@ -136,12 +138,6 @@ pub async fn stream_layer(
 
 /// How long the reader works before letting the page render and answer input.
 const SLICE_MS: f64 = 30.0;
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
-}
 
 /// Waits for a zero-delay timer: everything queued before it (rendering, clicks) runs first.
 async fn yield_to_page() {

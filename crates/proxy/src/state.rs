@@ -49,6 +49,7 @@ impl AppState {
         if !front_end::is_available(settings.dist.as_deref()) {
             return Err(StartError::NoFrontEnd);
         }
+        let settings = Arc::new(settings);
         Ok(AppState(Arc::new(Shared {
             hosts: Arc::new(HostAllowlist::new(bound, &settings.public_hosts)?),
             upstream: Upstream::new(&settings)?,
@@ -57,7 +58,7 @@ impl AppState {
                 settings.max_concurrent_requests,
                 settings.max_concurrent_per_client,
             ),
-            settings: Arc::new(settings),
+            settings,
             demo: Arc::new(DemoRegistry::embedded()),
         })))
     }

@@ -28,7 +28,7 @@ const MAX_TOKEN_ANSWER_BYTES: u64 = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct Upstream {
     client: reqwest::Client,
-    settings: Settings,
+    settings: Arc<Settings>,
     credentials: Arc<Credentials>,
     tokens: Arc<TokenCache>,
     /// Registries that asked for Basic credentials: later requests carry them from the first try.
@@ -53,7 +53,7 @@ pub struct UpstreamRequest<'a> {
 impl Upstream {
     /// A client with the guard's resolver, no automatic redirects and bounded connection times, holding
     /// the credentials of `--docker-config`.
-    pub fn new(settings: &Settings) -> Result<Self, StartError> {
+    pub fn new(settings: &Arc<Settings>) -> Result<Self, StartError> {
         let credentials = match &settings.docker_config {
             Some(path) => Credentials::load(path)?,
             None => Credentials::default(),
@@ -78,7 +78,7 @@ impl Upstream {
         let client = builder.build()?;
         Ok(Upstream {
             client,
-            settings: settings.clone(),
+            settings: Arc::clone(settings),
             credentials: Arc::new(credentials),
             tokens: Arc::new(TokenCache::default()),
             basic_registries: Arc::default(),

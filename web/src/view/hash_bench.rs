@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+use crate::page_clock::now_ms;
+
 const CHUNK: usize = 256 * 1024;
 const RUNS: usize = 5;
 
@@ -19,13 +21,6 @@ fn bench_bytes(mib: usize) -> Vec<u8> {
     (0..mib * 1024 * 1024)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect()
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -57,21 +52,21 @@ async fn webcrypto_sha256(bytes: &mut [u8]) -> Result<String, String> {
 async fn run(mib: usize) -> Result<serde_json::Value, String> {
     let mut bytes = bench_bytes(mib);
     let wasm_hash = || {
-        let started = now();
+        let started = now_ms();
         let mut hasher = Sha256Hasher::new();
         for chunk in bytes.chunks(CHUNK) {
             hasher.update(chunk);
         }
-        (hasher.finish().to_string(), now() - started)
+        (hasher.finish().to_string(), now_ms() - started)
     };
     let (wasm_digest, first_ms) = wasm_hash();
     let wasm_ms: Vec<f64> = (0..RUNS).map(|_| wasm_hash().1).collect();
     let mut webcrypto_ms = Vec::new();
     let mut webcrypto_digest = String::new();
     for _ in 0..=RUNS {
-        let started = now();
+        let started = now_ms();
         webcrypto_digest = webcrypto_sha256(&mut bytes).await?;
-        webcrypto_ms.push(now() - started);
+        webcrypto_ms.push(now_ms() - started);
     }
     webcrypto_ms.remove(0);
     Ok(serde_json::json!({
