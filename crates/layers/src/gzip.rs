@@ -24,8 +24,9 @@ enum State {
     BetweenMembers,
 }
 
-/// A gzip stream being inflated.
-pub(crate) struct GzipStream {
+/// A gzip stream being inflated as its bytes arrive: every member, each checked against its CRC-32 and
+/// length, output handed on in pieces of at most 32 KiB.
+pub struct GzipStream {
     state: State,
     header: Vec<u8>,
     trailer: Vec<u8>,
@@ -42,8 +43,15 @@ impl std::fmt::Debug for GzipStream {
     }
 }
 
+impl Default for GzipStream {
+    fn default() -> GzipStream {
+        GzipStream::new()
+    }
+}
+
 impl GzipStream {
-    pub(crate) fn new() -> GzipStream {
+    /// A stream expecting the first member's header.
+    pub fn new() -> GzipStream {
         GzipStream {
             state: State::Header,
             header: Vec::new(),
@@ -55,7 +63,7 @@ impl GzipStream {
     }
 
     /// Inflates `input`, handing every piece of output to `sink` as soon as it exists.
-    pub(crate) fn push(
+    pub fn push(
         &mut self,
         mut input: &[u8],
         sink: &mut impl FnMut(&[u8]) -> Result<(), LayerError>,
@@ -112,8 +120,8 @@ impl GzipStream {
         }
     }
 
-    /// Whether the stream ended after a complete member.
-    pub(crate) fn finish(&self) -> Result<(), LayerError> {
+    /// Whether the stream ended after a complete member ([`LayerError::Truncated`] if not).
+    pub fn finish(&self) -> Result<(), LayerError> {
         if self.state == State::BetweenMembers {
             Ok(())
         } else {

@@ -23,6 +23,7 @@ pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
 pub use file_list::{FileRow, ImageFiles, RowFilter, visible_rows};
 pub use filesystem::{Change, Filesystem, LayerChange, MergedEntry};
+pub use gzip::GzipStream;
 pub use limits::Limits;
 pub use reader::LayerReader;
 pub use summary::{LayerSummary, Progress};

@@ -29,7 +29,7 @@ enum Decoder {
 impl Decoder {
     fn for_compression(compression: Compression) -> Decoder {
         match compression {
-            Compression::Gzip => Decoder::Gzip(Box::new(GzipStream::new())),
+            Compression::Gzip => Decoder::Gzip(Box::default()),
             Compression::Zstd => Decoder::Zstd(Box::new(ZstdStream::new())),
             Compression::None => Decoder::Plain,
             Compression::Sniff | Compression::Unknown => Decoder::Undecided(Vec::new()),
