@@ -9,13 +9,14 @@ use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
-use strata_layers::{FileRow, ImageFiles, LayerSummary, Limits, Progress};
+use strata_layers::{EntryKind, FileRow, ImageFiles, LayerSummary, Limits, Progress};
 use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
-use crate::layer_stream::{self, LayerRequest, StreamError};
+use crate::layer_stream::{self, LayerRequest, PREVIEW_LIMIT, StreamError};
 use crate::page_clock::now_ms;
 use crate::registry_api::Repository;
+use crate::route::FilesRequest;
 use crate::view::context::NodeContext;
 
 /// How far each layer got.
@@ -221,4 +222,41 @@ pub async fn preview(
         Err(StreamError::Cancelled) => Err("cancelled".to_owned()),
     };
     state.dispatch(FilesAction::Preview(preview));
+}
+
+/// The files view's loads: every layer read when the platform's manifest is known (again when it changes),
+/// and the selected file previewed once the merged filesystem says it is a small file. Returns the state
+/// and the flag that cancels the reads.
+#[hook]
+pub fn use_files(
+    source: FilesSource,
+    request: &FilesRequest,
+) -> (UseReducerHandle<FilesState>, Rc<Cell<bool>>) {
+    let state = use_reducer(FilesState::default);
+    let cancel = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+    {
+        let (state, cancel, source) = (state.dispatcher(), cancel.clone(), source.clone());
+        let mut limits = Limits::default();
+        if let Some(mib) = request.max_mib {
+            limits.max_uncompressed_bytes = mib.saturating_mul(1024 * 1024);
+        }
+        use_effect_with(source.manifest.config.digest.clone(), move |_| {
+            yew::platform::spawn_local(read_layers(source, limits, state, cancel));
+        });
+    }
+    {
+        let (dispatcher, merged) = (state.dispatcher(), state.merged.clone());
+        let path = request.path.clone();
+        use_effect_with((path.clone(), merged.is_some()), move |_| {
+            if let (Some(path), Some(merged)) = (path, merged)
+                && let Some(row) = merged.iter().find(|row| row.entry.path == path)
+                && row.entry.kind == EntryKind::File
+                && row.entry.size as usize <= PREVIEW_LIMIT
+            {
+                let layer = row.layer;
+                yew::platform::spawn_local(preview(source, layer, path, dispatcher));
+            }
+        });
+    }
+    (state, cancel)
 }

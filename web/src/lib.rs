@@ -7,6 +7,7 @@ mod layer_stream;
 mod page_clock;
 mod registry_api;
 mod route;
+mod tag_pages;
 mod url_state;
 mod view;
 

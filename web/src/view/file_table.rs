@@ -36,8 +36,58 @@ const FIRST_ROW_INDEX: usize = 2;
 /// The list, windowed when long.
 #[component]
 pub fn FileTable(props: &FileTableProps) -> Html {
-    let first = use_state(|| 0usize);
     let list = use_node_ref();
+    let first = use_state(|| 0usize);
+    let total = props.rows.len();
+    let (onkeydown, onfocusin) = use_grid_keys(list.clone(), first.clone(), total);
+    let onscroll = {
+        let first = first.clone();
+        Callback::from(move |event: Event| {
+            if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
+                first.set((element.scroll_top() as f64 / ROW_HEIGHT) as usize);
+            }
+        })
+    };
+    let (start, end) = if total <= RENDER_ALL {
+        (0, total)
+    } else {
+        let start = (*first).min(total.saturating_sub(WINDOW_ROWS));
+        (start, (start + WINDOW_ROWS).min(total))
+    };
+    let windowed = total > RENDER_ALL;
+    let link = |path: &str| {
+        files_href(
+            &props.reference,
+            props.platform.as_deref(),
+            &FilesRequest {
+                layer: props.layer.clone(),
+                path: Some(path.to_owned()),
+                max_mib: props.max_mib,
+            },
+        )
+    };
+    html! {
+        <div ref={list} class={classes!("file-list", windowed.then_some("windowed"))} onscroll={windowed.then_some(onscroll)}
+            role="grid" aria-label="Files" aria-rowcount={(total + 1).to_string()} {onkeydown} {onfocusin}>
+            { header_row() }
+            if windowed { { spacer(start) } }
+            { for props.rows[start..end].iter().enumerate().map(|(offset, row)| {
+                let selected = props.selected.as_deref() == Some(row.entry.path.as_str());
+                file_row(row, start + offset, selected, link(&row.entry.path))
+            }) }
+            if windowed { { spacer(total - end) } }
+        </div>
+    }
+}
+
+/// Keyboard movement between the rows' links, and focus kept on its row while the window moves: the
+/// grid's `keydown` and `focusin` handlers.
+#[hook]
+fn use_grid_keys(
+    list: NodeRef,
+    first: UseStateHandle<usize>,
+    total: usize,
+) -> (Callback<KeyboardEvent>, Callback<FocusEvent>) {
     // A row to focus once it is rendered: a jump (Home, End, pages) past the rows of a windowed list.
     let focus_after_render = use_state(|| None::<usize>);
     // The row whose link last had focus: when the window moves, its element shows another row, so
@@ -63,22 +113,6 @@ pub fn FileTable(props: &FileTableProps) -> Html {
             }
         });
     }
-    let onscroll = {
-        let first = first.clone();
-        Callback::from(move |event: Event| {
-            if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
-                first.set((element.scroll_top() as f64 / ROW_HEIGHT) as usize);
-            }
-        })
-    };
-    let total = props.rows.len();
-    let (start, end) = if total <= RENDER_ALL {
-        (0, total)
-    } else {
-        let start = (*first).min(total.saturating_sub(WINDOW_ROWS));
-        (start, (start + WINDOW_ROWS).min(total))
-    };
-    let windowed = total > RENDER_ALL;
     let onkeydown = {
         let list = list.clone();
         let first = first.clone();
@@ -120,48 +154,37 @@ pub fn FileTable(props: &FileTableProps) -> Html {
             }
         })
     };
-    let link = |path: &str| {
-        files_href(
-            &props.reference,
-            props.platform.as_deref(),
-            &FilesRequest {
-                layer: props.layer.clone(),
-                path: Some(path.to_owned()),
-                max_mib: props.max_mib,
-            },
-        )
-    };
+    (onkeydown, onfocusin)
+}
+
+/// The grid's column headers.
+fn header_row() -> Html {
     html! {
-        <div ref={list} class={classes!("file-list", windowed.then_some("windowed"))} onscroll={windowed.then_some(onscroll)}
-            role="grid" aria-label="Files" aria-rowcount={(total + 1).to_string()} {onkeydown} {onfocusin}>
-            <div class="file-row header" role="row" aria-rowindex="1">
-                <span class="change" role="columnheader">{"change"}</span><span class="path" role="columnheader">{"path"}</span>
-                <span class="entry-kind" role="columnheader">{"kind"}</span><span class="size" role="columnheader">{"size"}</span>
-                <span class="mode" role="columnheader">{"mode"}</span><span class="owner" role="columnheader">{"uid:gid"}</span>
-                <span class="mtime" role="columnheader">{"modified"}</span><span class="layer" role="columnheader">{"layer"}</span>
-            </div>
-            if windowed { { spacer(start) } }
-            { for props.rows[start..end].iter().enumerate().map(|(offset, row)| {
-                let index = start + offset;
-                let selected = props.selected.as_deref() == Some(row.entry.path.as_str());
-                html! {
-                    <div class={classes!("file-row", row.change.as_str(), selected.then_some("selected"))}
-                        data-path={row.entry.path.clone()} data-change={row.change.as_str()}
-                        role="row" aria-rowindex={(index + FIRST_ROW_INDEX).to_string()} aria-selected={selected.to_string()}>
-                        <span class={classes!("change", "badge", row.change.as_str())} role="gridcell">{row.change.as_str()}</span>
-                        <span class="path" role="gridcell">
-                            <a class="path" href={link(&row.entry.path)} tabindex="-1"><code>{visible(&row.entry.path)}</code></a>
-                        </span>
-                        <span class="entry-kind" role="gridcell">{visible(&row.entry.kind_label())}</span>
-                        <span class="size" role="gridcell">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
-                        <code class="mode" role="gridcell">{row.entry.mode_string()}</code>
-                        <span class="owner" role="gridcell">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
-                        <span class="mtime" role="gridcell">{date(row.entry.mtime)}</span>
-                        <span class="layer" role="gridcell">{format!("#{}", row.layer + 1)}</span>
-                    </div>
-                }
-            }) }
-            if windowed { { spacer(total - end) } }
+    <div class="file-row header" role="row" aria-rowindex="1">
+        <span class="change" role="columnheader">{"change"}</span><span class="path" role="columnheader">{"path"}</span>
+        <span class="entry-kind" role="columnheader">{"kind"}</span><span class="size" role="columnheader">{"size"}</span>
+        <span class="mode" role="columnheader">{"mode"}</span><span class="owner" role="columnheader">{"uid:gid"}</span>
+        <span class="mtime" role="columnheader">{"modified"}</span><span class="layer" role="columnheader">{"layer"}</span>
+    </div>
+    }
+}
+
+/// Data row `index` (from 0), its path linking to `href`.
+fn file_row(row: &FileRow, index: usize, selected: bool, href: String) -> Html {
+    html! {
+        <div class={classes!("file-row", row.change.as_str(), selected.then_some("selected"))}
+            data-path={row.entry.path.clone()} data-change={row.change.as_str()}
+            role="row" aria-rowindex={(index + FIRST_ROW_INDEX).to_string()} aria-selected={selected.to_string()}>
+            <span class={classes!("change", "badge", row.change.as_str())} role="gridcell">{row.change.as_str()}</span>
+            <span class="path" role="gridcell">
+                <a class="path" {href} tabindex="-1"><code>{visible(&row.entry.path)}</code></a>
+            </span>
+            <span class="entry-kind" role="gridcell">{visible(&row.entry.kind_label())}</span>
+            <span class="size" role="gridcell">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
+            <code class="mode" role="gridcell">{row.entry.mode_string()}</code>
+            <span class="owner" role="gridcell">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
+            <span class="mtime" role="gridcell">{date(row.entry.mtime)}</span>
+            <span class="layer" role="gridcell">{format!("#{}", row.layer + 1)}</span>
         </div>
     }
 }

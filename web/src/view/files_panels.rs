@@ -4,14 +4,39 @@
 use std::rc::Rc;
 
 use strata_explain::hex_dump::hex_dump;
+use strata_image::digest::Digest;
+use strata_image::manifest::Descriptor;
 use yew::prelude::*;
 
-use super::format::{size, visible, visible_lines};
+use super::format::{short_digest, size, visible, visible_lines};
 use super::size_bar::bar;
 use crate::files_state::LayerStatus;
 
 /// Directories the chart shows.
 const CHARTED_DIRECTORIES: usize = 12;
+
+/// The links between the merged view and each layer's changes; `link` makes a files link for a layer
+/// digest (`None`: merged).
+pub fn layer_nav(
+    layers: &[Descriptor],
+    selected: Option<usize>,
+    link: impl Fn(Option<String>) -> String,
+) -> Html {
+    html! {
+        <nav class="file-views">
+            <a href={link(None)} class={classes!(selected.is_none().then_some("current"))}>{"All layers merged"}</a>
+            { for layers.iter().enumerate().map(|(index, layer)| {
+                let label = format!("Layer #{} ({})", index + 1, short_digest(&layer.digest));
+                let current = classes!((selected == Some(index)).then_some("current"));
+                // Only a digest that names the layer goes into a link.
+                match Digest::parse(&layer.digest) {
+                    Ok(digest) => html! { <a href={link(Some(digest.to_string()))} class={current}>{label}</a> },
+                    Err(_) => html! { <span class={classes!("invalid-digest", current)}>{label}</span> },
+                }
+            }) }
+        </nav>
+    }
+}
 
 /// Layer `index`'s progress line; `total` is its compressed size.
 pub fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {

@@ -2,22 +2,18 @@
 //! changes (`&layer=<digest>`) or the merged filesystem — with progress, cancel, search, sort, directory
 //! sizes and a preview of small files.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use strata_image::config::ImageConfig;
-use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
-use strata_layers::{EntryKind, FileRow, Limits, RowFilter, visible_rows};
+use strata_layers::{FileRow, RowFilter, visible_rows};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::context::NodeContext;
 use super::file_table::FileTable;
-use super::files_panels::{directory_chart, preview_panel, progress_row};
-use super::format::short_digest;
-use crate::files_state::{self, FilesSource, FilesState};
-use crate::layer_stream::PREVIEW_LIMIT;
+use super::files_panels::{directory_chart, layer_nav, preview_panel, progress_row};
+use crate::files_state::{FilesSource, use_files};
 use crate::route::{FilesRequest, files_href};
 
 #[derive(Properties, PartialEq)]
@@ -31,39 +27,14 @@ pub struct FilesViewProps {
 /// The files panel.
 #[component]
 pub fn FilesView(props: &FilesViewProps) -> Html {
-    let state = use_reducer(FilesState::default);
-    let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
-    let query = use_state(String::new);
-    let by_size = use_state(|| false);
     let source = FilesSource {
         context: props.context.clone(),
         manifest: props.manifest.clone(),
         config: props.config.clone(),
     };
-    {
-        let (state, cancel, source) = (state.dispatcher(), cancel.borrow().clone(), source.clone());
-        let mut limits = Limits::default();
-        if let Some(mib) = props.request.max_mib {
-            limits.max_uncompressed_bytes = mib.saturating_mul(1024 * 1024);
-        }
-        use_effect_with(props.manifest.config.digest.clone(), move |_| {
-            yew::platform::spawn_local(files_state::read_layers(source, limits, state, cancel));
-        });
-    }
-    {
-        let (dispatcher, merged) = (state.dispatcher(), state.merged.clone());
-        let path = props.request.path.clone();
-        use_effect_with((path.clone(), merged.is_some()), move |_| {
-            if let (Some(path), Some(merged)) = (path, merged)
-                && let Some(row) = merged.iter().find(|row| row.entry.path == path)
-                && row.entry.kind == EntryKind::File
-                && row.entry.size as usize <= PREVIEW_LIMIT
-            {
-                let layer = row.layer;
-                yew::platform::spawn_local(files_state::preview(source, layer, path, dispatcher));
-            }
-        });
-    }
+    let (state, cancel) = use_files(source, &props.request);
+    let query = use_state(String::new);
+    let by_size = use_state(|| false);
     let (reference, platform) = (
         &props.context.reference,
         &props.context.state.chosen_platform,
@@ -100,10 +71,7 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
         let by_size = by_size.clone();
         Callback::from(move |_: MouseEvent| by_size.set(!*by_size))
     };
-    let stop = {
-        let cancel = cancel.borrow().clone();
-        Callback::from(move |_: MouseEvent| cancel.set(true))
-    };
+    let stop = Callback::from(move |_: MouseEvent| cancel.set(true));
     let link = |layer: Option<String>| {
         let request = FilesRequest {
             layer,
@@ -115,18 +83,7 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
     html! {
         <section class="files" id="files">
             <h2>{"Files"}</h2>
-            <nav class="file-views">
-                <a href={link(None)} class={classes!(props.request.layer.is_none().then_some("current"))}>{"All layers merged"}</a>
-                { for layers.iter().enumerate().map(|(index, layer)| {
-                    let label = format!("Layer #{} ({})", index + 1, short_digest(&layer.digest));
-                    let current = classes!((selected_layer == Some(index)).then_some("current"));
-                    // Only a digest that names the layer goes into a link.
-                    match Digest::parse(&layer.digest) {
-                        Ok(digest) => html! { <a href={link(Some(digest.to_string()))} class={current}>{label}</a> },
-                        Err(_) => html! { <span class={classes!("invalid-digest", current)}>{label}</span> },
-                    }
-                }) }
-            </nav>
+            { layer_nav(layers, selected_layer, link) }
             <ol class="layer-progress">
                 { for state.layers.iter().enumerate().map(|(index, status)| progress_row(index, status, layers.get(index).map_or(0, |l| l.size))) }
             </ol>

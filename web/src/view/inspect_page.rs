@@ -45,20 +45,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
     }
     let reference = match parsed {
         Ok(reference) => reference,
-        Err(error) => {
-            return html! {
-                <section class="invalid-reference">
-                    <div class="error" role="alert">
-                        <strong>{"This is not a valid image reference: "}</strong>{visible(&error.to_string())}
-                    </div>
-                    <p class="muted">
-                        {"You typed "}<code>{visible(&props.reference)}</code>
-                        {". A reference looks like "}<code>{"alpine"}</code>{", "}<code>{"ghcr.io/org/app:1.2"}</code>
-                        {" or "}<code>{"localhost:5000/team/app@sha256:<64 hex digits>"}</code>{"."}
-                    </p>
-                </section>
-            };
-        }
+        Err(error) => return invalid_reference(&props.reference, &error.to_string()),
     };
     let context = NodeContext {
         registry: reference.registry().to_owned(),
@@ -67,29 +54,11 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
         state: state.clone(),
     };
     let root_digest = reference.digest().map(|digest| digest.to_string());
-    let cosign_subject =
-        reference
-            .tag()
-            .and_then(artifact::cosign_subject)
-            .and_then(|(subject, suffix)| {
-                let href = digest_href(&reference.name(), &subject.to_string()).ok()?;
-                Some(html! {
-                    <p class="notice cosign-subject">
-                        {format!("This tag is where cosign keeps the {} of ", suffix.describe())}
-                        <a {href}><code>{subject.to_string()}</code></a>{"."}
-                    </p>
-                })
-            });
-    let files = props.files.clone().map(|request| match state.selected_image() {
-        Some((manifest, config)) => html! {
-            <FilesView context={context.clone()} manifest={Rc::new(manifest)} config={Rc::new(config)} {request} />
-        },
-        None => html! {
-            <section class="files" id="files"><h2>{"Files"}</h2>
-                <p class="muted" data-probe="pending">{"Waiting for the platform's manifest and config to verify…"}</p>
-            </section>
-        },
-    });
+    let cosign_subject = cosign_notice(&reference);
+    let files = props
+        .files
+        .clone()
+        .map(|request| files_section(&context, &state, request));
     // No tag and no digest: the page of a repository. Its tags lead; the tree is `latest`'s, as docker pulls.
     let repository_page = reference.tag().is_none() && reference.digest().is_none();
     let latest_missing =
@@ -119,19 +88,70 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { files.unwrap_or_default() }
             <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
                 <h2>{"Image tree"}</h2>
-                if state.mismatches() > 0 {
-                    <p class="error verification-summary" role="status">
-                        {format!("{} in this tree {} not match the digest {} asked for by. Look for the red mismatch badges: \
-                                  Strata does not follow anything below them, and nothing there is trusted.",
-                            plural(state.mismatches(), "document or layer", "documents or layers"),
-                            if state.mismatches() == 1 { "does" } else { "do" },
-                            if state.mismatches() == 1 { "it was" } else { "they were" })}
-                    </p>
-                }
+                { mismatch_summary(state.mismatches()) }
                 { cosign_subject.unwrap_or_default() }
                 { node_view::root(&context, root_digest) }
             </section>
         </>
+    }
+}
+
+/// What the page says when the address holds no valid reference.
+fn invalid_reference(typed: &str, error: &str) -> Html {
+    html! {
+        <section class="invalid-reference">
+            <div class="error" role="alert">
+                <strong>{"This is not a valid image reference: "}</strong>{visible(error)}
+            </div>
+            <p class="muted">
+                {"You typed "}<code>{visible(typed)}</code>
+                {". A reference looks like "}<code>{"alpine"}</code>{", "}<code>{"ghcr.io/org/app:1.2"}</code>
+                {" or "}<code>{"localhost:5000/team/app@sha256:<64 hex digits>"}</code>{"."}
+            </p>
+        </section>
+    }
+}
+
+/// For a cosign tag (`sha256-<hex>.sig` and kin), which image it belongs to.
+fn cosign_notice(reference: &Reference) -> Option<Html> {
+    let (subject, suffix) = reference.tag().and_then(artifact::cosign_subject)?;
+    let href = digest_href(&reference.name(), &subject.to_string()).ok()?;
+    Some(html! {
+        <p class="notice cosign-subject">
+            {format!("This tag is where cosign keeps the {} of ", suffix.describe())}
+            <a {href}><code>{subject.to_string()}</code></a>{"."}
+        </p>
+    })
+}
+
+/// The files panel, once the selected platform's manifest and config verified.
+fn files_section(context: &NodeContext, state: &InspectState, request: FilesRequest) -> Html {
+    match state.selected_image() {
+        Some((manifest, config)) => html! {
+            <FilesView context={context.clone()} manifest={Rc::new(manifest)} config={Rc::new(config)} {request} />
+        },
+        None => html! {
+            <section class="files" id="files"><h2>{"Files"}</h2>
+                <p class="muted" data-probe="pending">{"Waiting for the platform's manifest and config to verify…"}</p>
+            </section>
+        },
+    }
+}
+
+/// Above the tree, when something in it did not match its digest.
+fn mismatch_summary(mismatches: usize) -> Html {
+    if mismatches == 0 {
+        return Html::default();
+    }
+    let one = mismatches == 1;
+    html! {
+        <p class="error verification-summary" role="status">
+            {format!("{} in this tree {} not match the digest {} asked for by. Look for the red mismatch badges: \
+                      Strata does not follow anything below them, and nothing there is trusted.",
+                plural(mismatches, "document or layer", "documents or layers"),
+                if one { "does" } else { "do" },
+                if one { "it was" } else { "they were" })}
+        </p>
     }
 }
 

@@ -1,14 +1,12 @@
 //! The repository's tags, page by page through the proxy, filtered like `docker image ls --filter
 //! reference=`, with cosign's `sha256-*` tags hidden unless asked for.
 
-use strata_image::artifact;
-use strata_layers::path_glob;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::format::visible;
-use crate::registry_api;
 use crate::route::tag_href;
+use crate::tag_pages::use_tag_pages;
 use crate::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -20,74 +18,33 @@ pub struct TagsViewProps {
     pub listing: bool,
 }
 
-#[derive(Clone, PartialEq, Default)]
-struct Tags {
-    tags: Vec<String>,
-    next: Option<String>,
-    error: Option<String>,
-    loading: bool,
-}
-
-const PAGE: usize = 100;
 /// The panel's name in `open=`.
 const PANEL: &str = "tags";
 
 /// The tags panel, folded until opened.
 #[component]
 pub fn TagsView(props: &TagsViewProps) -> Html {
-    let tags = use_state(Tags::default);
+    let loader = use_tag_pages(&props.name);
     let filter = use_state(String::new);
     let show_cosign = use_state(|| false);
-    let load = {
-        let tags = tags.clone();
-        Callback::from(move |url: String| {
-            let tags = tags.clone();
-            let mut current = (*tags).clone();
-            current.loading = true;
-            tags.set(current.clone());
-            yew::platform::spawn_local(async move {
-                let mut next = current;
-                next.loading = false;
-                match registry_api::tag_page(&url).await {
-                    Ok((page, link)) => {
-                        next.tags.extend(page.tags);
-                        next.next = link;
-                    }
-                    Err(error) => next.error = Some(error),
-                }
-                tags.set(next);
-            });
-        })
-    };
     let open_at_start = props.listing || url_state::is_open(PANEL);
-    // The first page is asked for once, when the panel is first open.
-    let requested = use_mut_ref(|| false);
-    let first_page = {
-        let (load, requested, name) = (load.clone(), requested.clone(), props.name.clone());
-        move || {
-            if !*requested.borrow() {
-                *requested.borrow_mut() = true;
-                load.emit(format!("/v2/{name}/tags/list?n={PAGE}"));
-            }
-        }
-    };
     {
-        let first_page = first_page.clone();
+        let loader = loader.clone();
         use_effect_with(open_at_start, move |open| {
             if *open {
-                first_page();
+                loader.first_page();
             }
         });
     }
     let ontoggle = {
         let record = url_state::panel_toggle(PANEL);
-        let listing = props.listing;
+        let (listing, loader) = (props.listing, loader.clone());
         Callback::from(move |event: Event| {
             let open = event
                 .target_dyn_into::<web_sys::HtmlDetailsElement>()
                 .is_some_and(|details| details.open());
             if open {
-                first_page();
+                loader.first_page();
             }
             // On a repository's own page the list is open by default; only other pages record it.
             if !listing {
@@ -107,14 +64,9 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
         let show_cosign = show_cosign.clone();
         Callback::from(move |_: Event| show_cosign.set(!*show_cosign))
     };
-    let shown: Vec<&String> = tags
-        .tags
-        .iter()
-        .filter(|tag| *show_cosign || artifact::cosign_subject(tag).is_none())
-        .filter(|tag| path_glob::matches(&filter, tag))
-        .collect();
+    let tags = &*loader.pages;
     let more = tags.next.clone().map(|next| {
-        let load = load.clone();
+        let load = loader.load.clone();
         html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| load.emit(next.clone()))}>{"More tags"}</button> }
     });
     html! {
@@ -127,7 +79,7 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
             if tags.loading { <p class="muted">{"Loading tags…"}</p> }
             if let Some(error) = &tags.error { <p class="error">{error.clone()}</p> }
             <ul class="tag-list">
-                { for shown.into_iter().map(|tag| tag_item(&props.name, tag)) }
+                { for tags.shown(&filter, *show_cosign).map(|tag| tag_item(&props.name, tag)) }
             </ul>
             { more.unwrap_or_default() }
         </details>

@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use strata_explain::tour::{Highlight, TOUR_REFERENCE, TourStep};
-use strata_image::manifest::{Document, ImageManifest};
+use strata_image::manifest::{Document, ImageManifest, Index};
 use strata_image::node_kind::NodeKind;
-use strata_image::platform::{self, Matcher, Platform};
+use strata_image::platform::{self, Matcher, Platform, Selection};
 use strata_image::reference::Reference;
 use strata_image::registry_host;
 use strata_registry_api::registry_header;
@@ -272,7 +272,36 @@ fn pick_platform(state: &InspectState, pulled: &Pulled) -> Html {
             platform::select(&platform, &platforms),
         )
     });
-    let machines = html! {
+    let machines = machine_form(chosen.as_deref());
+    let result = match selection {
+        Err(error) => {
+            html! { <p class="error">{format!("{requested} is not a platform: {error}")}</p> }
+        }
+        Ok((chain, selection)) => html! {
+            <>
+                <p class="fallback-chain">{format!("A {requested} machine takes the first entry matching, in this order: ")}
+                    { for chain.iter().enumerate().map(|(position, platform)| html! {
+                        <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
+                    }) }
+                </p>
+                { platform_table(index, &selection) }
+                if let Some(reason) = selection.reason { <p class="notice" role="status">{format!("Nothing to pull: {reason}.")}</p> }
+            </>
+        },
+    };
+    html! {
+        <div class="evidence" data-evidence="pick-platform">
+            {machines}
+            <p class="muted">{format!("{} runnable platforms, {} other entries (attestations).", entries.platforms.len(), index.manifests.len().saturating_sub(entries.platforms.len()))}</p>
+            {result}
+            <p class="muted">{"No request happens in this step: the choice is made from the index's bytes."}</p>
+        </div>
+    }
+}
+
+/// The reader's machine, chosen from the list of common ones; choosing reloads the step for it.
+fn machine_form(chosen: Option<&str>) -> Html {
+    html! {
         <form class="tour-machine" method="get" action={tour_href(TourStep::PickPlatform.slug(), None)}>
             <label for="tour-machine">{"Your machine: "}</label>
             <select id="tour-machine" name="platform" onchange={Callback::from(|event: Event| {
@@ -287,7 +316,7 @@ fn pick_platform(state: &InspectState, pulled: &Pulled) -> Html {
                 <option value="" selected={chosen.is_none()}>{format!("Not chosen ({} assumed)", platform::DEFAULT_PLATFORM)}</option>
                 { for platform::MACHINES.iter().map(|machine| {
                     let specifier = machine.specifier();
-                    let selected = chosen.as_deref() == Some(specifier.as_str());
+                    let selected = chosen == Some(specifier.as_str());
                     html! { <option value={specifier.clone()} {selected}>{format!("{} — {specifier}", machine.label)}</option> }
                 }) }
             </select>
@@ -295,52 +324,35 @@ fn pick_platform(state: &InspectState, pulled: &Pulled) -> Html {
                 <span class="muted">{" Your browser reports "}<code>{reported}</code>{"."}</span>
             }
         </form>
-    };
-    let result = match selection {
-        Err(error) => {
-            html! { <p class="error">{format!("{requested} is not a platform: {error}")}</p> }
-        }
-        Ok((chain, selection)) => html! {
-            <>
-                <p class="fallback-chain">{format!("A {requested} machine takes the first entry matching, in this order: ")}
-                    { for chain.iter().enumerate().map(|(position, platform)| html! {
-                        <>{if position > 0 { " → " } else { "" }}<code>{platform.clone()}</code></>
-                    }) }
-                </p>
-                <table class="facts" data-evidence="platforms">
-                    <tr><th>{"index entry"}</th><th>{"platform"}</th><th>{"digest"}</th><th>{"for this machine"}</th></tr>
-                    { for index.manifests.iter().enumerate().map(|(position, descriptor)| {
-                        let label = descriptor.platform.as_ref().map(ToString::to_string).unwrap_or_else(|| "(none)".to_owned());
-                        let verdict = if selection.chosen == Some(position) {
-                            "chosen".to_owned()
-                        } else if selection.ranked.contains(&position) {
-                            "could run, lower in the order".to_owned()
-                        } else if descriptor.is_attestation() {
-                            "attestation: never pulled".to_owned()
-                        } else {
-                            "cannot run".to_owned()
-                        };
-                        html! {
-                            <tr data-entry={position.to_string()} data-chosen={(selection.chosen == Some(position)).to_string()}>
-                                <td>{format!("#{}", position + 1)}</td>
-                                <td><code>{label}</code></td>
-                                <td><code class="digest" title={descriptor.digest.clone()}>{short_digest(&descriptor.digest)}</code></td>
-                                <td>{verdict}</td>
-                            </tr>
-                        }
-                    }) }
-                </table>
-                if let Some(reason) = selection.reason { <p class="notice" role="status">{format!("Nothing to pull: {reason}.")}</p> }
-            </>
-        },
-    };
+    }
+}
+
+/// Each index entry, and what the selection made of it for this machine.
+fn platform_table(index: &Index, selection: &Selection) -> Html {
     html! {
-        <div class="evidence" data-evidence="pick-platform">
-            {machines}
-            <p class="muted">{format!("{} runnable platforms, {} other entries (attestations).", entries.platforms.len(), index.manifests.len().saturating_sub(entries.platforms.len()))}</p>
-            {result}
-            <p class="muted">{"No request happens in this step: the choice is made from the index's bytes."}</p>
-        </div>
+        <table class="facts" data-evidence="platforms">
+            <tr><th>{"index entry"}</th><th>{"platform"}</th><th>{"digest"}</th><th>{"for this machine"}</th></tr>
+            { for index.manifests.iter().enumerate().map(|(position, descriptor)| {
+                let label = descriptor.platform.as_ref().map(ToString::to_string).unwrap_or_else(|| "(none)".to_owned());
+                let verdict = if selection.chosen == Some(position) {
+                    "chosen".to_owned()
+                } else if selection.ranked.contains(&position) {
+                    "could run, lower in the order".to_owned()
+                } else if descriptor.is_attestation() {
+                    "attestation: never pulled".to_owned()
+                } else {
+                    "cannot run".to_owned()
+                };
+                html! {
+                    <tr data-entry={position.to_string()} data-chosen={(selection.chosen == Some(position)).to_string()}>
+                        <td>{format!("#{}", position + 1)}</td>
+                        <td><code>{label}</code></td>
+                        <td><code class="digest" title={descriptor.digest.clone()}>{short_digest(&descriptor.digest)}</code></td>
+                        <td>{verdict}</td>
+                    </tr>
+                }
+            }) }
+        </table>
     }
 }
 

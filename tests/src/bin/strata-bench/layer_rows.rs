@@ -87,7 +87,10 @@ fn layer_reader_ms(gzipped: &[u8], tar: &[u8]) -> f64 {
             entries += reader.push(chunk).expect("a readable layer").len();
         }
         let summary = reader.finish().expect("a complete layer");
-        assert!(entries > 0 && summary.data_verify() == VerifyState::Verified, "the layer reads and verifies");
+        assert!(
+            entries > 0 && summary.data_verify() == VerifyState::Verified,
+            "the layer reads and verifies"
+        );
     })
 }
 
