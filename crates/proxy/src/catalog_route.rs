@@ -2,14 +2,13 @@
 //! (public registries disable or restrict the catalog, and listing them is not what the proxy is for).
 
 use axum::body::Body;
-use axum::http::{Method, Response};
+use axum::http::Response;
 use strata_image::registry_host;
 
 use crate::error::ProxyError;
-use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
-use crate::relay::relay;
+use crate::list_page::{self, ListEndpoint};
+use crate::pagination::ListQuery;
 use crate::state::AppState;
-use crate::upstream::UpstreamRequest;
 
 /// The query keys of the catalog (Docker registry API §Listing Repositories).
 const QUERY_KEYS: &[&str] = &["n", "last"];
@@ -27,26 +26,11 @@ pub async fn answer(
         )));
     }
     let query = ListQuery::parse(raw_query, QUERY_KEYS)?;
-    let authority = registry_host::api_host(registry);
-    let upstream = state
-        .upstream
-        .fetch(UpstreamRequest {
-            authority,
-            path: &format!("_catalog{}", query.to_query_string()),
-            method: if head { Method::HEAD } else { Method::GET },
-            accept: None,
-            range: None,
-        })
-        .await?;
-    let link = rewrite_next_link(
-        upstream.headers(),
-        ListLocation {
-            answered_from: upstream.url(),
-            authority,
-            upstream_path: "/v2/_catalog",
-            proxy_path: &format!("/v2/{registry}/_catalog"),
-            allowed_keys: QUERY_KEYS,
-        },
-    );
-    relay(upstream, link, head)
+    let endpoint = ListEndpoint {
+        authority: registry_host::api_host(registry),
+        upstream_path: "/v2/_catalog",
+        proxy_path: &format!("/v2/{registry}/_catalog"),
+        allowed_keys: QUERY_KEYS,
+    };
+    list_page::forward(state, endpoint, &query, head).await
 }

@@ -15,6 +15,7 @@ mod error;
 mod front_end;
 mod host_allowlist;
 mod limits;
+mod list_page;
 pub mod listener;
 mod pagination;
 mod referrers_route;

@@ -17,28 +17,15 @@ use strata_registry_api::registry_header;
 use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;
 use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
+use crate::relay::{PASSED_ON_HEADERS, pass_on};
 use crate::state::AppState;
 use crate::upstream::UpstreamRequest;
 use crate::upstream_body;
 use crate::upstream_trace::{self, Step, StepKind, Trace};
 
-/// Headers passed back to the browser as the registry sent them (`Content-Length` only for streamed and
-/// HEAD answers; buffered ones get their own). Never `WWW-Authenticate`: a Basic challenge would make the
-/// browser prompt for credentials, and credentials stay on the server. Never `Cache-Control`: the proxy
-/// sets its own.
-const FORWARDED_HEADERS: [&str; 11] = [
-    "content-type",
-    "content-length",
-    registry_header::DOCKER_CONTENT_DIGEST,
-    registry_header::RATELIMIT_LIMIT,
-    registry_header::RATELIMIT_REMAINING,
-    registry_header::DOCKER_RATELIMIT_SOURCE,
-    "retry-after",
-    "warning",
-    "content-range",
-    "accept-ranges",
-    "etag",
-];
+/// Headers a manifest or blob answer passes back besides [`PASSED_ON_HEADERS`]: what ranged reads need.
+/// `Content-Length` only for streamed and HEAD answers; buffered ones get their own.
+const CONTENT_HEADERS: [&str; 3] = ["content-range", "accept-ranges", "etag"];
 
 /// Docker Hub's rate-limit headers (and warnings), which the page shows.
 const RATE_LIMIT_HEADERS: [&str; 4] = [
@@ -493,7 +480,7 @@ fn streamed(
     )
 }
 
-/// The registry's status and [`FORWARDED_HEADERS`] with `body`.
+/// The registry's status and headers ([`PASSED_ON_HEADERS`], [`CONTENT_HEADERS`]) with `body`.
 fn respond(
     status: reqwest::StatusCode,
     headers: &reqwest::header::HeaderMap,
@@ -502,17 +489,14 @@ fn respond(
     keep_length: bool,
 ) -> Result<Response<Body>, ProxyError> {
     let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-    let mut response = Response::builder()
+    let response = Response::builder()
         .status(status)
         .header(header::CACHE_CONTROL, cache_control);
-    for name in FORWARDED_HEADERS {
-        if name == "content-length" && !keep_length {
-            continue;
-        }
-        for value in headers.get_all(name) {
-            response = response.header(HeaderName::from_static(name), value.as_bytes());
-        }
-    }
+    let names = PASSED_ON_HEADERS
+        .into_iter()
+        .chain(CONTENT_HEADERS)
+        .filter(|name| keep_length || *name != "content-length");
+    let response = pass_on(response, headers, names);
     response.body(body).map_err(|error| {
         ProxyError::Unreachable(format!(
             "the registry's answer could not be passed on: {error}"

@@ -10,9 +10,11 @@ use strata_registry_api::registry_header;
 use crate::error::ProxyError;
 use crate::upstream_body;
 
-/// Headers passed back as the registry sent them. Never `WWW-Authenticate` (a Basic challenge would make
-/// the browser prompt) and never the registry's own `Link`: the rewritten one replaces it.
-const RELAYED_HEADERS: [&str; 9] = [
+/// Headers every relayed answer passes back as the registry sent them: what the page verifies and shows.
+/// Never `WWW-Authenticate` (a Basic challenge would make the browser prompt for credentials, and those
+/// stay on the server), never `Cache-Control` (the proxy sets its own), never the registry's own `Link`
+/// (a rewritten one replaces it).
+pub const PASSED_ON_HEADERS: [&str; 8] = [
     "content-type",
     "content-length",
     registry_header::DOCKER_CONTENT_DIGEST,
@@ -21,8 +23,21 @@ const RELAYED_HEADERS: [&str; 9] = [
     registry_header::DOCKER_RATELIMIT_SOURCE,
     "retry-after",
     "warning",
-    "oci-filters-applied",
 ];
+
+/// Adds to `response` every header named in `names` that the registry's `headers` hold, as sent.
+pub fn pass_on<'a>(
+    mut response: axum::http::response::Builder,
+    headers: &reqwest::header::HeaderMap,
+    names: impl IntoIterator<Item = &'a str>,
+) -> axum::http::response::Builder {
+    for name in names {
+        for value in headers.get_all(name) {
+            response = response.header(name, value.as_bytes());
+        }
+    }
+    response
+}
 
 /// What shared caches and browsers may do with a list answer: keep it, but ask again before each use
 /// (lists change whenever a registry is pushed to).
@@ -40,11 +55,8 @@ pub fn relay(
     let mut response = Response::builder()
         .status(status)
         .header(header::CACHE_CONTROL, LIST_CACHE_CONTROL);
-    for name in RELAYED_HEADERS {
-        for value in upstream.headers().get_all(name) {
-            response = response.header(HeaderName::from_static(name), value.as_bytes());
-        }
-    }
+    let names = PASSED_ON_HEADERS.into_iter().chain(["oci-filters-applied"]);
+    response = pass_on(response, upstream.headers(), names);
     if let Some(link) = link {
         response = response.header(header::LINK, link);
     }

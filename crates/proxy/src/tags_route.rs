@@ -2,16 +2,16 @@
 //! link pointing back through the proxy; the demo registry answers from its own tags.
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, Response, StatusCode, header};
+use axum::http::{HeaderValue, Response, StatusCode, header};
 use strata_image::registry_host;
 use strata_registry_api::registry_error::ErrorCode;
 
 use crate::error::ProxyError;
-use crate::pagination::{ListLocation, ListQuery, rewrite_next_link};
+use crate::list_page::{self, ListEndpoint};
+use crate::pagination::ListQuery;
 use crate::registry_path::RepositoryName;
-use crate::relay::{made_here, registry_error, relay};
+use crate::relay::{made_here, registry_error};
 use crate::state::AppState;
-use crate::upstream::UpstreamRequest;
 
 /// The query keys of the tag list (distribution-spec §Listing Tags).
 const QUERY_KEYS: &[&str] = &["n", "last"];
@@ -27,29 +27,13 @@ pub async fn answer(
     if name.registry == registry_host::DEMO_REGISTRY {
         return Ok(demo_answer(state, name, &query, head));
     }
-    let authority = registry_host::api_host(&name.registry);
-    let upstream_path = format!("/v2/{}/tags/list", name.repository);
-    let upstream = state
-        .upstream
-        .fetch(UpstreamRequest {
-            authority,
-            path: &format!("{}/tags/list{}", name.repository, query.to_query_string()),
-            method: if head { Method::HEAD } else { Method::GET },
-            accept: None,
-            range: None,
-        })
-        .await?;
-    let link = rewrite_next_link(
-        upstream.headers(),
-        ListLocation {
-            answered_from: upstream.url(),
-            authority,
-            upstream_path: &upstream_path,
-            proxy_path: &format!("/v2/{}/{}/tags/list", name.registry, name.repository),
-            allowed_keys: QUERY_KEYS,
-        },
-    );
-    relay(upstream, link, head)
+    let endpoint = ListEndpoint {
+        authority: registry_host::api_host(&name.registry),
+        upstream_path: &format!("/v2/{}/tags/list", name.repository),
+        proxy_path: &format!("/v2/{}/{}/tags/list", name.registry, name.repository),
+        allowed_keys: QUERY_KEYS,
+    };
+    list_page::forward(state, endpoint, &query, head).await
 }
 
 /// The demo registry's tags, paginated as the spec says: in lexical order, after `last`, at most `n`,
