@@ -1,5 +1,9 @@
 //! CORS for a page hosted elsewhere (`--allow-origin ORIGIN`, repeatable): preflights answered and the
 //! registry headers the page reads exposed, for the allowed origins only.
+//!
+//! Not tower-http's `CorsLayer`: that answers every `OPTIONS` as a preflight (200, also for origins not
+//! allowed, and also when CORS is meant to be off) and writes the header lists in lower case, which would
+//! change what clients of the published behaviour see (204 preflights, these exact header lists).
 
 use std::sync::Arc;
 
