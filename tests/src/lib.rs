@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod demo_layout;
+pub mod first_load;
 pub mod image_layout;
 pub mod image_push;
 pub mod nginx;

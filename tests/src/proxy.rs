@@ -34,6 +34,13 @@ impl Proxy {
         Self::start_with("127.0.0.1:0", flags, &[])
     }
 
+    /// Starts the proxy with extra flags and no `--dist`: it serves the front end built into it.
+    pub fn start_embedded(flags: &[&str]) -> Proxy {
+        let mut command = Command::new(built("STRATA_PROXY_BIN", "target/debug/strata-proxy"));
+        command.args(["--listen", "127.0.0.1:0"]).args(flags);
+        Self::spawn(command, "the proxy to start with its embedded front end")
+    }
+
     /// The proxy's command as the tests run it, listening on `listen`, with no environment proxies
     /// unless given.
     pub fn command(listen: &str, flags: &[&str], env: &[(&str, &str)]) -> Command {

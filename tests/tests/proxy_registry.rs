@@ -257,7 +257,7 @@ async fn the_demo_registry_answers_like_a_registry() {
         .expect("a page");
     assert_eq!(page.status(), 200);
     assert!(
-        page.text().await.expect("HTML").contains("/boot.js"),
+        page.text().await.expect("HTML").contains("/assets/boot-"),
         "every inspect link serves the app"
     );
 }

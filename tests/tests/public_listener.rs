@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use strata_e2e::browser::Browser;
+use strata_e2e::first_load;
 use strata_e2e::proxy::Proxy;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -206,18 +207,25 @@ async fn connections_past_the_cap_wait_until_stalled_ones_are_closed() {
 async fn pages_and_files_carry_the_app_csp_and_registry_answers_the_sandbox() {
     let proxy = Proxy::start(&[]);
     let client = reqwest::Client::new();
-    for path in [
-        "/",
-        &format!("/inspect/{DEMO_INDEX}"),
-        "/tour",
-        "/tour/pick-the-platform",
-        "/compare?left=a&right=b",
-        "/concepts",
-        "/style.css",
-        "/app.js",
-        "/app_bg.wasm",
-        "/demo.json",
-    ] {
+    let assets: Vec<String> = first_load::fetch(&proxy.url(""))
+        .await
+        .into_iter()
+        .map(|file| file.path)
+        .collect();
+    assert!(
+        assets.len() >= 5,
+        "the page, its style, icon, boot script, loader and wasm: {assets:?}"
+    );
+    let pages = [
+        "/".to_owned(),
+        format!("/inspect/{DEMO_INDEX}"),
+        "/tour".to_owned(),
+        "/tour/pick-the-platform".to_owned(),
+        "/compare?left=a&right=b".to_owned(),
+        "/concepts".to_owned(),
+        "/demo.json".to_owned(),
+    ];
+    for path in pages.iter().chain(&assets) {
         let response = client.get(proxy.url(path)).send().await.expect("an answer");
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers();

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,7 +46,9 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/demo.json", get(demo_names));
     let router = match &state.settings.dist {
-        Some(dist) => router.fallback_service(ServeDir::new(dist).precompressed_gzip()),
+        Some(dist) => {
+            router.fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
+        }
         None => router.fallback(front_end::embedded_file),
     };
     router
@@ -58,6 +60,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             limit_registry_requests,
         ))
+        .layer(middleware::from_fn(front_end::cache_rules))
         .layer(middleware::from_fn(request_id))
         .layer(middleware::from_fn_with_state(
             cors::AllowedOrigins::new(&state.settings.allow_origins),
@@ -155,8 +158,8 @@ async fn limit_registry_requests(
 }
 
 /// Every app route is the same single page; the front end reads the URL.
-async fn app_page(State(state): State<AppState>) -> Response {
-    front_end::index(state.settings.dist.as_deref()).await
+async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    front_end::index(state.settings.dist.as_deref(), &headers).await
 }
 
 /// The demo images, for the landing page.

@@ -1,6 +1,8 @@
 //! The front end built into the binary (`build.rs` embeds `dist/` when it exists), so one file is a whole
 //! Strata: an image needs no `--dist` beside the proxy.
 
+use crate::content_encoding::Encoding;
+
 mod files {
     include!(concat!(env!("OUT_DIR"), "/front_end.rs"));
 }
@@ -15,8 +17,20 @@ pub struct EmbeddedFile {
     pub bytes: &'static [u8],
     /// Its `Content-Type`, from its extension.
     pub content_type: &'static str,
+    /// The same bytes brotli-compressed, when the build wrote `<file>.br` beside it.
+    pub brotli: Option<&'static [u8]>,
     /// The same bytes gzip'd, when the build wrote `<file>.gz` beside it.
     pub gzip: Option<&'static [u8]>,
+}
+
+impl EmbeddedFile {
+    /// The copy compressed with `encoding`, if the build wrote one.
+    pub fn compressed(&self, encoding: Encoding) -> Option<&'static [u8]> {
+        match encoding {
+            Encoding::Brotli => self.brotli,
+            Encoding::Gzip => self.gzip,
+        }
+    }
 }
 
 /// The file at `path`, relative to the front end's directory (`app.js`, `/app.js`; `/` separates
@@ -27,6 +41,7 @@ pub fn file(path: &str) -> Option<EmbeddedFile> {
     Some(EmbeddedFile {
         bytes,
         content_type: content_type(path),
+        brotli: bytes_of(&format!("{path}.br")),
         gzip: bytes_of(&format!("{path}.gz")),
     })
 }
@@ -58,6 +73,7 @@ fn content_type(path: &str) -> &'static str {
         "woff2" => "font/woff2",
         "txt" => "text/plain; charset=utf-8",
         "gz" => "application/gzip",
+        "br" => "application/x-brotli",
         _ => "application/octet-stream",
     }
 }
@@ -95,9 +111,21 @@ mod tests {
         let index = file("/index.html").expect("the index");
         assert_eq!(index.content_type, "text/html; charset=utf-8");
         assert!(index.bytes.starts_with(b"<!"), "an HTML document");
-        let app = file("app.js").expect("the app's script");
-        assert!(app.gzip.is_some(), "the build writes app.js.gz");
-        for missing in ["", "/", "missing.js", "app"] {
+        assert!(
+            index.brotli.is_some() && index.gzip.is_some(),
+            "the build compresses the index"
+        );
+        let page = String::from_utf8_lossy(index.bytes);
+        let boot = page
+            .split('"')
+            .find(|part| part.starts_with("/assets/boot-"))
+            .expect("the index loads its boot script from the assets");
+        let script = file(boot).expect("the boot script is embedded");
+        assert!(
+            script.brotli.is_some() && script.gzip.is_some(),
+            "{boot} compressed too"
+        );
+        for missing in ["", "/", "missing.js", "app", "/app.js", "/boot.js"] {
             assert_eq!(file(missing), None, "{missing:?}");
         }
     }

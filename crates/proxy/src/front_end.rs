@@ -1,20 +1,36 @@
 //! The app's own files: from `--dist` when given (a front end being worked on), else the ones built into the
-//! binary, so a single file is a whole Strata.
+//! binary, so a single file is a whole Strata. Files under `/assets/` are named by their content's hash,
+//! so browsers may keep them for a year; the page itself is asked for again each time (`no-cache`). Each
+//! is answered brotli- or gzip-compressed, as built, when the browser takes that.
 
 use std::path::Path;
 
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 
+use crate::content_encoding::{Encoding, negotiate};
 use crate::embedded_front_end::{self, INDEX};
 
+/// Where the content-named files are.
+pub const ASSETS_PREFIX: &str = "/assets/";
+
+/// `Cache-Control` of a content-named file: its bytes never change under its name.
+pub const IMMUTABLE_ASSET: &str = "public, max-age=31536000, immutable";
+
 /// The page every app route answers with.
-pub async fn index(dist: Option<&Path>) -> Response {
+pub async fn index(dist: Option<&Path>, request: &HeaderMap) -> Response {
     let Some(dist) = dist else {
-        return embedded(INDEX, &HeaderMap::new());
+        return embedded(INDEX, request);
     };
-    match tokio::fs::read(dist.join(INDEX)).await {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+    let encoding = negotiate(request, &Encoding::BY_PREFERENCE);
+    let path = dist.join(format!(
+        "{INDEX}{}",
+        encoding.map_or("", Encoding::file_suffix)
+    ));
+    match tokio::fs::read(&path).await {
+        Ok(html) => answer(html, "text/html; charset=utf-8", encoding),
         Err(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the front end is not built ({error}); run `cargo xtask serve`"),
@@ -23,7 +39,7 @@ pub async fn index(dist: Option<&Path>) -> Response {
     }
 }
 
-/// Fallback route: an embedded file by its path, gzip'd when the browser takes it and the build wrote it.
+/// Fallback route: an embedded file by its path.
 pub async fn embedded_file(uri: Uri, headers: HeaderMap) -> Response {
     let path = match uri.path() {
         "/" => INDEX,
@@ -37,36 +53,54 @@ pub fn is_available(dist: Option<&Path>) -> bool {
     dist.is_some() || embedded_front_end::is_present()
 }
 
+/// Middleware for the front end's answers: content-named files are `immutable` (only when found: a
+/// missing one may be built later), everything else outside `/v2/` is `no-cache`.
+pub async fn cache_rules(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if path.starts_with("/v2/") || path == "/v2" {
+        return response;
+    }
+    let value = if path.starts_with(ASSETS_PREFIX) && response.status().is_success() {
+        IMMUTABLE_ASSET
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
 fn embedded(path: &str, request: &HeaderMap) -> Response {
     let Some(file) = embedded_front_end::file(path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
-    let takes_gzip = request
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|coding| {
-            coding
-                .split(';')
-                .next()
-                .is_some_and(|name| name.trim() == "gzip")
-        });
-    let mut response = match file.gzip.filter(|_| takes_gzip) {
-        Some(gzip) => {
-            let mut response = gzip.into_response();
-            response
-                .headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            response
-        }
-        None => file.bytes.into_response(),
-    };
+    let available: Vec<Encoding> = Encoding::BY_PREFERENCE
+        .into_iter()
+        .filter(|encoding| file.compressed(*encoding).is_some())
+        .collect();
+    let encoding = negotiate(request, &available);
+    let bytes = encoding
+        .and_then(|encoding| file.compressed(encoding))
+        .unwrap_or(file.bytes);
+    answer(bytes, file.content_type, encoding)
+}
+
+fn answer(
+    bytes: impl Into<axum::body::Body>,
+    content_type: &'static str,
+    encoding: Option<Encoding>,
+) -> Response {
+    let mut response = Response::new(bytes.into());
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(file.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(encoding.token()),
+        );
+    }
     response
 }

@@ -7,6 +7,7 @@ mod api_root;
 pub mod app;
 mod catalog_route;
 mod content_cache;
+mod content_encoding;
 mod cors;
 mod credentials;
 mod demo_registry;

@@ -9,6 +9,7 @@ mod image;
 #[cfg(test)]
 mod module_cycles;
 mod pure_crates;
+mod static_assets;
 mod system_tools;
 mod test_suite;
 mod workspace;

@@ -1,0 +1,135 @@
+//! What a browser downloads to open Strata the first time: the page, then every file it names (style,
+//! icon, boot script), the loader the boot script imports and the wasm the loader fetches, each as the
+//! proxy answers it to a browser that takes `gzip, deflate, br, zstd`.
+
+/// What Chromium sends over HTTPS: every encoding it reads.
+pub const BROWSER_ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+
+/// What the first load should weigh at most on the wire: HTML, JS, CSS and wasm.
+pub const FIRST_LOAD_GOAL: u64 = 250_000;
+
+/// What it may weigh today without failing the build: what it weighs now and a little room. It only ever
+/// comes down, toward [`FIRST_LOAD_GOAL`] (`docs/benchmarks.md` says where the bytes are).
+pub const FIRST_LOAD_BUDGET: u64 = 350_000;
+
+/// One file of the first load.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// Its path on the proxy.
+    pub path: String,
+    /// Bytes on the wire (the compressed body).
+    pub wire_bytes: u64,
+    /// `Content-Encoding`, if any.
+    pub encoding: Option<String>,
+    /// `Cache-Control`.
+    pub cache_control: Option<String>,
+}
+
+impl LoadedFile {
+    /// Whether it counts toward the limit: the icon is not HTML, JS, CSS or wasm.
+    pub fn counts(&self) -> bool {
+        !self.path.ends_with(".svg")
+    }
+}
+
+/// Fetches the first load from the proxy at `base` (`http://127.0.0.1:port`), without decompressing.
+pub async fn fetch(base: &str) -> Vec<LoadedFile> {
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("{base}{path}"))
+                .header("accept-encoding", BROWSER_ACCEPT_ENCODING)
+                .send()
+                .await
+                .expect("an answer");
+            assert_eq!(response.status(), 200, "{path}");
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let (encoding, cache_control) = (header("content-encoding"), header("cache-control"));
+            let body = response.bytes().await.expect("a body");
+            (
+                LoadedFile {
+                    path,
+                    wire_bytes: body.len() as u64,
+                    encoding,
+                    cache_control,
+                },
+                body.to_vec(),
+            )
+        }
+    };
+    let (index, html) = get("/".to_owned()).await;
+    let html = decode(&index, &html);
+    let mut files = vec![index];
+    for path in quoted_assets(&html) {
+        let (file, body) = get(path.clone()).await;
+        let text = decode(&file, &body);
+        files.push(file);
+        // The boot script imports the loader; the loader names the wasm relative to itself.
+        if path.ends_with(".js") {
+            for imported in quoted_assets(&text) {
+                let (loader, body) = get(imported).await;
+                let script = decode(&loader, &body);
+                files.push(loader);
+                for wasm in relative_wasm(&script) {
+                    files.push(get(format!("/assets/{wasm}")).await.0);
+                }
+            }
+        }
+    }
+    files
+}
+
+/// The sum of what counts toward the limit.
+pub fn counted_bytes(files: &[LoadedFile]) -> u64 {
+    files
+        .iter()
+        .filter(|file| file.counts())
+        .map(|file| file.wire_bytes)
+        .sum()
+}
+
+/// `"/assets/…"` strings in a text.
+fn quoted_assets(text: &str) -> Vec<String> {
+    text.split('"')
+        .filter(|part| part.starts_with("/assets/") && !part.contains(char::is_whitespace))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `new URL('<name>.wasm', import.meta.url)` in wasm-bindgen's loader.
+fn relative_wasm(script: &str) -> Vec<String> {
+    script
+        .split('\'')
+        .filter(|part| part.ends_with(".wasm") && !part.contains('/'))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn decode(file: &LoadedFile, body: &[u8]) -> String {
+    let plain = match file.encoding.as_deref() {
+        Some("br") => {
+            let mut out = Vec::new();
+            brotli::BrotliDecompress(&mut &body[..], &mut out).expect("valid brotli");
+            out
+        }
+        Some("gzip") => {
+            use std::io::Read as _;
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("valid gzip");
+            out
+        }
+        None => body.to_vec(),
+        Some(other) => panic!("{}: unexpected encoding {other}", file.path),
+    };
+    String::from_utf8_lossy(&plain).into_owned()
+}
