@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::processes::{KillOnDrop, wait_until};
 
 /// A WebDriver command fantoccini has no method for: a POST of `body` to `session/<id>/<path>` (ChromeDriver's
-/// `se/log` for the console, the Permissions extension's `permissions`).
+/// `se/log` for the console and `goog/cdp/execute` for DevTools commands, the Permissions extension's
+/// `permissions`).
 #[derive(Debug)]
 struct SessionPost {
     path: &'static str,
@@ -147,6 +148,18 @@ impl Browser {
                 .await
                 .unwrap_or_else(|error| panic!("granting {permission}: {error}"));
         }
+    }
+
+    /// Empties the browser's HTTP cache (Chrome DevTools Protocol through ChromeDriver), so the next load
+    /// fetches everything again as a first visit would.
+    pub async fn clear_http_cache(&self) {
+        self.client
+            .issue_cmd(SessionPost {
+                path: "goog/cdp/execute",
+                body: json!({ "cmd": "Network.clearBrowserCache", "params": {} }),
+            })
+            .await
+            .unwrap_or_else(|error| panic!("clearing the HTTP cache: {error}"));
     }
 
     /// What the clipboard holds (needs [`Browser::grant_clipboard`]).

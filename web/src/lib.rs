@@ -4,6 +4,7 @@
 mod files_state;
 mod inspect_state;
 mod layer_stream;
+mod navigation;
 mod page_clock;
 mod registry_api;
 mod route;

@@ -64,6 +64,20 @@ impl Route {
         Route::parse(&path, &search)
     }
 
+    /// What makes a page a different one: moving within it (another file, layer or tour step) keeps the
+    /// page and what it loaded; anything else (another image, platform or comparison) starts it afresh.
+    pub fn page_key(&self) -> String {
+        match self {
+            Route::Inspect {
+                reference,
+                platform,
+                ..
+            } => format!("inspect {reference} {platform:?}"),
+            Route::Tour { platform, .. } => format!("tour {platform:?}"),
+            other => format!("{other:?}"),
+        }
+    }
+
     /// Reads a path and query string.
     pub fn parse(path: &str, search: &str) -> Route {
         if path == "/" || path.is_empty() || path == "/index.html" {

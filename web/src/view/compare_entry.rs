@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::format::visible_string;
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
+use crate::navigation::navigate;
 use crate::route::compare_href;
 
 /// The compare forms for the inspected reference.
@@ -57,12 +58,6 @@ struct CompareEntryProps {
     selected: Option<String>,
     /// The same, only when the reader chose a platform.
     chosen: Option<String>,
-}
-
-fn navigate(href: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(href);
-    }
 }
 
 #[component]

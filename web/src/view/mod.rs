@@ -32,12 +32,15 @@ mod tree_keyboard;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::navigation::{navigate, use_in_place_navigation};
 use crate::route::{Route, inspect_href};
 
 /// The whole app: a header with the reference box, then the page the URL names.
 #[component]
 pub fn App() -> Html {
+    use_in_place_navigation();
     let route = Route::current();
+    let page_key = route.page_key();
     let typed = match &route {
         Route::Inspect { reference, .. } => reference.clone(),
         _ => String::new(),
@@ -76,7 +79,7 @@ pub fn App() -> Html {
                 <nav class="top-links"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
                 <ReferenceForm initial={typed} />
             </header>
-            <main>{page}</main>
+            <main key={page_key}>{page}</main>
         </>
     }
 }
@@ -101,9 +104,7 @@ fn ReferenceForm(props: &ReferenceFormProps) -> Html {
             if typed.trim().is_empty() {
                 return;
             }
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().set_href(&inspect_href(&typed, None));
-            }
+            navigate(&inspect_href(&typed, None));
         })
     };
     html! {

@@ -9,10 +9,10 @@ use super::concept_help::help;
 use super::context::NodeContext;
 use super::format::visible_string;
 use crate::inspect_state::Action;
-use crate::url_state;
+use crate::{navigation, url_state};
 
 /// Sets `?platform=` in the address bar (so the view is a link) and in the state. The files view streams
-/// the layers of one platform, so there the page opens afresh for the new one.
+/// the layers of one platform, so there the page starts afresh for the new one.
 pub fn choose(context: &NodeContext, platform: Option<String>) {
     // A layer or path belongs to the platform it was picked in.
     url_state::set_params(&[
@@ -21,9 +21,7 @@ pub fn choose(context: &NodeContext, platform: Option<String>) {
         ("path", None),
     ]);
     if share_link::query_value(&url_state::search(), "view").as_deref() == Some("files") {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
+        navigation::rerender();
         return;
     }
     context.state.dispatch(Action::ChoosePlatform(platform));

@@ -15,6 +15,7 @@ use yew::prelude::*;
 use super::format::{short_digest, size};
 use super::trace;
 use crate::inspect_state::{Content, InspectState, Loaded, NodeKey, NodeState};
+use crate::navigation::navigate;
 use crate::registry_api::{FetchError, Fetched};
 use crate::route::{FilesRequest, files_href, tour_href};
 
@@ -308,9 +309,7 @@ fn machine_form(chosen: Option<&str>) -> Html {
                 if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
                     let value = select.value();
                     let platform = (!value.is_empty()).then_some(value.as_str());
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_href(&tour_href(TourStep::PickPlatform.slug(), platform));
-                    }
+                    navigate(&tour_href(TourStep::PickPlatform.slug(), platform));
                 }
             })}>
                 <option value="" selected={chosen.is_none()}>{format!("Not chosen ({} assumed)", platform::DEFAULT_PLATFORM)}</option>

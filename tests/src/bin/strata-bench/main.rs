@@ -2,6 +2,7 @@
 //! to `docs/benchmarks.md`.
 
 mod layer_rows;
+mod page_rows;
 mod proxy_rows;
 
 use std::fmt::Write as _;
@@ -10,13 +11,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use strata_e2e::browser::Browser;
-use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
-use strata_e2e::registry::Registry;
 use strata_image::digest::Digest;
 
 const HASH_MIB: usize = 64;
-const TREE_RUNS: usize = 7;
 
 /// Same bytes as the page's `bench_bytes`, so all three digests must agree.
 fn bench_bytes(mib: usize) -> Vec<u8> {
@@ -83,71 +81,6 @@ async fn hash_row(proxy: &Proxy, browser: &Browser) -> HashRow {
     }
 }
 
-struct TreeRow {
-    documents: usize,
-    browser_ms: f64,
-    skopeo_ms: f64,
-}
-
-async fn tree_row(browser: &Browser) -> TreeRow {
-    let registry = Registry::start().await;
-    let layout = DemoLayout::open();
-    let root = layout
-        .push("strata/multi-arch:1.0", &registry.api(), "team/app", "1.2")
-        .await;
-    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
-    let url = proxy.url(&format!("/inspect/{}/team/app:1.2", registry.authority));
-    let settled = "return document.querySelector('.tree [data-kind]') !== null \
-        && document.querySelectorAll('[data-verify=\"pending\"]').length === 0 \
-        && document.querySelectorAll('[data-kind=\"config\"][data-verify=\"verified\"]').length === 4";
-    let mut browser_ms = Vec::new();
-    for _ in 0..TREE_RUNS {
-        browser.open("about:blank").await;
-        let started = Instant::now();
-        browser.open(&url).await;
-        browser.wait_for("a verified tree", settled).await;
-        browser_ms.push(millis(started.elapsed()));
-    }
-
-    let index: Value = serde_json::from_slice(&layout.blob(&root).bytes).expect("JSON");
-    let children: Vec<String> = index["manifests"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|e| e["digest"].as_str().expect("a digest").to_owned())
-        .collect();
-    let image = format!("docker://{}/team/app", registry.authority);
-    let skopeo = strata_e2e::required_program("/usr/bin/skopeo");
-    let inspect = |args: &[&str], reference: &str| {
-        let output = Command::new(&skopeo)
-            .args(["inspect", "--tls-verify=false"])
-            .args(args)
-            .arg(reference)
-            .output()
-            .expect("skopeo runs");
-        assert!(
-            output.status.success(),
-            "skopeo: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
-    let mut skopeo_ms = Vec::new();
-    for _ in 0..TREE_RUNS {
-        let started = Instant::now();
-        inspect(&["--raw"], &format!("{image}:1.2"));
-        for child in &children {
-            inspect(&["--raw"], &format!("{image}@{child}"));
-            inspect(&["--config", "--raw"], &format!("{image}@{child}"));
-        }
-        skopeo_ms.push(millis(started.elapsed()));
-    }
-    TreeRow {
-        documents: 1 + 2 * children.len(),
-        browser_ms: median(browser_ms),
-        skopeo_ms: median(skopeo_ms),
-    }
-}
-
 fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -168,7 +101,7 @@ fn machine() -> String {
     format!("{model}, {cores} cores; {chromium}")
 }
 
-fn report(hash: &HashRow, tree: &TreeRow) -> String {
+fn report(hash: &HashRow) -> String {
     let mib = HASH_MIB as f64;
     let rate = |ms: f64| mib / (ms / 1000.0);
     let mut out = String::new();
@@ -204,27 +137,6 @@ fn report(hash: &HashRow, tree: &TreeRow) -> String {
         "\nFirst (cold) WebAssembly run: {:.0} ms.\n",
         hash.wasm_first_ms
     );
-    let _ = writeln!(
-        out,
-        "## Opening an inspect link until the whole tree is verified\n"
-    );
-    let _ = writeln!(
-        out,
-        "The demo multi-arch image (an index, 4 platform manifests, 4 attestation manifests, their configs) pushed to a local `docker-registry`; median of {TREE_RUNS} runs.\n"
-    );
-    let _ = writeln!(out, "| client | what it does | median | ratio to skopeo |");
-    let _ = writeln!(out, "|---|---|---:|---:|");
-    let _ = writeln!(
-        out,
-        "| `skopeo inspect --raw` (baseline) | index, then each child's manifest and config, {} sequential invocations | {:.0} ms | 1.00× |",
-        tree.documents, tree.skopeo_ms
-    );
-    let _ = writeln!(
-        out,
-        "| Strata in Chromium, through the proxy | page load, wasm start, fetch and hash every document, render | {:.0} ms | {:.2}× |",
-        tree.browser_ms,
-        tree.browser_ms / tree.skopeo_ms
-    );
     out
 }
 
@@ -233,12 +145,13 @@ async fn main() {
     let offline = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
     let hash = hash_row(&offline, &browser).await;
-    let tree = tree_row(&browser).await;
+    let pages = page_rows::measure(&browser).await;
     let layers = layer_rows::measure(&browser).await;
     browser.close().await;
     drop(offline);
     let proxy = proxy_rows::measure().await;
-    let mut text = report(&hash, &tree);
+    let mut text = report(&hash);
+    pages.write(&mut text);
     proxy.write(&mut text);
     layers.write(&mut text);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");

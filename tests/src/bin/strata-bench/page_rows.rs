@@ -1,0 +1,269 @@
+//! What a reader waits for: the first load's bytes on the wire, and a verified tree — opened cold from a
+//! share link, or typed into a page already loaded — beside the Docker CLI and skopeo asking the same
+//! registry for the same image.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+use strata_e2e::browser::Browser;
+use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::first_load::{self, FIRST_LOAD_GOAL, LoadedFile};
+use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
+
+const RUNS: usize = 7;
+
+/// What the page measurements found.
+pub struct PageRows {
+    first_load: Vec<LoadedFile>,
+    documents: usize,
+    cold_ms: f64,
+    warm_ms: f64,
+    warm_cached_ms: f64,
+    docker_ms: f64,
+    skopeo_ms: f64,
+}
+
+/// Installed before the tree is asked for: records `performance.now()` the moment the tree is verified
+/// (every config of the four platforms verified, nothing pending), watched on every change to the page.
+const SETTLE_WATCH: &str = "window.strataSettled = null; \
+    const settled = () => document.querySelector('.tree [data-kind]') !== null \
+      && document.querySelectorAll('[data-verify=\"pending\"]').length === 0 \
+      && document.querySelectorAll('[data-kind=\"config\"][data-verify=\"verified\"]').length === 4; \
+    const check = () => { if (window.strataSettled === null && settled()) { \
+      window.strataSettled = performance.now(); watch.disconnect(); } }; \
+    const watch = new MutationObserver(check); \
+    watch.observe(document.documentElement, { subtree: true, childList: true, attributes: true }); \
+    check(); return true;";
+
+const SETTLED: &str = "return window.strataSettled !== null";
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Milliseconds from navigation start until the tree verified, for a share link opened in a fresh tab
+/// with nothing cached.
+async fn cold_run(browser: &Browser, url: &str) -> f64 {
+    browser.open("about:blank").await;
+    browser.clear_http_cache().await;
+    browser.open(url).await;
+    browser.eval(SETTLE_WATCH).await;
+    browser.wait_for("a verified tree", SETTLED).await;
+    browser
+        .eval("return window.strataSettled")
+        .await
+        .as_f64()
+        .expect("a time")
+}
+
+/// Milliseconds from pressing Enter on `reference` in the already loaded landing page until the tree
+/// verified; the HTTP cache emptied first unless `cached`.
+async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: bool) -> f64 {
+    browser.open(landing).await;
+    browser
+        .wait_for(
+            "the reference box",
+            "return document.getElementById('reference-input') !== null",
+        )
+        .await;
+    if !cached {
+        browser.clear_http_cache().await;
+    }
+    browser.eval(SETTLE_WATCH).await;
+    browser
+        .eval(&format!(
+            "const input = document.getElementById('reference-input'); input.value = {reference:?}; \
+             window.strataStart = performance.now(); input.form.requestSubmit(); return true;"
+        ))
+        .await;
+    browser.wait_for("a verified tree", SETTLED).await;
+    browser
+        .eval("return window.strataSettled - window.strataStart")
+        .await
+        .as_f64()
+        .expect("a time")
+}
+
+fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("the client runs");
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Runs every page measurement.
+pub async fn measure(browser: &Browser) -> PageRows {
+    let offline = Proxy::start(&["--offline"]);
+    let first_load = first_load::fetch(&offline.url("")).await;
+    drop(offline);
+
+    let registry = Registry::start().await;
+    let layout = DemoLayout::open();
+    let root = layout
+        .push("strata/multi-arch:1.0", &registry.api(), "team/app", "1.2")
+        .await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let reference = format!("{}/team/app:1.2", registry.authority);
+    let share_link = proxy.url(&format!("/inspect/{reference}"));
+    let landing = proxy.url("/");
+
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    let mut warm_cached = Vec::new();
+    for _ in 0..RUNS {
+        cold.push(cold_run(browser, &share_link).await);
+        warm.push(warm_run(browser, &landing, &reference, false).await);
+        warm_cached.push(warm_run(browser, &landing, &reference, true).await);
+    }
+
+    let docker = strata_e2e::required_program("/usr/local/bin/docker");
+    let docker_home =
+        std::env::temp_dir().join(format!("strata-bench-docker-{}", std::process::id()));
+    std::fs::create_dir_all(&docker_home).expect("a temp dir");
+    let home = docker_home.to_str().expect("a UTF-8 temp path");
+    let docker_ms = median(
+        (0..RUNS)
+            .map(|_| {
+                run_ms(
+                    docker.to_str().expect("a UTF-8 path"),
+                    &["manifest", "inspect", "-v", "--insecure", &reference],
+                    &[("HOME", home), ("DOCKER_CONFIG", home)],
+                )
+            })
+            .collect(),
+    );
+    let _ = std::fs::remove_dir_all(&docker_home);
+
+    let index: Value = serde_json::from_slice(&layout.blob(&root).bytes).expect("JSON");
+    let children: Vec<String> = index["manifests"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["digest"].as_str().expect("a digest").to_owned())
+        .collect();
+    let image = format!("docker://{}/team/app", registry.authority);
+    let skopeo = strata_e2e::required_program("/usr/bin/skopeo");
+    let skopeo = skopeo.to_str().expect("a UTF-8 path");
+    let skopeo_ms = median(
+        (0..RUNS)
+            .map(|_| {
+                let inspect = |extra: &[&str], target: &str| {
+                    let mut args = vec!["inspect", "--tls-verify=false"];
+                    args.extend(extra);
+                    args.push(target);
+                    run_ms(skopeo, &args, &[])
+                };
+                inspect(&["--raw"], &format!("{image}:1.2"))
+                    + children
+                        .iter()
+                        .map(|child| {
+                            let target = format!("{image}@{child}");
+                            inspect(&["--raw"], &target) + inspect(&["--config", "--raw"], &target)
+                        })
+                        .sum::<f64>()
+            })
+            .collect(),
+    );
+    PageRows {
+        first_load,
+        documents: 1 + 2 * children.len(),
+        cold_ms: median(cold),
+        warm_ms: median(warm),
+        warm_cached_ms: median(warm_cached),
+        docker_ms,
+        skopeo_ms,
+    }
+}
+
+impl PageRows {
+    /// The report's first-load and tree sections.
+    pub fn write(&self, out: &mut String) {
+        let total = first_load::counted_bytes(&self.first_load);
+        let _ = writeln!(
+            out,
+            "## First load: what a browser downloads to open Strata\n\n\
+             Each file as the proxy answers a browser that sends `Accept-Encoding: gzip, deflate, br, zstd`.\n"
+        );
+        let _ = writeln!(out, "| file | encoding | bytes on the wire | cached |");
+        let _ = writeln!(out, "|---|---|---:|---|");
+        for file in &self.first_load {
+            let name = file.path.rsplit('/').next().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                if name.is_empty() { "/" } else { name },
+                file.encoding.as_deref().unwrap_or("none"),
+                file.wire_bytes,
+                file.cache_control.as_deref().unwrap_or("")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nHTML, JS, CSS and wasm: **{total} bytes**, {:.2}× the goal of {FIRST_LOAD_GOAL} (the icon is not counted). \
+             The test `first_load` fails the build past its budget.\n",
+            total as f64 / FIRST_LOAD_GOAL as f64
+        );
+        let _ = writeln!(
+            out,
+            "## A verified tree, cold and warm, beside the Docker CLI\n\n\
+             The demo multi-arch image (an index, 4 platform manifests, 4 attestation manifests, their configs) \
+             pushed to a local `docker-registry`; median of {RUNS} runs. Strata's times are the page's own clock, \
+             until every document is hashed and shown verified.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| client | what it does | median | ratio to `docker manifest inspect` |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|");
+        let rows = [
+            (
+                "`docker manifest inspect -v --insecure` (baseline)",
+                "the index, then each entry's manifest; no configs".to_owned(),
+                self.docker_ms,
+            ),
+            (
+                "Strata, warm: typed into a loaded page, nothing cached",
+                format!("fetch and hash all {} documents, render", self.documents),
+                self.warm_ms,
+            ),
+            (
+                "Strata, warm, by-digest answers in the browser's cache",
+                "the tag asked again, everything else from the cache, hashed again".to_owned(),
+                self.warm_cached_ms,
+            ),
+            (
+                "Strata, cold: a share link in a fresh tab, nothing cached",
+                "page load, wasm start, then the same".to_owned(),
+                self.cold_ms,
+            ),
+            (
+                "`skopeo inspect --raw`",
+                format!(
+                    "index, each manifest and config: {} invocations",
+                    self.documents
+                ),
+                self.skopeo_ms,
+            ),
+        ];
+        for (client, what, ms) in rows {
+            let _ = writeln!(
+                out,
+                "| {client} | {what} | {ms:.0} ms | {:.2}× |",
+                ms / self.docker_ms
+            );
+        }
+        let _ = writeln!(out);
+    }
+}

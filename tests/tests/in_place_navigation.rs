@@ -1,0 +1,151 @@
+//! Moving around a loaded Strata keeps the running app: typing a reference, following a link to another
+//! image, a platform or a tour step changes the page in place (no new document, no new wasm start), Back and
+//! Forward return to each view, and the address is always the view's own link.
+
+use strata_e2e::browser::Browser;
+use strata_e2e::proxy::Proxy;
+
+const MULTI_ARCH: &str = "demo.invalid/strata/multi-arch:1.0";
+const SINGLE: &str = "demo.invalid/strata/single:latest";
+
+/// Marks the running document; the mark survives only as long as the page is not loaded again.
+const MARK: &str = "window.strataStillRunning = true; return true;";
+const STILL_RUNNING: &str = "return window.strataStillRunning === true";
+
+/// `data-repository` of `#reference`.
+async fn repository_shown(browser: &Browser) -> String {
+    browser
+        .eval(
+            "const r = document.getElementById('reference'); return r ? r.dataset.repository : '';",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn path_and_query(browser: &Browser) -> String {
+    browser
+        .eval("return decodeURIComponent(location.pathname + location.search)")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn typing_a_reference_and_following_links_keeps_the_app_running() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{MULTI_ARCH}")))
+        .await;
+    browser.wait_for_tree().await;
+    browser.eval(MARK).await;
+
+    // Typing another reference and pressing Enter.
+    browser
+        .eval(&format!(
+            "const input = document.getElementById('reference-input'); input.value = {SINGLE:?}; \
+             input.form.requestSubmit(); return true;"
+        ))
+        .await;
+    browser
+        .wait_for(
+            "the typed image's tree",
+            "return location.pathname.endsWith('/strata/single:latest') \
+             && document.querySelector('.tree [data-kind=\"manifest\"][data-verify=\"verified\"]') !== null",
+        )
+        .await;
+    browser.wait_for_tree().await;
+    assert_eq!(browser.eval(STILL_RUNNING).await, true, "no new page load");
+    assert_eq!(
+        repository_shown(&browser).await,
+        "strata/single",
+        "the reference shown is the typed one"
+    );
+    assert!(
+        browser
+            .eval("return document.querySelectorAll('[data-kind=\"index\"]').length === 0")
+            .await
+            == true,
+        "nothing of the previous image's tree is left"
+    );
+
+    // Back to the first image, then Forward again.
+    browser.eval("history.back(); return true;").await;
+    browser
+        .wait_for(
+            "the first image again",
+            "return location.pathname.endsWith('/strata/multi-arch:1.0') \
+             && document.querySelectorAll('[data-kind=\"index\"]').length > 0",
+        )
+        .await;
+    browser.wait_for_tree().await;
+    assert_eq!(
+        path_and_query(&browser).await,
+        format!("/inspect/{MULTI_ARCH}")
+    );
+    browser.eval("history.forward(); return true;").await;
+    browser
+        .wait_for(
+            "the typed image again",
+            "return location.pathname.endsWith('/strata/single:latest') \
+             && document.querySelectorAll('[data-kind=\"index\"]').length === 0 \
+             && document.querySelector('.tree [data-kind]') !== null",
+        )
+        .await;
+    browser.wait_for_tree().await;
+
+    // A link on the page (the brand, to the landing page), then a tour step and the next one.
+    browser.click("a.brand").await;
+    browser
+        .wait_for("the landing page", "return location.pathname === '/'")
+        .await;
+    browser.click("a[href='/tour']").await;
+    browser
+        .wait_for(
+            "the tour",
+            "return document.querySelector('.tour[data-step]') !== null",
+        )
+        .await;
+    browser.click("a[rel='next']").await;
+    browser
+        .wait_for(
+            "the second step",
+            "return location.pathname !== '/tour' && document.querySelector('.tour').dataset.step !== 'parse-the-name'",
+        )
+        .await;
+    assert_eq!(
+        browser.eval(STILL_RUNNING).await,
+        true,
+        "still the first document"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn links_that_are_not_pages_of_the_app_load_as_usual() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{MULTI_ARCH}")))
+        .await;
+    browser.wait_for_tree().await;
+    browser.eval(MARK).await;
+    // A registry answer is data the browser opens itself, never a page of the app.
+    browser
+        .eval(
+            "const a = document.createElement('a'); a.href = '/v2/demo.invalid/strata/multi-arch/tags/list'; \
+             a.id = 'raw-link'; a.textContent = 'raw'; document.body.append(a); return true;",
+        )
+        .await;
+    browser.click("#raw-link").await;
+    browser
+        .wait_for(
+            "the registry's answer",
+            "return location.pathname.endsWith('/tags/list') && window.strataStillRunning !== true",
+        )
+        .await;
+    browser.close().await;
+}
