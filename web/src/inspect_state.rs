@@ -1,6 +1,7 @@
 //! The inspect page's state: every document of the tree, keyed by how it was asked for, and the loader that
 //! fetches them. A child is fetched only when its parent verified, so nothing below a mismatch is trusted.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -14,6 +15,7 @@ use strata_registry_api::registry_error::RateLimit;
 use strata_registry_api::upstream_trace::TraceStep;
 use yew::prelude::*;
 
+use crate::page_clock;
 use crate::registry_api::{Fetched, Repository};
 
 /// Where a document sits: the root, or a child named by its digest.
@@ -114,6 +116,8 @@ pub enum Action {
     ChoosePlatform(Option<String>),
     /// A layer was read to its end (or failed).
     LayerChecked(String, LayerCheck),
+    /// Several of the above, in order, rendered once.
+    Batch(Vec<Action>),
 }
 
 impl Reducible for InspectState {
@@ -121,23 +125,32 @@ impl Reducible for InspectState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        match action {
-            Action::Started(key) => {
-                next.nodes.insert(key, NodeState::Pending);
-            }
-            Action::Finished(key, state) => {
-                next.nodes.insert(key, state);
-            }
-            Action::ChoosePlatform(platform) => next.chosen_platform = platform,
-            Action::LayerChecked(digest, check) => {
-                next.layer_checks.insert(digest, check);
-            }
-        }
+        next.apply(action);
         Rc::new(next)
     }
 }
 
 impl InspectState {
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Started(key) => {
+                self.nodes.insert(key, NodeState::Pending);
+            }
+            Action::Finished(key, state) => {
+                self.nodes.insert(key, state);
+            }
+            Action::ChoosePlatform(platform) => self.chosen_platform = platform,
+            Action::LayerChecked(digest, check) => {
+                self.layer_checks.insert(digest, check);
+            }
+            Action::Batch(actions) => {
+                for action in actions {
+                    self.apply(action);
+                }
+            }
+        }
+    }
+
     /// The state of a node; a node never asked for is `None`.
     pub fn node(&self, key: &NodeKey) -> Option<&NodeState> {
         self.nodes.get(key)
@@ -241,12 +254,45 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
             expect: ChildKind::Manifest,
             optional: false,
         },
-        dispatcher,
+        Updates::new(dispatcher),
     );
 }
 
-fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
-    dispatcher.dispatch(Action::Started(job.key.clone()));
+/// The loads' changes to the state, gathered and applied together once the page's current turn is over:
+/// documents that arrive together are rendered once, not once each, which leaves the page's thread free
+/// for the next answers.
+#[derive(Clone)]
+struct Updates {
+    dispatcher: UseReducerDispatcher<InspectState>,
+    queued: Rc<RefCell<Vec<Action>>>,
+}
+
+impl Updates {
+    fn new(dispatcher: UseReducerDispatcher<InspectState>) -> Updates {
+        Updates {
+            dispatcher,
+            queued: Rc::new(RefCell::new(Vec::new())),
+        }
+    }
+
+    fn dispatch(&self, action: Action) {
+        let first = {
+            let mut queued = self.queued.borrow_mut();
+            queued.push(action);
+            queued.len() == 1
+        };
+        if first {
+            let updates = self.clone();
+            page_clock::after_this_turn(move || {
+                let actions = std::mem::take(&mut *updates.queued.borrow_mut());
+                updates.dispatcher.dispatch(Action::Batch(actions));
+            });
+        }
+    }
+}
+
+fn spawn(job: Job, updates: Updates) {
+    updates.dispatch(Action::Started(job.key.clone()));
     yew::platform::spawn_local(async move {
         let fetched = match job.expect {
             ChildKind::Manifest => job.repository.manifest(&job.reference).await,
@@ -262,7 +308,7 @@ fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
                         .into_iter()
                         .chain(cosign_probes(&job, &loaded))
                     {
-                        spawn(child, dispatcher.clone());
+                        spawn(child, updates.clone());
                     }
                 }
                 NodeState::Loaded(Rc::new(loaded))
@@ -270,7 +316,7 @@ fn spawn(job: Job, dispatcher: UseReducerDispatcher<InspectState>) {
             Err(error) if job.optional && error.not_found => NodeState::Absent,
             Err(error) => NodeState::Failed(error.message),
         };
-        dispatcher.dispatch(Action::Finished(job.key, state));
+        updates.dispatch(Action::Finished(job.key, state));
     });
 }
 

@@ -4,9 +4,11 @@
 use crate::{build_steps, system_tools, workspace};
 
 /// Builds everything, then runs the benchmarks against an optimized proxy (as deployed, not the debug
-/// build the tests use), driven by an optimized bench binary.
+/// build the tests use), driven by an optimized bench binary; `wasm-opt` is there to measure what it would
+/// save.
 pub fn run() -> anyhow::Result<()> {
     system_tools::ensure_debian_tools()?;
+    let wasm_opt = system_tools::ensure_wasm_opt()?;
     let built = build_steps::build_all()?;
     workspace::cargo(&[
         "build",
@@ -26,6 +28,10 @@ pub fn run() -> anyhow::Result<()> {
             "--bin",
             "strata-bench",
         ],
-        &[("STRATA_PROXY_BIN", &proxy), ("STRATA_DIST", &built.dist)],
+        &[
+            ("STRATA_PROXY_BIN", &proxy),
+            ("STRATA_DIST", &built.dist),
+            ("STRATA_WASM_OPT", &wasm_opt),
+        ],
     )
 }

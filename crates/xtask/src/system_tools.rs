@@ -54,6 +54,40 @@ fn ensure_rust_target(target: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The binaryen release whose `wasm-opt` reads what this wasm-bindgen writes (older ones, Debian's among
+/// them, stop at its `table.fill`).
+const BINARYEN_NPM: &str = "binaryen@132.0.0";
+
+/// `wasm-opt` from npm's binaryen package, installed under `target/tools` (and npm with apt) when missing.
+pub fn ensure_wasm_opt() -> anyhow::Result<std::path::PathBuf> {
+    let prefix = crate::workspace::root().join("target/tools/binaryen");
+    let wasm_opt = prefix.join("node_modules/.bin/wasm-opt");
+    if wasm_opt.exists() {
+        return Ok(wasm_opt);
+    }
+    ensure_packages(&[("/usr/bin/npm", "npm")])?;
+    std::fs::create_dir_all(&prefix)?;
+    let prefix_text = prefix.to_str().context("a UTF-8 target path")?;
+    run(
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            prefix_text,
+            BINARYEN_NPM,
+        ],
+    )?;
+    if !wasm_opt.exists() {
+        bail!(
+            "npm installed {BINARYEN_NPM} but {} is missing",
+            wasm_opt.display()
+        );
+    }
+    Ok(wasm_opt)
+}
+
 /// Installs the missing Debian packages when running as root; otherwise stops with the command to run.
 pub fn ensure_debian_tools() -> anyhow::Result<()> {
     ensure_packages(DEBIAN_TOOLS)?;

@@ -15,9 +15,16 @@ use strata_e2e::registry::Registry;
 
 const RUNS: usize = 7;
 
+/// The wasm as built and after `wasm-opt -Oz`: raw and brotli bytes of each.
+struct WasmOpt {
+    built: (u64, u64),
+    optimized: (u64, u64),
+}
+
 /// What the page measurements found.
 pub struct PageRows {
     first_load: Vec<LoadedFile>,
+    wasm_opt: WasmOpt,
     documents: usize,
     cold_ms: f64,
     warm_ms: f64,
@@ -88,6 +95,52 @@ async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: boo
         .expect("a time")
 }
 
+fn brotli_len(bytes: &[u8]) -> u64 {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        size_hint: bytes.len(),
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("brotli in memory");
+    out.len() as u64
+}
+
+/// Runs `wasm-opt -Oz` (`STRATA_WASM_OPT`, installed by `cargo xtask bench`) on the built wasm.
+fn measure_wasm_opt() -> WasmOpt {
+    let dist = std::path::PathBuf::from(std::env::var_os("STRATA_DIST").expect("STRATA_DIST"));
+    let wasm = std::fs::read_dir(dist.join("assets"))
+        .expect("the built assets")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "wasm")
+        })
+        .expect("the built wasm");
+    let wasm_opt = std::env::var_os("STRATA_WASM_OPT").expect("STRATA_WASM_OPT");
+    let optimized = std::env::temp_dir().join(format!("strata-bench-{}.wasm", std::process::id()));
+    let status = Command::new(wasm_opt)
+        .arg("-Oz")
+        .arg("--all-features")
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&optimized)
+        .status()
+        .expect("wasm-opt runs");
+    assert!(status.success(), "wasm-opt -Oz");
+    let sizes = |path: &std::path::Path| {
+        let bytes = std::fs::read(path).expect("a wasm");
+        (bytes.len() as u64, brotli_len(&bytes))
+    };
+    let measured = WasmOpt {
+        built: sizes(&wasm),
+        optimized: sizes(&optimized),
+    };
+    let _ = std::fs::remove_file(&optimized);
+    measured
+}
+
 fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
     let started = Instant::now();
     let output = Command::new(program)
@@ -108,6 +161,7 @@ pub async fn measure(browser: &Browser) -> PageRows {
     let offline = Proxy::start(&["--offline"]);
     let first_load = first_load::fetch(&offline.url("")).await;
     drop(offline);
+    let wasm_opt = measure_wasm_opt();
 
     let registry = Registry::start().await;
     let layout = DemoLayout::open();
@@ -178,6 +232,7 @@ pub async fn measure(browser: &Browser) -> PageRows {
     );
     PageRows {
         first_load,
+        wasm_opt,
         documents: 1 + 2 * children.len(),
         cold_ms: median(cold),
         warm_ms: median(warm),
@@ -214,6 +269,22 @@ impl PageRows {
             "\nHTML, JS, CSS and wasm: **{total} bytes**, {:.2}× the goal of {FIRST_LOAD_GOAL} (the icon is not counted). \
              The test `first_load` fails the build past its budget.\n",
             total as f64 / FIRST_LOAD_GOAL as f64
+        );
+        let (built, optimized) = (self.wasm_opt.built, self.wasm_opt.optimized);
+        let _ = writeln!(
+            out,
+            "`wasm-opt -Oz` (binaryen 132) on the built wasm: {} → {} bytes raw, but {} → {} bytes in brotli ({:+.1}%). \
+             The build keeps {}.\n",
+            built.0,
+            optimized.0,
+            built.1,
+            optimized.1,
+            (optimized.1 as f64 / built.1 as f64 - 1.0) * 100.0,
+            if optimized.1 < built.1 {
+                "the plain one for now: run it in `static_assets` to take the saving"
+            } else {
+                "rustc's own output (`opt-level = \"z\"`, fat LTO): what goes over the wire is smaller that way"
+            }
         );
         let _ = writeln!(
             out,

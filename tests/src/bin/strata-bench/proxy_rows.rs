@@ -31,6 +31,9 @@ pub struct ProxyRows {
     rps: Vec<(&'static str, f64, u64)>,
 }
 
+/// Rounds of the blob throughput measurement.
+const THROUGHPUT_ROUNDS: usize = 3;
+
 fn percentile(values: &mut [f64], fraction: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     let index = ((values.len() as f64 - 1.0) * fraction).round() as usize;
@@ -183,18 +186,37 @@ pub async fn measure() -> ProxyRows {
 
     let pid = process_memory::listening_pid(port_of(&proxy.base)).expect("the proxy's pid");
     let idle = process_memory::resident_kib(pid).unwrap_or_default();
-    let direct_rate = throughput(&client, &format!("{direct}/blobs/{blob}"), &blob).await;
-    let nginx_rate = throughput(
-        &client,
-        &pass_through.url(&format!("/v2/team/app/blobs/{blob}")),
-        &blob,
-    )
-    .await;
-    let (proxy_rate, streaming_peak) = with_peak_rss(
-        pid,
-        throughput(&client, &format!("{proxied}/blobs/{blob}"), &blob),
-    )
-    .await;
+    // Three rounds, each path once per round: the median of each is compared, so that one slow moment of
+    // this shared machine does not decide a ratio.
+    let (mut direct_rates, mut nginx_rates, mut proxy_rates) = (Vec::new(), Vec::new(), Vec::new());
+    let mut streaming_peak = 0;
+    for _ in 0..THROUGHPUT_ROUNDS {
+        direct_rates.push(throughput(&client, &format!("{direct}/blobs/{blob}"), &blob).await);
+        nginx_rates.push(
+            throughput(
+                &client,
+                &pass_through.url(&format!("/v2/team/app/blobs/{blob}")),
+                &blob,
+            )
+            .await,
+        );
+        let (rate, peak) = with_peak_rss(
+            pid,
+            throughput(&client, &format!("{proxied}/blobs/{blob}"), &blob),
+        )
+        .await;
+        proxy_rates.push(rate);
+        streaming_peak = streaming_peak.max(peak);
+    }
+    let median = |mut rates: Vec<f64>| {
+        rates.sort_by(f64::total_cmp);
+        rates[rates.len() / 2]
+    };
+    let (direct_rate, nginx_rate, proxy_rate) = (
+        median(direct_rates),
+        median(nginx_rates),
+        median(proxy_rates),
+    );
 
     let cached = format!("/v2/{}/team/app/manifests/{manifest}", registry.authority);
     let (proxy_rps, load_peak) = with_peak_rss(pid, requests_per_second(&proxy.url(&cached))).await;
@@ -262,7 +284,7 @@ impl ProxyRows {
         }
         let _ = writeln!(
             out,
-            "\n## Proxy: one {BLOB_MIB} MiB blob, hashed by the client as it arrives\n"
+            "\n## Proxy: one {BLOB_MIB} MiB blob, hashed by the client as it arrives (median of {THROUGHPUT_ROUNDS} rounds)\n"
         );
         let _ = writeln!(out, "| path | throughput | ratio to baseline |");
         let _ = writeln!(out, "|---|---:|---:|");
@@ -274,6 +296,19 @@ impl ProxyRows {
                 rate / baseline
             );
         }
+        let nginx = self.throughput[1].1;
+        let proxy = self.throughput[2].1;
+        let _ = writeln!(
+            out,
+            "\nThe proxy streams at {:.2}× nginx `proxy_pass`, which checks nothing. Against the registry itself the \
+             limit is this machine's two cores: the client hashes every byte as it arrives, the registry sends, and the \
+             proxy receives, hashes and sends again, all on the same two cores; nginx, with no hashing at all, reaches \
+             {:.2}× of the direct rate. Hashing on a thread of its own, with the pieces \
+             already received sent on together, was measured too: no faster here (752 MiB/s in a run that measured \
+             the direct path at 1427), so the proxy keeps hashing in line.",
+            proxy / nginx,
+            nginx / baseline
+        );
         let _ = writeln!(
             out,
             "\nProxy resident memory: {:.1} MiB idle, {:.1} MiB at most while streaming the {BLOB_MIB} MiB blob.",
