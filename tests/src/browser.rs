@@ -37,19 +37,49 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
 }
 
 /// Reads ChromeDriver's output until it says where it listens ("… started successfully on port N."), then
-/// drains the rest in the background so that it never blocks on a full pipe.
-fn announced_port(stdout: std::process::ChildStdout) -> u16 {
+/// drains the rest in the background so that it never blocks on a full pipe. `None` when it ended first.
+fn announced_port(stdout: std::process::ChildStdout) -> Option<u16> {
     let mut lines = BufReader::new(stdout).lines();
-    let port = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split_once("started successfully on port ")
-                .and_then(|(_, rest)| rest.trim_end_matches('.').trim().parse().ok())
-        })
-        .expect("chromedriver says which port it listens on");
+    let port = lines.by_ref().map_while(Result::ok).find_map(|line| {
+        line.split_once("started successfully on port ")
+            .and_then(|(_, rest)| rest.trim_end_matches('.').trim().parse().ok())
+    })?;
     std::thread::spawn(move || lines.for_each(drop));
-    port
+    Some(port)
+}
+
+/// Times ChromeDriver is started before the harness gives up: it rarely exits at start on a busy machine.
+const DRIVER_STARTS: usize = 3;
+
+/// Starts ChromeDriver on a port of its choosing; returns it and the port.
+fn start_driver() -> (KillOnDrop, u16) {
+    let chromedriver = crate::required_program("/usr/bin/chromedriver");
+    let mut failures = Vec::new();
+    for _ in 0..DRIVER_STARTS {
+        // ChromeDriver picks its own port and says which: no other listener can take it in between.
+        let mut driver = Command::new(&chromedriver)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromedriver starts");
+        let stdout = driver.stdout.take().expect("piped stdout");
+        let stderr = driver.stderr.take().expect("piped stderr");
+        if let Some(port) = announced_port(stdout) {
+            std::thread::spawn(move || BufReader::new(stderr).lines().for_each(drop));
+            return (KillOnDrop(driver), port);
+        }
+        let status = driver
+            .wait()
+            .map(|status| status.to_string())
+            .unwrap_or_default();
+        let said: Vec<String> = BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect();
+        failures.push(format!("exited ({status}): {}", said.join(" / ")));
+    }
+    panic!("chromedriver never said which port it listens on: {failures:?}");
 }
 
 /// A browser session.
@@ -64,17 +94,7 @@ impl Browser {
     /// Starts ChromeDriver and a headless Chromium session with a fresh profile.
     pub async fn start() -> Browser {
         let chromium = crate::required_program("/usr/bin/chromium");
-        let chromedriver = crate::required_program("/usr/bin/chromedriver");
-        // ChromeDriver picks its own port and says which: no other listener can take it in between.
-        let mut driver = Command::new(chromedriver)
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let stdout = driver.stdout.take().expect("piped stdout");
-        let driver = KillOnDrop(driver);
-        let port = announced_port(stdout);
+        let (driver, port) = start_driver();
         let profile =
             std::env::temp_dir().join(format!("strata-chromium-{}-{port}", std::process::id()));
         let mut capabilities = serde_json::Map::new();

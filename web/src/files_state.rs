@@ -5,6 +5,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use futures::StreamExt as _;
+use futures::channel::mpsc;
 use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
@@ -13,7 +15,7 @@ use strata_layers::{EntryKind, FileRow, ImageFiles, LayerSummary, Limits, Progre
 use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
-use crate::layer_stream::{self, LayerRequest, PREVIEW_LIMIT, StreamError};
+use crate::layer_stream::{self, LayerRequest, PREVIEW_LIMIT, StreamError, StreamedLayer};
 use crate::page_clock::now_ms;
 use crate::registry_api::Repository;
 use crate::route::FilesRequest;
@@ -120,72 +122,135 @@ impl FilesSource {
     }
 }
 
-/// Reads every layer bottom to top, applying each to the filesystem, then publishes the merged view.
+/// Layers read at once, each in a worker of its own (the browser fetches at most six blobs at a time from
+/// one host anyway).
+const PARALLEL_LAYERS: usize = 4;
+
+/// Reads every layer, several at once, and applies them to the filesystem bottom to top as they end;
+/// then publishes the merged view.
 pub async fn read_layers(
     source: FilesSource,
     limits: Limits,
     state: UseReducerDispatcher<FilesState>,
     cancel: Rc<Cell<bool>>,
 ) {
-    let layers = &source.manifest.layers;
-    state.dispatch(FilesAction::Start(layers.len()));
+    let count = source.manifest.layers.len();
+    state.dispatch(FilesAction::Start(count));
+    let (finished, mut endings) = mpsc::unbounded::<(usize, Result<StreamedLayer, StreamError>)>();
+    let start = |index: usize| {
+        let (source, state, cancel, finished) = (
+            source.clone(),
+            state.clone(),
+            cancel.clone(),
+            finished.clone(),
+        );
+        yew::platform::spawn_local(async move {
+            let result = read_one(&source, index, limits, &state, cancel).await;
+            let _ = finished.unbounded_send((index, result));
+        });
+    };
+    let mut started = 0;
+    while started < count.min(PARALLEL_LAYERS) {
+        start(started);
+        started += 1;
+    }
     let mut files = ImageFiles::new();
-    for (index, layer) in layers.iter().enumerate() {
-        let Ok(digest) = Digest::parse(&layer.digest) else {
-            let failed = LayerStatus::Failed("the layer's digest is not valid".into());
-            state.dispatch(FilesAction::Finished(index, failed, None));
-            continue;
+    let mut ended: Vec<Option<Result<StreamedLayer, StreamError>>> =
+        (0..count).map(|_| None).collect();
+    let mut applied = 0;
+    while applied < count {
+        let Some((index, result)) = endings.next().await else {
+            return;
         };
-        let diff_id = source.diff_id(index);
-        let url = source.layer_url(&layer.digest);
-        let request = LayerRequest {
-            url: &url,
-            media_type: &layer.media_type,
-            digest: &digest,
-            diff_id: diff_id.as_ref(),
-            limits,
-            capture: None,
-        };
-        let progress_state = state.clone();
-        let started = now_ms();
-        let result = layer_stream::stream_layer(request, cancel.clone(), move |progress| {
-            progress_state.dispatch(FilesAction::Progress(index, progress, now_ms() - started))
-        })
-        .await;
-        let (status, changes, check) = match result {
-            Ok(streamed) => {
-                let changes = files.apply_layer(index, &streamed.entries);
-                let check = LayerCheck {
-                    data_verify: streamed.summary.data_verify(),
-                    note: streamed.summary.explain(),
-                };
-                let done = LayerStatus::Done(Box::new(streamed.summary));
-                (done, Some(Rc::new(changes)), check)
-            }
-            Err(StreamError::Cancelled) => {
-                for rest in index..layers.len() {
+        if started < count {
+            start(started);
+            started += 1;
+        }
+        ended[index] = Some(result);
+        // Layers apply in order: one that ends early waits for those below it.
+        while let Some(result) = ended.get_mut(applied).and_then(Option::take) {
+            if matches!(result, Err(StreamError::Cancelled)) {
+                for rest in applied..count {
                     state.dispatch(FilesAction::Finished(rest, LayerStatus::Cancelled, None));
                 }
                 return;
             }
-            Err(StreamError::Failed(message)) => {
-                let check = LayerCheck {
-                    data_verify: VerifyState::Error,
-                    note: message.clone(),
-                };
-                (LayerStatus::Failed(message), None, check)
-            }
-        };
-        source
-            .context
-            .state
-            .dispatch(Action::LayerChecked(layer.digest.clone(), check));
-        state.dispatch(FilesAction::Finished(index, status, changes));
+            apply(&source, &state, &mut files, applied, result);
+            applied += 1;
+        }
     }
     state.dispatch(FilesAction::Merged(
         Rc::new(files.merged_rows()),
         Rc::new(files.largest_directories()),
     ));
+}
+
+/// Reads layer `index` to its end, reporting its progress.
+async fn read_one(
+    source: &FilesSource,
+    index: usize,
+    limits: Limits,
+    state: &UseReducerDispatcher<FilesState>,
+    cancel: Rc<Cell<bool>>,
+) -> Result<StreamedLayer, StreamError> {
+    let layer = &source.manifest.layers[index];
+    let digest = Digest::parse(&layer.digest)
+        .map_err(|_| StreamError::Failed("the layer's digest is not valid".into()))?;
+    let diff_id = source.diff_id(index);
+    let url = source.layer_url(&layer.digest);
+    let request = LayerRequest {
+        url: &url,
+        media_type: &layer.media_type,
+        digest: &digest,
+        diff_id: diff_id.as_ref(),
+        limits,
+        capture: None,
+    };
+    let progress_state = state.clone();
+    let started = now_ms();
+    layer_stream::stream_layer(request, cancel, move |progress| {
+        progress_state.dispatch(FilesAction::Progress(index, progress, now_ms() - started))
+    })
+    .await
+}
+
+/// Applies an ended layer to the filesystem and records its verdicts, in the files view and on its node.
+fn apply(
+    source: &FilesSource,
+    state: &UseReducerDispatcher<FilesState>,
+    files: &mut ImageFiles,
+    index: usize,
+    result: Result<StreamedLayer, StreamError>,
+) {
+    let (status, changes, check) = match result {
+        Ok(streamed) => {
+            let changes = files.apply_layer(index, &streamed.entries);
+            let check = LayerCheck {
+                data_verify: streamed.summary.data_verify(),
+                note: streamed.summary.explain(),
+            };
+            let done = LayerStatus::Done(streamed.summary);
+            (done, Some(Rc::new(changes)), check)
+        }
+        Err(error) => {
+            let message = match error {
+                StreamError::Failed(message) => message,
+                StreamError::Cancelled => "cancelled".to_owned(),
+            };
+            let check = LayerCheck {
+                data_verify: VerifyState::Error,
+                note: message.clone(),
+            };
+            (LayerStatus::Failed(message), None, check)
+        }
+    };
+    if let Some(layer) = source.manifest.layers.get(index) {
+        source
+            .context
+            .state
+            .dispatch(Action::LayerChecked(layer.digest.clone(), check));
+    }
+    state.dispatch(FilesAction::Finished(index, status, changes));
 }
 
 /// Reads layer `layer` again to capture the bytes of `path` for the preview.

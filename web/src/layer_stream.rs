@@ -1,16 +1,17 @@
-//! Streams a layer blob from the proxy into core's `LayerReader`, chunk by chunk as the network delivers
-//! it: the layer is hashed twice and listed in one pass and never held whole in memory.
+//! Reads a layer in a Web Worker of its own (`layer_worker`): the page posts the job, the worker streams
+//! the blob from the proxy through core's `LayerReader` and posts back progress, entries and the two
+//! verdicts. The page's thread only renders; several layers are read at once, one worker each.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use futures::StreamExt as _;
+use futures::channel::mpsc;
 use strata_image::digest::Digest;
-use strata_layers::{FileEntry, LayerReader, LayerSummary, Limits, Progress};
+use strata_layers::{FileEntry, LayerJob, LayerReport, LayerSummary, Limits, Progress};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-
-use crate::page_clock::now_ms;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// Why a layer could not be read to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub struct StreamedLayer {
     /// Every entry, in tar order.
     pub entries: Vec<FileEntry>,
     /// Both verifications.
-    pub summary: LayerSummary,
+    pub summary: Box<LayerSummary>,
     /// The bytes of the captured path, when one was asked for.
     pub captured: Option<Vec<u8>>,
 }
@@ -48,118 +49,148 @@ pub struct LayerRequest<'a> {
     pub capture: Option<&'a str>,
 }
 
-/// Reads the layer `request` names, reporting progress about every MiB, until it ends or `cancel` is set.
+/// Files up to this size can be viewed.
+pub const PREVIEW_LIMIT: usize = 1024 * 1024;
+
+/// How often a read with nothing to report looks at the cancel button.
+const CANCEL_CHECK_MS: i32 = 200;
+
+/// The page names the worker's script in `<meta name="strata-layer-worker">` (its name carries a hash).
+const WORKER_META: &str = "meta[name=\"strata-layer-worker\"]";
+
+/// What the worker and the page's timer put in the read's mailbox.
+enum Mail {
+    Report(String),
+    WorkerFailed(String),
+    Tick,
+}
+
+/// Reads the layer `request` names in a worker, reporting progress about every MiB, until it ends or
+/// `cancel` is set.
 pub async fn stream_layer(
     request: LayerRequest<'_>,
     cancel: Rc<Cell<bool>>,
     on_progress: impl Fn(Progress),
 ) -> Result<StreamedLayer, StreamError> {
-    let failed =
-        |what: &str, error: JsValue| StreamError::Failed(format!("{what}: {}", describe(&error)));
-    let mut reader = LayerReader::new(
-        request.media_type,
-        request.digest,
-        request.diff_id,
-        request.limits,
-    )
-    .map_err(|error| StreamError::Failed(error.to_string()))?;
-    if let Some(path) = request.capture {
-        reader.capture(path, PREVIEW_LIMIT);
-    }
-    let window = web_sys::window().ok_or_else(|| StreamError::Failed("no window".into()))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(request.url))
-        .await
-        .map_err(|error| failed("the layer could not be fetched", error))?
-        .dyn_into()
-        .map_err(|error| failed("not a response", error))?;
-    if !response.ok() {
-        return Err(StreamError::Failed(format!(
-            "the registry answered {} for the layer",
-            response.status()
-        )));
-    }
-    let body = response
-        .body()
-        .ok_or_else(|| StreamError::Failed("the layer has no body".into()))?;
-    let stream_reader: web_sys::ReadableStreamDefaultReader = body
-        .get_reader()
-        .dyn_into()
-        .map_err(|error| failed("the body cannot be read", error.into()))?;
+    let job = LayerJob {
+        url: request.url.to_owned(),
+        media_type: request.media_type.to_owned(),
+        digest: request.digest.clone(),
+        diff_id: request.diff_id.cloned(),
+        limits: request.limits,
+        capture: request.capture.map(|path| (path.to_owned(), PREVIEW_LIMIT)),
+    };
+    let (mailbox, mut mail) = mpsc::unbounded::<Mail>();
+    let worker = LayerWorker::start(mailbox)?;
+    worker
+        .worker
+        .post_message(&JsValue::from_str(&job.to_message()))
+        .map_err(|_| StreamError::Failed("the layer could not be handed to its worker".into()))?;
     let mut entries = Vec::new();
-    let mut reported = 0u64;
-    let mut slice_started = now_ms();
-    loop {
-        // Buffered chunks resolve at once, which would keep the main thread busy for seconds: give the
-        // page its turn after each slice of work so it keeps answering while a layer streams.
-        if now_ms() - slice_started > SLICE_MS {
-            yield_to_page().await;
-            slice_started = now_ms();
-        }
+    while let Some(item) = mail.next().await {
         if cancel.get() {
-            let _ = stream_reader.cancel();
             return Err(StreamError::Cancelled);
         }
-        let chunk = JsFuture::from(stream_reader.read())
-            .await
-            .map_err(|error| failed("the layer stopped arriving", error))?;
-        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
-            .map(|d| d.is_truthy())
-            .unwrap_or(true);
-        if done {
-            break;
-        }
-        let value =
-            Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|e| failed("a chunk", e))?;
-        let bytes = Uint8Array::new(&value).to_vec();
-        match reader.push(&bytes) {
-            Ok(found) => entries.extend(found),
-            Err(error) => {
-                let _ = stream_reader.cancel();
-                return Err(StreamError::Failed(error.to_string()));
+        let text = match item {
+            Mail::Tick => continue,
+            Mail::WorkerFailed(message) => return Err(StreamError::Failed(message)),
+            Mail::Report(text) => text,
+        };
+        match LayerReport::from_message(&text).map_err(StreamError::Failed)? {
+            LayerReport::Progress(progress) => on_progress(progress),
+            LayerReport::Entries(found) => entries.extend(found),
+            LayerReport::Failed(message) => return Err(StreamError::Failed(message)),
+            LayerReport::Done {
+                summary,
+                captured,
+                memory_bytes,
+            } => {
+                record_worker_memory(memory_bytes);
+                return Ok(StreamedLayer {
+                    entries,
+                    summary,
+                    captured,
+                });
             }
         }
-        let progress = reader.progress();
-        if progress.compressed_bytes - reported >= PROGRESS_STEP {
-            reported = progress.compressed_bytes;
-            on_progress(progress);
+    }
+    Err(StreamError::Failed(
+        "the layer's worker stopped without an answer".into(),
+    ))
+}
+
+/// A worker and the page-side handlers that feed its mailbox; the worker is stopped when dropped.
+struct LayerWorker {
+    worker: Worker,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::ErrorEvent)>,
+    _tick: Closure<dyn Fn()>,
+    interval: Option<i32>,
+}
+
+impl LayerWorker {
+    fn start(mailbox: mpsc::UnboundedSender<Mail>) -> Result<LayerWorker, StreamError> {
+        let window = web_sys::window().ok_or_else(|| StreamError::Failed("no window".into()))?;
+        let script = window
+            .document()
+            .and_then(|document| document.query_selector(WORKER_META).ok().flatten())
+            .and_then(|meta| meta.get_attribute("content"))
+            .ok_or_else(|| StreamError::Failed("the page names no layer worker".into()))?;
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(&script, &options).map_err(|_| {
+            StreamError::Failed("this browser could not start a layer worker".into())
+        })?;
+        let reports = mailbox.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let text = event.data().as_string().unwrap_or_default();
+            let _ = reports.unbounded_send(Mail::Report(text));
+        });
+        let failures = mailbox.clone();
+        let on_error =
+            Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                let message = format!("the layer's worker failed: {}", event.message());
+                let _ = failures.unbounded_send(Mail::WorkerFailed(message));
+            });
+        let tick = Closure::<dyn Fn()>::new(move || {
+            let _ = mailbox.unbounded_send(Mail::Tick);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let interval = window
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                CANCEL_CHECK_MS,
+            )
+            .ok();
+        Ok(LayerWorker {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+            _tick: tick,
+            interval,
+        })
+    }
+}
+
+impl Drop for LayerWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        if let (Some(window), Some(interval)) = (web_sys::window(), self.interval) {
+            window.clear_interval_with_handle(interval);
         }
     }
-    on_progress(reader.progress());
-    let captured = reader.captured().map(<[u8]>::to_vec);
-    let summary = reader
-        .finish()
-        .map_err(|error| StreamError::Failed(error.to_string()))?;
-    Ok(StreamedLayer {
-        entries,
-        summary,
-        captured,
-    })
 }
 
-/// How long the reader works before letting the page render and answer input.
-const SLICE_MS: f64 = 30.0;
-
-/// Waits for a zero-delay timer: everything queued before it (rendering, clicks) runs first.
-async fn yield_to_page() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Files up to this size can be viewed.
-pub const PREVIEW_LIMIT: usize = 1024 * 1024;
-const PROGRESS_STEP: u64 = 1024 * 1024;
-
-fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            js_sys::JSON::stringify(error)
-                .ok()
-                .and_then(|s| s.as_string())
-        })
-        .unwrap_or_else(|| "unknown error".into())
+/// `cargo xtask bench` reads the most WebAssembly memory one layer's worker needed from here.
+fn record_worker_memory(bytes: u64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str("strataLayerWorkerMemory");
+    let before = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .and_then(|value| value.as_f64())
+        .unwrap_or_default();
+    let _ = js_sys::Reflect::set(&window, &key, &JsValue::from_f64(before.max(bytes as f64)));
 }

@@ -17,9 +17,5 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Mounts the app on the page body.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // `cargo xtask bench` reads the module's memory size (it only grows, so it is the peak) from here.
-    if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&window, &"strataWasmMemory".into(), &wasm_bindgen::memory());
-    }
     yew::Renderer::<view::App>::new().render();
 }

@@ -1,14 +1,12 @@
-//! The page's clock (a worker's too): milliseconds from the Performance API, for progress rates and timings,
+//! The page's clock: milliseconds from the Performance API, for progress rates, work slices and timings,
 //! and work put off until the current turn of the page is over.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsCast as _;
 
 /// Milliseconds since the page started (0 where the browser offers no clock).
 pub fn now_ms() -> f64 {
-    // The page's window, or the global scope of a worker: both have `performance`.
-    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|performance| performance.dyn_into::<web_sys::Performance>().ok())
+    web_sys::window()
+        .and_then(|window| window.performance())
         .map_or(0.0, |performance| performance.now())
 }
 

@@ -72,7 +72,8 @@ pub enum DigestError {
 /// assert_eq!(Digest::parse(&digest.to_string()), Ok(digest));
 /// assert!(Digest::parse("sha256:2CF2").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Digest {
     algorithm: Algorithm,
     encoded: String,
@@ -165,6 +166,20 @@ impl Digest {
     pub fn short(&self) -> String {
         let head: String = self.encoded.chars().take(12).collect();
         format!("{}:{}", self.algorithm, head)
+    }
+}
+
+impl TryFrom<String> for Digest {
+    type Error = DigestError;
+
+    fn try_from(text: String) -> Result<Digest, DigestError> {
+        Digest::parse(&text)
+    }
+}
+
+impl From<Digest> for String {
+    fn from(digest: Digest) -> String {
+        digest.to_string()
     }
 }
 

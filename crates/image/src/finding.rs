@@ -1,7 +1,9 @@
 //! Findings: what a lenient reader noticed about a document that still rendered.
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Breaks the spec; tools may refuse the document.
     Error,
@@ -23,7 +25,7 @@ impl Severity {
 }
 
 /// One thing noticed about a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// How much it matters.
     pub severity: Severity,

@@ -21,7 +21,7 @@ pub enum Expected<'a> {
 }
 
 /// The outcome of checking bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verification {
     /// The bytes hash to the digest asked for.
     Verified {

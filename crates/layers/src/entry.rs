@@ -1,7 +1,7 @@
 //! One file of a layer as the tar archive describes it: path, kind, attributes and whiteout role.
 
 /// What a tar entry is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
     /// A regular file.
     File,
@@ -44,7 +44,7 @@ impl EntryKind {
 }
 
 /// Whether an entry is an overlay whiteout rather than a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Whiteout {
     /// An ordinary entry.
     None,
@@ -55,7 +55,7 @@ pub enum Whiteout {
 }
 
 /// One entry of a layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
     /// Absolute and cleaned (`/etc/os-release`); directories have no trailing slash. `/` itself is never an
     /// entry, except as the directory of a root-level opaque whiteout.

@@ -1,7 +1,7 @@
 //! Caps on what one layer may hold, so a hostile or broken blob stops with a message instead of eating memory.
 
 /// Caps checked while a layer streams. The defaults are sized for real images.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Most bytes the layer may decompress to (and most compressed bytes accepted).
     pub max_uncompressed_bytes: u64,

@@ -5,7 +5,7 @@ use strata_image::finding::Finding;
 use strata_image::verification::{Verification, VerifyState};
 
 /// How far a layer has been read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     /// Bytes of the blob (as fetched, compressed) received.
     pub compressed_bytes: u64,
@@ -16,7 +16,7 @@ pub struct Progress {
 }
 
 /// The outcome of reading a whole layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LayerSummary {
     /// The blob's bytes against the manifest's layer digest.
     pub compressed: Verification,

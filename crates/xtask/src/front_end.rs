@@ -19,6 +19,8 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         "wasm32-unknown-unknown",
         "--package",
         "strata-web",
+        "--package",
+        "strata-layer-worker",
     ])?;
     let bindgen_dir = root().join("target/front-end-bindgen");
     for dir in [dist, bindgen_dir.as_path()] {
@@ -28,16 +30,20 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         }
         std::fs::create_dir_all(dir)?;
     }
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm/strata_web.wasm");
-    Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        .typescript(false)
-        .omit_default_module_path(false)
-        .remove_name_section(true)
-        .out_name("app")
-        .generate(&bindgen_dir)
-        .with_context(|| format!("wasm-bindgen could not process {}", wasm.display()))?;
+    for (crate_name, out_name) in static_assets::MODULES {
+        let wasm = root().join(format!(
+            "target/wasm32-unknown-unknown/wasm/{crate_name}.wasm"
+        ));
+        Bindgen::new()
+            .input_path(&wasm)
+            .web(true)?
+            .typescript(false)
+            .omit_default_module_path(false)
+            .remove_name_section(true)
+            .out_name(out_name)
+            .generate(&bindgen_dir)
+            .with_context(|| format!("wasm-bindgen could not process {}", wasm.display()))?;
+    }
     static_assets::lay_out(&bindgen_dir, &root().join("www"), dist)?;
     let wasm_size = std::fs::metadata(bindgen_dir.join("app_bg.wasm"))?.len();
     eprintln!(

@@ -18,30 +18,38 @@ const INDEX: &str = "index.html";
 /// Hex digits of the SHA-256 in an asset's name: 64 bits tell versions apart.
 const NAME_HASH_HEX: usize = 16;
 
-/// wasm-bindgen's loader finds the wasm beside itself by this expression.
-const WASM_URL_IN_LOADER: &str = "new URL('app_bg.wasm', import.meta.url)";
+/// The wasm modules, by crate and by the name wasm-bindgen gives their files: the app, and the Web
+/// Worker that reads layers (a module of its own, loaded only when layers are read).
+pub const MODULES: [(&str, &str); 2] = [
+    ("strata_web", "app"),
+    ("strata_layer_worker", "layer_worker"),
+];
 
-/// Lays out `dist` from wasm-bindgen's `app.js` and `app_bg.wasm` in `bindgen_dir` and the hand-written
-/// files of `www`.
+/// Lays out `dist` from wasm-bindgen's loaders and wasm of every module in `bindgen_dir` and the
+/// hand-written files of `www`.
 pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()> {
     let assets = dist.join(ASSETS_DIR);
     std::fs::create_dir_all(&assets)?;
-    let wasm = std::fs::read(bindgen_dir.join("app_bg.wasm"))?;
-    let wasm_name = write_asset(&assets, "app_bg.wasm", &wasm)?;
-
-    let loader = std::fs::read_to_string(bindgen_dir.join("app.js"))?;
-    if loader.matches(WASM_URL_IN_LOADER).count() != 1 {
-        bail!("wasm-bindgen's app.js no longer loads the wasm by `{WASM_URL_IN_LOADER}`");
+    // Rewrites `"/name"` to the asset's URL in the files named after it (the imports of the loaders).
+    let mut renamed = Vec::new();
+    for (_, module) in MODULES {
+        let wasm_file = format!("{module}_bg.wasm");
+        let wasm = std::fs::read(bindgen_dir.join(&wasm_file))?;
+        let wasm_name = write_asset(&assets, &wasm_file, &wasm)?;
+        let loader_file = format!("{module}.js");
+        let loader = std::fs::read_to_string(bindgen_dir.join(&loader_file))?;
+        // wasm-bindgen's loader finds the wasm beside itself by this expression.
+        let wasm_url = format!("new URL('{wasm_file}', import.meta.url)");
+        if loader.matches(&wasm_url).count() != 1 {
+            bail!("wasm-bindgen's {loader_file} no longer loads its wasm by `{wasm_url}`");
+        }
+        let loader = loader.replace(
+            &wasm_url,
+            &format!("new URL('{wasm_name}', import.meta.url)"),
+        );
+        let asset = write_asset(&assets, &loader_file, loader.as_bytes())?;
+        renamed.push((loader_file, asset));
     }
-    let loader = loader.replace(
-        WASM_URL_IN_LOADER,
-        &format!("new URL('{wasm_name}', import.meta.url)"),
-    );
-    // Rewrites `"/name"` to the asset's URL in the files named after it (the import of `/app.js`).
-    let mut renamed = vec![(
-        "app.js".to_owned(),
-        write_asset(&assets, "app.js", loader.as_bytes())?,
-    )];
 
     let mut hand_written: Vec<_> = std::fs::read_dir(www)?
         .map(|entry| entry.map(|entry| entry.file_name().to_string_lossy().into_owned()))
@@ -63,7 +71,7 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
 }
 
 /// In a text file, `"/original"` becomes `"/assets/<hashed>"` for every file renamed so far. The index
-/// must name every renamed file but the wasm's loader (which its boot script imports).
+/// must name every renamed file but the wasm loaders (which the scripts it names import).
 fn rewrite_references(
     name: &str,
     bytes: Vec<u8>,
@@ -78,7 +86,10 @@ fn rewrite_references(
     let mut text = String::from_utf8(bytes).with_context(|| format!("www/{name} is not UTF-8"))?;
     for (original, asset) in renamed {
         let quoted = format!("\"/{original}\"");
-        if name == INDEX && original != "app.js" && !text.contains(&quoted) {
+        let is_loader = MODULES
+            .iter()
+            .any(|(_, module)| *original == format!("{module}.js"));
+        if name == INDEX && !is_loader && !text.contains(&quoted) {
             bail!("www/{INDEX} does not name /{original}");
         }
         text = text.replace(&quoted, &format!("\"/{ASSETS_DIR}/{asset}\""));

@@ -24,6 +24,8 @@ pub fn run() -> anyhow::Result<()> {
         "--workspace",
         "--exclude",
         "strata-web",
+        "--exclude",
+        "strata-layer-worker",
         "--all-targets",
         "--",
         "-D",
@@ -33,6 +35,8 @@ pub fn run() -> anyhow::Result<()> {
         "clippy",
         "--package",
         "strata-web",
+        "--package",
+        "strata-layer-worker",
         "--target",
         "wasm32-unknown-unknown",
         "--",
@@ -72,6 +76,8 @@ fn run_tests(built: &build_steps::Built, image_layout: &Path) -> anyhow::Result<
         "--workspace",
         "--exclude",
         "strata-web",
+        "--exclude",
+        "strata-layer-worker",
         "--no-fail-fast",
     ];
     eprintln!("$ cargo {}", args.join(" "));

@@ -1,0 +1,162 @@
+//! A layer-reading Web Worker, a module of its own so that the page's first load carries no decoder: each
+//! job the page posts is fetched from the proxy and fed chunk by chunk into core's `LayerReader`, hashed
+//! twice and listed in one pass, never held whole; progress and entries are posted back as they come. The
+//! page's thread only renders.
+
+use js_sys::{Reflect, Uint8Array};
+use strata_layers::{FileEntry, LayerJob, LayerReader, LayerReport};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Entries posted together: a message the page decodes in a few milliseconds.
+const ENTRIES_PER_REPORT: usize = 2000;
+/// Longest wait before entries read so far are posted.
+const REPORT_EVERY_MS: f64 = 100.0;
+/// Compressed bytes between two progress reports.
+const PROGRESS_STEP: u64 = 1024 * 1024;
+
+/// Runs when `layer-worker.js` starts the module: answers every job posted to the worker.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let on_job = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            let end = match LayerJob::from_message(&text) {
+                Ok(job) => read(&job).await,
+                Err(error) => LayerReport::Failed(error),
+            };
+            post(&end);
+        });
+    });
+    scope.set_onmessage(Some(on_job.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_job.forget();
+}
+
+fn post(report: &LayerReport) {
+    if let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() {
+        let _ = scope.post_message(&JsValue::from_str(&report.to_message()));
+    }
+}
+
+/// Reads the job's layer to its end; returns the last report (`Done` or `Failed`).
+async fn read(job: &LayerJob) -> LayerReport {
+    match read_to_end(job).await {
+        Ok(done) => done,
+        Err(message) => LayerReport::Failed(message),
+    }
+}
+
+async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
+    let failed = |what: &str, error: JsValue| format!("{what}: {}", describe(&error));
+    let mut reader = LayerReader::new(
+        &job.media_type,
+        &job.digest,
+        job.diff_id.as_ref(),
+        job.limits,
+    )
+    .map_err(|error| error.to_string())?;
+    if let Some((path, max_bytes)) = &job.capture {
+        reader.capture(path, *max_bytes);
+    }
+    let scope: DedicatedWorkerGlobalScope = js_sys::global()
+        .dyn_into()
+        .map_err(|_| "not in a worker".to_owned())?;
+    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str(&job.url))
+        .await
+        .map_err(|error| failed("the layer could not be fetched", error))?
+        .dyn_into()
+        .map_err(|error| failed("not a response", error))?;
+    if !response.ok() {
+        return Err(format!(
+            "the registry answered {} for the layer",
+            response.status()
+        ));
+    }
+    let body = response.body().ok_or("the layer has no body")?;
+    let chunks: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|error| failed("the body cannot be read", error.into()))?;
+    let mut pending: Vec<FileEntry> = Vec::new();
+    let mut reported_bytes = 0u64;
+    let mut reported_at = now_ms();
+    loop {
+        let chunk = JsFuture::from(chunks.read())
+            .await
+            .map_err(|error| failed("the layer stopped arriving", error))?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .map(|done| done.is_truthy())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
+            .map_err(|error| failed("a chunk", error))?;
+        let bytes = Uint8Array::new(&value).to_vec();
+        match reader.push(&bytes) {
+            Ok(found) => pending.extend(found),
+            Err(error) => {
+                let _ = chunks.cancel();
+                return Err(error.to_string());
+            }
+        }
+        let progress = reader.progress();
+        if progress.compressed_bytes - reported_bytes >= PROGRESS_STEP {
+            reported_bytes = progress.compressed_bytes;
+            post(&LayerReport::Progress(progress));
+        }
+        if pending.len() >= ENTRIES_PER_REPORT || now_ms() - reported_at > REPORT_EVERY_MS {
+            reported_at = now_ms();
+            if !pending.is_empty() {
+                post(&LayerReport::Entries(std::mem::take(&mut pending)));
+            }
+        }
+    }
+    if !pending.is_empty() {
+        post(&LayerReport::Entries(pending));
+    }
+    post(&LayerReport::Progress(reader.progress()));
+    let captured = reader.captured().map(<[u8]>::to_vec);
+    let summary = reader.finish().map_err(|error| error.to_string())?;
+    let memory_bytes = wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length()
+        })
+        .unwrap_or_default();
+    Ok(LayerReport::Done {
+        summary: Box::new(summary),
+        captured,
+        memory_bytes: u64::from(memory_bytes),
+    })
+}
+
+/// Milliseconds from the worker's clock.
+fn now_ms() -> f64 {
+    js_sys::global()
+        .dyn_into::<DedicatedWorkerGlobalScope>()
+        .ok()
+        .and_then(|scope| scope.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            js_sys::JSON::stringify(error)
+                .ok()
+                .and_then(|text| text.as_string())
+        })
+        .unwrap_or_else(|| "unknown error".into())
+}
