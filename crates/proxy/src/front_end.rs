@@ -25,12 +25,22 @@ pub async fn index(dist: Option<&Path>, request: &HeaderMap) -> Response {
         return embedded(INDEX, request);
     };
     let encoding = negotiate(request, &Encoding::BY_PREFERENCE);
-    let path = dist.join(format!(
-        "{INDEX}{}",
-        encoding.map_or("", Encoding::file_suffix)
-    ));
-    match tokio::fs::read(&path).await {
-        Ok(html) => answer(html, "text/html; charset=utf-8", encoding),
+    let compressed = match encoding {
+        Some(encoding) => tokio::fs::read(dist.join(format!("{INDEX}{}", encoding.file_suffix())))
+            .await
+            .ok()
+            .map(|html| (html, Some(encoding))),
+        None => None,
+    };
+    // A front end built without compressed copies is served as it is.
+    let page = match compressed {
+        Some(found) => Ok(found),
+        None => tokio::fs::read(dist.join(INDEX))
+            .await
+            .map(|html| (html, None)),
+    };
+    match page {
+        Ok((html, encoding)) => answer(html, "text/html; charset=utf-8", encoding),
         Err(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the front end is not built ({error}); run `cargo xtask serve`"),
