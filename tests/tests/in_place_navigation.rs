@@ -149,3 +149,46 @@ async fn links_that_are_not_pages_of_the_app_load_as_usual() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn choosing_a_file_in_place_keeps_the_layers_read_and_the_share_link_current() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/layers:latest?view=files"))
+        .await;
+    browser
+        .wait_for(
+            "the merged files",
+            "return document.querySelectorAll('.file-list [data-path] a.path').length > 0 \
+             && document.querySelectorAll('.layer-progress-row.done').length > 0",
+        )
+        .await;
+    browser.eval(MARK).await;
+    let path = browser
+        .eval(
+            "const row = Array.from(document.querySelectorAll('.file-list [data-path]')) \
+               .find(r => r.querySelector('.entry-kind').textContent === 'file'); \
+             row.querySelector('a.path').click(); return row.dataset.path;",
+        )
+        .await;
+    let path = path.as_str().expect("a file's path").to_owned();
+    browser
+        .wait_for(
+            "the file selected",
+            &format!(
+                "return new URLSearchParams(location.search).get('path') === {path:?} \
+                 && document.querySelector('.file-row.selected') !== null"
+            ),
+        )
+        .await;
+    assert_eq!(browser.eval(STILL_RUNNING).await, true, "no new page load");
+    browser
+        .wait_for(
+            "the share link to follow the address",
+            "const link = document.getElementById('share-link'); \
+             return link !== null && new URL(link.href).searchParams.get('path') !== null",
+        )
+        .await;
+    browser.close().await;
+}

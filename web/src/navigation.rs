@@ -11,6 +11,7 @@ use web_sys::{Element, HtmlAnchorElement, MouseEvent};
 use yew::prelude::*;
 
 use crate::route::Route;
+use crate::url_state;
 
 thread_local! {
     /// Re-renders the app from the address; set while the app is mounted.
@@ -40,6 +41,7 @@ pub fn rerender() {
             callback.emit(());
         }
     });
+    url_state::announce_change();
 }
 
 /// For the app's root: re-renders on [`navigate`], on Back and Forward, and on clicks on links to the

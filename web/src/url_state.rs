@@ -85,6 +85,14 @@ fn replace_search(search: &str) {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+    announce_change();
+}
+
+/// Tells whoever shows the address (the share links) that it changed.
+pub fn announce_change() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let Ok(event) = web_sys::Event::new(URL_CHANGED_EVENT) {
         let _ = window.dispatch_event(&event);
     }
