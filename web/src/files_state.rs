@@ -11,11 +11,11 @@ use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
-use strata_layers::{EntryKind, FileRow, ImageFiles, LayerSummary, Limits, Progress};
+use strata_layers::{EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits, Progress};
 use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
-use crate::layer_stream::{self, LayerRequest, PREVIEW_LIMIT, StreamError, StreamedLayer};
+use crate::layer_stream::{self, PREVIEW_LIMIT, StreamError, StreamedLayer};
 use crate::page_clock::now_ms;
 use crate::registry_api::Repository;
 use crate::route::FilesRequest;
@@ -120,6 +120,30 @@ impl FilesSource {
             .and_then(|rootfs| rootfs.diff_ids.get(index))
             .and_then(|diff_id| Digest::parse(diff_id).ok())
     }
+
+    /// The job that reads layer `index`, keeping the bytes of `capture` (up to [`PREVIEW_LIMIT`]).
+    fn layer_job(
+        &self,
+        index: usize,
+        limits: Limits,
+        capture: Option<String>,
+    ) -> Result<LayerJob, StreamError> {
+        let layer = self
+            .manifest
+            .layers
+            .get(index)
+            .ok_or_else(|| StreamError::Failed("the manifest has no such layer".into()))?;
+        let digest = Digest::parse(&layer.digest)
+            .map_err(|_| StreamError::Failed("the layer's digest is not valid".into()))?;
+        Ok(LayerJob {
+            url: self.layer_url(&layer.digest),
+            media_type: layer.media_type.clone(),
+            digest,
+            diff_id: self.diff_id(index),
+            limits,
+            capture: capture.map(|path| (path, PREVIEW_LIMIT)),
+        })
+    }
 }
 
 /// Layers read at once, each in a worker of its own (the browser fetches at most six blobs at a time from
@@ -193,22 +217,10 @@ async fn read_one(
     state: &UseReducerDispatcher<FilesState>,
     cancel: Rc<Cell<bool>>,
 ) -> Result<StreamedLayer, StreamError> {
-    let layer = &source.manifest.layers[index];
-    let digest = Digest::parse(&layer.digest)
-        .map_err(|_| StreamError::Failed("the layer's digest is not valid".into()))?;
-    let diff_id = source.diff_id(index);
-    let url = source.layer_url(&layer.digest);
-    let request = LayerRequest {
-        url: &url,
-        media_type: &layer.media_type,
-        digest: &digest,
-        diff_id: diff_id.as_ref(),
-        limits,
-        capture: None,
-    };
+    let job = source.layer_job(index, limits, None)?;
     let progress_state = state.clone();
     let started = now_ms();
-    layer_stream::stream_layer(request, cancel, move |progress| {
+    layer_stream::stream_layer(&job, cancel, move |progress| {
         progress_state.dispatch(FilesAction::Progress(index, progress, now_ms() - started))
     })
     .await
@@ -260,23 +272,10 @@ pub async fn preview(
     path: String,
     state: UseReducerDispatcher<FilesState>,
 ) {
-    let Some(descriptor) = source.manifest.layers.get(layer) else {
+    let Ok(job) = source.layer_job(layer, Limits::default(), Some(path.clone())) else {
         return;
     };
-    let Ok(digest) = Digest::parse(&descriptor.digest) else {
-        return;
-    };
-    let diff_id = source.diff_id(layer);
-    let url = source.layer_url(&descriptor.digest);
-    let request = LayerRequest {
-        url: &url,
-        media_type: &descriptor.media_type,
-        digest: &digest,
-        diff_id: diff_id.as_ref(),
-        limits: Limits::default(),
-        capture: Some(&path),
-    };
-    let result = layer_stream::stream_layer(request, Rc::new(Cell::new(false)), |_| {}).await;
+    let result = layer_stream::stream_layer(&job, Rc::new(Cell::new(false)), |_| {}).await;
     let preview = match result {
         Ok(streamed) if streamed.summary.compressed.is_trusted() => match streamed.captured {
             Some(bytes) => Ok(Rc::new(bytes)),

@@ -7,8 +7,7 @@ use std::rc::Rc;
 
 use futures::StreamExt as _;
 use futures::channel::mpsc;
-use strata_image::digest::Digest;
-use strata_layers::{FileEntry, LayerJob, LayerReport, LayerSummary, Limits, Progress};
+use strata_layers::{FileEntry, LayerJob, LayerReport, LayerSummary, Progress};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -32,23 +31,6 @@ pub struct StreamedLayer {
     pub captured: Option<Vec<u8>>,
 }
 
-/// Which layer to read, and how.
-#[derive(Debug, Clone, Copy)]
-pub struct LayerRequest<'a> {
-    /// The blob's URL on the proxy.
-    pub url: &'a str,
-    /// The layer's media type, as its manifest gives it.
-    pub media_type: &'a str,
-    /// The digest of the compressed bytes.
-    pub digest: &'a Digest,
-    /// The digest of the uncompressed tar, from the config, when it names one.
-    pub diff_id: Option<&'a Digest>,
-    /// Bounds on what the layer may hold.
-    pub limits: Limits,
-    /// A path whose bytes to keep (up to [`PREVIEW_LIMIT`]), for a preview.
-    pub capture: Option<&'a str>,
-}
-
 /// Files up to this size can be viewed.
 pub const PREVIEW_LIMIT: usize = 1024 * 1024;
 
@@ -65,21 +47,13 @@ enum Mail {
     Tick,
 }
 
-/// Reads the layer `request` names in a worker, reporting progress about every MiB, until it ends or
-/// `cancel` is set.
+/// Reads the layer `job` names in a worker, reporting progress about every MiB, until it ends or `cancel`
+/// is set.
 pub async fn stream_layer(
-    request: LayerRequest<'_>,
+    job: &LayerJob,
     cancel: Rc<Cell<bool>>,
     on_progress: impl Fn(Progress),
 ) -> Result<StreamedLayer, StreamError> {
-    let job = LayerJob {
-        url: request.url.to_owned(),
-        media_type: request.media_type.to_owned(),
-        digest: request.digest.clone(),
-        diff_id: request.diff_id.cloned(),
-        limits: request.limits,
-        capture: request.capture.map(|path| (path.to_owned(), PREVIEW_LIMIT)),
-    };
     let (mailbox, mut mail) = mpsc::unbounded::<Mail>();
     let worker = LayerWorker::start(mailbox)?;
     worker

@@ -45,9 +45,9 @@ pub fn rerender() {
 }
 
 /// For the app's root: re-renders on [`navigate`], on Back and Forward, and on clicks on links to the
-/// app's pages, which it takes over. Returns how many times the address changed, to key effects on.
+/// app's pages, which it takes over.
 #[hook]
-pub fn use_in_place_navigation() -> u32 {
+pub fn use_in_place_navigation() {
     let changes = use_reducer(Changes::default);
     {
         let changes = changes.dispatcher();
@@ -65,7 +65,6 @@ pub fn use_in_place_navigation() -> u32 {
         // A `#fragment` names an element of the new page: show it once rendered.
         use_effect_with(changes.count, |_| scroll_to_fragment());
     }
-    changes.count
 }
 
 #[derive(Default, PartialEq)]

@@ -126,7 +126,7 @@ fn write_with_compressed(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Brotli at its best quality and largest standard window: built once, served many times.
-pub fn brotli_best(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+fn brotli_best(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
