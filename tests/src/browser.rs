@@ -157,6 +157,17 @@ impl Browser {
             .expect("the script runs")
     }
 
+    /// Runs a script that ends by calling `done(value)` (bound for it), and returns that value.
+    pub async fn eval_async(&self, script: &str) -> Value {
+        self.client
+            .execute_async(
+                &format!("const done = arguments[arguments.length - 1]; {script}"),
+                Vec::new(),
+            )
+            .await
+            .expect("the script runs")
+    }
+
     /// Lets the open page's origin write and read the clipboard, as a reader who allowed it would.
     pub async fn grant_clipboard(&self) {
         for permission in ["clipboard-read", "clipboard-write"] {
@@ -173,13 +184,19 @@ impl Browser {
     /// Empties the browser's HTTP cache (Chrome DevTools Protocol through ChromeDriver), so the next load
     /// fetches everything again as a first visit would.
     pub async fn clear_http_cache(&self) {
+        self.devtools("Network.clearBrowserCache", json!({})).await;
+    }
+
+    /// Runs a Chrome DevTools Protocol command (through ChromeDriver) and returns its result: profiling
+    /// (`Profiler.start`, `Profiler.stop`) and the like.
+    pub async fn devtools(&self, command: &str, params: Value) -> Value {
         self.client
             .issue_cmd(SessionPost {
                 path: "goog/cdp/execute",
-                body: json!({ "cmd": "Network.clearBrowserCache", "params": {} }),
+                body: json!({ "cmd": command, "params": params }),
             })
             .await
-            .unwrap_or_else(|error| panic!("clearing the HTTP cache: {error}"));
+            .unwrap_or_else(|error| panic!("DevTools {command}: {error}"))
     }
 
     /// What the clipboard holds (needs [`Browser::grant_clipboard`]).

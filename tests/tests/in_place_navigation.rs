@@ -1,6 +1,7 @@
 //! Moving around a loaded Strata keeps the running app: typing a reference, following a link to another
 //! image, a platform or a tour step changes the page in place (no new document, no new wasm start), Back and
-//! Forward return to each view, and the address is always the view's own link.
+//! Forward return to each view, and the address is always the view's own link. Pages the first-load module lacks
+//! (files, compare, the tour) load the module with every page, which takes the page over in place.
 
 use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
@@ -190,5 +191,56 @@ async fn choosing_a_file_in_place_keeps_the_layers_read_and_the_share_link_curre
              return link !== null && new URL(link.href).searchParams.get('path') !== null",
         )
         .await;
+    browser.close().await;
+}
+
+/// Whether the page has fetched the module with every page.
+const ALL_PAGES_LOADED: &str = "return performance.getEntriesByType('resource') \
+    .some(entry => entry.name.includes('/app_all_pages'))";
+
+#[tokio::test]
+async fn the_first_load_module_hands_the_page_over_in_place_for_the_files() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/layers:latest"))
+        .await;
+    browser.wait_for_tree().await;
+    browser.eval(MARK).await;
+    assert_eq!(
+        browser.eval(ALL_PAGES_LOADED).await,
+        false,
+        "the inspect tree needs only the first-load module"
+    );
+
+    browser.click("a[href*='view=files']").await;
+    browser
+        .wait_for(
+            "the files, rendered by the module with every page",
+            "return document.querySelectorAll('.file-list [data-path]').length > 0",
+        )
+        .await;
+    assert_eq!(browser.eval(STILL_RUNNING).await, true, "no new page load");
+    assert_eq!(browser.eval(ALL_PAGES_LOADED).await, true);
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('header.top').length")
+            .await,
+        1,
+        "the first-load module stepped aside: one app on the page"
+    );
+
+    // Back to the tree: the module with every page renders it, still in place.
+    browser.eval("history.back(); return true;").await;
+    browser
+        .wait_for(
+            "the tree without the files",
+            "return !location.search.includes('view=files') \
+             && document.querySelector('.file-list') === null \
+             && document.querySelector('.tree [data-kind]') !== null",
+        )
+        .await;
+    browser.wait_for_tree().await;
+    assert_eq!(browser.eval(STILL_RUNNING).await, true, "no new page load");
     browser.close().await;
 }

@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
 use crate::layer_stream::{self, PREVIEW_LIMIT, StreamError, StreamedLayer};
-use crate::page_clock::now_ms;
+use crate::page_clock::{self, now_ms};
 use crate::registry_api::Repository;
 use crate::route::FilesRequest;
 use crate::view::context::NodeContext;
@@ -199,10 +199,11 @@ pub async fn read_layers(
                 }
                 return;
             }
-            apply(&source, &state, &mut files, applied, result);
+            apply(&source, &state, &mut files, applied, result).await;
             applied += 1;
         }
     }
+    page_clock::next_turn().await;
     state.dispatch(FilesAction::Merged(
         Rc::new(files.merged_rows()),
         Rc::new(files.largest_directories()),
@@ -226,8 +227,9 @@ async fn read_one(
     .await
 }
 
-/// Applies an ended layer to the filesystem and records its verdicts, in the files view and on its node.
-fn apply(
+/// Applies an ended layer to the filesystem and records its verdicts, on its node, then (in a task of its
+/// own, so no single one keeps the page busy for long) in the files view.
+async fn apply(
     source: &FilesSource,
     state: &UseReducerDispatcher<FilesState>,
     files: &mut ImageFiles,
@@ -262,6 +264,7 @@ fn apply(
             .state
             .dispatch(Action::LayerChecked(layer.digest.clone(), check));
     }
+    page_clock::next_turn().await;
     state.dispatch(FilesAction::Finished(index, status, changes));
 }
 

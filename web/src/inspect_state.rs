@@ -265,6 +265,11 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
 struct Updates {
     dispatcher: UseReducerDispatcher<InspectState>,
     queued: Rc<RefCell<Vec<Action>>>,
+    /// Loads of the tree's own documents under way.
+    in_flight: Rc<std::cell::Cell<usize>>,
+    /// Loads that wait until the tree's documents are all in: cosign's tags, which are seldom there, must
+    /// not hold the browser's few connections to the proxy while the tree needs them.
+    afterwards: Rc<RefCell<Vec<Job>>>,
 }
 
 impl Updates {
@@ -272,6 +277,23 @@ impl Updates {
         Updates {
             dispatcher,
             queued: Rc::new(RefCell::new(Vec::new())),
+            in_flight: Rc::default(),
+            afterwards: Rc::default(),
+        }
+    }
+
+    fn started(&self) {
+        self.in_flight.set(self.in_flight.get() + 1);
+    }
+
+    /// One load ended: once none is left, the deferred ones start.
+    fn finished(&self) {
+        self.in_flight.set(self.in_flight.get().saturating_sub(1));
+        if self.in_flight.get() == 0 {
+            let deferred = std::mem::take(&mut *self.afterwards.borrow_mut());
+            for job in deferred {
+                spawn(job, self.clone());
+            }
         }
     }
 
@@ -293,6 +315,7 @@ impl Updates {
 
 fn spawn(job: Job, updates: Updates) {
     updates.dispatch(Action::Started(job.key.clone()));
+    updates.started();
     yew::platform::spawn_local(async move {
         let fetched = match job.expect {
             ChildKind::Manifest => job.repository.manifest(&job.reference).await,
@@ -304,12 +327,13 @@ fn spawn(job: Job, updates: Updates) {
             Ok(fetched) => {
                 let loaded = examine(&job, fetched);
                 if loaded.verification.is_trusted() {
-                    for child in children(&job, &loaded)
-                        .into_iter()
-                        .chain(cosign_probes(&job, &loaded))
-                    {
+                    for child in children(&job, &loaded) {
                         spawn(child, updates.clone());
                     }
+                    updates
+                        .afterwards
+                        .borrow_mut()
+                        .extend(cosign_probes(&job, &loaded));
                 }
                 NodeState::Loaded(Rc::new(loaded))
             }
@@ -317,6 +341,7 @@ fn spawn(job: Job, updates: Updates) {
             Err(error) => NodeState::Failed(error.message),
         };
         updates.dispatch(Action::Finished(job.key, state));
+        updates.finished();
     });
 }
 

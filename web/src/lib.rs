@@ -1,8 +1,15 @@
 //! Strata's front end: reads the URL, fetches through the proxy, verifies every document with `core`, and
 //! renders the image tree. The only code that knows the DOM.
 
+// The first-load module leaves out pages whose helpers the shared code keeps; the full build, checked with
+// every lint, is where unused code shows.
+#![cfg_attr(not(feature = "all-pages"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "all-pages")]
 mod files_state;
+mod hand_over;
 mod inspect_state;
+#[cfg(feature = "all-pages")]
 mod layer_stream;
 mod navigation;
 mod page_clock;
@@ -17,5 +24,5 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Mounts the app on the page body.
 #[wasm_bindgen(start)]
 pub fn start() {
-    yew::Renderer::<view::App>::new().render();
+    hand_over::keep(yew::Renderer::<view::App>::new().render());
 }

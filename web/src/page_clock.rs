@@ -19,3 +19,13 @@ pub fn after_this_turn(work: impl FnOnce() + 'static) {
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
     }
 }
+
+/// Resolves in a task of its own (see [`after_this_turn`]): awaited between two pieces of work, it lets the
+/// page render and answer the reader in between.
+pub async fn next_turn() {
+    let (resolve, resolved) = futures::channel::oneshot::channel();
+    after_this_turn(move || {
+        let _ = resolve.send(());
+    });
+    let _ = resolved.await;
+}

@@ -5,8 +5,8 @@ use crate::{build_steps, system_tools, workspace};
 
 /// Builds everything, then runs the benchmarks against an optimized proxy (as deployed, not the debug
 /// build the tests use), driven by an optimized bench binary; `wasm-opt` is there to measure what it would
-/// save.
-pub fn run() -> anyhow::Result<()> {
+/// save. `only` names one section to measure and print, leaving the report as it is.
+pub fn run(only: Option<&str>) -> anyhow::Result<()> {
     system_tools::ensure_debian_tools()?;
     let wasm_opt = system_tools::ensure_wasm_opt()?;
     let built = build_steps::build_all()?;
@@ -32,6 +32,10 @@ pub fn run() -> anyhow::Result<()> {
             ("STRATA_PROXY_BIN", &proxy),
             ("STRATA_DIST", &built.dist),
             ("STRATA_WASM_OPT", &wasm_opt),
+            (
+                "STRATA_BENCH_ONLY",
+                std::path::Path::new(only.unwrap_or("")),
+            ),
         ],
     )
 }

@@ -11,17 +11,6 @@ use crate::workspace::{self, root};
 
 /// Builds the front end into `dist`.
 pub fn build(dist: &Path) -> anyhow::Result<()> {
-    workspace::cargo(&[
-        "build",
-        "--profile",
-        "wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--package",
-        "strata-web",
-        "--package",
-        "strata-layer-worker",
-    ])?;
     let bindgen_dir = root().join("target/front-end-bindgen");
     for dir in [dist, bindgen_dir.as_path()] {
         if dir.exists() {
@@ -30,9 +19,23 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         }
         std::fs::create_dir_all(dir)?;
     }
-    for (crate_name, out_name) in static_assets::MODULES {
+    // One module at a time: two of them are one package built with different features, into one file.
+    for module in static_assets::MODULES {
+        let mut args = vec![
+            "build",
+            "--profile",
+            module.profile,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            module.package,
+        ];
+        args.extend(module.features);
+        workspace::cargo(&args)?;
         let wasm = root().join(format!(
-            "target/wasm32-unknown-unknown/wasm/{crate_name}.wasm"
+            "target/wasm32-unknown-unknown/{}/{}.wasm",
+            module.profile,
+            module.package.replace('-', "_")
         ));
         Bindgen::new()
             .input_path(&wasm)
@@ -40,7 +43,7 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
             .typescript(false)
             .omit_default_module_path(false)
             .remove_name_section(true)
-            .out_name(out_name)
+            .out_name(module.out_name)
             .generate(&bindgen_dir)
             .with_context(|| format!("wasm-bindgen could not process {}", wasm.display()))?;
     }

@@ -23,7 +23,8 @@ commands:
                            build everything and start Strata on http://127.0.0.1:8080 with the demo registry
                            (--release: the optimized proxy)
   test                     install what is missing, then run every check and test (what CI runs)
-  bench                    measure, and write docs/benchmarks.md
+  bench [--only SECTION]   measure, and write docs/benchmarks.md (--only hashing|pages|proxy|layers: one
+                           section, printed, the file left as it is)
   build                    build the front end into dist/ and the proxy
   demo                     write the demo registry's OCI layout into target/demo-registry
   image [--out DIR]        write Strata as an OCI image layout (static proxy, front end inside) into
@@ -67,7 +68,11 @@ fn main() -> anyhow::Result<()> {
             build_steps::run_proxy(&built, &proxy_flags)
         }
         "test" => test_suite::run(),
-        "bench" => bench::run(),
+        "bench" => match passthrough.as_slice() {
+            [] => bench::run(None),
+            [flag, section] if flag == "--only" => bench::run(Some(section)),
+            _ => bail!("unknown bench options {passthrough:?}\n\n{USAGE}"),
+        },
         "build" => build_steps::build_all().map(|_| ()),
         "demo" => Ok(strata_demo_registry::write_layout(
             &workspace::demo_layout_dir(),

@@ -18,11 +18,41 @@ const INDEX: &str = "index.html";
 /// Hex digits of the SHA-256 in an asset's name: 64 bits tell versions apart.
 const NAME_HASH_HEX: usize = 16;
 
-/// The wasm modules, by crate and by the name wasm-bindgen gives their files: the app, and the Web
-/// Worker that reads layers (a module of its own, loaded only when layers are read).
-pub const MODULES: [(&str, &str); 2] = [
-    ("strata_web", "app"),
-    ("strata_layer_worker", "layer_worker"),
+/// A wasm module of the front end: which package, built with which feature flags, and the name
+/// wasm-bindgen gives its files.
+pub struct WasmModule {
+    /// The Cargo package.
+    pub package: &'static str,
+    /// Cargo's feature flags for it.
+    pub features: &'static [&'static str],
+    /// The Cargo profile it is built with (`Cargo.toml` says why each).
+    pub profile: &'static str,
+    /// `<out_name>.js` and `<out_name>_bg.wasm`.
+    pub out_name: &'static str,
+}
+
+/// The front end's modules: the app a first visit loads (the landing page and the inspect tree), the app
+/// with every page (loaded when the reader opens one the first lacks), and the Web Worker that reads
+/// layers (loaded when layers are read).
+pub const MODULES: [WasmModule; 3] = [
+    WasmModule {
+        package: "strata-web",
+        features: &["--no-default-features"],
+        profile: "wasm",
+        out_name: "app",
+    },
+    WasmModule {
+        package: "strata-web",
+        features: &[],
+        profile: "wasm",
+        out_name: "app_all_pages",
+    },
+    WasmModule {
+        package: "strata-layer-worker",
+        features: &[],
+        profile: "wasm-worker",
+        out_name: "layer_worker",
+    },
 ];
 
 /// Lays out `dist` from wasm-bindgen's loaders and wasm of every module in `bindgen_dir` and the
@@ -32,7 +62,10 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
     std::fs::create_dir_all(&assets)?;
     // Rewrites `"/name"` to the asset's URL in the files named after it (the imports of the loaders).
     let mut renamed = Vec::new();
-    for (_, module) in MODULES {
+    for WasmModule {
+        out_name: module, ..
+    } in MODULES
+    {
         let wasm_file = format!("{module}_bg.wasm");
         let wasm = std::fs::read(bindgen_dir.join(&wasm_file))?;
         let wasm_name = write_asset(&assets, &wasm_file, &wasm)?;
@@ -88,7 +121,7 @@ fn rewrite_references(
         let quoted = format!("\"/{original}\"");
         let is_loader = MODULES
             .iter()
-            .any(|(_, module)| *original == format!("{module}.js"));
+            .any(|module| *original == format!("{}.js", module.out_name));
         if name == INDEX && !is_loader && !text.contains(&quoted) {
             bail!("www/{INDEX} does not name /{original}");
         }

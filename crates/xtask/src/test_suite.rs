@@ -43,6 +43,18 @@ pub fn run() -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
+    // The first-load module: the app without the pages it hands over.
+    workspace::cargo(&[
+        "clippy",
+        "--package",
+        "strata-web",
+        "--no-default-features",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     let mut pure_on_wasm = vec!["build", "--target", "wasm32-unknown-unknown"];
     for package in workspace::PURE_CRATES {
         pure_on_wasm.extend(["--package", package]);

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::commands_view;
 use super::context::NodeContext;
+#[cfg(feature = "all-pages")]
 use super::files_view::FilesView;
 use super::format::visible;
 use super::node_view;
@@ -127,9 +128,15 @@ fn cosign_notice(reference: &Reference) -> Option<Html> {
 /// The files panel, once the selected platform's manifest and config verified.
 fn files_section(context: &NodeContext, state: &InspectState, request: FilesRequest) -> Html {
     match state.selected_image() {
+        #[cfg(feature = "all-pages")]
         Some((manifest, config)) => html! {
             <FilesView context={context.clone()} manifest={Rc::new(manifest)} config={Rc::new(config)} {request} />
         },
+        #[cfg(not(feature = "all-pages"))]
+        Some(_) => {
+            let _ = (context, request);
+            html! { <section class="files" id="files"><h2>{"Files"}</h2><crate::hand_over::HandOver /></section> }
+        }
         None => html! {
             <section class="files" id="files"><h2>{"Files"}</h2>
                 <p class="muted" data-probe="pending">{"Waiting for the platform's manifest and config to verify…"}</p>

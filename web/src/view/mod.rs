@@ -3,18 +3,26 @@
 mod artifact_view;
 mod commands_view;
 mod compare_entry;
+#[cfg(feature = "all-pages")]
 mod compare_page;
+#[cfg(feature = "all-pages")]
 mod compare_side;
+#[cfg(feature = "all-pages")]
 mod compare_tables;
 pub mod concept_help;
 mod config_view;
 pub(crate) mod context;
 mod copy_button;
+mod document_panels;
+#[cfg(feature = "all-pages")]
 mod file_table;
+#[cfg(feature = "all-pages")]
 mod files_panels;
+#[cfg(feature = "all-pages")]
 mod files_view;
 mod findings;
 mod format;
+#[cfg(feature = "all-pages")]
 mod hash_bench;
 mod inspect_page;
 mod landing;
@@ -24,7 +32,9 @@ mod reference_view;
 mod share_links;
 mod size_bar;
 mod tags_view;
+#[cfg(feature = "all-pages")]
 mod tour_evidence;
+#[cfg(feature = "all-pages")]
 mod tour_page;
 mod trace;
 mod tree_keyboard;
@@ -55,6 +65,7 @@ pub fn App() -> Html {
         } => {
             html! { <inspect_page::InspectPage {reference} {platform} {files} {pinned_at} /> }
         }
+        #[cfg(feature = "all-pages")]
         Route::Compare {
             left,
             left_platform,
@@ -63,8 +74,14 @@ pub fn App() -> Html {
         } => html! {
             <compare_page::ComparePage {left} {left_platform} {right} {right_platform} />
         },
+        #[cfg(feature = "all-pages")]
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
+        #[cfg(feature = "all-pages")]
         Route::Tour { step, platform } => html! { <tour_page::TourPage {step} {platform} /> },
+        #[cfg(not(feature = "all-pages"))]
+        Route::Compare { .. } | Route::HashBench { .. } | Route::Tour { .. } => {
+            html! { <crate::hand_over::HandOver /> }
+        }
         Route::Concepts => concept_help::page(),
         Route::NotFound(path) => html! {
             <div class="error" role="alert">

@@ -6,28 +6,28 @@
 //! (`aria-expanded`) and are selectable (`aria-selected`); a node always shows its children, and its raw
 //! bytes, trace and annotations are disclosures inside the item, reached with Tab.
 
+use std::rc::Rc;
 use strata_explain::concept::Concept;
-use strata_explain::pretty;
 use strata_image::artifact::{self, HelmChart, ManifestRole};
 use strata_image::manifest::{Descriptor, Document, ImageManifest, Index};
 use strata_image::media_type;
 use strata_image::node_kind::NodeKind;
 use strata_image::verification::VerifyState;
+
 use yew::prelude::*;
 
 use super::artifact_view;
 use super::concept_help::help;
 use super::config_view;
 use super::context::NodeContext;
+use super::document_panels::DocumentPanels;
 use super::findings;
-use super::format::{short_digest, size, untrusted_value, visible, visible_lines, visible_string};
+use super::format::{short_digest, size, untrusted_value, visible, visible_string};
 use super::platform_picker;
 use super::size_bar::size_bar;
-use super::trace;
 use super::tree_keyboard;
 use crate::inspect_state::{Content, Loaded, NodeKey, NodeState};
 use crate::route::{FilesRequest, files_href, tag_href};
-use crate::url_state;
 
 /// What the element with `role="tree"` does when focus moves inside it (see `tree_keyboard`).
 pub fn tree_focus() -> Callback<FocusEvent> {
@@ -258,7 +258,7 @@ fn helm_chart(context: &NodeContext, manifest: &ImageManifest) -> Option<HelmCha
 
 fn loaded_body(
     context: &NodeContext,
-    loaded: &Loaded,
+    loaded: &Rc<Loaded>,
     descriptor: Option<&Descriptor>,
     is_root: bool,
     level: u32,
@@ -295,31 +295,8 @@ fn loaded_body(
     html! {
         <>
             {content}
-            { raw(&loaded.bytes, loaded.content_type.as_deref(), &raw_digest) }
-            { trace::exchange_and_steps(&loaded.exchange, &loaded.trace) }
+            <DocumentPanels loaded={loaded.clone()} digest={raw_digest} />
         </>
-    }
-}
-
-fn raw(bytes: &[u8], content_type: Option<&str>, digest: &str) -> Html {
-    // `open=raw-<first 12 hex>` keeps the panel open in a shared link (once the node has a digest).
-    let panel = short_digest(digest)
-        .split_once(':')
-        .map(|(_, hex)| format!("raw-{hex}"));
-    let open = panel.as_deref().is_some_and(url_state::is_open);
-    let ontoggle = panel.as_deref().map(url_state::panel_toggle);
-    let pretty = pretty::indent_json(bytes);
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    html! {
-        <details class="raw" {open} {ontoggle}>
-            <summary>{visible(&format!("Raw bytes ({} B{})", bytes.len(), content_type.map(|t| format!(", {t}")).unwrap_or_default()))}</summary>
-            if let Some(pretty) = pretty {
-                <h4>{"Pretty-printed (same keys, same order)"}</h4>
-                <pre class="pretty">{visible_lines(&pretty)}</pre>
-            }
-            <h4>{"Exactly as received"}</h4>
-            <pre class="exact">{visible_lines(&text)}</pre>
-        </details>
     }
 }
 

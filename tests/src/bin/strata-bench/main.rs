@@ -142,6 +142,11 @@ fn report(hash: &HashRow) -> String {
 
 #[tokio::main]
 async fn main() {
+    let only = std::env::var("STRATA_BENCH_ONLY").unwrap_or_default();
+    if !only.is_empty() {
+        println!("{}", section(&only).await);
+        return;
+    }
     let offline = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
     let hash = hash_row(&offline, &browser).await;
@@ -158,4 +163,24 @@ async fn main() {
     std::fs::write(&path, &text).expect("docs/ is writable");
     println!("{text}");
     println!("written to {}", path.display());
+}
+
+/// One section of the report alone (`cargo xtask bench --only NAME`), for measuring a change quickly.
+async fn section(name: &str) -> String {
+    let mut text = String::new();
+    match name {
+        "proxy" => proxy_rows::measure().await.write(&mut text),
+        "hashing" | "pages" | "layers" => {
+            let offline = Proxy::start(&["--offline"]);
+            let browser = Browser::start().await;
+            match name {
+                "hashing" => text = report(&hash_row(&offline, &browser).await),
+                "pages" => page_rows::measure(&browser).await.write(&mut text),
+                _ => layer_rows::measure(&browser).await.write(&mut text),
+            }
+            browser.close().await;
+        }
+        other => panic!("no bench section {other:?}: hashing, pages, proxy or layers"),
+    }
+    text
 }

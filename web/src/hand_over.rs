@@ -1,0 +1,85 @@
+//! The first-load module (built without the `all-pages` feature) holds the pages most links open: the
+//! landing page, the inspect tree, tags and concepts. When the reader goes anywhere else (files, compare,
+//! the tour), it loads the module with every page, lets it render the same address, and unmounts itself:
+//! the page stays (no reload, the history intact), and the by-digest answers come from the browser cache.
+
+use std::cell::RefCell;
+
+#[cfg(not(feature = "all-pages"))]
+use wasm_bindgen::JsCast;
+use yew::AppHandle;
+#[cfg(not(feature = "all-pages"))]
+use yew::prelude::*;
+
+use crate::view::App;
+
+/// What `www/boot.js` defines to load and start the module with every page; it returns a promise.
+#[cfg(not(feature = "all-pages"))]
+const LOAD_ALL_PAGES: &str = "strataLoadAllPages";
+
+thread_local! {
+    /// This module's mounted app, unmounted once the full module has taken the page.
+    static MOUNTED: RefCell<Option<AppHandle<App>>> = const { RefCell::new(None) };
+}
+
+/// Keeps the mounted app, for [`HandOver`] to unmount.
+pub fn keep(app: AppHandle<App>) {
+    MOUNTED.with(|slot| *slot.borrow_mut() = Some(app));
+}
+
+#[cfg(not(feature = "all-pages"))]
+/// Shown where this module has no page for the address: loads the one that has, then steps aside.
+#[component]
+pub fn HandOver() -> Html {
+    let failure = use_state(|| None::<String>);
+    {
+        let failure = failure.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match load_all_pages().await {
+                    Ok(()) => {
+                        if let Some(app) = MOUNTED.with(|slot| slot.borrow_mut().take()) {
+                            app.destroy();
+                        }
+                    }
+                    Err(message) => failure.set(Some(message)),
+                }
+            });
+        });
+    }
+    match &*failure {
+        None => html! { <p class="muted hand-over" role="status">{"Loading this page…"}</p> },
+        Some(message) => html! {
+            <div class="error" role="alert">
+                {"Strata could not load this page's code: "}{message.clone()}
+                {". "}<a href="/">{"Go to the start page."}</a>
+            </div>
+        },
+    }
+}
+
+#[cfg(not(feature = "all-pages"))]
+async fn load_all_pages() -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let loader = js_sys::Reflect::get(&window, &LOAD_ALL_PAGES.into())
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Function>().ok())
+        .ok_or("the page's boot script is missing")?;
+    let started = loader
+        .call0(&window)
+        .map_err(describe)?
+        .dyn_into::<js_sys::Promise>()
+        .map_err(|_| "the boot script did not return a promise".to_owned())?;
+    wasm_bindgen_futures::JsFuture::from(started)
+        .await
+        .map(drop)
+        .map_err(describe)
+}
+
+#[cfg(not(feature = "all-pages"))]
+fn describe(error: wasm_bindgen::JsValue) -> String {
+    js_sys::Error::from(error)
+        .message()
+        .as_string()
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
