@@ -37,15 +37,8 @@ pub async fn push_blob(
     digest
 }
 
-/// Pushes a linux/amd64 OCI image of `layers` (each: the tar, its gzip) as `repository:tag`; returns the
-/// manifest digest.
-pub async fn push_image(
-    api: &str,
-    repository: &str,
-    tag: &str,
-    layers: &[(Vec<u8>, Vec<u8>)],
-) -> String {
-    let client = reqwest::Client::new();
+/// A linux/amd64 OCI image of `layers` (each: the tar, its gzip): its config and its manifest.
+pub fn image_documents(layers: &[(Vec<u8>, Vec<u8>)]) -> (Vec<u8>, Vec<u8>) {
     let diff_ids: Vec<String> = layers
         .iter()
         .map(|(tar, _)| Digest::sha256_of(tar).to_string())
@@ -61,22 +54,45 @@ pub async fn push_image(
     })
     .to_string()
     .into_bytes();
-    let config_digest = push_blob(&client, api, repository, &config).await;
-    let mut descriptors = Vec::new();
-    for (_, gzipped) in layers {
-        let digest = push_blob(&client, api, repository, gzipped).await;
-        descriptors.push(json!({
-            "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": gzipped.len()
-        }));
-    }
+    let descriptors: Vec<serde_json::Value> = layers
+        .iter()
+        .map(|(_, gzipped)| {
+            json!({
+                "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                "digest": Digest::sha256_of(gzipped).to_string(),
+                "size": gzipped.len()
+            })
+        })
+        .collect();
     let manifest = json!({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len() },
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": Digest::sha256_of(&config).to_string(),
+            "size": config.len()
+        },
         "layers": descriptors,
     })
     .to_string()
     .into_bytes();
+    (config, manifest)
+}
+
+/// Pushes a linux/amd64 OCI image of `layers` (each: the tar, its gzip) as `repository:tag`; returns the
+/// manifest digest.
+pub async fn push_image(
+    api: &str,
+    repository: &str,
+    tag: &str,
+    layers: &[(Vec<u8>, Vec<u8>)],
+) -> String {
+    let client = reqwest::Client::new();
+    let (config, manifest) = image_documents(layers);
+    push_blob(&client, api, repository, &config).await;
+    for (_, gzipped) in layers {
+        push_blob(&client, api, repository, gzipped).await;
+    }
     let response = client
         .put(format!("{api}{repository}/manifests/{tag}"))
         .header("content-type", "application/vnd.oci.image.manifest.v1+json")

@@ -1,11 +1,12 @@
 //! The layer explorer in the browser: every layer read as it streams, verified twice, listed per layer and
-//! merged with whiteouts and opaque directories applied; a changed byte shows as a mismatch.
+//! merged with whiteouts and opaque directories applied; a changed byte shows as a mismatch. A big layer (whose
+//! own digest a second worker computes) verifies too, and a changed byte in it is never shown verified.
 
 use std::collections::HashMap;
 
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
-use strata_e2e::image_push::push_image;
+use strata_e2e::image_push::{image_documents, push_image};
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, Fault, TamperingRegistry};
@@ -173,6 +174,126 @@ async fn a_changed_byte_in_a_layer_is_a_mismatch() {
     assert_eq!(
         (verdicts[1].0.as_str(), verdicts[2].0.as_str()),
         ("verified", "verified")
+    );
+    browser.close().await;
+}
+
+/// A gzip layer well past the size from which a second worker hashes it: one file of bytes gzip cannot
+/// shrink (the tar, its gzip).
+fn big_layer() -> (Vec<u8>, Vec<u8>) {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let noise: Vec<u8> = (0..20 * 1024 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let mut tar = TarBuilder::default();
+    tar.file("data/noise.bin", &noise);
+    tar.finish()
+}
+
+/// The verdicts on every layer node: (`data-verify`, its explanation).
+async fn layer_verdicts(browser: &Browser) -> Vec<(String, String)> {
+    let verdicts = browser
+        .eval("return Array.from(document.querySelectorAll('[data-kind=\"layer\"]')).map(e => [e.dataset.verify, e.title])")
+        .await;
+    serde_json::from_value(verdicts).expect("pairs")
+}
+
+#[tokio::test]
+async fn a_big_layer_is_verified_and_a_changed_byte_in_it_is_never_shown_verified() {
+    let layer = big_layer();
+    let (config, manifest) = image_documents(std::slice::from_ref(&layer));
+    let document: serde_json::Value = serde_json::from_slice(&manifest).expect("JSON");
+    let digest = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .expect("a digest")
+            .to_owned()
+    };
+    let blob = |bytes: Vec<u8>| Answer {
+        status: 200,
+        headers: vec![],
+        body: bytes,
+    };
+    let mut tampered = layer.1.clone();
+    // The gzip header's mtime: the blob changes, the tar inside does not.
+    tampered[4] ^= 1;
+    let answers = HashMap::from([
+        (
+            "/v2/team/big/manifests/1".to_owned(),
+            Answer {
+                status: 200,
+                headers: vec![
+                    (
+                        "content-type".into(),
+                        "application/vnd.oci.image.manifest.v1+json".into(),
+                    ),
+                    (
+                        "docker-content-digest".into(),
+                        strata_image::digest::Digest::sha256_of(&manifest).to_string(),
+                    ),
+                ],
+                body: manifest.clone(),
+            },
+        ),
+        (
+            format!("/v2/team/big/blobs/{}", digest("/config/digest")),
+            blob(config.clone()),
+        ),
+        (
+            format!("/v2/team/big/blobs/{}", digest("/layers/0/digest")),
+            blob(tampered),
+        ),
+    ]);
+    let fixture = TamperingRegistry::start(answers).await;
+    let registry = Registry::start().await;
+    push_image(&registry.api(), "team/big", "1", &[layer]).await;
+    let proxy = Proxy::start(&[
+        "--insecure-registry",
+        &registry.authority,
+        "--insecure-registry",
+        &fixture.authority,
+    ]);
+    let browser = Browser::start().await;
+
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/big:1?view=files",
+            registry.authority
+        )))
+        .await;
+    let files = files(&browser).await;
+    assert!(files.contains_key("/data/noise.bin"), "{files:?}");
+    let verdicts = layer_verdicts(&browser).await;
+    assert_eq!(verdicts.len(), 1, "{verdicts:?}");
+    assert_eq!(verdicts[0].0, "verified", "{verdicts:?}");
+
+    // The proxy hashes every blob it forwards too, and cuts a stream that does not match: the page says the
+    // layer failed, and nothing of it is shown as verified.
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/big:1?view=files",
+            fixture.authority
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the tampered layer to fail",
+            "return document.querySelector('[data-kind=\"layer\"][data-verify=\"error\"]') !== null",
+        )
+        .await;
+    let verdicts = layer_verdicts(&browser).await;
+    assert_eq!(verdicts.len(), 1, "{verdicts:?}");
+    assert!(
+        !verdicts[0]
+            .1
+            .contains("Verified in this browser: the bytes"),
+        "{verdicts:?}"
     );
     browser.close().await;
 }

@@ -33,6 +33,10 @@ pub enum LayerError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// Bytes were to be hashed elsewhere, and no digest of them came back (which one: `layer digest` or
+    /// `diff_id`).
+    #[error("the layer's {0} was never computed, so it cannot be checked")]
+    DigestMissing(&'static str),
     /// The stream ended in the middle of the compressed data or of a tar entry.
     #[error("the layer ended early: its last entry is cut off")]
     Truncated,

@@ -27,7 +27,7 @@ pub use filesystem::{Change, Filesystem, LayerChange, MergedEntry};
 pub use gzip::GzipStream;
 pub use layer_job::{LayerJob, LayerReport};
 pub use limits::Limits;
-pub use reader::LayerReader;
+pub use reader::{ComputedDigests, LayerReader};
 pub use summary::{LayerSummary, Progress};
 
 /// Cleans a tar member name into an absolute path in the root filesystem (`./etc/` → `/etc`); `None` when

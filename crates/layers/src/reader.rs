@@ -47,10 +47,12 @@ impl Decoder {
     }
 }
 
-/// Where decompressed bytes go: the uncompressed hash, the limit and the tar reader.
+/// Where decompressed bytes go: the uncompressed hash (or the caller, who hashes them elsewhere), the limit
+/// and the tar reader.
 #[derive(Debug)]
 struct Sink {
-    hasher: Sha256Hasher,
+    /// `None` when the caller hashes the decompressed bytes (see [`LayerReader::hash_uncompressed_elsewhere`]).
+    hasher: Option<Sha256Hasher>,
     /// An uncompressed blob is its own tar, so its compressed hash serves for both.
     hash_separately: bool,
     bytes: u64,
@@ -60,16 +62,29 @@ struct Sink {
 }
 
 impl Sink {
-    fn accept(&mut self, bytes: &[u8]) -> Result<(), LayerError> {
+    fn accept(&mut self, bytes: &[u8], elsewhere: &mut dyn FnMut(&[u8])) -> Result<(), LayerError> {
         self.bytes = self.bytes.saturating_add(bytes.len() as u64);
         if self.bytes > self.limit {
             return Err(LayerError::TooLarge { limit: self.limit });
         }
         if self.hash_separately {
-            self.hasher.update(bytes);
+            match &mut self.hasher {
+                Some(hasher) => hasher.update(bytes),
+                None => elsewhere(bytes),
+            }
         }
         self.tar.push(bytes, &mut self.entries)
     }
+}
+
+/// Digests of the layer's bytes computed by the caller, on other threads (see
+/// [`LayerReader::hash_compressed_elsewhere`] and [`LayerReader::hash_uncompressed_elsewhere`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComputedDigests {
+    /// Of the blob as pushed.
+    pub compressed: Option<Digest>,
+    /// Of the decompressed bytes handed over.
+    pub uncompressed: Option<Digest>,
 }
 
 /// Reads one layer blob pushed to it chunk by chunk (as it streams from the network).
@@ -79,7 +94,8 @@ pub struct LayerReader {
     diff_id: Option<Digest>,
     limits: Limits,
     compressed_bytes: u64,
-    compressed_hasher: Sha256Hasher,
+    /// `None` when the caller hashes the blob's bytes itself (see [`LayerReader::hash_compressed_elsewhere`]).
+    compressed_hasher: Option<Sha256Hasher>,
     decoder: Decoder,
     sink: Sink,
     failed: Option<LayerError>,
@@ -104,10 +120,10 @@ impl LayerReader {
             diff_id: diff_id.cloned(),
             limits,
             compressed_bytes: 0,
-            compressed_hasher: Sha256Hasher::new(),
+            compressed_hasher: Some(Sha256Hasher::new()),
             decoder: Decoder::for_compression(kind.compression),
             sink: Sink {
-                hasher: Sha256Hasher::new(),
+                hasher: Some(Sha256Hasher::new()),
                 hash_separately: kind.compression != Compression::None,
                 bytes: 0,
                 limit: limits.max_uncompressed_bytes,
@@ -121,10 +137,20 @@ impl LayerReader {
     /// Feeds the next bytes of the blob; returns the entries whose headers this chunk completed. After an
     /// error the reader stays failed and returns the same error.
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<FileEntry>, LayerError> {
+        self.push_handing_over(chunk, &mut |_| {})
+    }
+
+    /// [`LayerReader::push`], handing every decompressed byte to `elsewhere` when the caller hashes them
+    /// (see [`LayerReader::hash_uncompressed_elsewhere`]).
+    pub fn push_handing_over(
+        &mut self,
+        chunk: &[u8],
+        elsewhere: &mut dyn FnMut(&[u8]),
+    ) -> Result<Vec<FileEntry>, LayerError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
-        match self.push_inner(chunk) {
+        match self.push_inner(chunk, elsewhere) {
             Ok(()) => Ok(std::mem::take(&mut self.sink.entries)),
             Err(error) => {
                 self.failed = Some(error.clone());
@@ -155,15 +181,38 @@ impl LayerReader {
         self.sink.tar.captured()
     }
 
+    /// Leaves the blob's own digest to the caller, who hashes every pushed byte elsewhere (on another thread,
+    /// in parallel with the decompression here) and hands the result to [`LayerReader::finish_with`].
+    /// Called before the first push.
+    pub fn hash_compressed_elsewhere(&mut self) {
+        self.compressed_hasher = None;
+    }
+
+    /// Leaves the diff_id's hash to the caller: [`LayerReader::push_handing_over`] hands it every
+    /// decompressed byte, and [`LayerReader::finish_with`] takes the digest. An uncompressed layer is its
+    /// own tar, so it hands nothing over and its blob digest serves. Called before the first push.
+    pub fn hash_uncompressed_elsewhere(&mut self) {
+        self.sink.hasher = None;
+    }
+
     /// Ends the stream: the compressed data and the tar must be complete (end-of-archive blocks, or at
     /// least no entry cut off). Returns both verifications and the findings.
-    pub fn finish(mut self) -> Result<LayerSummary, LayerError> {
+    pub fn finish(self) -> Result<LayerSummary, LayerError> {
+        self.finish_checking(ComputedDigests::default())
+    }
+
+    /// [`LayerReader::finish`], with the digests the caller computed elsewhere.
+    pub fn finish_with(self, computed: ComputedDigests) -> Result<LayerSummary, LayerError> {
+        self.finish_checking(computed)
+    }
+
+    fn finish_checking(mut self, computed: ComputedDigests) -> Result<LayerSummary, LayerError> {
         if let Some(error) = self.failed {
             return Err(error);
         }
         if let Decoder::Undecided(head) = &mut self.decoder {
             let head = std::mem::take(head);
-            self.decide_and_feed(&head)?;
+            self.decide_and_feed(&head, &mut |_| {})?;
         }
         match &self.decoder {
             Decoder::Undecided(_) | Decoder::Plain => {}
@@ -172,9 +221,17 @@ impl LayerReader {
         }
         self.sink.tar.finish()?;
         let progress = self.progress();
-        let compressed_digest = self.compressed_hasher.finish();
+        let compressed_digest = match (computed.compressed, self.compressed_hasher) {
+            (Some(computed), _) => computed,
+            (None, Some(hasher)) => hasher.finish(),
+            (None, None) => return Err(LayerError::DigestMissing("layer digest")),
+        };
         let uncompressed_digest = if self.sink.hash_separately {
-            self.sink.hasher.finish()
+            match (computed.uncompressed, self.sink.hasher) {
+                (Some(computed), _) => computed,
+                (None, Some(hasher)) => hasher.finish(),
+                (None, None) => return Err(LayerError::DigestMissing("diff_id")),
+            }
         } else {
             compressed_digest.clone()
         };
@@ -186,7 +243,11 @@ impl LayerReader {
         })
     }
 
-    fn push_inner(&mut self, chunk: &[u8]) -> Result<(), LayerError> {
+    fn push_inner(
+        &mut self,
+        chunk: &[u8],
+        elsewhere: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), LayerError> {
         self.compressed_bytes = self.compressed_bytes.saturating_add(chunk.len() as u64);
         // An endless stream that decompresses to little (or nothing) is stopped by the same limit.
         if self.compressed_bytes > self.limits.max_uncompressed_bytes {
@@ -194,34 +255,44 @@ impl LayerReader {
                 limit: self.limits.max_uncompressed_bytes,
             });
         }
-        self.compressed_hasher.update(chunk);
+        if let Some(hasher) = &mut self.compressed_hasher {
+            hasher.update(chunk);
+        }
         if let Decoder::Undecided(head) = &mut self.decoder {
             head.extend_from_slice(chunk);
             if head.len() < ZSTD_MAGIC.len() {
                 return Ok(());
             }
             let head = std::mem::take(head);
-            return self.decide_and_feed(&head);
+            return self.decide_and_feed(&head, elsewhere);
         }
-        self.feed(chunk)
+        self.feed(chunk, elsewhere)
     }
 
-    fn decide_and_feed(&mut self, head: &[u8]) -> Result<(), LayerError> {
+    fn decide_and_feed(
+        &mut self,
+        head: &[u8],
+        elsewhere: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), LayerError> {
         self.decoder = Decoder::sniff(head);
         self.sink.hash_separately = !matches!(self.decoder, Decoder::Plain);
-        self.feed(head)
+        self.feed(head, elsewhere)
     }
 
-    fn feed(&mut self, bytes: &[u8]) -> Result<(), LayerError> {
+    fn feed(&mut self, bytes: &[u8], elsewhere: &mut dyn FnMut(&[u8])) -> Result<(), LayerError> {
         let sink = &mut self.sink;
         match &mut self.decoder {
             Decoder::Undecided(head) => {
                 head.extend_from_slice(bytes);
                 Ok(())
             }
-            Decoder::Plain => sink.accept(bytes),
-            Decoder::Gzip(stream) => stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece)),
-            Decoder::Zstd(stream) => stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece)),
+            Decoder::Plain => sink.accept(bytes, elsewhere),
+            Decoder::Gzip(stream) => {
+                stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece, elsewhere))
+            }
+            Decoder::Zstd(stream) => {
+                stream.push(bytes, &mut |piece: &[u8]| sink.accept(piece, elsewhere))
+            }
         }
     }
 }

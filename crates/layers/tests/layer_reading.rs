@@ -7,7 +7,7 @@ use strata_image::digest::Digest;
 use strata_image::finding::Severity;
 use strata_image::media_type;
 use strata_image::verification::Verification;
-use strata_layers::{LayerError, LayerReader, Limits};
+use strata_layers::{ComputedDigests, LayerError, LayerReader, Limits};
 
 use support::*;
 
@@ -292,6 +292,116 @@ fn digest_and_diff_id_mismatches_are_reported_separately() {
                 (wrong.to_string().as_str(), &right_digest)
             );
         }
+    }
+}
+
+#[test]
+fn digests_may_be_computed_elsewhere() {
+    let tar = Tar::default().file("a", b"a").end();
+    let blob = gzip(&tar);
+    let right = Digest::sha256_of(&blob);
+    let wrong = Digest::sha256_of(b"something else");
+    let diff_id = Digest::sha256_of(&tar);
+    let plain = media_type::OCI_LAYER;
+    // (media type, hashed elsewhere: compressed, uncompressed; digests computed there; verdicts expected)
+    type Case<'a> = (
+        &'a str,
+        (bool, bool),
+        (Option<&'a Digest>, Option<&'a Digest>),
+        Result<(&'a str, &'a str), LayerError>,
+    );
+    let cases: [Case; 8] = [
+        (
+            GZIP,
+            (true, false),
+            (Some(&right), None),
+            Ok(("verified", "verified")),
+        ),
+        (
+            GZIP,
+            (true, false),
+            (Some(&wrong), None),
+            Ok(("mismatch", "verified")),
+        ),
+        (
+            GZIP,
+            (true, false),
+            (None, None),
+            Err(LayerError::DigestMissing("layer digest")),
+        ),
+        (
+            GZIP,
+            (false, true),
+            (None, Some(&diff_id)),
+            Ok(("verified", "verified")),
+        ),
+        (
+            GZIP,
+            (false, true),
+            (None, Some(&wrong)),
+            Ok(("verified", "mismatch")),
+        ),
+        (
+            GZIP,
+            (false, true),
+            (None, None),
+            Err(LayerError::DigestMissing("diff_id")),
+        ),
+        (
+            GZIP,
+            (true, true),
+            (Some(&right), Some(&diff_id)),
+            Ok(("verified", "verified")),
+        ),
+        // A plain tar is its own diff_id: the blob digest from elsewhere serves for both.
+        (
+            plain,
+            (true, true),
+            (Some(&diff_id), None),
+            Ok(("verified", "verified")),
+        ),
+    ];
+    for (media_type, (compressed_elsewhere, uncompressed_elsewhere), computed, expected) in cases {
+        let bytes: &[u8] = if media_type == plain { &tar } else { &blob };
+        let digest = Digest::sha256_of(bytes);
+        let mut reader = LayerReader::new(media_type, &digest, Some(&diff_id), Limits::default())
+            .expect("not encrypted");
+        if compressed_elsewhere {
+            reader.hash_compressed_elsewhere();
+        }
+        if uncompressed_elsewhere {
+            reader.hash_uncompressed_elsewhere();
+        }
+        let mut handed_over = Vec::new();
+        // Pushed a byte at a time: what is handed over must add up whatever the chunking.
+        for byte in bytes {
+            reader
+                .push_handing_over(std::slice::from_ref(byte), &mut |piece| {
+                    handed_over.extend_from_slice(piece)
+                })
+                .expect("valid");
+        }
+        let expected_handed_over: &[u8] = if uncompressed_elsewhere && media_type != plain {
+            &tar
+        } else {
+            &[]
+        };
+        assert_eq!(
+            handed_over, expected_handed_over,
+            "{media_type} {computed:?}"
+        );
+        let verdicts = reader
+            .finish_with(ComputedDigests {
+                compressed: computed.0.cloned(),
+                uncompressed: computed.1.cloned(),
+            })
+            .map(|summary| {
+                (
+                    summary.compressed.data_verify().as_str(),
+                    summary.uncompressed.data_verify().as_str(),
+                )
+            });
+        assert_eq!(verdicts, expected, "{media_type} {computed:?}");
     }
 }
 

@@ -1,15 +1,20 @@
 //! A layer-reading Web Worker, a module of its own so that the page's first load carries no decoder: each
 //! job the page posts is fetched from the proxy and fed chunk by chunk into core's `LayerReader`, hashed
 //! twice and listed in one pass, never held whole; progress and entries are posted back as they come. The
-//! page's thread only renders.
+//! page's thread only renders. A big layer's two digests are computed by two more workers at the same
+//! time (`blob_hasher`): this one inflates and lists.
+
+mod blob_hasher;
 
 use js_sys::{Reflect, Uint8Array};
-use strata_layers::{FileEntry, LayerJob, LayerReader, LayerReport};
+use strata_layers::{ComputedDigests, FileEntry, LayerJob, LayerReader, LayerReport};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::blob_hasher::BlobHasher;
 
 /// Entries posted together: a message the page decodes in a few milliseconds.
 const ENTRIES_PER_REPORT: usize = 2000;
@@ -17,6 +22,14 @@ const ENTRIES_PER_REPORT: usize = 2000;
 const REPORT_EVERY_MS: f64 = 100.0;
 /// Compressed bytes between two progress reports.
 const PROGRESS_STEP: u64 = 1024 * 1024;
+/// From this size on, a layer's digests are computed by workers of their own: below it, starting them costs
+/// more than it saves.
+const OTHER_THREADS_FROM: f64 = 16.0 * 1024.0 * 1024.0;
+/// Decompressed bytes handed to their hasher together: fewer, larger messages.
+const HANDED_OVER_TOGETHER: usize = 1024 * 1024;
+/// Compressed bytes pushed at a time while decompressed ones are handed over: what one push inflates to
+/// (at most about a thousand times as much) stays a bounded piece of memory.
+const PUSHED_AT_A_TIME: usize = 16 * 1024;
 
 /// Runs when `layer-worker.js` starts the module: answers every job posted to the worker.
 #[wasm_bindgen(start)]
@@ -24,7 +37,11 @@ pub fn start() {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
     };
-    let on_job = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
+    let hasher_scope = scope.clone();
+    let on_job = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if blob_hasher::answer(&event.data(), &hasher_scope) {
+            return;
+        }
         let text = event.data().as_string().unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
             let end = match LayerJob::from_message(&text) {
@@ -79,6 +96,25 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
             response.status()
         ));
     }
+    let length = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|length| length.parse::<f64>().ok())
+        .unwrap_or_default();
+    let (mut compressed_hasher, mut uncompressed_hasher) = if length >= OTHER_THREADS_FROM {
+        (BlobHasher::start(&scope), BlobHasher::start(&scope))
+    } else {
+        (None, None)
+    };
+    if compressed_hasher.is_some() {
+        reader.hash_compressed_elsewhere();
+    }
+    if uncompressed_hasher.is_some() {
+        reader.hash_uncompressed_elsewhere();
+    }
+    let mut handed_over: Vec<u8> = Vec::new();
     let body = response.body().ok_or("the layer has no body")?;
     let chunks: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
@@ -99,12 +135,31 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         }
         let value = Reflect::get(&chunk, &JsValue::from_str("value"))
             .map_err(|error| failed("a chunk", error))?;
-        let bytes = Uint8Array::new(&value).to_vec();
-        match reader.push(&bytes) {
-            Ok(found) => pending.extend(found),
-            Err(error) => {
-                let _ = chunks.cancel();
-                return Err(error.to_string());
+        let chunk = Uint8Array::new(&value);
+        let bytes = chunk.to_vec();
+        if let Some(hasher) = &mut compressed_hasher {
+            hasher.hash(chunk).await?;
+        }
+        let step = match uncompressed_hasher {
+            Some(_) => PUSHED_AT_A_TIME,
+            None => bytes.len().max(1),
+        };
+        for piece in bytes.chunks(step) {
+            let pushed = reader.push_handing_over(piece, &mut |inflated| {
+                handed_over.extend_from_slice(inflated)
+            });
+            match pushed {
+                Ok(found) => pending.extend(found),
+                Err(error) => {
+                    let _ = chunks.cancel();
+                    return Err(error.to_string());
+                }
+            }
+            if let Some(hasher) = &mut uncompressed_hasher
+                && handed_over.len() >= HANDED_OVER_TOGETHER
+            {
+                hasher.hash(Uint8Array::from(&handed_over[..])).await?;
+                handed_over.clear();
             }
         }
         let progress = reader.progress();
@@ -124,7 +179,19 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     }
     post(&LayerReport::Progress(reader.progress()));
     let captured = reader.captured().map(<[u8]>::to_vec);
-    let summary = reader.finish().map_err(|error| error.to_string())?;
+    let mut computed = ComputedDigests::default();
+    if let Some(hasher) = compressed_hasher {
+        computed.compressed = Some(hasher.digest().await?);
+    }
+    if let Some(mut hasher) = uncompressed_hasher {
+        if !handed_over.is_empty() {
+            hasher.hash(Uint8Array::from(&handed_over[..])).await?;
+        }
+        computed.uncompressed = Some(hasher.digest().await?);
+    }
+    let summary = reader
+        .finish_with(computed)
+        .map_err(|error| error.to_string())?;
     let memory_bytes = wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
         .map(|memory| {
@@ -151,6 +218,9 @@ fn now_ms() -> f64 {
 }
 
 fn describe(error: &JsValue) -> String {
+    if let Some(error) = error.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
     error
         .as_string()
         .or_else(|| {
