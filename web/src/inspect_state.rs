@@ -258,9 +258,13 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
     );
 }
 
-/// The loads' changes to the state, gathered and applied together once the page's current turn is over:
-/// documents that arrive together are rendered once, not once each, which leaves the page's thread free
-/// for the next answers.
+/// The loads' changes to the state, gathered and applied together: once the tree's documents are all in,
+/// or [`RENDER_WITHIN_MS`] after the first waiting change, whichever comes first. A fast registry's whole
+/// tree is rendered once, not once per round of answers (each render builds the whole tree again); a slow
+/// one's still shows each round as it comes.
+/// The longest a change waits to be rendered.
+const RENDER_WITHIN_MS: i32 = 100;
+
 #[derive(Clone)]
 struct Updates {
     dispatcher: UseReducerDispatcher<InspectState>,
@@ -286,10 +290,12 @@ impl Updates {
         self.in_flight.set(self.in_flight.get() + 1);
     }
 
-    /// One load ended: once none is left, the deferred ones start.
+    /// One load ended: once none is left, what waits is rendered and the deferred loads start.
     fn finished(&self) {
         self.in_flight.set(self.in_flight.get().saturating_sub(1));
         if self.in_flight.get() == 0 {
+            let updates = self.clone();
+            page_clock::after_this_turn(move || updates.apply());
             let deferred = std::mem::take(&mut *self.afterwards.borrow_mut());
             for job in deferred {
                 spawn(job, self.clone());
@@ -305,10 +311,15 @@ impl Updates {
         };
         if first {
             let updates = self.clone();
-            page_clock::after_this_turn(move || {
-                let actions = std::mem::take(&mut *updates.queued.borrow_mut());
-                updates.dispatcher.dispatch(Action::Batch(actions));
-            });
+            page_clock::after_ms(RENDER_WITHIN_MS, move || updates.apply());
+        }
+    }
+
+    /// Renders the changes waiting, if any.
+    fn apply(&self) {
+        let actions = std::mem::take(&mut *self.queued.borrow_mut());
+        if !actions.is_empty() {
+            self.dispatcher.dispatch(Action::Batch(actions));
         }
     }
 }

@@ -13,10 +13,17 @@ pub fn now_ms() -> f64 {
 /// Runs `work` in a task of its own once the page's current one and those already waiting are done
 /// (`setTimeout(0)`).
 pub fn after_this_turn(work: impl FnOnce() + 'static) {
+    after_ms(0, work);
+}
+
+/// Runs `work` in a task of its own, `delay_ms` from now at the earliest (`setTimeout`).
+pub fn after_ms(delay_ms: i32, work: impl FnOnce() + 'static) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(work);
     if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            delay_ms,
+        );
     }
 }
 

@@ -60,6 +60,15 @@ pub fn run() -> anyhow::Result<()> {
         pure_on_wasm.extend(["--package", package]);
     }
     workspace::cargo(&pure_on_wasm)?;
+    // The layer worker inflates with flate2's zlib-rs backend (the rest of Strata with miniz_oxide): the
+    // layer tests run on both.
+    workspace::cargo(&[
+        "test",
+        "--package",
+        "strata-layers",
+        "--features",
+        "flate2/zlib-rs",
+    ])?;
     let image_layout = image::layout_dir();
     image::write(&image_layout)?;
     let mut totals = run_tests(&built, &image_layout)?;

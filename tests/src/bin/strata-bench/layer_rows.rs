@@ -355,15 +355,9 @@ impl LayerRows {
              Strata keeps its own because it bounds a member header to 64 KiB (flate2 buffers a file name of any \
              length) and reports a stream cut inside a member's trailer as truncated, where flate2 reports a \
              checksum mismatch. zlib-rs, flate2's other pure-Rust backend, took {:.2}× miniz_oxide's time here, \
-             natively, where it uses the CPU's vector instructions; in wasm32 without SIMD it runs its portable \
-             code. {}",
+             natively. The layer worker, where the page's layers are inflated, uses it (flate2's `zlib-rs` \
+             feature, its tests run on both backends); the native rows above use miniz_oxide.",
             self.zlib_rs_ms / self.gzip_stream_ms,
-            if self.zlib_rs_ms < self.gzip_stream_ms * 0.9 {
-                "It is the faster inflater natively; Strata still inflates with miniz_oxide, whose speed in the \
-                 worker the Chromium row measures, until zlib-rs is measured there too."
-            } else {
-                "It is not faster, so Strata keeps miniz_oxide."
-            }
         );
         let longest_task = if self.longest_task_ms > 0.0 {
             format!("{:.0} ms", self.longest_task_ms)

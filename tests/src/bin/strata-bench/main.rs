@@ -1,6 +1,7 @@
 //! `cargo xtask bench` runs this: each measurement beside its baseline, in one process and one run, written
 //! to `docs/benchmarks.md`.
 
+mod history;
 mod layer_rows;
 mod page_rows;
 mod proxy_rows;
@@ -159,6 +160,8 @@ async fn main() {
     pages.write(&mut text);
     proxy.write(&mut text);
     layers.write(&mut text);
+    text.push('\n');
+    text.push_str(history::BEFORE_AND_AFTER);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
     std::fs::write(&path, &text).expect("docs/ is writable");
     println!("{text}");
