@@ -31,6 +31,8 @@ pub struct PageRows {
     wasm_opt: Vec<WasmOpt>,
     documents: usize,
     cold_ms: f64,
+    /// In the cold runs, when the app asked the proxy for the first document.
+    cold_app_started_ms: f64,
     warm_ms: f64,
     warm_cached_ms: f64,
     fetch_floor_ms: f64,
@@ -57,19 +59,25 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Milliseconds from navigation start until the tree verified, for a share link opened in a fresh tab
-/// with nothing cached.
-async fn cold_run(browser: &Browser, url: &str) -> f64 {
+/// For a share link opened in a fresh tab with nothing cached: milliseconds from navigation start until the
+/// tree verified, and until the app's first request to the proxy (the page loaded, the wasm compiled, the
+/// app started).
+async fn cold_run(browser: &Browser, url: &str) -> (f64, f64) {
     browser.open("about:blank").await;
     browser.clear_http_cache().await;
     browser.open(url).await;
     browser.eval(SETTLE_WATCH).await;
     browser.wait_for("a verified tree", SETTLED).await;
-    browser
-        .eval("return window.strataSettled")
-        .await
-        .as_f64()
-        .expect("a time")
+    let times = browser
+        .eval(
+            "const first = performance.getEntriesByType('resource') \
+               .filter(entry => new URL(entry.name).pathname.startsWith('/v2/')) \
+               .map(entry => entry.startTime); \
+             return [window.strataSettled, Math.min(...first)]",
+        )
+        .await;
+    let at = |index: usize| times[index].as_f64().expect("a time");
+    (at(0), at(1))
 }
 
 /// Milliseconds from pressing Enter on `reference` in the already loaded landing page until the tree
@@ -230,11 +238,14 @@ pub async fn measure(browser: &Browser) -> PageRows {
     let landing = proxy.url("/");
 
     let mut cold = Vec::new();
+    let mut app_started = Vec::new();
     let mut warm = Vec::new();
     let mut warm_cached = Vec::new();
     let mut fetch_floor = Vec::new();
     for _ in 0..RUNS {
-        cold.push(cold_run(browser, &share_link).await);
+        let (settled, started) = cold_run(browser, &share_link).await;
+        cold.push(settled);
+        app_started.push(started);
         warm.push(warm_run(browser, &landing, &reference, false).await);
         warm_cached.push(warm_run(browser, &landing, &reference, true).await);
         fetch_floor.push(fetch_floor_run(browser, &landing, &reference).await);
@@ -293,6 +304,7 @@ pub async fn measure(browser: &Browser) -> PageRows {
         wasm_opt,
         documents: 1 + 2 * children.len(),
         cold_ms: median(cold),
+        cold_app_started_ms: median(app_started),
         warm_ms: median(warm),
         warm_cached_ms: median(warm_cached),
         fetch_floor_ms: median(fetch_floor),
@@ -443,8 +455,9 @@ impl PageRows {
         );
         let _ = writeln!(
             out,
-            "Warm: {warm_ratio:.2}× (the goal is 1.0×{}). Cold: {cold_ratio:.2}× (the goal is 2.0×{}; it adds \
-             the page, the wasm's compile and the app's start).\n",
+            "Warm: {warm_ratio:.2}× (the goal is 1.0×{}). Cold: {cold_ratio:.2}× (the goal is 2.0×{}): the app \
+             asked for its first document at {:.0} ms (the page, the first-load wasm fetched and compiled, the app \
+             started), and the tree took the other {:.0} ms.\n",
             if warm_ratio <= 1.0 {
                 ", met"
             } else {
@@ -455,6 +468,8 @@ impl PageRows {
             } else {
                 ", not met"
             },
+            self.cold_app_started_ms,
+            (self.cold_ms - self.cold_app_started_ms).max(0.0),
         );
     }
 }
