@@ -27,8 +27,8 @@ pub fn keep(app: AppHandle<App>) {
     MOUNTED.with(|slot| *slot.borrow_mut() = Some(app));
 }
 
-#[cfg(not(feature = "all-pages"))]
 /// Shown where this module has no page for the address: loads the one that has, then steps aside.
+#[cfg(not(feature = "all-pages"))]
 #[component]
 pub fn HandOver() -> Html {
     let failure = use_state(|| None::<String>);

@@ -258,13 +258,13 @@ pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState
     );
 }
 
+/// The longest a change waits to be rendered.
+const RENDER_WITHIN_MS: i32 = 100;
+
 /// The loads' changes to the state, gathered and applied together: once the tree's documents are all in,
 /// or [`RENDER_WITHIN_MS`] after the first waiting change, whichever comes first. A fast registry's whole
 /// tree is rendered once, not once per round of answers (each render builds the whole tree again); a slow
 /// one's still shows each round as it comes.
-/// The longest a change waits to be rendered.
-const RENDER_WITHIN_MS: i32 = 100;
-
 #[derive(Clone)]
 struct Updates {
     dispatcher: UseReducerDispatcher<InspectState>,

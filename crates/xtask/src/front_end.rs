@@ -30,7 +30,7 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
             "--package",
             module.package,
         ];
-        args.extend(module.features);
+        args.extend(module.feature_flags);
         workspace::cargo(&args)?;
         let wasm = root().join(format!(
             "target/wasm32-unknown-unknown/{}/{}.wasm",

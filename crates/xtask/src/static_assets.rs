@@ -23,8 +23,8 @@ const NAME_HASH_HEX: usize = 16;
 pub struct WasmModule {
     /// The Cargo package.
     pub package: &'static str,
-    /// Cargo's feature flags for it.
-    pub features: &'static [&'static str],
+    /// Cargo's feature flags for it (`--no-default-features`: the first-load app).
+    pub feature_flags: &'static [&'static str],
     /// The Cargo profile it is built with (`Cargo.toml` says why each).
     pub profile: &'static str,
     /// `<out_name>.js` and `<out_name>_bg.wasm`.
@@ -37,19 +37,19 @@ pub struct WasmModule {
 pub const MODULES: [WasmModule; 3] = [
     WasmModule {
         package: "strata-web",
-        features: &["--no-default-features"],
+        feature_flags: &["--no-default-features"],
         profile: "wasm",
         out_name: "app",
     },
     WasmModule {
         package: "strata-web",
-        features: &[],
+        feature_flags: &[],
         profile: "wasm",
         out_name: "app_all_pages",
     },
     WasmModule {
         package: "strata-layer-worker",
-        features: &[],
+        feature_flags: &[],
         profile: "wasm-worker",
         out_name: "layer_worker",
     },

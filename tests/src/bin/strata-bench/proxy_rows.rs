@@ -283,11 +283,19 @@ impl ProxyRows {
             );
         }
         let (direct_tag, proxy_tag) = (self.latency[2].1, self.latency[3].1);
+        let tag_ratio = proxy_tag / direct_tag;
         let _ = writeln!(
             out,
-            "\nA tag through the proxy costs {:.2}× the same tag asked of the registry directly (the goal is 1.2×): \
-             one HEAD upstream on a kept-alive connection, then the document from the proxy's verified cache.",
-            proxy_tag / direct_tag
+            "\nA tag through the proxy costs {tag_ratio:.2}× the same tag asked of the registry directly (the goal is \
+             1.2×{}): one HEAD upstream on a kept-alive connection, then the document from the proxy's verified \
+             cache. The HEAD is a full round trip to the registry, as long as the direct GET of a small manifest, \
+             so what is left above 1.0× is the hop through the proxy; it takes a HEAD, not a GET, because Docker \
+             Hub counts GETs against its rate limit and not HEADs.",
+            if tag_ratio <= 1.2 {
+                ", met"
+            } else {
+                ", not met in this run"
+            }
         );
         let _ = writeln!(
             out,
