@@ -31,30 +31,21 @@ pub fn run() -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
-    workspace::cargo(&[
-        "clippy",
-        "--package",
-        "strata-web",
-        "--package",
-        "strata-layer-worker",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
-    // The first-load module: the app without the pages it hands over.
-    workspace::cargo(&[
-        "clippy",
-        "--package",
-        "strata-web",
-        "--no-default-features",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
+    // The app with every page and the layer worker, then the first-load app (without the pages it hands over).
+    for packages in [
+        &[
+            "--package",
+            "strata-web",
+            "--package",
+            "strata-layer-worker",
+        ][..],
+        &["--package", "strata-web", "--no-default-features"][..],
+    ] {
+        let mut args = vec!["clippy"];
+        args.extend(packages);
+        args.extend(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]);
+        workspace::cargo(&args)?;
+    }
     let mut pure_on_wasm = vec!["build", "--target", "wasm32-unknown-unknown"];
     for package in workspace::PURE_CRATES {
         pure_on_wasm.extend(["--package", package]);

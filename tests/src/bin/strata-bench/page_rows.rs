@@ -80,9 +80,8 @@ async fn cold_run(browser: &Browser, url: &str) -> (f64, f64) {
     (at(0), at(1))
 }
 
-/// Milliseconds from pressing Enter on `reference` in the already loaded landing page until the tree
-/// verified; the HTTP cache emptied first unless `cached`.
-async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: bool) -> f64 {
+/// Opens the landing page and waits for its reference box.
+async fn open_landing(browser: &Browser, landing: &str) {
     browser.open(landing).await;
     browser
         .wait_for(
@@ -90,6 +89,12 @@ async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: boo
             "return document.getElementById('reference-input') !== null",
         )
         .await;
+}
+
+/// Milliseconds from pressing Enter on `reference` in the already loaded landing page until the tree
+/// verified; the HTTP cache emptied first unless `cached`.
+async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: bool) -> f64 {
+    open_landing(browser, landing).await;
     if !cached {
         browser.clear_http_cache().await;
     }
@@ -112,13 +117,7 @@ async fn warm_run(browser: &Browser, landing: &str, reference: &str, cached: boo
 /// then every entry's manifest at once, then every config at once), nothing hashed, checked or rendered:
 /// what the browser, the proxy and the registry alone take, the floor under Strata's warm time.
 async fn fetch_floor_run(browser: &Browser, landing: &str, reference: &str) -> f64 {
-    browser.open(landing).await;
-    browser
-        .wait_for(
-            "the reference box",
-            "return document.getElementById('reference-input') !== null",
-        )
-        .await;
+    open_landing(browser, landing).await;
     browser.clear_http_cache().await;
     let (name, tag) = reference.rsplit_once(':').expect("name:tag");
     let script = format!(
