@@ -65,22 +65,29 @@ pub async fn fetch(base: &str) -> Vec<LoadedFile> {
     let (index, html) = get("/".to_owned()).await;
     let html = decode(&index, &html);
     let mut files = vec![index];
+    // A file the index preloads and a script imports again is fetched once.
+    let mut seen = std::collections::HashSet::new();
     // What the page loads (`src=`, `href=`), not what it only names (the layer worker's script, fetched
     // when layers are read).
-    for path in assets_after(&html, &["src=\"", "href=\""]) {
+    let mut queue = assets_after(&html, &["src=\"", "href=\""]);
+    queue.reverse();
+    while let Some(path) = queue.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
         let (file, body) = get(path.clone()).await;
-        let text = decode(&file, &body);
-        files.push(file);
+        files.push(file.clone());
         // The boot script imports the loader; the loader names the wasm relative to itself.
         if path.ends_with(".js") {
-            for imported in assets_after(&text, &["from \""]) {
-                let (loader, body) = get(imported).await;
-                let script = decode(&loader, &body);
-                files.push(loader);
-                for wasm in relative_wasm(&script) {
-                    files.push(get(format!("/assets/{wasm}")).await.0);
-                }
-            }
+            let script = decode(&file, &body);
+            let mut found = assets_after(&script, &["from \""]);
+            found.extend(
+                relative_wasm(&script)
+                    .into_iter()
+                    .map(|wasm| format!("/assets/{wasm}")),
+            );
+            found.reverse();
+            queue.extend(found);
         }
     }
     files

@@ -521,3 +521,75 @@ fn layers_image_answers(layout: &DemoLayout) -> (HashMap<String, Answer>, Vec<St
         .collect();
     (answers, layers)
 }
+
+#[tokio::test]
+async fn the_efficiency_section_counts_every_overwritten_and_removed_version_once() {
+    let registry = Registry::start().await;
+    let mut base = TarBuilder::default();
+    base.directory("d/")
+        .file("a", &[b'a'; 1000])
+        .file("d/x", &[b'x'; 300])
+        .file("keep", &[b'k'; 50]);
+    let mut overwrite_and_delete = TarBuilder::default();
+    overwrite_and_delete
+        .file("a", &[b'b'; 400])
+        .file(".wh.d", b"");
+    let mut overwrite_again = TarBuilder::default();
+    overwrite_again.file("a", &[b'c'; 200]);
+    push_image(
+        &registry.api(),
+        "team/wasteful",
+        "1",
+        &[
+            base.finish(),
+            overwrite_and_delete.finish(),
+            overwrite_again.finish(),
+        ],
+    )
+    .await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/wasteful:1?view=files",
+            registry.authority
+        )))
+        .await;
+    files(&browser).await;
+    browser
+        .wait_for(
+            "the efficiency section",
+            "return document.getElementById('efficiency') !== null",
+        )
+        .await;
+    let figures = browser
+        .eval(
+            "const section = document.getElementById('efficiency'); \
+             return [section.dataset.wastedBytes, section.dataset.totalBytes, \
+               Array.from(section.querySelectorAll('[data-wasted-path]')) \
+                 .map(row => [row.dataset.wastedPath, row.dataset.wastedBytes, row.textContent]), \
+               Array.from(section.querySelectorAll('[data-surviving-bytes]')).map(row => row.dataset.survivingBytes)]",
+        )
+        .await;
+    // 1000 + 400 of /a hidden (the 200 survive), /d/x removed with /d; /keep survives.
+    assert_eq!(figures[0], "1700", "{figures}");
+    assert_eq!(figures[1], "1950", "{figures}");
+    let rows = figures[2].as_array().expect("rows");
+    let paths: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|row| (row[0].as_str().unwrap_or(""), row[1].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(paths, [("/a", "1400"), ("/d/x", "300")], "{figures}");
+    let a_row = rows[0][2].as_str().unwrap_or("");
+    assert!(
+        a_row.contains("layer #1 (COPY layer0 / # test), hidden by layer #2")
+            && a_row.contains("layer #2 (COPY layer1 / # test), hidden by layer #3"),
+        "each hidden version names who wrote and who hid it: {a_row}"
+    );
+    assert_eq!(
+        figures[3],
+        serde_json::json!(["50", "0", "200"]),
+        "{figures}"
+    );
+    browser.close().await;
+}

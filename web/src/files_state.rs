@@ -11,7 +11,9 @@ use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
-use strata_layers::{EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits, Progress};
+use strata_layers::{
+    Efficiency, EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits, Progress,
+};
 use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
@@ -42,10 +44,21 @@ pub struct FilesState {
     pub merged: Option<Rc<Vec<FileRow>>>,
     /// Directory sizes of the merged filesystem, largest first.
     pub directories: Rc<Vec<(String, u64)>>,
+    /// Where the layers waste bytes, once every layer was read.
+    pub efficiency: Option<Rc<Efficiency>>,
     pub preview: Option<Result<Rc<Vec<u8>>, String>>,
 }
 
 impl FilesState {
+    /// Whether every layer was read to its end (so figures over all of them hold).
+    pub fn all_read(&self) -> bool {
+        !self.layers.is_empty()
+            && self
+                .layers
+                .iter()
+                .all(|layer| matches!(layer, LayerStatus::Done(_)))
+    }
+
     /// Whether a layer is still to be read to its end.
     pub fn streaming(&self) -> bool {
         self.layers
@@ -58,7 +71,7 @@ pub enum FilesAction {
     Start(usize),
     Progress(usize, Progress, f64),
     Finished(usize, LayerStatus, Option<Rc<Vec<FileRow>>>),
-    Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>),
+    Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>, Rc<Efficiency>),
     Preview(Result<Rc<Vec<u8>>, String>),
 }
 
@@ -85,9 +98,10 @@ impl Reducible for FilesState {
                     *slot = changes;
                 }
             }
-            FilesAction::Merged(rows, directories) => {
+            FilesAction::Merged(rows, directories, efficiency) => {
                 next.merged = Some(rows);
                 next.directories = directories;
+                next.efficiency = Some(efficiency);
             }
             FilesAction::Preview(preview) => next.preview = Some(preview),
         }
@@ -207,6 +221,7 @@ pub async fn read_layers(
     state.dispatch(FilesAction::Merged(
         Rc::new(files.merged_rows()),
         Rc::new(files.largest_directories()),
+        Rc::new(files.efficiency(count)),
     ));
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::efficiency::Efficiency;
 use crate::entry::{EntryKind, FileEntry};
 use crate::filesystem::{Change, Filesystem};
 use crate::path_glob;
@@ -68,6 +69,11 @@ impl ImageFiles {
                 layer: merged.layer,
             })
             .collect()
+    }
+
+    /// Where the `layers` layers applied so far waste bytes (see [`Efficiency`]).
+    pub fn efficiency(&self, layers: usize) -> Efficiency {
+        Efficiency::of(&self.filesystem, layers)
     }
 
     /// The directories up to three levels deep that hold files, with the bytes below them, largest first

@@ -53,11 +53,30 @@ pub struct MergedEntry {
     pub layer: usize,
 }
 
+/// A version of a regular file that a layer wrote and the final filesystem does not contain: a later layer
+/// (or a later entry of the same layer) overwrote it, or a whiteout, an opaque directory or a directory
+/// replaced by a file removed it. Its bytes are shipped and never seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenVersion {
+    /// The file's path.
+    pub path: String,
+    /// Its size, as its tar header states.
+    pub size: u64,
+    /// The layer that wrote it.
+    pub written_by: usize,
+    /// The layer that hid it.
+    pub hidden_by: usize,
+}
+
 /// The merged view of the layers applied so far, bottom to top.
 #[derive(Debug, Clone, Default)]
 pub struct Filesystem {
     nodes: BTreeMap<String, MergedEntry>,
     findings: Vec<Finding>,
+    /// Every regular-file version hidden so far, each once.
+    hidden: Vec<HiddenVersion>,
+    /// The sizes of every regular file every layer wrote, hidden or not.
+    written_bytes: u64,
 }
 
 impl Filesystem {
@@ -83,7 +102,12 @@ impl Filesystem {
                     removes.insert(&entry.path, entry);
                 }
                 Whiteout::None if entry.path != "/" => {
-                    additions.insert(&entry.path, entry);
+                    if entry.kind == EntryKind::File {
+                        self.written_bytes = self.written_bytes.saturating_add(entry.size);
+                    }
+                    if let Some(earlier) = additions.insert(&entry.path, entry) {
+                        self.hidden.extend(hidden_file(earlier, layer, layer));
+                    }
                 }
                 Whiteout::None => {}
             }
@@ -112,6 +136,10 @@ impl Filesystem {
         let mut changes = Vec::new();
         for (path, entry) in &additions {
             let present = self.nodes.get(*path).cloned();
+            if let Some(overwritten) = &present {
+                self.hidden
+                    .extend(hidden_file(&overwritten.entry, overwritten.layer, layer));
+            }
             let lower = present.clone().or_else(|| removed.get(*path).cloned());
             let change = match lower {
                 None => Change::Added,
@@ -177,6 +205,10 @@ impl Filesystem {
             }
         }
 
+        for node in removed.values() {
+            self.hidden
+                .extend(hidden_file(&node.entry, node.layer, layer));
+        }
         for entry in additions.values() {
             if let EntryKind::Hardlink { target } = &entry.kind
                 && !self.nodes.contains_key(target)
@@ -229,6 +261,16 @@ impl Filesystem {
             })
     }
 
+    /// Every regular-file version the layers applied so far wrote and then hid, each once.
+    pub fn hidden(&self) -> &[HiddenVersion] {
+        &self.hidden
+    }
+
+    /// The sum of the sizes of every regular file the layers applied so far wrote, hidden or not.
+    pub fn written_bytes(&self) -> u64 {
+        self.written_bytes
+    }
+
     /// What applying layers noticed: hardlinks whose target is missing.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
@@ -249,6 +291,16 @@ impl Filesystem {
             .filter_map(|path| self.nodes.remove(&path).map(|node| (path, node)))
             .collect()
     }
+}
+
+/// The hidden version `entry` leaves, when it is a regular file (directories and links hold no bytes).
+fn hidden_file(entry: &FileEntry, written_by: usize, hidden_by: usize) -> Option<HiddenVersion> {
+    (entry.kind == EntryKind::File).then(|| HiddenVersion {
+        path: entry.path.clone(),
+        size: entry.size,
+        written_by,
+        hidden_by,
+    })
 }
 
 fn same_attributes(a: &FileEntry, b: &FileEntry) -> bool {

@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod efficiency;
 mod entry;
 mod error;
 mod file_list;
@@ -20,10 +21,11 @@ mod summary;
 mod tar;
 mod zstd;
 
+pub use efficiency::{Efficiency, WastedPath};
 pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
 pub use file_list::{FileRow, ImageFiles, RowFilter, visible_rows};
-pub use filesystem::{Change, Filesystem, LayerChange, MergedEntry};
+pub use filesystem::{Change, Filesystem, HiddenVersion, LayerChange, MergedEntry};
 pub use gzip::GzipStream;
 pub use layer_job::{LayerJob, LayerReport};
 pub use limits::Limits;

@@ -82,6 +82,8 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
         );
         let asset = write_asset(&assets, &loader_file, loader.as_bytes())?;
         renamed.push((loader_file, asset));
+        // The index may name a wasm too, to have the browser fetch it early.
+        renamed.push((wasm_file, wasm_name));
     }
 
     let mut hand_written: Vec<_> = std::fs::read_dir(www)?
@@ -104,7 +106,8 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
 }
 
 /// In a text file, `"/original"` becomes `"/assets/<hashed>"` for every file renamed so far. The index
-/// must name every renamed file but the wasm loaders (which the scripts it names import).
+/// must name every renamed file but the wasm modules (their loaders, which the scripts it names import, and
+/// the wasm each loader fetches).
 fn rewrite_references(
     name: &str,
     bytes: Vec<u8>,
@@ -119,10 +122,11 @@ fn rewrite_references(
     let mut text = String::from_utf8(bytes).with_context(|| format!("www/{name} is not UTF-8"))?;
     for (original, asset) in renamed {
         let quoted = format!("\"/{original}\"");
-        let is_loader = MODULES
-            .iter()
-            .any(|module| *original == format!("{}.js", module.out_name));
-        if name == INDEX && !is_loader && !text.contains(&quoted) {
+        let is_module = MODULES.iter().any(|module| {
+            *original == format!("{}.js", module.out_name)
+                || *original == format!("{}_bg.wasm", module.out_name)
+        });
+        if name == INDEX && !is_module && !text.contains(&quoted) {
             bail!("www/{INDEX} does not name /{original}");
         }
         text = text.replace(&quoted, &format!("\"/{ASSETS_DIR}/{asset}\""));

@@ -11,6 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::context::NodeContext;
+use super::efficiency_panel::efficiency_panel;
 use super::file_table::FileTable;
 use super::files_panels::{directory_chart, layer_nav, preview_panel, progress_row};
 use crate::files_state::{FilesSource, use_files};
@@ -92,6 +93,9 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
                 <p class="error" role="alert">{"This platform's manifest has no layer with that digest."}</p>
             }
             if props.request.layer.is_none() && !state.directories.is_empty() { { directory_chart(&state.directories) } }
+            if let (None, Some(efficiency), true) = (&props.request.layer, &state.efficiency, state.all_read()) {
+                { efficiency_panel(efficiency, &props.config, layers.len()) }
+            }
             if let Some(preview) = &state.preview { { preview_panel(props.request.path.as_deref().unwrap_or_default(), preview) } }
             <div class="file-tools">
                 <input id="file-search" type="search" placeholder="Search paths: text, or a glob like *.conf or /usr/**/*.so" {oninput} value={(*query).clone()} />

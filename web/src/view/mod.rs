@@ -15,6 +15,8 @@ pub(crate) mod context;
 mod copy_button;
 mod document_panels;
 #[cfg(feature = "all-pages")]
+mod efficiency_panel;
+#[cfg(feature = "all-pages")]
 mod file_table;
 #[cfg(feature = "all-pages")]
 mod files_panels;

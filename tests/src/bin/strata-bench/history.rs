@@ -13,6 +13,7 @@ pub const BEFORE_AND_AFTER: &str = "## Before and after: what each change measur
 | The worker inflating with zlib-rs instead of miniz_oxide | the same | 3290 ms | 3039 ms |
 | Each document's raw bytes and trace built once per fetch; cosign's tags probed after the tree's documents | warm tree | 94–116 ms | 93–105 ms (within run-to-run noise) |
 | The tree's changes rendered together once its documents are in (or within 100 ms), not once per round of answers | warm tree, against `docker manifest inspect` in the same run | 87 ms (1.82×) | 67 ms (1.34×) |
+| The index preloads the first-load app's script and wasm instead of leaving them to the boot script's import | cold tree: when the wasm had arrived | 48 ms | 46 ms (no change here, where a round trip costs nothing; on a real network it saves two) |
 | Proxy: `AppState` shared behind one `Arc` instead of cloned per request | cached manifests, requests per second against nginx | 0.57× | 0.96× |
 
 Tried and dropped: `wasm-opt -Oz` (the app 5–7% larger in brotli), `opt-level = \"s\"` for the app, \
