@@ -1,6 +1,7 @@
-//! A second worker that hashes a big layer's bytes as they arrive, while this one inflates, hashes and lists
-//! them: two threads on one layer. The same module plays both parts; a hasher is told apart by what it is
-//! sent (chunks of bytes, then [`FINISH`]), a reader by a `LayerJob`.
+//! A worker that hashes a big layer's bytes as they arrive while this one inflates and lists them: one for
+//! the compressed bytes, one for the uncompressed, three threads on one layer. The same module plays every
+//! part; a hasher is told apart by what it is sent (chunks of bytes, then [`FINISH`]), a reader by a
+//! `LayerJob`.
 
 use std::cell::RefCell;
 
