@@ -41,6 +41,16 @@ impl Proxy {
         Self::spawn(command, "the proxy to start with its embedded front end")
     }
 
+    /// Starts the proxy serving the front end in `dist` (a copy a test changed), with extra flags.
+    pub fn start_with_dist(dist: &std::path::Path, flags: &[&str]) -> Proxy {
+        let mut command = Command::new(built("STRATA_PROXY_BIN", "target/debug/strata-proxy"));
+        command
+            .args(["--listen", "127.0.0.1:0", "--dist"])
+            .arg(dist)
+            .args(flags);
+        Self::spawn(command, "the proxy to start with another front end")
+    }
+
     /// The proxy's command as the tests run it, listening on `listen`, with no environment proxies
     /// unless given.
     pub fn command(listen: &str, flags: &[&str], env: &[(&str, &str)]) -> Command {

@@ -244,3 +244,43 @@ async fn the_first_load_module_hands_the_page_over_in_place_for_the_files() {
     assert_eq!(browser.eval(STILL_RUNNING).await, true, "no new page load");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_module_that_cannot_be_loaded_says_so_in_the_page() {
+    // The front end as built, without the module with every page.
+    let built = std::path::PathBuf::from(std::env::var_os("STRATA_DIST").expect("STRATA_DIST"));
+    let dist = std::env::temp_dir().join(format!("strata-dist-{}", std::process::id()));
+    let assets = dist.join("assets");
+    std::fs::create_dir_all(&assets).expect("a temp dir");
+    for entry in std::fs::read_dir(&built).expect("the built front end") {
+        let entry = entry.expect("an entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dist.join(entry.file_name())).expect("a copy");
+        }
+    }
+    for entry in std::fs::read_dir(built.join("assets")).expect("the built assets") {
+        let name = entry.expect("an asset").file_name();
+        if !name.to_string_lossy().starts_with("app_all_pages") {
+            std::fs::copy(built.join("assets").join(&name), assets.join(&name)).expect("a copy");
+        }
+    }
+    let proxy = Proxy::start_with_dist(&dist, &["--offline"]);
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/tour")).await;
+    browser
+        .wait_for(
+            "the page to say what failed",
+            "const alert = document.querySelector('[role=\"alert\"]'); \
+             return alert !== null && alert.textContent.includes('could not load this page')",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('a.brand') !== null")
+            .await,
+        true,
+        "the rest of the page is still there"
+    );
+    browser.close().await;
+    let _ = std::fs::remove_dir_all(&dist);
+}
