@@ -147,6 +147,16 @@ pub struct HistoryAlignment<'a> {
     pub findings: Vec<Finding>,
 }
 
+impl HistoryAlignment<'_> {
+    /// The command of the build step that produced layer `layer`, when a step claims it and says one.
+    pub fn created_by(&self, layer: usize) -> Option<&str> {
+        self.steps
+            .iter()
+            .find(|step| step.layer == Some(layer))
+            .and_then(|step| step.entry.created_by.as_deref())
+    }
+}
+
 /// Gives each history entry without `empty_layer` the next layer, in order. When the counts disagree the
 /// result says so and never points past the last layer.
 pub fn align_history(history: &[HistoryEntry], layer_count: usize) -> HistoryAlignment<'_> {
@@ -279,6 +289,27 @@ mod tests {
                 "{:?}",
                 alignment.findings
             );
+        }
+    }
+
+    #[test]
+    fn a_layer_names_the_step_that_made_it() {
+        let history: Vec<HistoryEntry> = [("ADD x /", false), ("CMD []", true), ("RUN y", false)]
+            .into_iter()
+            .map(|(command, empty_layer)| HistoryEntry {
+                created_by: Some(command.to_owned()),
+                ..step(empty_layer)
+            })
+            .collect();
+        let alignment = align_history(&history, 3);
+        let cases = [
+            (0, Some("ADD x /")),
+            (1, Some("RUN y")),
+            (2, None),
+            (9, None),
+        ];
+        for (layer, expected) in cases {
+            assert_eq!(alignment.created_by(layer), expected, "layer {layer}");
         }
     }
 

@@ -92,46 +92,8 @@ impl Efficiency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry::{FileEntry, Whiteout};
-
-    fn entry(path: &str, kind: EntryKind, size: u64, whiteout: Whiteout) -> FileEntry {
-        FileEntry {
-            path: path.to_owned(),
-            kind,
-            size,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            mtime: 0,
-            whiteout,
-        }
-    }
-
-    fn file(path: &str, size: u64) -> FileEntry {
-        entry(path, EntryKind::File, size, Whiteout::None)
-    }
-
-    fn dir(path: &str) -> FileEntry {
-        entry(path, EntryKind::Directory, 0, Whiteout::None)
-    }
-
-    fn removes(path: &str) -> FileEntry {
-        entry(path, EntryKind::File, 0, Whiteout::Removes)
-    }
-
-    fn opaque(path: &str) -> FileEntry {
-        entry(path, EntryKind::Directory, 0, Whiteout::Opaque)
-    }
-
-    fn symlink(path: &str) -> FileEntry {
-        let target = "/elsewhere".to_owned();
-        entry(path, EntryKind::Symlink { target }, 0, Whiteout::None)
-    }
-
-    fn hardlink(path: &str, target: &str) -> FileEntry {
-        let target = target.to_owned();
-        entry(path, EntryKind::Hardlink { target }, 0, Whiteout::None)
-    }
+    use crate::entry::FileEntry;
+    use crate::test_entries::{dir, file, hardlink, opaque, removes, symlink};
 
     /// A wasted path as a case expects it: path, bytes, and each version's (written by, hidden by).
     type Row<'a> = (&'a str, u64, Vec<(usize, usize)>);

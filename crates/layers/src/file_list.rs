@@ -143,27 +143,7 @@ pub fn visible_rows(rows: &[FileRow], filter: RowFilter<'_>) -> Vec<FileRow> {
 mod tests {
     use super::*;
     use crate::entry::Whiteout;
-
-    fn entry(path: &str, kind: EntryKind, size: u64) -> FileEntry {
-        FileEntry {
-            path: path.to_owned(),
-            kind,
-            size,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            mtime: 0,
-            whiteout: Whiteout::None,
-        }
-    }
-
-    fn file(path: &str, size: u64) -> FileEntry {
-        entry(path, EntryKind::File, size)
-    }
-
-    fn dir(path: &str) -> FileEntry {
-        entry(path, EntryKind::Directory, 0)
-    }
+    use crate::test_entries::{dir, file};
 
     fn paths(rows: &[FileRow]) -> Vec<&str> {
         rows.iter().map(|row| row.entry.path.as_str()).collect()

@@ -19,6 +19,8 @@ pub mod path_glob;
 mod reader;
 mod summary;
 mod tar;
+#[cfg(test)]
+mod test_entries;
 mod zstd;
 
 pub use efficiency::{Efficiency, WastedPath};

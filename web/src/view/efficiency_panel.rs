@@ -12,16 +12,7 @@ use super::size_bar::{bar, size_bar};
 /// The efficiency section for an image of `layer_count` layers built as `config`'s history says.
 pub fn efficiency_panel(efficiency: &Efficiency, config: &ImageConfig, layer_count: usize) -> Html {
     let alignment = config::align_history(&config.history, layer_count);
-    let steps: Vec<Option<&str>> = (0..layer_count)
-        .map(|layer| {
-            alignment
-                .steps
-                .iter()
-                .find(|step| step.layer == Some(layer))
-                .and_then(|step| step.entry.created_by.as_deref())
-        })
-        .collect();
-    let layer_name = |layer: usize| match steps.get(layer).copied().flatten() {
+    let layer_name = |layer: usize| match alignment.created_by(layer) {
         Some(step) => format!("layer #{} ({})", layer + 1, visible_string(step)),
         None => format!("layer #{}", layer + 1),
     };
