@@ -33,6 +33,30 @@ impl TarBuilder {
         )
     }
 
+    /// Appends a regular file with the permission bits `mode`.
+    pub fn file_with_mode(&mut self, path: &str, contents: &[u8], mode: u32) -> &mut Self {
+        self.append(
+            path,
+            tar::EntryType::Regular,
+            mode,
+            contents.len() as u64,
+            contents,
+        )
+    }
+
+    /// Appends a symbolic link to `target`.
+    pub fn symlink(&mut self, path: &str, target: &str) -> &mut Self {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_mode(0o777);
+        header.set_mtime(MTIME);
+        header.set_size(0);
+        self.builder
+            .append_link(&mut header, path, target)
+            .unwrap_or_else(|error| panic!("{path}: {error}"));
+        self
+    }
+
     /// Appends a directory.
     pub fn directory(&mut self, path: &str) -> &mut Self {
         self.append(path, tar::EntryType::Directory, 0o755, 0, std::io::empty())

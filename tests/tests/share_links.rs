@@ -116,6 +116,12 @@ async fn a_pinned_link_shows_its_bytes_and_warns_once_the_tag_has_moved() {
         compare.starts_with("/compare?left=") && compare.contains(&first),
         "the pinned bytes and the tag's, side by side: {compare}"
     );
+    let files = attribute(&browser, ".tag-check a.tag-compare-files", "href").await;
+    assert_eq!(
+        files,
+        format!("{compare}&view=files"),
+        "what changed in the files, the same two sides"
+    );
     browser.close().await;
 }
 

@@ -156,13 +156,14 @@ impl FilesSource {
             diff_id: self.diff_id(index),
             limits,
             capture: capture.map(|path| (path, PREVIEW_LIMIT)),
+            hash_files: false,
         })
     }
 }
 
 /// Layers read at once, each in a worker of its own (the browser fetches at most six blobs at a time from
 /// one host anyway).
-const PARALLEL_LAYERS: usize = 4;
+pub const PARALLEL_LAYERS: usize = 4;
 
 /// Reads every layer, several at once, and applies them to the filesystem bottom to top as they end;
 /// then publishes the merged view.

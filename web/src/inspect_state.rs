@@ -240,10 +240,7 @@ struct Job {
 
 /// Starts loading the tree of a reference.
 pub fn load(reference: &Reference, dispatcher: UseReducerDispatcher<InspectState>) {
-    let repository = Rc::new(Repository {
-        registry: reference.registry().to_owned(),
-        repository: reference.repository().to_owned(),
-    });
+    let repository = Rc::new(Repository::of(reference));
     spawn(
         Job {
             repository,

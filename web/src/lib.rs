@@ -6,6 +6,8 @@
 #![cfg_attr(not(feature = "all-pages"), allow(dead_code, unused_imports))]
 
 #[cfg(feature = "all-pages")]
+mod compare_files_state;
+#[cfg(feature = "all-pages")]
 mod files_state;
 mod hand_over;
 mod inspect_state;

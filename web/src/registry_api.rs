@@ -130,6 +130,14 @@ pub async fn tag_page(url: &str) -> Result<(TagPage, Option<String>), String> {
 }
 
 impl Repository {
+    /// The repository a reference names.
+    pub fn of(reference: &strata_image::reference::Reference) -> Repository {
+        Repository {
+            registry: reference.registry().to_owned(),
+            repository: reference.repository().to_owned(),
+        }
+    }
+
     /// `/v2/<registry>/<repository>/manifests/<reference>`.
     pub fn manifest_url(&self, reference: &str) -> String {
         format!(

@@ -30,6 +30,8 @@ pub enum Route {
         right: String,
         /// The right platform.
         right_platform: Option<String>,
+        /// `view=files`: the two merged filesystems compared path by path.
+        files: bool,
     },
     /// `/bench/sha256?mib=N`: hashes N MiB in WebAssembly and with WebCrypto, for `cargo xtask bench`.
     HashBench {
@@ -74,6 +76,13 @@ impl Route {
                 ..
             } => format!("inspect {reference} {platform:?}"),
             Route::Tour { platform, .. } => format!("tour {platform:?}"),
+            Route::Compare {
+                left,
+                left_platform,
+                right,
+                right_platform,
+                ..
+            } => format!("compare {left} {left_platform:?} {right} {right_platform:?}"),
             other => format!("{other:?}"),
         }
     }
@@ -96,6 +105,7 @@ impl Route {
                 left_platform: value("left-platform"),
                 right: value("right").unwrap_or_default(),
                 right_platform: value("right-platform"),
+                files: query_value(search, "view").as_deref() == Some("files"),
             };
         }
         if path == "/concepts" {
@@ -188,6 +198,16 @@ pub fn compare_href(
     right_platform: Option<&str>,
 ) -> String {
     page_link::compare_path(left, left_platform, right, right_platform)
+}
+
+/// The link that compares two images' files, path by path.
+pub fn compare_files_href(
+    left: &str,
+    left_platform: Option<&str>,
+    right: &str,
+    right_platform: Option<&str>,
+) -> String {
+    page_link::compare_files_path(left, left_platform, right, right_platform)
 }
 
 fn decode(encoded: &str) -> String {

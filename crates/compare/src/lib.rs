@@ -1,13 +1,15 @@
-//! Two images side by side: which layers they share by digest, how their configs and build histories
-//! differ, and what that costs in bytes. Two platforms of one index, or any two references.
+//! Two images side by side: which layers they share by digest, how their configs, build histories and
+//! files differ, and what that costs in bytes. Two platforms of one index, or any two references.
 
 #![warn(missing_docs)]
 
 mod config_fields;
+mod files;
 mod history;
 mod layers;
 
 pub use config_fields::{ConfigField, EntryDiff, FieldDiff, FieldValues};
+pub use files::{Difference, FileChange, FileDiff, FileDiffCounts, FileDiffRow};
 pub use history::{HistoryRow, StepSide};
 pub use layers::{LayerPresence, LayerRow, LayerSide, SizeTotals};
 

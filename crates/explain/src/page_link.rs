@@ -111,6 +111,16 @@ pub fn compare_path(
     path
 }
 
+/// The comparison's files view: `compare_path(…)&view=files`, the two merged filesystems path by path.
+pub fn compare_files_path(
+    left: &str,
+    left_platform: Option<&str>,
+    right: &str,
+    right_platform: Option<&str>,
+) -> String {
+    compare_path(left, left_platform, right, right_platform) + "&view=files"
+}
+
 /// Percent-encodes a query value, leaving what references, platforms and paths are made of readable
 /// (`/`, `:`, `@`, `,`).
 pub fn encode_query_value(value: &str) -> String {
@@ -285,6 +295,10 @@ mod tests {
             assert_eq!(
                 compare_path(left, left_platform, right, right_platform),
                 expected
+            );
+            assert_eq!(
+                compare_files_path(left, left_platform, right, right_platform),
+                format!("{expected}&view=files")
             );
         }
     }

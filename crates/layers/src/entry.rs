@@ -1,5 +1,7 @@
 //! One file of a layer as the tar archive describes it: path, kind, attributes and whiteout role.
 
+use strata_image::digest::Digest;
+
 /// What a tar entry is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
@@ -74,6 +76,10 @@ pub struct FileEntry {
     pub mtime: i64,
     /// Whether this entry is a whiteout.
     pub whiteout: Whiteout,
+    /// The SHA-256 of a regular file's bytes, when the layer was read with file contents hashed (see
+    /// [`crate::LayerReader::hash_file_contents`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_digest: Option<Digest>,
 }
 
 impl FileEntry {
@@ -143,6 +149,7 @@ mod tests {
             gid: 0,
             mtime: 0,
             whiteout: Whiteout::None,
+            content_digest: None,
         }
     }
 

@@ -321,6 +321,7 @@ mod tests {
             gid: 0,
             mtime: 0,
             whiteout,
+            content_digest: None,
         }
     }
 

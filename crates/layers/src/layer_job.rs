@@ -24,6 +24,9 @@ pub struct LayerJob {
     pub limits: Limits,
     /// A path whose bytes to keep, and how many at most.
     pub capture: Option<(String, usize)>,
+    /// Whether to hash every regular file's bytes (for a comparison file by file).
+    #[serde(default)]
+    pub hash_files: bool,
 }
 
 /// What a worker reports about its job.
@@ -91,6 +94,7 @@ mod tests {
             diff_id: Some(digest("b")),
             limits: Limits::default(),
             capture: Some(("/etc/os-release".to_owned(), 1024)),
+            hash_files: true,
         };
         assert_eq!(LayerJob::from_message(&job.to_message()), Ok(job));
         let entry = FileEntry {
@@ -104,6 +108,7 @@ mod tests {
             gid: 0,
             mtime: -1,
             whiteout: Whiteout::None,
+            content_digest: None,
         };
         let progress = Progress {
             compressed_bytes: 10,

@@ -176,6 +176,13 @@ impl LayerReader {
         }
     }
 
+    /// Hashes the bytes of every regular file from here on (SHA-256, in [`FileEntry::content_digest`]), so
+    /// two images can be compared file by file. Such an entry is then returned once its bytes are read
+    /// rather than at its header.
+    pub fn hash_file_contents(&mut self) {
+        self.sink.tar.hash_contents();
+    }
+
     /// The captured contents (at most `max_bytes`), once the file's entry has been reached.
     pub fn captured(&self) -> Option<&[u8]> {
         self.sink.tar.captured()

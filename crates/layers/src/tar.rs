@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use strata_image::digest::Sha256Hasher;
 use strata_image::finding::{Finding, Severity};
 
 use super::entry::{EntryKind, FileEntry, Whiteout};
@@ -29,7 +30,13 @@ enum Meta {
 #[derive(Debug)]
 enum Body {
     Skip,
-    Capture,
+    /// A regular file's bytes, hashed, copied for the capture, or both. When hashed, its entry waits here
+    /// until its bytes end, then leaves with their digest.
+    File {
+        hasher: Option<Box<Sha256Hasher>>,
+        capture: bool,
+        held: Option<FileEntry>,
+    },
     Meta(Meta, Vec<u8>),
 }
 
@@ -96,6 +103,7 @@ pub(crate) struct TarParser {
     seen: HashSet<String>,
     findings: Vec<Finding>,
     capture: Option<Capture>,
+    hash_contents: bool,
 }
 
 impl TarParser {
@@ -112,7 +120,14 @@ impl TarParser {
             seen: HashSet::new(),
             findings: Vec::new(),
             capture: None,
+            hash_contents: false,
         }
+    }
+
+    /// Hashes every regular file's bytes from now on: each such entry is then reported once its bytes
+    /// are read, with [`FileEntry::content_digest`] set.
+    pub(crate) fn hash_contents(&mut self) {
+        self.hash_contents = true;
     }
 
     /// Tar members read so far (entries, not extended headers).
@@ -169,8 +184,14 @@ impl TarParser {
                     let content = &head[..content_len];
                     match body {
                         Body::Skip => {}
-                        Body::Capture => {
-                            if let Some(capture) = &mut self.capture
+                        Body::File {
+                            hasher, capture, ..
+                        } => {
+                            if let Some(hasher) = hasher {
+                                hasher.update(content);
+                            }
+                            if *capture
+                                && let Some(capture) = &mut self.capture
                                 && let Some(buffer) = &mut capture.data
                             {
                                 let room = capture.max_bytes.saturating_sub(buffer.len());
@@ -184,14 +205,7 @@ impl TarParser {
                     self.offset += take as u64;
                     data = rest;
                     if *remaining == 0 && *padding == 0 {
-                        let finished = std::mem::replace(&mut self.state, State::Header);
-                        if let State::Body {
-                            body: Body::Meta(meta, buffer),
-                            ..
-                        } = finished
-                        {
-                            self.read_meta(meta, &buffer)?;
-                        }
+                        self.end_body(out)?;
                     }
                 }
             }
@@ -254,12 +268,13 @@ impl TarParser {
                 header_size,
                 padding_of(header_size),
                 Body::Meta(meta, Vec::new()),
+                out,
             )?;
             return Ok(());
         }
         if matches!(typeflag, b'g' | b'V' | b'M' | b'N') {
             // Global PAX records (containerd ignores them), volume labels and multi-volume continuations.
-            self.begin_body(header_size, padding_of(header_size), Body::Skip)?;
+            self.begin_body(header_size, padding_of(header_size), Body::Skip, out)?;
             return Ok(());
         }
 
@@ -315,34 +330,63 @@ impl TarParser {
         };
         let mut body = Body::Skip;
         if let Some(entry) = self.classify(raw) {
-            if let Some(capture) = &mut self.capture
-                && capture.path == entry.path
-                && entry.kind == EntryKind::File
-                && entry.whiteout == Whiteout::None
-            {
-                capture.data = Some(Vec::new());
-                body = Body::Capture;
+            let regular = entry.kind == EntryKind::File && entry.whiteout == Whiteout::None;
+            let capture = regular
+                && match &mut self.capture {
+                    Some(capture) if capture.path == entry.path => {
+                        capture.data = Some(Vec::new());
+                        true
+                    }
+                    _ => false,
+                };
+            let hash = regular && self.hash_contents;
+            if hash || capture {
+                body = Body::File {
+                    hasher: hash.then(Box::default),
+                    capture,
+                    held: hash.then_some(entry),
+                };
+            } else {
+                out.push(entry);
             }
-            out.push(entry);
         }
-        self.begin_body(stored, padding_of(stored), body)
+        self.begin_body(stored, padding_of(stored), body, out)
     }
 
-    fn begin_body(&mut self, remaining: u64, padding: u64, body: Body) -> Result<(), LayerError> {
+    fn begin_body(
+        &mut self,
+        remaining: u64,
+        padding: u64,
+        body: Body,
+        out: &mut Vec<FileEntry>,
+    ) -> Result<(), LayerError> {
         self.state = State::Body {
             remaining,
             padding,
             body,
         };
         if remaining == 0 && padding == 0 {
-            let finished = std::mem::replace(&mut self.state, State::Header);
-            if let State::Body {
-                body: Body::Meta(meta, buffer),
+            self.end_body(out)?;
+        }
+        Ok(())
+    }
+
+    /// A member's bytes ended: an extended header takes effect, a held entry leaves with its digest.
+    fn end_body(&mut self, out: &mut Vec<FileEntry>) -> Result<(), LayerError> {
+        let State::Body { body, .. } = std::mem::replace(&mut self.state, State::Header) else {
+            return Ok(());
+        };
+        match body {
+            Body::Meta(meta, buffer) => self.read_meta(meta, &buffer)?,
+            Body::File {
+                hasher: Some(hasher),
+                held: Some(mut entry),
                 ..
-            } = finished
-            {
-                self.read_meta(meta, &buffer)?;
+            } => {
+                entry.content_digest = Some(hasher.finish());
+                out.push(entry);
             }
+            Body::File { .. } | Body::Skip => {}
         }
         Ok(())
     }
@@ -457,6 +501,7 @@ impl TarParser {
             gid: raw.gid,
             mtime: raw.mtime,
             whiteout,
+            content_digest: None,
         })
     }
 

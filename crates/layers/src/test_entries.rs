@@ -12,6 +12,7 @@ fn entry(path: &str, kind: EntryKind, size: u64, whiteout: Whiteout) -> FileEntr
         gid: 0,
         mtime: 0,
         whiteout,
+        content_digest: None,
     }
 }
 

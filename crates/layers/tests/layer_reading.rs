@@ -617,3 +617,58 @@ fn never_panics_on_damaged_blobs() {
         }
     }
 }
+
+#[test]
+fn file_contents_hashed_while_streaming_in_any_chunking() {
+    let big: Vec<u8> = (0..3000u32).map(|at| (at % 251) as u8).collect();
+    let tar = Tar::default()
+        .dir("etc")
+        .file("etc/a", b"hello\n")
+        .file("etc/empty", b"")
+        .link("etc/link", b'2', "a")
+        .link("etc/hard", b'1', "etc/a")
+        .file("etc/big", &big)
+        .file("etc/.wh.gone", b"")
+        .end();
+    let expected: Vec<(&str, Option<Digest>)> = vec![
+        ("/etc", None),
+        ("/etc/a", Some(Digest::sha256_of(b"hello\n"))),
+        ("/etc/empty", Some(Digest::sha256_of(b""))),
+        ("/etc/link", None),
+        ("/etc/hard", None),
+        ("/etc/big", Some(Digest::sha256_of(&big))),
+        ("/etc/gone", None),
+    ];
+    for (media_type, blob) in [(GZIP, gzip(&tar)), (ZSTD, zstd(&tar)), (PLAIN, tar.clone())] {
+        for chunk in [1, 7, 512, 513, blob.len()] {
+            let digest = Digest::sha256_of(&blob);
+            let mut reader =
+                LayerReader::new(media_type, &digest, None, Limits::default()).expect("reader");
+            reader.hash_file_contents();
+            reader.capture("/etc/big", 10);
+            let mut entries = Vec::new();
+            for piece in blob.chunks(chunk) {
+                entries.extend(reader.push(piece).expect("valid"));
+            }
+            assert_eq!(
+                reader.captured(),
+                Some(&big[..10]),
+                "{media_type} by {chunk}"
+            );
+            reader.finish().expect("complete");
+            let found: Vec<(&str, Option<Digest>)> = entries
+                .iter()
+                .map(|entry| (entry.path.as_str(), entry.content_digest.clone()))
+                .collect();
+            assert_eq!(found, expected, "{media_type} in pieces of {chunk}");
+        }
+    }
+}
+
+#[test]
+fn file_contents_are_not_hashed_unless_asked() {
+    let tar = Tar::default().file("a", b"x").end();
+    let read = read(PLAIN, &tar, &tar);
+    assert_eq!(read.entries.len(), 1);
+    assert_eq!(read.entries[0].content_digest, None);
+}

@@ -79,6 +79,9 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         job.limits,
     )
     .map_err(|error| error.to_string())?;
+    if job.hash_files {
+        reader.hash_file_contents();
+    }
     if let Some((path, max_bytes)) = &job.capture {
         reader.capture(path, *max_bytes);
     }

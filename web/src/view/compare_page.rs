@@ -5,10 +5,15 @@ use strata_compare::{self as compare, Side};
 use strata_image::reference::Reference;
 use yew::prelude::*;
 
-use super::compare_side::{self, SideStatus};
+use std::rc::Rc;
+
+use super::compare_files::CompareFiles;
+use super::compare_side::{self, ReadyImage, SideStatus};
 use super::compare_tables;
+use crate::compare_files_state::DiffSide;
 use crate::inspect_state::{self, InspectState};
-use crate::route::compare_href;
+use crate::registry_api::Repository;
+use crate::route::{compare_files_href, compare_href};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePageProps {
@@ -16,6 +21,8 @@ pub struct ComparePageProps {
     pub left_platform: Option<String>,
     pub right: String,
     pub right_platform: Option<String>,
+    /// `view=files`: the merged filesystems compared path by path.
+    pub files: bool,
 }
 
 /// The compare page.
@@ -40,7 +47,43 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         &props.left,
         props.left_platform.as_deref(),
     );
+    let (tables_href, files_href) = (
+        compare_href(
+            &props.left,
+            props.left_platform.as_deref(),
+            &props.right,
+            props.right_platform.as_deref(),
+        ),
+        compare_files_href(
+            &props.left,
+            props.left_platform.as_deref(),
+            &props.right,
+            props.right_platform.as_deref(),
+        ),
+    );
+    let views = html! {
+        <nav class="compare-views" aria-label="What to compare">
+            <a href={tables_href} aria-current={(!props.files).then_some("page")}>{"Layers, config and history"}</a>
+            {" · "}
+            <a id="compare-files-link" href={files_href.clone()} aria-current={props.files.then_some("page")}>{"Files, path by path"}</a>
+        </nav>
+    };
     let body = match (&left, &right) {
+        (SideStatus::Ready(left_image), SideStatus::Ready(right_image)) if props.files => {
+            let side = |reference: &str, image: &ReadyImage| {
+                Reference::parse(reference).ok().map(|parsed| DiffSide {
+                    image: Rc::new(image.clone()),
+                    repository: Rc::new(Repository::of(&parsed)),
+                })
+            };
+            match (
+                side(&props.left, left_image),
+                side(&props.right, right_image),
+            ) {
+                (Some(left), Some(right)) => html! { <CompareFiles {left} {right} /> },
+                _ => html! {},
+            }
+        }
         (SideStatus::Ready(left), SideStatus::Ready(right)) => {
             let comparison = compare::compare(
                 Side {
@@ -60,6 +103,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                     }
                     { compare_tables::totals(&comparison) }
                     { compare_tables::layers(&comparison) }
+                    <p class="files-link"><a class="compare-files" href={files_href}>{"What changed in the files, path by path →"}</a></p>
                     { compare_tables::config(&comparison) }
                     { compare_tables::history(&comparison) }
                 </div>
@@ -82,6 +126,7 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 { compare_side::header("left", &props.left, props.left_platform.as_deref(), &left) }
                 { compare_side::header("right", &props.right, props.right_platform.as_deref(), &right) }
             </div>
+            {views}
             {body}
         </section>
     }

@@ -40,7 +40,20 @@ pub fn layer_nav(
 
 /// Layer `index`'s progress line; `total` is its compressed size.
 pub fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {
-    let (label, fraction, class) = match status {
+    let (label, fraction, class) = progress_parts(status, total);
+    html! {
+        <li class={classes!("layer-progress-row", class)}>
+            <span class="layer-number">{format!("#{}", index + 1)}</span>
+            <progress max="1" value={fraction.min(1.0).to_string()}></progress>
+            <span>{visible(&label)}</span>
+        </li>
+    }
+}
+
+/// A layer's progress in words, as a fraction, and as a class: `waiting`, `streaming`, `done`, `failed`
+/// or `cancelled`.
+pub fn progress_parts(status: &LayerStatus, total: u64) -> (String, f64, &'static str) {
+    match status {
         LayerStatus::Waiting => ("waiting".to_owned(), 0.0, "waiting"),
         LayerStatus::Streaming(progress, elapsed_ms) => (
             format!(
@@ -67,13 +80,6 @@ pub fn progress_row(index: usize, status: &LayerStatus, total: u64) -> Html {
         ),
         LayerStatus::Failed(message) => (message.clone(), 1.0, "failed"),
         LayerStatus::Cancelled => ("cancelled".to_owned(), 0.0, "cancelled"),
-    };
-    html! {
-        <li class={classes!("layer-progress-row", class)}>
-            <span class="layer-number">{format!("#{}", index + 1)}</span>
-            <progress max="1" value={fraction.min(1.0).to_string()}></progress>
-            <span>{visible(&label)}</span>
-        </li>
     }
 }
 

@@ -4,9 +4,11 @@ mod artifact_view;
 mod commands_view;
 mod compare_entry;
 #[cfg(feature = "all-pages")]
+mod compare_files;
+#[cfg(feature = "all-pages")]
 mod compare_page;
 #[cfg(feature = "all-pages")]
-mod compare_side;
+pub mod compare_side;
 #[cfg(feature = "all-pages")]
 mod compare_tables;
 pub mod concept_help;
@@ -73,8 +75,9 @@ pub fn App() -> Html {
             left_platform,
             right,
             right_platform,
+            files,
         } => html! {
-            <compare_page::ComparePage {left} {left_platform} {right} {right_platform} />
+            <compare_page::ComparePage {left} {left_platform} {right} {right_platform} {files} />
         },
         #[cfg(feature = "all-pages")]
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },

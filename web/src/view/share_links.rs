@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::copy_button::CopyButton;
 use super::format::{short_digest, visible};
 use crate::registry_api::Repository;
-use crate::route::{compare_href, inspect_href};
+use crate::route::{compare_files_href, compare_href, inspect_href};
 use crate::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -114,10 +114,7 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
             let (Some(tag), Some(pinned)) = (reference.tag(), reference.digest()) else {
                 return;
             };
-            let repository = Repository {
-                registry: reference.registry().to_owned(),
-                repository: reference.repository().to_owned(),
-            };
+            let repository = Repository::of(reference);
             let (tag, pinned) = (tag.to_owned(), pinned.clone());
             yew::platform::spawn_local(async move {
                 let now = match repository.manifest(&tag).await {
@@ -168,6 +165,8 @@ pub fn TagCheck(props: &TagCheckProps) -> Html {
                     <a class="tag-now" href={inspect_href(&tagged.full(), None)}>{format!("open what {tag} points to now")}</a>
                     {" · "}
                     <a class="tag-compare" href={compare_href(&props.reference.full(), None, &tagged.full(), None)}>{"compare the two"}</a>
+                    {" · "}
+                    <a class="tag-compare-files" href={compare_files_href(&props.reference.full(), None, &tagged.full(), None)}>{"what changed in the files"}</a>
                 </p>
             }
         </div>

@@ -50,10 +50,7 @@ pub fn TourPage(props: &TourPageProps) -> Html {
         .as_ref()
         .and_then(|(_, _, manifest)| manifest.layers.first())
         .map(|layer| layer.digest.clone());
-    let repository = reference.as_ref().ok().map(|reference| Repository {
-        registry: reference.registry().to_owned(),
-        repository: reference.repository().to_owned(),
-    });
+    let repository = reference.as_ref().ok().map(Repository::of);
     let probe = use_step_probe(step, first_layer, repository);
     let selector = step.and_then(|step| tour_evidence::highlight_selector(step, &pulled));
     let scrolled = use_mut_ref(|| false);

@@ -19,5 +19,8 @@ pub const BEFORE_AND_AFTER: &str = "## Before and after: what each change measur
 Tried and dropped: `wasm-opt -Oz` (the app 5–7% larger in brotli), `opt-level = \"s\"` for the app, \
 building the standard library with `panic = \"immediate-abort\"` (4% smaller, but a nightly toolchain for every \
 build), `-Zfmt-debug=none` (2% smaller, same), hashing in the proxy on a thread of its own (no faster on two \
-cores), flushing the tree's updates on animation frames instead of timer turns.
+cores), flushing the tree's updates on animation frames instead of timer turns, and asking for an inspect \
+page's root document at the Enter that opens it, before the page renders, with requests built by `web-sys` \
+directly instead of `gloo-net` (the warm tree the same within noise in interleaved runs of both builds: the \
+browser sends the request only once the render's task is over).
 ";

@@ -1,0 +1,433 @@
+//! Two merged filesystems compared path by path, left → right: what was added, deleted or modified, and
+//! for a modified path what differs, in words. A new mtime alone is no change; a directory counts only
+//! when it appears, goes, or its own mode, owner or type changes.
+
+use std::collections::BTreeSet;
+
+use strata_layers::{EntryKind, FileEntry, Filesystem};
+
+/// What happened to a path from the left image to the right one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileChange {
+    /// Only in the right image.
+    Added,
+    /// In both, different.
+    Modified,
+    /// Only in the left image.
+    Deleted,
+    /// In both, the same (mtime aside).
+    Unchanged,
+}
+
+impl FileChange {
+    /// The `data-change` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileChange::Added => "added",
+            FileChange::Modified => "modified",
+            FileChange::Deleted => "deleted",
+            FileChange::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// One way a path differs between the two images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// A file became a symlink, a directory a file, and so on: (left, right) kinds.
+    Kind(&'static str, &'static str),
+    /// A symlink or hardlink points elsewhere.
+    LinkTarget(String, String),
+    /// A regular file's size.
+    Size(u64, u64),
+    /// A regular file's bytes (same size, other SHA-256; or digests differing where sizes differ too).
+    Content,
+    /// Permission and mode bits, as `ls -l` shows them.
+    Mode(String, String),
+    /// `uid:gid`.
+    Owner(String, String),
+}
+
+impl Difference {
+    /// The difference in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Difference::Kind(left, right) => format!("type {left} → {right}"),
+            Difference::LinkTarget(left, right) => format!("link target {left} → {right}"),
+            Difference::Size(left, right) => format!("size {left} → {right} bytes"),
+            Difference::Content => "content (SHA-256)".to_owned(),
+            Difference::Mode(left, right) => format!("mode {left} → {right}"),
+            Difference::Owner(left, right) => format!("owner {left} → {right}"),
+        }
+    }
+}
+
+/// One path of either image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiffRow {
+    /// The absolute path.
+    pub path: String,
+    /// What happened to it.
+    pub change: FileChange,
+    /// The entry in the left image.
+    pub left: Option<FileEntry>,
+    /// The entry in the right image.
+    pub right: Option<FileEntry>,
+    /// For a modified path, each way it differs.
+    pub differences: Vec<Difference>,
+}
+
+/// Every path of both images, sorted, with what happened to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FileDiff {
+    /// One row per path of either side, unchanged ones included, by path.
+    pub rows: Vec<FileDiffRow>,
+}
+
+/// How many paths each change has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileDiffCounts {
+    /// Paths only on the right.
+    pub added: usize,
+    /// Paths on both sides that differ.
+    pub modified: usize,
+    /// Paths only on the left.
+    pub deleted: usize,
+    /// Paths on both sides that do not.
+    pub unchanged: usize,
+}
+
+impl FileDiff {
+    /// Compares the merged filesystems of two images, left → right.
+    pub fn of(left: &Filesystem, right: &Filesystem) -> FileDiff {
+        let paths: BTreeSet<&str> = left
+            .entries()
+            .into_iter()
+            .chain(right.entries())
+            .map(|merged| merged.entry.path.as_str())
+            .collect();
+        let rows = paths
+            .into_iter()
+            .map(|path| {
+                let left = left.get(path).map(|merged| merged.entry.clone());
+                let right = right.get(path).map(|merged| merged.entry.clone());
+                let (change, differences) = match (&left, &right) {
+                    (None, _) => (FileChange::Added, Vec::new()),
+                    (_, None) => (FileChange::Deleted, Vec::new()),
+                    (Some(left), Some(right)) => {
+                        let differences = differences(left, right);
+                        let change = if differences.is_empty() {
+                            FileChange::Unchanged
+                        } else {
+                            FileChange::Modified
+                        };
+                        (change, differences)
+                    }
+                };
+                FileDiffRow {
+                    path: path.to_owned(),
+                    change,
+                    left,
+                    right,
+                    differences,
+                }
+            })
+            .collect();
+        FileDiff { rows }
+    }
+
+    /// How many paths each change has.
+    pub fn counts(&self) -> FileDiffCounts {
+        let mut counts = FileDiffCounts::default();
+        for row in &self.rows {
+            match row.change {
+                FileChange::Added => counts.added += 1,
+                FileChange::Modified => counts.modified += 1,
+                FileChange::Deleted => counts.deleted += 1,
+                FileChange::Unchanged => counts.unchanged += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Each way two entries at the same path differ; none when only their mtimes do.
+fn differences(left: &FileEntry, right: &FileEntry) -> Vec<Difference> {
+    let mut found = Vec::new();
+    if left.kind.as_str() != right.kind.as_str() {
+        found.push(Difference::Kind(left.kind.as_str(), right.kind.as_str()));
+    } else {
+        match (&left.kind, &right.kind) {
+            (EntryKind::Symlink { target: a }, EntryKind::Symlink { target: b })
+            | (EntryKind::Hardlink { target: a }, EntryKind::Hardlink { target: b })
+                if a != b =>
+            {
+                found.push(Difference::LinkTarget(a.clone(), b.clone()));
+            }
+            (EntryKind::File, EntryKind::File) => {
+                if left.size != right.size {
+                    found.push(Difference::Size(left.size, right.size));
+                }
+                if let (Some(a), Some(b)) = (&left.content_digest, &right.content_digest)
+                    && a != b
+                {
+                    found.push(Difference::Content);
+                }
+            }
+            _ => {}
+        }
+    }
+    // A symlink's own mode means nothing on Linux (its target's counts), so it is not compared.
+    let symlink = |entry: &FileEntry| matches!(entry.kind, EntryKind::Symlink { .. });
+    let (left_mode, right_mode) = (left.mode_string(), right.mode_string());
+    if !symlink(left) && !symlink(right) && left_mode[1..] != right_mode[1..] {
+        found.push(Difference::Mode(left_mode, right_mode));
+    }
+    if (left.uid, left.gid) != (right.uid, right.gid) {
+        found.push(Difference::Owner(
+            format!("{}:{}", left.uid, left.gid),
+            format!("{}:{}", right.uid, right.gid),
+        ));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_image::digest::Digest;
+    use strata_layers::Whiteout;
+
+    use super::*;
+
+    fn entry(path: &str, kind: EntryKind) -> FileEntry {
+        FileEntry {
+            path: path.to_owned(),
+            kind,
+            size: 0,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            whiteout: Whiteout::None,
+            content_digest: None,
+        }
+    }
+
+    fn file(path: &str, contents: &str) -> FileEntry {
+        FileEntry {
+            size: contents.len() as u64,
+            mode: 0o644,
+            content_digest: Some(Digest::sha256_of(contents.as_bytes())),
+            ..entry(path, EntryKind::File)
+        }
+    }
+
+    fn dir(path: &str) -> FileEntry {
+        entry(path, EntryKind::Directory)
+    }
+
+    fn symlink(path: &str, target: &str) -> FileEntry {
+        let target = target.to_owned();
+        entry(path, EntryKind::Symlink { target })
+    }
+
+    fn hardlink(path: &str, target: &str) -> FileEntry {
+        let target = target.to_owned();
+        entry(path, EntryKind::Hardlink { target })
+    }
+
+    fn whiteout(path: &str, whiteout: Whiteout) -> FileEntry {
+        FileEntry {
+            whiteout,
+            ..entry(path, EntryKind::File)
+        }
+    }
+
+    /// An image's layers, bottom to top.
+    type Layers = Vec<Vec<FileEntry>>;
+
+    fn filesystem(layers: &[Vec<FileEntry>]) -> Filesystem {
+        let mut filesystem = Filesystem::new();
+        for (index, layer) in layers.iter().enumerate() {
+            filesystem.apply_layer(index, layer);
+        }
+        filesystem
+    }
+
+    /// `path change [difference; …]` for every row that is not unchanged.
+    fn changed(diff: &FileDiff) -> Vec<String> {
+        diff.rows
+            .iter()
+            .filter(|row| row.change != FileChange::Unchanged)
+            .map(|row| {
+                let words: Vec<String> = row.differences.iter().map(Difference::describe).collect();
+                format!(
+                    "{} {} [{}]",
+                    row.path,
+                    row.change.as_str(),
+                    words.join("; ")
+                )
+                .trim_end_matches(" []")
+                .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paths_compare_by_what_they_hold_not_when() {
+        let base = vec![dir("/etc"), file("/etc/keep", "same")];
+        let cases: Vec<(&str, Layers, Layers, Vec<&str>)> = vec![
+            (
+                "added and deleted",
+                vec![base.clone(), vec![file("/old", "x")]],
+                vec![base.clone(), vec![file("/new", "y")]],
+                vec!["/new added", "/old deleted"],
+            ),
+            (
+                "same size, other bytes",
+                vec![vec![file("/a", "abc")]],
+                vec![vec![file("/a", "abd")]],
+                vec!["/a modified [content (SHA-256)]"],
+            ),
+            (
+                "other size",
+                vec![vec![file("/a", "abc")]],
+                vec![vec![file("/a", "abcd")]],
+                vec!["/a modified [size 3 → 4 bytes; content (SHA-256)]"],
+            ),
+            (
+                "a new mtime alone is no change",
+                vec![vec![dir("/d"), file("/d/a", "abc")]],
+                vec![vec![
+                    FileEntry {
+                        mtime: 99,
+                        ..dir("/d")
+                    },
+                    FileEntry {
+                        mtime: 99,
+                        ..file("/d/a", "abc")
+                    },
+                ]],
+                vec![],
+            ),
+            (
+                "a file replaced by a symlink",
+                vec![vec![file("/bin/sh", "elf")]],
+                vec![vec![symlink("/bin/sh", "busybox")]],
+                vec!["/bin/sh modified [type file → symlink]"],
+            ),
+            (
+                "links pointing elsewhere",
+                vec![vec![
+                    file("/t", "1"),
+                    symlink("/s", "a"),
+                    hardlink("/h", "/t"),
+                ]],
+                vec![vec![
+                    file("/t", "1"),
+                    file("/u", "1"),
+                    symlink("/s", "b"),
+                    hardlink("/h", "/u"),
+                ]],
+                vec![
+                    "/h modified [link target /t → /u]",
+                    "/s modified [link target a → b]",
+                    "/u added",
+                ],
+            ),
+            (
+                "a directory's own mode and owner",
+                vec![vec![dir("/srv"), dir("/var")]],
+                vec![vec![
+                    FileEntry {
+                        mode: 0o700,
+                        ..dir("/srv")
+                    },
+                    FileEntry {
+                        uid: 1000,
+                        gid: 100,
+                        ..dir("/var")
+                    },
+                ]],
+                vec![
+                    "/srv modified [mode drwxr-xr-x → drwx------]",
+                    "/var modified [owner 0:0 → 1000:100]",
+                ],
+            ),
+            (
+                "a file's mode",
+                vec![vec![file("/run.sh", "echo")]],
+                vec![vec![FileEntry {
+                    mode: 0o755,
+                    ..file("/run.sh", "echo")
+                }]],
+                vec!["/run.sh modified [mode -rw-r--r-- → -rwxr-xr-x]"],
+            ),
+            (
+                "removed by a whiteout and by an opaque directory",
+                vec![
+                    base.clone(),
+                    vec![dir("/opt"), file("/opt/a", "1"), file("/tmp-file", "t")],
+                ],
+                vec![
+                    base.clone(),
+                    vec![dir("/opt"), file("/opt/a", "1"), file("/tmp-file", "t")],
+                    vec![
+                        whiteout("/tmp-file", Whiteout::Removes),
+                        whiteout("/opt", Whiteout::Opaque),
+                        file("/opt/b", "2"),
+                    ],
+                ],
+                vec!["/opt/a deleted", "/opt/b added", "/tmp-file deleted"],
+            ),
+            (
+                "a directory replaced by a file takes what was under it",
+                vec![vec![dir("/x"), file("/x/1", "1")]],
+                vec![vec![file("/x", "now a file")]],
+                vec![
+                    "/x modified [type directory → file; mode drwxr-xr-x → -rw-r--r--]",
+                    "/x/1 deleted",
+                ],
+            ),
+            (
+                "unknown contents compare by size only",
+                vec![vec![FileEntry {
+                    content_digest: None,
+                    ..file("/a", "abc")
+                }]],
+                vec![vec![file("/a", "abd")]],
+                vec![],
+            ),
+        ];
+        for (name, left, right, expected) in cases {
+            let diff = FileDiff::of(&filesystem(&left), &filesystem(&right));
+            assert_eq!(changed(&diff), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_path_of_either_side_is_one_row_and_counted() {
+        let left = filesystem(&[vec![dir("/etc"), file("/etc/a", "1"), file("/etc/b", "2")]]);
+        let right = filesystem(&[vec![
+            dir("/etc"),
+            file("/etc/a", "1"),
+            file("/etc/b", "3"),
+            file("/etc/c", "4"),
+        ]]);
+        let diff = FileDiff::of(&left, &right);
+        let paths: Vec<&str> = diff.rows.iter().map(|row| row.path.as_str()).collect();
+        assert_eq!(paths, ["/etc", "/etc/a", "/etc/b", "/etc/c"]);
+        assert_eq!(
+            diff.counts(),
+            FileDiffCounts {
+                added: 1,
+                modified: 1,
+                deleted: 0,
+                unchanged: 2
+            }
+        );
+        let same = FileDiff::of(&left, &left);
+        assert_eq!(same.counts().unchanged, 3);
+        assert!(changed(&same).is_empty());
+    }
+}

@@ -1,0 +1,143 @@
+//! `/compare?…&view=files`: two images pushed to the real registry, sharing their base layer, compared path
+//! by path in Chromium: exactly the expected rows, the shared layer read once, unchanged paths on request.
+
+use serde_json::Value;
+use strata_e2e::browser::Browser;
+use strata_e2e::image_push::push_image;
+use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
+use strata_e2e::tar_builder::TarBuilder;
+
+fn base_layer() -> (Vec<u8>, Vec<u8>) {
+    let mut base = TarBuilder::default();
+    base.directory("etc/")
+        .file("etc/keep", b"the same on both sides")
+        .file("etc/conf", b"version=1")
+        .file("etc/old", b"removed on the right")
+        .file("etc/link", b"a file on the left")
+        .directory("bin/")
+        .file("bin/tool", b"#!/bin/sh\necho tool\n");
+    base.finish()
+}
+
+/// The rows the page shows: `[path, change, what differs]`.
+async fn shown_rows(browser: &Browser) -> Vec<(String, String, String)> {
+    let rows = browser
+        .eval(
+            "return Array.from(document.querySelectorAll('#file-diff tr[data-path]')).map(row => \
+             [row.dataset.path, row.dataset.change, row.querySelector('.differences').textContent])",
+        )
+        .await;
+    serde_json::from_value(rows).expect("rows")
+}
+
+#[tokio::test]
+async fn two_builds_compared_file_by_file() {
+    let registry = Registry::start().await;
+    let mut left_top = TarBuilder::default();
+    left_top.directory("app/").file("app/version", b"1");
+    let mut right_top = TarBuilder::default();
+    right_top
+        .directory("app/")
+        .file("app/version", b"1")
+        .file("etc/conf", b"version=2")
+        .file("etc/new", b"added on the right")
+        .file("etc/.wh.old", b"")
+        .symlink("etc/link", "keep")
+        .file_with_mode("bin/tool", b"#!/bin/sh\necho tool\n", 0o755);
+    push_image(
+        &registry.api(),
+        "team/app",
+        "1",
+        &[base_layer(), left_top.finish()],
+    )
+    .await;
+    push_image(
+        &registry.api(),
+        "team/app",
+        "2",
+        &[base_layer(), right_top.finish()],
+    )
+    .await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    let name = format!("{}/team/app", registry.authority);
+    browser
+        .open(&proxy.url(&format!("/compare?left={name}:1&right={name}:2")))
+        .await;
+    browser
+        .wait_for(
+            "the link to the files comparison",
+            "return document.querySelector('a.compare-files') !== null",
+        )
+        .await;
+    browser.click("a.compare-files").await;
+    browser
+        .wait_for(
+            "the files comparison",
+            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
+        )
+        .await;
+    assert!(
+        browser
+            .eval("return location.search")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("&view=files"),
+        "the files view has its own URL"
+    );
+    let section = browser
+        .eval(
+            "const s = document.getElementById('file-diff'); \
+             return [s.dataset.layersRead, s.dataset.layersShared, \
+               Array.from(s.querySelectorAll('.layer-reads [data-sides]')).map(l => l.dataset.sides)]",
+        )
+        .await;
+    assert_eq!(
+        section,
+        serde_json::json!(["3", "1", ["both", "left", "right"]]),
+        "the shared base layer is read once"
+    );
+    let rows = shown_rows(&browser).await;
+    let expected = [
+        ("/bin/tool", "modified", "mode -rw-r--r-- → -rwxr-xr-x"),
+        ("/etc/conf", "modified", "content (SHA-256)"),
+        ("/etc/link", "modified", "type file → symlink"),
+        ("/etc/new", "added", ""),
+        ("/etc/old", "deleted", ""),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(path, change, words)| {
+            (
+                (*path).to_owned(),
+                (*change).to_owned(),
+                (*words).to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, expected);
+
+    browser.click("#show-unchanged").await;
+    let all = shown_rows(&browser).await;
+    let unchanged: Vec<&str> = all
+        .iter()
+        .filter(|(_, change, _)| change == "unchanged")
+        .map(|(path, _, _)| path.as_str())
+        .collect();
+    assert_eq!(
+        unchanged,
+        ["/app", "/app/version", "/bin", "/etc", "/etc/keep"],
+        "paths the same on both sides, shown on request"
+    );
+    let counts: Value = browser
+        .eval(
+            "const c = document.querySelector('.file-diff-counts').dataset; \
+             return [c.added, c.modified, c.deleted, c.unchanged]",
+        )
+        .await;
+    assert_eq!(counts, serde_json::json!(["1", "3", "1", "5"]));
+    browser.screenshot("compare-files").await;
+    browser.close().await;
+}

@@ -1,0 +1,246 @@
+//! The comparison's files view: the layers of both images read (each distinct layer once, however many
+//! sides name it), every regular file hashed as it streams, then both merged filesystems compared by core.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::StreamExt as _;
+use futures::channel::mpsc;
+use strata_compare::FileDiff;
+use strata_image::digest::Digest;
+use strata_image::verification::VerifyState;
+use strata_layers::{FileEntry, Filesystem, LayerJob, Limits};
+use yew::prelude::*;
+
+use crate::files_state::{LayerStatus, PARALLEL_LAYERS};
+use crate::layer_stream::{self, StreamError};
+use crate::page_clock::{self, now_ms};
+use crate::registry_api::Repository;
+use crate::view::compare_side::ReadyImage;
+
+/// One image of the comparison and where its blobs are.
+#[derive(Clone, PartialEq)]
+pub struct DiffSide {
+    pub image: Rc<ReadyImage>,
+    pub repository: Rc<Repository>,
+}
+
+/// A distinct layer: its digest, the diff_id it is checked against, and the sides that have it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistinctLayer {
+    pub digest: String,
+    pub size: u64,
+    pub in_left: bool,
+    pub in_right: bool,
+    pub status: LayerStatus,
+}
+
+/// What the files comparison shows, as its reads fill it in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompareFilesState {
+    pub layers: Vec<DistinctLayer>,
+    /// The diff, once every layer was read and verified; or why there is none.
+    pub diff: Option<Result<Rc<FileDiff>, String>>,
+}
+
+impl CompareFilesState {
+    /// Layers both sides have, read once.
+    pub fn shared(&self) -> usize {
+        self.layers
+            .iter()
+            .filter(|layer| layer.in_left && layer.in_right)
+            .count()
+    }
+}
+
+pub enum CompareFilesAction {
+    Layers(Vec<DistinctLayer>),
+    Status(usize, LayerStatus),
+    Diff(Result<Rc<FileDiff>, String>),
+}
+
+impl Reducible for CompareFilesState {
+    type Action = CompareFilesAction;
+
+    fn reduce(self: Rc<Self>, action: CompareFilesAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            CompareFilesAction::Layers(layers) => next.layers = layers,
+            CompareFilesAction::Status(index, status) => {
+                if let Some(layer) = next.layers.get_mut(index) {
+                    layer.status = status;
+                }
+            }
+            CompareFilesAction::Diff(diff) => next.diff = Some(diff),
+        }
+        Rc::new(next)
+    }
+}
+
+/// What to read: the distinct layers of both sides, left's first, each with the job that reads it, and for
+/// each side, its layers bottom to top as positions in that list. A layer is the same one on both sides
+/// when its digest and the diff_id it is checked against are.
+struct Plan {
+    layers: Vec<DistinctLayer>,
+    jobs: Vec<LayerJob>,
+    sides: [Vec<usize>; 2],
+}
+
+fn plan(left: &DiffSide, right: &DiffSide) -> Result<Plan, String> {
+    let mut layers: Vec<DistinctLayer> = Vec::new();
+    let mut jobs: Vec<LayerJob> = Vec::new();
+    let mut sides: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut by_key: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for (side, is_left) in [(left, true), (right, false)] {
+        let diff_ids = side
+            .image
+            .config
+            .rootfs
+            .as_ref()
+            .map(|rootfs| rootfs.diff_ids.clone())
+            .unwrap_or_default();
+        for (index, layer) in side.image.manifest.layers.iter().enumerate() {
+            let diff_id = diff_ids.get(index).cloned();
+            let key = (layer.digest.clone(), diff_id.clone());
+            let order = &mut sides[usize::from(!is_left)];
+            if let Some(&known) = by_key.get(&key) {
+                order.push(known);
+                let known = &mut layers[known];
+                known.in_left |= is_left;
+                known.in_right |= !is_left;
+                continue;
+            }
+            order.push(layers.len());
+            let digest = Digest::parse(&layer.digest)
+                .map_err(|_| format!("the layer digest {:?} is not valid", layer.digest))?;
+            by_key.insert(key, layers.len());
+            layers.push(DistinctLayer {
+                digest: layer.digest.clone(),
+                size: layer.size,
+                in_left: is_left,
+                in_right: !is_left,
+                status: LayerStatus::Waiting,
+            });
+            jobs.push(LayerJob {
+                url: side.repository.blob_url(&layer.digest),
+                media_type: layer.media_type.clone(),
+                digest,
+                diff_id: diff_id
+                    .as_deref()
+                    .and_then(|diff_id| Digest::parse(diff_id).ok()),
+                limits: Limits::default(),
+                capture: None,
+                hash_files: true,
+            });
+        }
+    }
+    Ok(Plan {
+        layers,
+        jobs,
+        sides,
+    })
+}
+
+/// Reads every distinct layer, several at once, then merges each side's layers in order and compares.
+pub async fn compare_files(
+    left: DiffSide,
+    right: DiffSide,
+    state: UseReducerDispatcher<CompareFilesState>,
+    cancel: Rc<Cell<bool>>,
+) {
+    let Plan {
+        layers,
+        jobs,
+        sides,
+    } = match plan(&left, &right) {
+        Ok(plan) => plan,
+        Err(message) => {
+            state.dispatch(CompareFilesAction::Diff(Err(message)));
+            return;
+        }
+    };
+    let digests: Vec<String> = layers.iter().map(|layer| layer.digest.clone()).collect();
+    state.dispatch(CompareFilesAction::Layers(layers));
+    let count = jobs.len();
+    let (finished, mut endings) = mpsc::unbounded::<(usize, Result<Vec<FileEntry>, String>)>();
+    let jobs = Rc::new(jobs);
+    let start = |index: usize| {
+        let (jobs, state, cancel, finished) = (
+            jobs.clone(),
+            state.clone(),
+            cancel.clone(),
+            finished.clone(),
+        );
+        yew::platform::spawn_local(async move {
+            let job = &jobs[index];
+            let started = now_ms();
+            let progress_state = state.clone();
+            let result = layer_stream::stream_layer(job, cancel, move |progress| {
+                progress_state.dispatch(CompareFilesAction::Status(
+                    index,
+                    LayerStatus::Streaming(progress, now_ms() - started),
+                ));
+            })
+            .await;
+            let (status, entries) = match result {
+                Ok(streamed) if streamed.summary.data_verify() == VerifyState::Verified => {
+                    (LayerStatus::Done(streamed.summary), Ok(streamed.entries))
+                }
+                Ok(streamed) => {
+                    let why = streamed.summary.explain();
+                    (LayerStatus::Done(streamed.summary), Err(why))
+                }
+                Err(StreamError::Cancelled) => {
+                    (LayerStatus::Cancelled, Err("cancelled".to_owned()))
+                }
+                Err(StreamError::Failed(message)) => {
+                    (LayerStatus::Failed(message.clone()), Err(message))
+                }
+            };
+            state.dispatch(CompareFilesAction::Status(index, status));
+            let _ = finished.unbounded_send((index, entries));
+        });
+    };
+    let mut started = 0;
+    while started < count.min(PARALLEL_LAYERS) {
+        start(started);
+        started += 1;
+    }
+    let mut entries: Vec<Option<Vec<FileEntry>>> = (0..count).map(|_| None).collect();
+    for _ in 0..count {
+        let Some((index, result)) = endings.next().await else {
+            return;
+        };
+        match result {
+            Ok(read) => entries[index] = Some(read),
+            Err(why) => {
+                cancel.set(true);
+                let message = format!(
+                    "The layer {} could not be read and verified, so the files are not compared: {why}",
+                    digests[index]
+                );
+                state.dispatch(CompareFilesAction::Diff(Err(message)));
+                return;
+            }
+        }
+        if started < count {
+            start(started);
+            started += 1;
+        }
+    }
+    page_clock::next_turn().await;
+    let mut merged = Vec::new();
+    for order in &sides {
+        let mut filesystem = Filesystem::new();
+        for (index, &distinct) in order.iter().enumerate() {
+            if let Some(read) = &entries[distinct] {
+                filesystem.apply_layer(index, read);
+            }
+        }
+        merged.push(filesystem);
+        page_clock::next_turn().await;
+    }
+    let diff = FileDiff::of(&merged[0], &merged[1]);
+    state.dispatch(CompareFilesAction::Diff(Ok(Rc::new(diff))));
+}

@@ -1,0 +1,159 @@
+//! `/compare?…&view=files`: the two images' merged filesystems, path by path, left → right. Each distinct
+//! layer is read once and verified twice; every regular file is hashed as it streams.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use strata_compare::{Difference, FileChange, FileDiffRow};
+use strata_layers::{EntryKind, FileEntry};
+use yew::prelude::*;
+
+use super::files_panels::progress_parts;
+use super::format::{short_digest, size, visible};
+use crate::compare_files_state::{self, CompareFilesState, DiffSide, DistinctLayer};
+
+/// Rows shown at most; the counts above always cover every path.
+const MOST_ROWS: usize = 5_000;
+
+#[derive(Properties, PartialEq)]
+pub struct CompareFilesProps {
+    pub left: DiffSide,
+    pub right: DiffSide,
+}
+
+/// The files comparison: the layers as they are read, then the paths that differ.
+#[component]
+pub fn CompareFiles(props: &CompareFilesProps) -> Html {
+    let state = use_reducer(CompareFilesState::default);
+    let show_unchanged = use_state(|| false);
+    {
+        let (left, right, dispatcher) =
+            (props.left.clone(), props.right.clone(), state.dispatcher());
+        let digests = (
+            props.left.image.manifest_digest.clone(),
+            props.right.image.manifest_digest.clone(),
+        );
+        use_effect_with(digests, move |_| {
+            let cancel = Rc::new(Cell::new(false));
+            yew::platform::spawn_local(compare_files_state::compare_files(
+                left,
+                right,
+                dispatcher,
+                cancel.clone(),
+            ));
+            move || cancel.set(true)
+        });
+    }
+    let shared = state.shared();
+    let toggle = {
+        let show_unchanged = show_unchanged.clone();
+        Callback::from(move |_: Event| show_unchanged.set(!*show_unchanged))
+    };
+    let body = match &state.diff {
+        None => {
+            html! { <p class="muted" data-probe="pending">{"Reading both images' layers…"}</p> }
+        }
+        Some(Err(message)) => html! {
+            <p class="error" role="alert" data-probe="failed">{visible(message)}</p>
+        },
+        Some(Ok(diff)) => {
+            let counts = diff.counts();
+            let rows: Vec<&FileDiffRow> = diff
+                .rows
+                .iter()
+                .filter(|row| *show_unchanged || row.change != FileChange::Unchanged)
+                .collect();
+            let shown = rows.len().min(MOST_ROWS);
+            html! {
+                <div class="file-diff-result" data-probe="done">
+                    <p class="file-diff-counts" data-added={counts.added.to_string()} data-modified={counts.modified.to_string()}
+                        data-deleted={counts.deleted.to_string()} data-unchanged={counts.unchanged.to_string()}>
+                        <span class="change added">{format!("{} added", counts.added)}</span>{" · "}
+                        <span class="change modified">{format!("{} modified", counts.modified)}</span>{" · "}
+                        <span class="change deleted">{format!("{} deleted", counts.deleted)}</span>{" · "}
+                        <span class="muted">{format!("{} unchanged", counts.unchanged)}</span>
+                    </p>
+                    <label class="show-unchanged">
+                        <input id="show-unchanged" type="checkbox" checked={*show_unchanged} onchange={toggle} />
+                        {format!(" Show the {} unchanged paths too", counts.unchanged)}
+                    </label>
+                    if rows.is_empty() {
+                        <p class="muted">{"No path differs: both images hold the same files (modification times aside)."}</p>
+                    } else {
+                        <table class="file-diff">
+                            <thead><tr><th>{"path"}</th><th>{"change"}</th><th>{"left"}</th><th>{"right"}</th><th>{"what differs"}</th></tr></thead>
+                            <tbody>{ for rows.iter().take(MOST_ROWS).map(|row| diff_row(row)) }</tbody>
+                        </table>
+                    }
+                    if rows.len() > shown {
+                        <p class="muted">{format!("The first {shown} of {} paths are shown.", rows.len())}</p>
+                    }
+                </div>
+            }
+        }
+    };
+    html! {
+        <section id="file-diff" class="file-diff-section" data-layers-read={state.layers.len().to_string()}
+            data-layers-shared={shared.to_string()}>
+            <h3>{"Files, left → right"}</h3>
+            <p class="muted">
+                {format!("{} distinct layers read, each once: {shared} both images share by digest, the rest on one side only. \
+                    Every regular file is hashed (SHA-256) as its layer streams; a new modification time alone is not a change.",
+                    state.layers.len())}
+            </p>
+            <ul class="layer-reads">{ for state.layers.iter().map(layer_read) }</ul>
+            {body}
+        </section>
+    }
+}
+
+fn layer_read(layer: &DistinctLayer) -> Html {
+    let (label, fraction, class) = progress_parts(&layer.status, layer.size);
+    let sides = match (layer.in_left, layer.in_right) {
+        (true, true) => "both",
+        (true, false) => "left",
+        _ => "right",
+    };
+    html! {
+        <li class={classes!("layer-progress-row", class)} data-digest={layer.digest.clone()} data-sides={sides}>
+            <code title={layer.digest.clone()}>{short_digest(&layer.digest)}</code>
+            <span class="sides">{format!(" {sides} ")}</span>
+            <progress max="1" value={fraction.min(1.0).to_string()}></progress>
+            <span>{visible(&label)}</span>
+        </li>
+    }
+}
+
+fn diff_row(row: &FileDiffRow) -> Html {
+    let change = row.change.as_str();
+    let differences: Vec<String> = row.differences.iter().map(Difference::describe).collect();
+    html! {
+        <tr data-path={row.path.clone()} data-change={change} class={classes!("change", change)}>
+            <td><code>{visible(&row.path)}</code></td>
+            <td>{change}</td>
+            <td>{ side(row.left.as_ref()) }</td>
+            <td>{ side(row.right.as_ref()) }</td>
+            <td class="differences">{visible(&differences.join("; "))}</td>
+        </tr>
+    }
+}
+
+fn side(entry: Option<&FileEntry>) -> Html {
+    let Some(entry) = entry else {
+        return html! { <span class="muted">{"—"}</span> };
+    };
+    let what = match entry.kind {
+        EntryKind::File => size(entry.size),
+        _ => entry.kind_label(),
+    };
+    let digest = entry
+        .content_digest
+        .as_ref()
+        .map(|digest| digest.to_string())
+        .unwrap_or_default();
+    html! {
+        <span class="entry-summary" title={digest}>
+            <code>{entry.mode_string()}</code>{" "}{visible(&what)}
+        </span>
+    }
+}
