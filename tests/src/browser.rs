@@ -199,6 +199,30 @@ impl Browser {
             .unwrap_or_else(|error| panic!("DevTools {command}: {error}"))
     }
 
+    /// Lets the page's downloads land in `dir` (Chrome DevTools Protocol), as a reader's land in theirs.
+    pub async fn allow_downloads(&self, dir: &std::path::Path) {
+        self.devtools(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": dir }),
+        )
+        .await;
+    }
+
+    /// The bytes of the download named `name` in `dir` (see [`Browser::allow_downloads`]), once the
+    /// browser has finished writing it, removed from `dir` so the next download of that name is new.
+    pub async fn downloaded(&self, dir: &std::path::Path, name: &str) -> Vec<u8> {
+        let path = dir.join(name);
+        wait_until(
+            Duration::from_secs(30),
+            &format!("the download {name}"),
+            || async { path.exists() },
+        )
+        .await;
+        let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let _ = std::fs::remove_file(&path);
+        bytes
+    }
+
     /// What the clipboard holds (needs [`Browser::grant_clipboard`]).
     pub async fn clipboard(&self) -> String {
         let text = self

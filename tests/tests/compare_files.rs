@@ -7,6 +7,7 @@ use strata_e2e::image_push::push_image;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tar_builder::TarBuilder;
+use strata_image::digest::Digest;
 
 fn base_layer() -> (Vec<u8>, Vec<u8>) {
     let mut base = TarBuilder::default();
@@ -119,7 +120,9 @@ async fn two_builds_compared_file_by_file() {
         .collect();
     assert_eq!(rows, expected);
 
-    browser.click("#show-unchanged").await;
+    browser
+        .click("input[data-change-filter=\"unchanged\"]")
+        .await;
     let all = shown_rows(&browser).await;
     let unchanged: Vec<&str> = all
         .iter()
@@ -138,6 +141,102 @@ async fn two_builds_compared_file_by_file() {
         )
         .await;
     assert_eq!(counts, serde_json::json!(["1", "3", "1", "5"]));
+    let search = browser.eval("return location.search").await;
+    assert!(
+        search
+            .as_str()
+            .unwrap_or_default()
+            .contains("change=added,modified,deleted,unchanged"),
+        "the filters are in the address: {search}"
+    );
     browser.screenshot("compare-files").await;
+
+    // Only what was deleted or added, at least 10 bytes: then the list exported, and the link reopened.
+    for change in ["modified", "unchanged"] {
+        browser
+            .click(&format!("input[data-change-filter=\"{change}\"]"))
+            .await;
+    }
+    browser
+        .element(fantoccini::Locator::Id("min-size"))
+        .await
+        .send_keys("19")
+        .await
+        .expect("typing works");
+    let expected_rows = [("/etc/old", "deleted")];
+    let filtered = || async {
+        let rows = shown_rows(&browser).await;
+        rows.into_iter()
+            .map(|(path, change, _)| (path, change))
+            .collect::<Vec<_>>()
+    };
+    browser
+        .wait_for(
+            "the filtered rows",
+            "return document.querySelectorAll('#file-diff tr[data-path]').length === 1",
+        )
+        .await;
+    let owned: Vec<(String, String)> = expected_rows
+        .iter()
+        .map(|(path, change)| ((*path).to_owned(), (*change).to_owned()))
+        .collect();
+    assert_eq!(filtered().await, owned, "/etc/new is 18 bytes, /etc/old 20");
+    let downloads =
+        std::env::temp_dir().join(format!("strata-compare-files-{}", std::process::id()));
+    std::fs::create_dir_all(&downloads).expect("a downloads folder");
+    browser.allow_downloads(&downloads).await;
+    browser.click("#export-csv").await;
+    let csv =
+        String::from_utf8(browser.downloaded(&downloads, "file-diff.csv").await).expect("UTF-8");
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "path,change,left_kind,left_size,left_mode,left_sha256,right_kind,right_size,right_mode,right_sha256,differences"
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "/etc/old,deleted,file,20,-rw-r--r--,{},,,,,",
+            Digest::sha256_of(b"removed on the right")
+        )
+    );
+    assert_eq!(
+        lines.len(),
+        3,
+        "one row, and the end of the last line: {csv}"
+    );
+    browser.click("#export-json").await;
+    let json: Value =
+        serde_json::from_slice(&browser.downloaded(&downloads, "file-diff.json").await)
+            .expect("JSON");
+    assert_eq!(json[0]["path"], "/etc/old");
+    assert_eq!(json[0]["right"], Value::Null);
+
+    let link = browser.eval("return location.href").await;
+    browser.open(link.as_str().expect("an address")).await;
+    browser
+        .wait_for(
+            "the comparison again",
+            "return document.querySelector('#file-diff [data-probe=\"done\"]') !== null",
+        )
+        .await;
+    assert_eq!(filtered().await, owned, "the link keeps the filters");
+    let boxes = browser
+        .eval(
+            "return Array.from(document.querySelectorAll('[data-change-filter]')).map(b => [b.dataset.changeFilter, b.checked]) \
+               .concat([[document.getElementById('min-size').value]])",
+        )
+        .await;
+    assert_eq!(
+        boxes,
+        serde_json::json!([
+            ["added", true],
+            ["modified", false],
+            ["deleted", true],
+            ["unchanged", false],
+            ["19"]
+        ])
+    );
     browser.close().await;
+    let _ = std::fs::remove_dir_all(&downloads);
 }

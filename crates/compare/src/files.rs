@@ -1,35 +1,13 @@
-//! Two merged filesystems compared path by path, left → right: what was added, deleted or modified, and
+//! Two merged filesystems compared path by path, left → right: what was added, deleted or modified (the
+//! files view's [`Change`], so `data-change` means the same everywhere), and
 //! for a modified path what differs, in words. A new mtime alone is no change; a directory counts only
 //! when it appears, goes, or its own mode, owner or type changes.
 
 use std::collections::BTreeSet;
 
-use strata_layers::{EntryKind, FileEntry, Filesystem};
-
-/// What happened to a path from the left image to the right one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FileChange {
-    /// Only in the right image.
-    Added,
-    /// In both, different.
-    Modified,
-    /// Only in the left image.
-    Deleted,
-    /// In both, the same (mtime aside).
-    Unchanged,
-}
-
-impl FileChange {
-    /// The `data-change` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileChange::Added => "added",
-            FileChange::Modified => "modified",
-            FileChange::Deleted => "deleted",
-            FileChange::Unchanged => "unchanged",
-        }
-    }
-}
+use strata_layers::{
+    Change, EntryKind, FileEntry, Filesystem, csv_line, defused, link_target, path_glob,
+};
 
 /// One way a path differs between the two images.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +46,7 @@ pub struct FileDiffRow {
     /// The absolute path.
     pub path: String,
     /// What happened to it.
-    pub change: FileChange,
+    pub change: Change,
     /// The entry in the left image.
     pub left: Option<FileEntry>,
     /// The entry in the right image.
@@ -112,14 +90,14 @@ impl FileDiff {
                 let left = left.get(path).map(|merged| merged.entry.clone());
                 let right = right.get(path).map(|merged| merged.entry.clone());
                 let (change, differences) = match (&left, &right) {
-                    (None, _) => (FileChange::Added, Vec::new()),
-                    (_, None) => (FileChange::Deleted, Vec::new()),
+                    (None, _) => (Change::Added, Vec::new()),
+                    (_, None) => (Change::Deleted, Vec::new()),
                     (Some(left), Some(right)) => {
                         let differences = differences(left, right);
                         let change = if differences.is_empty() {
-                            FileChange::Unchanged
+                            Change::Unchanged
                         } else {
-                            FileChange::Modified
+                            Change::Modified
                         };
                         (change, differences)
                     }
@@ -136,19 +114,137 @@ impl FileDiff {
         FileDiff { rows }
     }
 
+    /// The rows `filter` leaves, by path.
+    pub fn visible_rows(&self, filter: &DiffFilter<'_>) -> Vec<&FileDiffRow> {
+        self.rows
+            .iter()
+            .filter(|row| {
+                let size = |entry: &Option<FileEntry>| entry.as_ref().map_or(0, |entry| entry.size);
+                let changes = if filter.changes.is_empty() {
+                    &DiffFilter::DEFAULT_CHANGES[..]
+                } else {
+                    filter.changes
+                };
+                changes.contains(&row.change)
+                    && path_glob::matches(filter.query, &row.path)
+                    && filter
+                        .min_size
+                        .is_none_or(|min| size(&row.left).max(size(&row.right)) >= min)
+            })
+            .collect()
+    }
+
     /// How many paths each change has.
     pub fn counts(&self) -> FileDiffCounts {
         let mut counts = FileDiffCounts::default();
         for row in &self.rows {
             match row.change {
-                FileChange::Added => counts.added += 1,
-                FileChange::Modified => counts.modified += 1,
-                FileChange::Deleted => counts.deleted += 1,
-                FileChange::Unchanged => counts.unchanged += 1,
+                Change::Added => counts.added += 1,
+                Change::Modified => counts.modified += 1,
+                Change::Deleted => counts.deleted += 1,
+                Change::Unchanged => counts.unchanged += 1,
             }
         }
         counts
     }
+}
+
+/// What the reader asked the comparison's list to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiffFilter<'a> {
+    /// Text or a glob over paths; empty shows every row.
+    pub query: &'a str,
+    /// Only rows with one of these changes; empty: [`DiffFilter::DEFAULT_CHANGES`].
+    pub changes: &'a [Change],
+    /// Only paths at least this large on either side.
+    pub min_size: Option<u64>,
+}
+
+impl DiffFilter<'_> {
+    /// What the list shows unless asked otherwise: every path that differs, none that does not.
+    pub const DEFAULT_CHANGES: [Change; 3] = [Change::Added, Change::Modified, Change::Deleted];
+}
+
+/// The comparison's columns, in order: each side's kind, size, mode and SHA-256.
+pub const DIFF_COLUMNS: [&str; 11] = [
+    "path",
+    "change",
+    "left_kind",
+    "left_size",
+    "left_mode",
+    "left_sha256",
+    "right_kind",
+    "right_size",
+    "right_mode",
+    "right_sha256",
+    "differences",
+];
+
+fn side_cells(entry: Option<&FileEntry>) -> [String; 4] {
+    match entry {
+        None => Default::default(),
+        Some(entry) => [
+            entry.kind.as_str().to_owned(),
+            entry.size.to_string(),
+            entry.mode_string(),
+            entry
+                .content_digest
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ],
+    }
+}
+
+fn described(row: &FileDiffRow) -> String {
+    row.differences
+        .iter()
+        .map(Difference::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The rows as CSV, a header line first.
+pub fn diff_rows_csv(rows: &[&FileDiffRow]) -> String {
+    let mut csv = csv_line(&DIFF_COLUMNS);
+    for row in rows {
+        let mut cells = vec![defused(&row.path), row.change.as_str().to_owned()];
+        cells.extend(side_cells(row.left.as_ref()));
+        cells.extend(side_cells(row.right.as_ref()));
+        cells.push(defused(&described(row)));
+        csv.push_str(&csv_line(&cells));
+    }
+    csv
+}
+
+/// The rows as a JSON array: each path with its change, both sides (or `null`) and what differs.
+pub fn diff_rows_json(rows: &[&FileDiffRow]) -> String {
+    let side = |entry: Option<&FileEntry>| {
+        entry.map(|entry| {
+            serde_json::json!({
+                "kind": entry.kind.as_str(),
+                "size": entry.size,
+                "mode": entry.mode_string(),
+                "uid": entry.uid,
+                "gid": entry.gid,
+                "link_target": Some(link_target(entry)).filter(|target| !target.is_empty()),
+                "sha256": entry.content_digest.as_ref().map(ToString::to_string),
+            })
+        })
+    };
+    let records: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            serde_json::json!({
+                "path": row.path,
+                "change": row.change.as_str(),
+                "left": side(row.left.as_ref()),
+                "right": side(row.right.as_ref()),
+                "differences": row.differences.iter().map(Difference::describe).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&records).unwrap_or_default()
 }
 
 /// Each way two entries at the same path differ; none when only their mtimes do.
@@ -258,7 +354,7 @@ mod tests {
     fn changed(diff: &FileDiff) -> Vec<String> {
         diff.rows
             .iter()
-            .filter(|row| row.change != FileChange::Unchanged)
+            .filter(|row| row.change != Change::Unchanged)
             .map(|row| {
                 let words: Vec<String> = row.differences.iter().map(Difference::describe).collect();
                 format!(
@@ -425,6 +521,60 @@ mod tests {
                 deleted: 0,
                 unchanged: 2
             }
+        );
+        let shown = |filter: DiffFilter| -> Vec<&str> {
+            diff.visible_rows(&filter)
+                .iter()
+                .map(|row| row.path.as_str())
+                .collect()
+        };
+        assert_eq!(
+            shown(DiffFilter::default()),
+            ["/etc/b", "/etc/c"],
+            "what differs, by default"
+        );
+        assert_eq!(
+            shown(DiffFilter {
+                changes: &[Change::Unchanged],
+                ..DiffFilter::default()
+            }),
+            ["/etc", "/etc/a"]
+        );
+        assert_eq!(
+            shown(DiffFilter {
+                query: "*/c",
+                ..DiffFilter::default()
+            }),
+            ["/etc/c"]
+        );
+        assert_eq!(
+            shown(DiffFilter {
+                min_size: Some(2),
+                ..DiffFilter::default()
+            }),
+            Vec::<&str>::new()
+        );
+        let rows = diff.visible_rows(&DiffFilter::default());
+        assert_eq!(
+            diff_rows_csv(&rows),
+            format!(
+                "path,change,left_kind,left_size,left_mode,left_sha256,right_kind,right_size,right_mode,right_sha256,differences\r\n\
+                 /etc/b,modified,file,1,-rw-r--r--,{two},file,1,-rw-r--r--,{three},content (SHA-256)\r\n\
+                 /etc/c,added,,,,,file,1,-rw-r--r--,{four},\r\n",
+                two = Digest::sha256_of(b"2"),
+                three = Digest::sha256_of(b"3"),
+                four = Digest::sha256_of(b"4"),
+            )
+        );
+        let json: serde_json::Value = serde_json::from_str(&diff_rows_json(&rows)).expect("JSON");
+        assert_eq!(
+            json[0]["differences"],
+            serde_json::json!(["content (SHA-256)"])
+        );
+        assert_eq!(json[1]["left"], serde_json::Value::Null);
+        assert_eq!(
+            json[1]["right"]["sha256"],
+            Digest::sha256_of(b"4").to_string()
         );
         let same = FileDiff::of(&left, &left);
         assert_eq!(same.counts().unchanged, 3);

@@ -9,7 +9,10 @@ mod history;
 mod layers;
 
 pub use config_fields::{ConfigField, EntryDiff, FieldDiff, FieldValues};
-pub use files::{Difference, FileChange, FileDiff, FileDiffCounts, FileDiffRow};
+pub use files::{
+    DIFF_COLUMNS, DiffFilter, Difference, FileDiff, FileDiffCounts, FileDiffRow, diff_rows_csv,
+    diff_rows_json,
+};
 pub use history::{HistoryRow, StepSide};
 pub use layers::{LayerPresence, LayerRow, LayerSide, SizeTotals};
 

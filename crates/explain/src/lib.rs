@@ -6,6 +6,7 @@
 
 pub mod concept;
 pub mod equivalent_commands;
+pub mod file_list_query;
 pub mod hex_dump;
 pub mod page_link;
 pub mod pretty;

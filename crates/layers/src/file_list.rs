@@ -108,6 +108,12 @@ pub struct RowFilter<'a> {
     pub selected: Option<&'a str>,
     /// Largest first (ties by path), instead of by path.
     pub by_size: bool,
+    /// Only rows with one of these changes; empty leaves every row.
+    pub changes: &'a [Change],
+    /// Only rows the layer with this index (from 0) wrote.
+    pub layer: Option<usize>,
+    /// Only rows of at least this many bytes.
+    pub min_size: Option<u64>,
 }
 
 /// The rows `filter` leaves, in the order it asks for.
@@ -120,6 +126,9 @@ pub fn visible_rows(rows: &[FileRow], filter: RowFilter<'_>) -> Vec<FileRow> {
     let mut shown: Vec<FileRow> = rows
         .iter()
         .filter(|row| path_glob::matches(filter.query, &row.entry.path))
+        .filter(|row| filter.changes.is_empty() || filter.changes.contains(&row.change))
+        .filter(|row| filter.layer.is_none_or(|layer| row.layer == layer))
+        .filter(|row| filter.min_size.is_none_or(|min| row.entry.size >= min))
         .filter(|row| match (directory, &prefix) {
             (Some(directory), Some(prefix)) => {
                 row.entry.path == directory || row.entry.path.starts_with(prefix.as_str())
@@ -209,9 +218,9 @@ mod tests {
     }
 
     #[test]
-    fn filters_by_query_selection_and_size() {
+    fn filters_by_query_selection_change_layer_and_size() {
         let rows = two_layers().merged_rows();
-        let cases: [(RowFilter, &[&str]); 6] = [
+        let cases: Vec<(RowFilter, &[&str])> = vec![
             (
                 RowFilter::default(),
                 &["/etc", "/etc/hosts", "/usr", "/usr/bin", "/usr/bin/big"],
@@ -252,10 +261,51 @@ mod tests {
                 },
                 &["/usr/bin/big", "/etc/hosts", "/etc", "/usr", "/usr/bin"],
             ),
+            (
+                RowFilter {
+                    layer: Some(1),
+                    ..RowFilter::default()
+                },
+                &["/etc/hosts"],
+            ),
+            (
+                RowFilter {
+                    min_size: Some(20),
+                    ..RowFilter::default()
+                },
+                &["/etc/hosts", "/usr/bin/big"],
+            ),
+            (
+                RowFilter {
+                    min_size: Some(20),
+                    layer: Some(0),
+                    ..RowFilter::default()
+                },
+                &["/usr/bin/big"],
+            ),
+            (
+                RowFilter {
+                    changes: &[Change::Modified, Change::Deleted],
+                    ..RowFilter::default()
+                },
+                &[],
+            ),
         ];
         for (filter, expected) in cases {
             assert_eq!(paths(&visible_rows(&rows, filter)), expected, "{filter:?}");
         }
+        let mut files = two_layers();
+        let third = files.apply_layer(2, &[file("/etc/hosts", 30), file("/srv", 1)]);
+        let only = |changes: &[Change]| {
+            let filter = RowFilter {
+                changes,
+                ..RowFilter::default()
+            };
+            paths(&visible_rows(&third, filter)).join(" ")
+        };
+        assert_eq!(only(&[Change::Modified]), "/etc/hosts");
+        assert_eq!(only(&[Change::Added]), "/srv");
+        assert_eq!(only(&[]), "/etc/hosts /srv");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::entry::{EntryKind, FileEntry, Whiteout};
 use super::path;
 
 /// How a layer changed a path, against the layers below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Change {
     /// Absent below.
     Added,
@@ -23,6 +23,21 @@ pub enum Change {
 }
 
 impl Change {
+    /// Every change, in the order lists and filters show them.
+    pub const ALL: [Change; 4] = [
+        Change::Added,
+        Change::Modified,
+        Change::Deleted,
+        Change::Unchanged,
+    ];
+
+    /// The change a `data-change` value names.
+    pub fn parse(name: &str) -> Option<Change> {
+        Change::ALL
+            .into_iter()
+            .find(|change| change.as_str() == name)
+    }
+
     /// The value of the `data-change` attribute.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,6 +9,7 @@
 mod efficiency;
 mod entry;
 mod error;
+mod export;
 mod file_list;
 mod filesystem;
 mod gzip;
@@ -26,6 +27,7 @@ mod zstd;
 pub use efficiency::{Efficiency, WastedPath};
 pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
+pub use export::{FILE_COLUMNS, csv_line, defused, file_rows_csv, file_rows_json, link_target};
 pub use file_list::{FileRow, ImageFiles, RowFilter, visible_rows};
 pub use filesystem::{Change, Filesystem, HiddenVersion, LayerChange, MergedEntry};
 pub use gzip::GzipStream;

@@ -4,12 +4,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use strata_compare::{Difference, FileChange, FileDiffRow};
-use strata_layers::{EntryKind, FileEntry};
+use strata_compare::{DiffFilter, Difference, FileDiffRow, diff_rows_csv, diff_rows_json};
+use strata_layers::{Change, EntryKind, FileEntry};
 use yew::prelude::*;
 
+use super::download::save_text;
 use super::files_panels::progress_parts;
 use super::format::{short_digest, size, visible};
+use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
 use crate::compare_files_state::{self, CompareFilesState, DiffSide, DistinctLayer};
 
 /// Rows shown at most; the counts above always cover every path.
@@ -25,7 +27,7 @@ pub struct CompareFilesProps {
 #[component]
 pub fn CompareFiles(props: &CompareFilesProps) -> Html {
     let state = use_reducer(CompareFilesState::default);
-    let show_unchanged = use_state(|| false);
+    let (filters, on_filters) = use_list_filters();
     {
         let (left, right, dispatcher) =
             (props.left.clone(), props.right.clone(), state.dispatcher());
@@ -45,10 +47,6 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
         });
     }
     let shared = state.shared();
-    let toggle = {
-        let show_unchanged = show_unchanged.clone();
-        Callback::from(move |_: Event| show_unchanged.set(!*show_unchanged))
-    };
     let body = match &state.diff {
         None => {
             html! { <p class="muted" data-probe="pending">{"Reading both images' layers…"}</p> }
@@ -58,12 +56,35 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
         },
         Some(Ok(diff)) => {
             let counts = diff.counts();
-            let rows: Vec<&FileDiffRow> = diff
-                .rows
-                .iter()
-                .filter(|row| *show_unchanged || row.change != FileChange::Unchanged)
-                .collect();
+            let filter = DiffFilter {
+                query: &filters.query,
+                changes: &filters.changes,
+                min_size: filters.min_size(),
+            };
+            let rows: Vec<&FileDiffRow> = diff.visible_rows(&filter);
             let shown = rows.len().min(MOST_ROWS);
+            let on_export = {
+                let (diff, filters) = (diff.clone(), filters.clone());
+                Callback::from(move |format: ExportFormat| {
+                    let filter = DiffFilter {
+                        query: &filters.query,
+                        changes: &filters.changes,
+                        min_size: filters.min_size(),
+                    };
+                    let rows = diff.visible_rows(&filter);
+                    let saved = match format {
+                        ExportFormat::Csv => {
+                            save_text("file-diff.csv", "text/csv", &diff_rows_csv(&rows))
+                        }
+                        ExportFormat::Json => {
+                            save_text("file-diff.json", "application/json", &diff_rows_json(&rows))
+                        }
+                    };
+                    if let Err(message) = saved {
+                        web_sys::console::error_1(&message.into());
+                    }
+                })
+            };
             html! {
                 <div class="file-diff-result" data-probe="done">
                     <p class="file-diff-counts" data-added={counts.added.to_string()} data-modified={counts.modified.to_string()}
@@ -73,12 +94,13 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
                         <span class="change deleted">{format!("{} deleted", counts.deleted)}</span>{" · "}
                         <span class="muted">{format!("{} unchanged", counts.unchanged)}</span>
                     </p>
-                    <label class="show-unchanged">
-                        <input id="show-unchanged" type="checkbox" checked={*show_unchanged} onchange={toggle} />
-                        {format!(" Show the {} unchanged paths too", counts.unchanged)}
-                    </label>
-                    if rows.is_empty() {
+                    <ListFilters filters={filters.clone()} changes={Change::ALL.to_vec()}
+                        default_changes={DiffFilter::DEFAULT_CHANGES.to_vec()} layers=0 sortable=false shown={rows.len()}
+                        on_change={on_filters.clone()} {on_export} />
+                    if rows.is_empty() && counts.added + counts.modified + counts.deleted == 0 {
                         <p class="muted">{"No path differs: both images hold the same files (modification times aside)."}</p>
+                    } else if rows.is_empty() {
+                        <p class="muted">{"No path is left by these filters."}</p>
                     } else {
                         <table class="file-diff">
                             <thead><tr><th>{"path"}</th><th>{"change"}</th><th>{"left"}</th><th>{"right"}</th><th>{"what differs"}</th></tr></thead>

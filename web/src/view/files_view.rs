@@ -6,16 +6,18 @@ use std::rc::Rc;
 
 use strata_image::config::ImageConfig;
 use strata_image::manifest::ImageManifest;
-use strata_layers::{FileRow, RowFilter, visible_rows};
-use web_sys::HtmlInputElement;
+use strata_layers::{Change, FileRow, RowFilter, file_rows_csv, file_rows_json, visible_rows};
 use yew::prelude::*;
 
 use super::context::NodeContext;
+use super::download::save_text;
 use super::efficiency_panel::efficiency_panel;
 use super::file_table::FileTable;
 use super::files_panels::{directory_chart, layer_nav, preview_panel, progress_row};
+use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
 use crate::files_state::{FilesSource, use_files};
 use crate::route::{FilesRequest, files_href};
+use crate::url_state;
 
 #[derive(Properties, PartialEq)]
 pub struct FilesViewProps {
@@ -34,8 +36,19 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
         config: props.config.clone(),
     };
     let (state, cancel) = use_files(source, &props.request);
-    let query = use_state(String::new);
-    let by_size = use_state(|| false);
+    let (filters, on_filters) = use_list_filters();
+    {
+        // Following a row's link writes a new address: the filters go back into it.
+        let filters = filters.clone();
+        use_effect_with(props.request.clone(), move |_| {
+            let params = filters.params();
+            let params: Vec<(&str, Option<&str>)> = params
+                .iter()
+                .map(|(key, value)| (*key, value.as_deref()))
+                .collect();
+            url_state::set_params(&params);
+        });
+    }
     let (reference, platform) = (
         &props.context.reference,
         &props.context.state.chosen_platform,
@@ -52,25 +65,32 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
         (None, _) => state.merged.clone(),
     };
     let filter = RowFilter {
-        query: &query,
+        query: &filters.query,
         selected: props.request.path.as_deref(),
-        by_size: *by_size,
+        by_size: filters.by_size,
+        changes: &filters.changes,
+        // One layer's own changes are all that layer's: "written by" applies to the merged list.
+        layer: filters.layer.filter(|_| props.request.layer.is_none()),
+        min_size: filters.min_size(),
     };
-    let shown = rows
-        .as_deref()
-        .map(|rows| visible_rows(rows, filter))
-        .unwrap_or_default();
-    let oninput = {
-        let query = query.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
-                query.set(input.value());
+    let shown = Rc::new(
+        rows.as_deref()
+            .map(|rows| visible_rows(rows, filter))
+            .unwrap_or_default(),
+    );
+    let on_export = {
+        let shown = shown.clone();
+        Callback::from(move |format: ExportFormat| {
+            let saved = match format {
+                ExportFormat::Csv => save_text("files.csv", "text/csv", &file_rows_csv(&shown)),
+                ExportFormat::Json => {
+                    save_text("files.json", "application/json", &file_rows_json(&shown))
+                }
+            };
+            if let Err(message) = saved {
+                web_sys::console::error_1(&message.into());
             }
         })
-    };
-    let toggle_sort = {
-        let by_size = by_size.clone();
-        Callback::from(move |_: MouseEvent| by_size.set(!*by_size))
     };
     let stop = Callback::from(move |_: MouseEvent| cancel.set(true));
     let link = |layer: Option<String>| {
@@ -97,12 +117,10 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
                 { efficiency_panel(efficiency, &props.config, layers.len()) }
             }
             if let Some(preview) = &state.preview { { preview_panel(props.request.path.as_deref().unwrap_or_default(), preview) } }
-            <div class="file-tools">
-                <input id="file-search" type="search" placeholder="Search paths: text, or a glob like *.conf or /usr/**/*.so" {oninput} value={(*query).clone()} />
-                <button onclick={toggle_sort}>{if *by_size { "Sort by path" } else { "Sort by size" }}</button>
-                <span class="muted">{format!("{} entries", shown.len())}</span>
-            </div>
-            <FileTable rows={Rc::new(shown)} selected={props.request.path.clone()} reference={reference.clone()} platform={platform.clone()} layer={props.request.layer.clone()} max_mib={props.request.max_mib} />
+            <ListFilters filters={filters.clone()} changes={Change::ALL.to_vec()} default_changes={Change::ALL.to_vec()}
+                layers={if props.request.layer.is_none() { layers.len() } else { 0 }} sortable=true shown={shown.len()}
+                on_change={on_filters} {on_export} />
+            <FileTable rows={shown} selected={props.request.path.clone()} reference={reference.clone()} platform={platform.clone()} layer={props.request.layer.clone()} max_mib={props.request.max_mib} />
         </section>
     }
 }

@@ -17,6 +17,8 @@ pub(crate) mod context;
 mod copy_button;
 mod document_panels;
 #[cfg(feature = "all-pages")]
+mod download;
+#[cfg(feature = "all-pages")]
 mod efficiency_panel;
 #[cfg(feature = "all-pages")]
 mod file_table;
@@ -30,6 +32,8 @@ mod format;
 mod hash_bench;
 mod inspect_page;
 mod landing;
+#[cfg(feature = "all-pages")]
+mod list_filters;
 mod node_view;
 mod platform_picker;
 mod reference_view;

@@ -226,8 +226,15 @@ pub async fn measure(browser: &Browser) -> LayerRows {
         std::env::temp_dir().join(format!("strata-bench-layer-{}.tar.gz", std::process::id()));
     std::fs::write(&blob, &gzipped).expect("a temp file");
     let mut top = TarBuilder::default();
-    top.file("data/file000.bin", b"replaced").file("data/new.txt", b"added");
-    push_image(&registry.api(), "bench/big", "2", &[(tar.clone(), gzipped.clone()), top.finish()]).await;
+    top.file("data/file000.bin", b"replaced")
+        .file("data/new.txt", b"added");
+    push_image(
+        &registry.api(),
+        "bench/big",
+        "2",
+        &[(tar.clone(), gzipped.clone()), top.finish()],
+    )
+    .await;
     push_image(&registry.api(), "bench/big", "1", &[(tar, gzipped)]).await;
 
     let mut gib = TarBuilder::default();
