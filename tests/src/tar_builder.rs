@@ -57,6 +57,19 @@ impl TarBuilder {
         self
     }
 
+    /// Appends a hard link to `target` (a path of the archive).
+    pub fn hardlink(&mut self, path: &str, target: &str) -> &mut Self {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Link);
+        header.set_mode(0o644);
+        header.set_mtime(MTIME);
+        header.set_size(0);
+        self.builder
+            .append_link(&mut header, path, target)
+            .unwrap_or_else(|error| panic!("{path}: {error}"));
+        self
+    }
+
     /// Appends a directory.
     pub fn directory(&mut self, path: &str) -> &mut Self {
         self.append(path, tar::EntryType::Directory, 0o755, 0, std::io::empty())

@@ -132,6 +132,7 @@ fn plan(left: &DiffSide, right: &DiffSide) -> Result<Plan, String> {
                 limits: Limits::default(),
                 capture: None,
                 hash_files: true,
+                stream_capture: false,
             });
         }
     }

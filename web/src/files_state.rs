@@ -12,12 +12,13 @@ use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
 use strata_layers::{
-    Efficiency, EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits, Progress,
+    CapturedFile, Efficiency, EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits,
+    Progress,
 };
 use yew::prelude::*;
 
 use crate::inspect_state::{Action, LayerCheck};
-use crate::layer_stream::{self, PREVIEW_LIMIT, StreamError, StreamedLayer};
+use crate::layer_stream::{self, DOWNLOAD_AT_ONCE, PREVIEW_LIMIT, StreamError, StreamedLayer};
 use crate::page_clock::{self, now_ms};
 use crate::registry_api::Repository;
 use crate::route::FilesRequest;
@@ -46,7 +47,25 @@ pub struct FilesState {
     pub directories: Rc<Vec<(String, u64)>>,
     /// Where the layers waste bytes, once every layer was read.
     pub efficiency: Option<Rc<Efficiency>>,
-    pub preview: Option<Result<Rc<Vec<u8>>, String>>,
+    pub preview: Option<Result<Rc<FilePreview>, String>>,
+}
+
+/// A selected file read again from its layer: its first bytes, its SHA-256 and size over every byte, and
+/// (once read whole) a `blob:` address of every byte for download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePreview {
+    /// The path shown.
+    pub path: String,
+    /// Where its bytes are (a hardlink's target), when it is not `path`.
+    pub read_from: Option<String>,
+    /// The layer (from 0) its bytes were read from.
+    pub layer: usize,
+    /// The first [`PREVIEW_LIMIT`] bytes.
+    pub first_bytes: Rc<Vec<u8>>,
+    /// SHA-256 and size over every byte, computed as they streamed.
+    pub file: CapturedFile,
+    /// A `blob:` address of every byte, when the file was read whole.
+    pub download: Option<String>,
 }
 
 impl FilesState {
@@ -72,7 +91,7 @@ pub enum FilesAction {
     Progress(usize, Progress, f64),
     Finished(usize, LayerStatus, Option<Rc<Vec<FileRow>>>),
     Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>, Rc<Efficiency>),
-    Preview(Result<Rc<Vec<u8>>, String>),
+    Preview(Result<Rc<FilePreview>, String>),
 }
 
 impl Reducible for FilesState {
@@ -103,7 +122,15 @@ impl Reducible for FilesState {
                 next.directories = directories;
                 next.efficiency = Some(efficiency);
             }
-            FilesAction::Preview(preview) => next.preview = Some(preview),
+            FilesAction::Preview(preview) => {
+                // The address of the bytes shown before is given back to the browser.
+                if let Some(Ok(before)) = &next.preview
+                    && let Some(url) = &before.download
+                {
+                    let _ = web_sys::Url::revoke_object_url(url);
+                }
+                next.preview = Some(preview);
+            }
         }
         Rc::new(next)
     }
@@ -141,6 +168,7 @@ impl FilesSource {
         index: usize,
         limits: Limits,
         capture: Option<String>,
+        whole: bool,
     ) -> Result<LayerJob, StreamError> {
         let layer = self
             .manifest
@@ -157,6 +185,7 @@ impl FilesSource {
             limits,
             capture: capture.map(|path| (path, PREVIEW_LIMIT)),
             hash_files: false,
+            stream_capture: whole,
         })
     }
 }
@@ -234,7 +263,7 @@ async fn read_one(
     state: &UseReducerDispatcher<FilesState>,
     cancel: Rc<Cell<bool>>,
 ) -> Result<StreamedLayer, StreamError> {
-    let job = source.layer_job(index, limits, None)?;
+    let job = source.layer_job(index, limits, None, false)?;
     let progress_state = state.clone();
     let started = now_ms();
     layer_stream::stream_layer(&job, cancel, move |progress| {
@@ -284,22 +313,67 @@ async fn apply(
     state.dispatch(FilesAction::Finished(index, status, changes));
 }
 
-/// Reads layer `layer` again to capture the bytes of `path` for the preview.
+/// What to read again for a selected path: the layer and the path its bytes are at (a hardlink's are at
+/// its target), when it is a file with bytes.
+pub fn file_to_read(merged: &[FileRow], path: &str) -> Option<(usize, String, u64)> {
+    let row = merged.iter().find(|row| row.entry.path == path)?;
+    let target = match &row.entry.kind {
+        EntryKind::File => row,
+        EntryKind::Hardlink { target } => merged
+            .iter()
+            .find(|row| &row.entry.path == target && row.entry.kind == EntryKind::File)?,
+        _ => return None,
+    };
+    Some((target.layer, target.entry.path.clone(), target.entry.size))
+}
+
+/// Reads layer `layer` again for the file `path` (whose bytes are at `read_from`): its first bytes and
+/// digest, and every byte for download when `whole`.
 pub async fn preview(
     source: FilesSource,
     layer: usize,
     path: String,
+    read_from: String,
+    whole: bool,
     state: UseReducerDispatcher<FilesState>,
 ) {
-    let Ok(job) = source.layer_job(layer, Limits::default(), Some(path.clone())) else {
+    let Ok(job) = source.layer_job(layer, Limits::default(), Some(read_from.clone()), whole) else {
         return;
     };
     let result = layer_stream::stream_layer(&job, Rc::new(Cell::new(false)), |_| {}).await;
     let preview = match result {
-        Ok(streamed) if streamed.summary.compressed.is_trusted() => match streamed.captured {
-            Some(bytes) => Ok(Rc::new(bytes)),
-            None => Err(format!("{path} has no contents in layer #{}", layer + 1)),
-        },
+        Ok(streamed) if streamed.summary.compressed.is_trusted() => {
+            match (streamed.captured, streamed.captured_file) {
+                (Some(first_bytes), Some(file)) => {
+                    let download = if whole {
+                        match crate::download::blob_url(
+                            &streamed.file_parts,
+                            "application/octet-stream",
+                        ) {
+                            Ok(url) => Some(url),
+                            Err(message) => {
+                                state.dispatch(FilesAction::Preview(Err(message)));
+                                return;
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    Ok(Rc::new(FilePreview {
+                        read_from: (read_from != path).then_some(read_from),
+                        path,
+                        layer,
+                        first_bytes: Rc::new(first_bytes),
+                        file,
+                        download,
+                    }))
+                }
+                _ => Err(format!(
+                    "{read_from} has no contents in layer #{}",
+                    layer + 1
+                )),
+            }
+        }
         Ok(_) => Err("The layer did not verify, so its contents are not shown.".to_owned()),
         Err(StreamError::Failed(message)) => Err(message),
         Err(StreamError::Cancelled) => Err("cancelled".to_owned()),
@@ -332,12 +406,12 @@ pub fn use_files(
         let path = request.path.clone();
         use_effect_with((path.clone(), merged.is_some()), move |_| {
             if let (Some(path), Some(merged)) = (path, merged)
-                && let Some(row) = merged.iter().find(|row| row.entry.path == path)
-                && row.entry.kind == EntryKind::File
-                && row.entry.size as usize <= PREVIEW_LIMIT
+                && let Some((layer, read_from, size)) = file_to_read(&merged, &path)
             {
-                let layer = row.layer;
-                yew::platform::spawn_local(preview(source, layer, path, dispatcher));
+                let whole = size <= DOWNLOAD_AT_ONCE;
+                yew::platform::spawn_local(preview(
+                    source, layer, path, read_from, whole, dispatcher,
+                ));
             }
         });
     }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use futures::StreamExt as _;
 use futures::channel::mpsc;
-use strata_layers::{FileEntry, LayerJob, LayerReport, LayerSummary, Progress};
+use strata_layers::{CapturedFile, FileEntry, LayerJob, LayerReport, LayerSummary, Progress};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -27,12 +27,19 @@ pub struct StreamedLayer {
     pub entries: Vec<FileEntry>,
     /// Both verifications.
     pub summary: Box<LayerSummary>,
-    /// The bytes of the captured path, when one was asked for.
+    /// The first bytes of the captured path, when one was asked for.
     pub captured: Option<Vec<u8>>,
+    /// The captured path's SHA-256 and size, over every byte.
+    pub captured_file: Option<CapturedFile>,
+    /// Every byte of the captured path, in pieces (`Uint8Array`s), when the job streamed it.
+    pub file_parts: js_sys::Array,
 }
 
-/// Files up to this size can be viewed.
-pub const PREVIEW_LIMIT: usize = 1024 * 1024;
+/// A file's preview shows its first bytes, up to this many.
+pub const PREVIEW_LIMIT: usize = 64 * 1024;
+/// Files up to this size are read whole for download as soon as they are selected; a larger one when
+/// the reader asks.
+pub const DOWNLOAD_AT_ONCE: u64 = 64 * 1024 * 1024;
 
 /// How often a read with nothing to report looks at the cancel button.
 const CANCEL_CHECK_MS: i32 = 200;
@@ -43,6 +50,8 @@ const WORKER_META: &str = "meta[name=\"strata-layer-worker\"]";
 /// What the worker and the page's timer put in the read's mailbox.
 enum Mail {
     Report(String),
+    /// The next bytes of a streamed file.
+    FileBytes(js_sys::Uint8Array),
     WorkerFailed(String),
     Tick,
 }
@@ -61,12 +70,17 @@ pub async fn stream_layer(
         .post_message(&JsValue::from_str(&job.to_message()))
         .map_err(|_| StreamError::Failed("the layer could not be handed to its worker".into()))?;
     let mut entries = Vec::new();
+    let file_parts = js_sys::Array::new();
     while let Some(item) = mail.next().await {
         if cancel.get() {
             return Err(StreamError::Cancelled);
         }
         let text = match item {
             Mail::Tick => continue,
+            Mail::FileBytes(bytes) => {
+                file_parts.push(&bytes);
+                continue;
+            }
             Mail::WorkerFailed(message) => return Err(StreamError::Failed(message)),
             Mail::Report(text) => text,
         };
@@ -74,9 +88,11 @@ pub async fn stream_layer(
             LayerReport::Progress(progress) => on_progress(progress),
             LayerReport::Entries(found) => entries.extend(found),
             LayerReport::Failed(message) => return Err(StreamError::Failed(message)),
+            LayerReport::CaptureRestarted => file_parts.set_length(0),
             LayerReport::Done {
                 summary,
                 captured,
+                captured_file,
                 memory_bytes,
             } => {
                 record_worker_memory(memory_bytes);
@@ -84,6 +100,8 @@ pub async fn stream_layer(
                     entries,
                     summary,
                     captured,
+                    captured_file,
+                    file_parts,
                 });
             }
         }
@@ -117,8 +135,12 @@ impl LayerWorker {
         })?;
         let reports = mailbox.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let text = event.data().as_string().unwrap_or_default();
-            let _ = reports.unbounded_send(Mail::Report(text));
+            let data = event.data();
+            let mail = match data.dyn_into::<js_sys::Uint8Array>() {
+                Ok(bytes) => Mail::FileBytes(bytes),
+                Err(data) => Mail::Report(data.as_string().unwrap_or_default()),
+            };
+            let _ = reports.unbounded_send(mail);
         });
         let failures = mailbox.clone();
         let on_error =

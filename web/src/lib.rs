@@ -8,6 +8,8 @@
 #[cfg(feature = "all-pages")]
 mod compare_files_state;
 #[cfg(feature = "all-pages")]
+mod download;
+#[cfg(feature = "all-pages")]
 mod files_state;
 mod hand_over;
 mod inspect_state;

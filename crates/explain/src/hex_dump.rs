@@ -6,10 +6,30 @@ use std::fmt::Write as _;
 /// At most this many bytes are dumped; the rest is counted.
 pub const HEX_DUMP_LIMIT: usize = 16 * 1024;
 
+/// The bytes as text, when they are text: UTF-8 (a character cut at the very end, as the first bytes of
+/// a longer file may be, left out) with no NUL byte, which text files do not have and binaries do.
+pub fn as_text(bytes: &[u8]) -> Option<&str> {
+    if bytes.contains(&0) {
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(error) if error.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..error.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    }
+}
+
 /// `00000000  7f 45 4c 46 …  .ELF…`, one line per sixteen bytes, up to [`HEX_DUMP_LIMIT`] bytes.
 pub fn hex_dump(bytes: &[u8]) -> String {
+    hex_dump_first(bytes, HEX_DUMP_LIMIT)
+}
+
+/// The same, up to `limit` bytes (a file preview shows more than a document's dump).
+pub fn hex_dump_first(bytes: &[u8], limit: usize) -> String {
     let mut out = String::new();
-    for (line, chunk) in bytes.chunks(16).take(HEX_DUMP_LIMIT / 16).enumerate() {
+    for (line, chunk) in bytes.chunks(16).take(limit.div_ceil(16)).enumerate() {
         let hex: Vec<String> = chunk.iter().map(|byte| format!("{byte:02x}")).collect();
         let text: String = chunk
             .iter()
@@ -24,14 +44,29 @@ pub fn hex_dump(bytes: &[u8]) -> String {
         // Writing to a String cannot fail.
         let _ = writeln!(out, "{:08x}  {:<48} {text}", line * 16, hex.join(" "));
     }
-    if bytes.len() > HEX_DUMP_LIMIT {
-        let _ = writeln!(out, "… {} more bytes", bytes.len() - HEX_DUMP_LIMIT);
+    if bytes.len() > limit {
+        let _ = writeln!(out, "… {} more bytes", bytes.len() - limit);
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_is_told_from_binary() {
+        let cases: [(&[u8], Option<&str>); 6] = [
+            (b"ID=alpine\n", Some("ID=alpine\n")),
+            (b"", Some("")),
+            ("caf\u{e9}".as_bytes(), Some("caf\u{e9}")),
+            (&"caf\u{e9}".as_bytes()[..4], Some("caf")),
+            (b"\x7fELF\x02\x01\x01\x00", None),
+            (&[0xff, 0xfe, b'a', b'b'], None),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(as_text(bytes), expected, "{bytes:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

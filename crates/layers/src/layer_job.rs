@@ -8,6 +8,7 @@ use strata_image::digest::Digest;
 use crate::entry::FileEntry;
 use crate::limits::Limits;
 use crate::summary::{LayerSummary, Progress};
+use crate::tar::CapturedFile;
 
 /// One layer to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,10 @@ pub struct LayerJob {
     /// Whether to hash every regular file's bytes (for a comparison file by file).
     #[serde(default)]
     pub hash_files: bool,
+    /// Whether to hand on every byte of the captured path as it passes (a download), besides keeping
+    /// its first bytes: the worker posts them as byte arrays, apart from its reports.
+    #[serde(default)]
+    pub stream_capture: bool,
 }
 
 /// What a worker reports about its job.
@@ -40,13 +45,18 @@ pub enum LayerReport {
     Done {
         /// Both verifications and the findings.
         summary: Box<LayerSummary>,
-        /// The bytes of the captured path, when it was in the layer.
+        /// The first bytes of the captured path, when it was in the layer.
         captured: Option<Vec<u8>>,
+        /// The captured path's SHA-256 and size, over every byte.
+        #[serde(default)]
+        captured_file: Option<CapturedFile>,
         /// The worker's WebAssembly memory at the end: how much reading this layer needed.
         memory_bytes: u64,
     },
     /// The layer could not be read to its end, in plain words.
     Failed(String),
+    /// A later entry at the captured path started over: the bytes handed on so far are not the file's.
+    CaptureRestarted,
 }
 
 impl LayerJob {
@@ -95,6 +105,7 @@ mod tests {
             limits: Limits::default(),
             capture: Some(("/etc/os-release".to_owned(), 1024)),
             hash_files: true,
+            stream_capture: true,
         };
         assert_eq!(LayerJob::from_message(&job.to_message()), Ok(job));
         let entry = FileEntry {
@@ -131,9 +142,14 @@ mod tests {
                     findings: vec![Finding::new(Severity::Warning, "odd")],
                 }),
                 captured: Some(b"ID=alpine\n".to_vec()),
+                captured_file: Some(CapturedFile {
+                    digest: digest("d"),
+                    size: 10,
+                }),
                 memory_bytes: 5 << 20,
             },
             LayerReport::Failed("cut".to_owned()),
+            LayerReport::CaptureRestarted,
         ] {
             assert_eq!(LayerReport::from_message(&report.to_message()), Ok(report));
         }

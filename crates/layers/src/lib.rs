@@ -35,6 +35,7 @@ pub use layer_job::{LayerJob, LayerReport};
 pub use limits::Limits;
 pub use reader::{ComputedDigests, LayerReader};
 pub use summary::{LayerSummary, Progress};
+pub use tar::{CapturedFile, StreamedBytes};
 
 /// Cleans a tar member name into an absolute path in the root filesystem (`./etc/` → `/etc`); `None` when
 /// `..` climbs above the root.

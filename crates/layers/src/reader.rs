@@ -10,7 +10,7 @@ use super::gzip::GzipStream;
 use super::limits::Limits;
 use super::path;
 use super::summary::{LayerSummary, Progress, verify_streamed};
-use super::tar::TarParser;
+use super::tar::{CapturedFile, StreamedBytes, TarParser};
 use super::zstd::ZstdStream;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -172,8 +172,26 @@ impl LayerReader {
     /// past. Only entries that come after this call are seen; a later entry at the same path replaces it.
     pub fn capture(&mut self, path: &str, max_bytes: usize) {
         if let Some(path) = path::clean(path) {
-            self.sink.tar.capture(path, max_bytes);
+            self.sink.tar.capture(path, max_bytes, false);
         }
+    }
+
+    /// Like [`LayerReader::capture`], and also hands on every byte of the file as it passes: see
+    /// [`LayerReader::take_streamed`]. For a download of a file of any size.
+    pub fn capture_streaming(&mut self, path: &str, max_bytes: usize) {
+        if let Some(path) = path::clean(path) {
+            self.sink.tar.capture(path, max_bytes, true);
+        }
+    }
+
+    /// The captured file's bytes that passed since the last call (streaming captures only).
+    pub fn take_streamed(&mut self) -> StreamedBytes {
+        self.sink.tar.take_streamed()
+    }
+
+    /// The captured file's SHA-256 and size, once its bytes ended.
+    pub fn captured_file(&self) -> Option<&CapturedFile> {
+        self.sink.tar.captured_file()
     }
 
     /// Hashes the bytes of every regular file from here on (SHA-256, in [`FileEntry::content_digest`]), so

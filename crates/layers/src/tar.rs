@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use strata_image::digest::Sha256Hasher;
+use strata_image::digest::{Digest, Sha256Hasher};
 use strata_image::finding::{Finding, Severity};
 
 use super::entry::{EntryKind, FileEntry, Whiteout};
@@ -81,12 +81,38 @@ impl Pending {
     }
 }
 
-/// A path whose contents are copied while streaming.
+/// A path whose contents are copied while streaming: its first `max_bytes` kept, every byte hashed, and
+/// (when streaming) every byte handed on as it passes.
 #[derive(Debug)]
 struct Capture {
     path: String,
     max_bytes: usize,
     data: Option<Vec<u8>>,
+    hasher: Option<Sha256Hasher>,
+    size: u64,
+    file: Option<CapturedFile>,
+    stream: bool,
+    streamed: Vec<u8>,
+    /// A later entry at the same path started over, after bytes of an earlier one were handed on.
+    restarted: bool,
+}
+
+/// The captured file once its bytes ended: their SHA-256 and how many there were.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CapturedFile {
+    /// SHA-256 of every byte of the file.
+    pub digest: Digest,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// The captured file's bytes handed on since the last call.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StreamedBytes {
+    /// The bytes handed on before belong to an earlier entry at the same path: drop them.
+    pub restarted: bool,
+    /// The next bytes of the file.
+    pub bytes: Vec<u8>,
 }
 
 /// The tar state machine.
@@ -139,12 +165,32 @@ impl TarParser {
         self.findings
     }
 
-    pub(crate) fn capture(&mut self, path: String, max_bytes: usize) {
+    pub(crate) fn capture(&mut self, path: String, max_bytes: usize, stream: bool) {
         self.capture = Some(Capture {
             path,
             max_bytes,
             data: None,
+            hasher: None,
+            size: 0,
+            file: None,
+            stream,
+            streamed: Vec::new(),
+            restarted: false,
         });
+    }
+
+    pub(crate) fn captured_file(&self) -> Option<&CapturedFile> {
+        self.capture.as_ref()?.file.as_ref()
+    }
+
+    pub(crate) fn take_streamed(&mut self) -> StreamedBytes {
+        match &mut self.capture {
+            Some(capture) => StreamedBytes {
+                restarted: std::mem::take(&mut capture.restarted),
+                bytes: std::mem::take(&mut capture.streamed),
+            },
+            None => StreamedBytes::default(),
+        }
     }
 
     pub(crate) fn captured(&self) -> Option<&[u8]> {
@@ -190,12 +236,18 @@ impl TarParser {
                             if let Some(hasher) = hasher {
                                 hasher.update(content);
                             }
-                            if *capture
-                                && let Some(capture) = &mut self.capture
-                                && let Some(buffer) = &mut capture.data
-                            {
-                                let room = capture.max_bytes.saturating_sub(buffer.len());
-                                buffer.extend_from_slice(&content[..room.min(content.len())]);
+                            if *capture && let Some(capture) = &mut self.capture {
+                                if let Some(buffer) = &mut capture.data {
+                                    let room = capture.max_bytes.saturating_sub(buffer.len());
+                                    buffer.extend_from_slice(&content[..room.min(content.len())]);
+                                }
+                                if let Some(hasher) = &mut capture.hasher {
+                                    hasher.update(content);
+                                    capture.size += content.len() as u64;
+                                }
+                                if capture.stream {
+                                    capture.streamed.extend_from_slice(content);
+                                }
                             }
                         }
                         Body::Meta(_, buffer) => buffer.extend_from_slice(content),
@@ -334,7 +386,12 @@ impl TarParser {
             let capture = regular
                 && match &mut self.capture {
                     Some(capture) if capture.path == entry.path => {
+                        capture.restarted |= capture.data.is_some();
                         capture.data = Some(Vec::new());
+                        capture.hasher = Some(Sha256Hasher::new());
+                        capture.size = 0;
+                        capture.file = None;
+                        capture.streamed.clear();
                         true
                     }
                     _ => false,
@@ -379,14 +436,25 @@ impl TarParser {
         match body {
             Body::Meta(meta, buffer) => self.read_meta(meta, &buffer)?,
             Body::File {
-                hasher: Some(hasher),
-                held: Some(mut entry),
-                ..
+                hasher,
+                held,
+                capture,
             } => {
-                entry.content_digest = Some(hasher.finish());
-                out.push(entry);
+                if capture
+                    && let Some(capture) = &mut self.capture
+                    && let Some(file_hasher) = capture.hasher.take()
+                {
+                    capture.file = Some(CapturedFile {
+                        digest: file_hasher.finish(),
+                        size: capture.size,
+                    });
+                }
+                if let (Some(hasher), Some(mut entry)) = (hasher, held) {
+                    entry.content_digest = Some(hasher.finish());
+                    out.push(entry);
+                }
             }
-            Body::File { .. } | Body::Skip => {}
+            Body::Skip => {}
         }
         Ok(())
     }

@@ -672,3 +672,68 @@ fn file_contents_are_not_hashed_unless_asked() {
     assert_eq!(read.entries.len(), 1);
     assert_eq!(read.entries[0].content_digest, None);
 }
+
+#[test]
+fn a_file_of_any_size_streams_out_whole_with_its_digest() {
+    let big: Vec<u8> = (0..200_000u32).map(|at| (at % 253) as u8).collect();
+    let tar = Tar::default()
+        .file("etc/before", b"x")
+        .file("data/big.bin", &big)
+        .file("etc/after", b"y")
+        .end();
+    for (media_type, blob) in [(GZIP, gzip(&tar)), (PLAIN, tar.clone())] {
+        for chunk in [1000, 65_536, blob.len()] {
+            let digest = Digest::sha256_of(&blob);
+            let mut reader =
+                LayerReader::new(media_type, &digest, None, Limits::default()).expect("reader");
+            reader.capture_streaming("/data/big.bin", 16);
+            let mut out = Vec::new();
+            for piece in blob.chunks(chunk) {
+                reader.push(piece).expect("valid");
+                let streamed = reader.take_streamed();
+                assert!(!streamed.restarted);
+                out.extend(streamed.bytes);
+            }
+            assert_eq!(out, big, "{media_type} in pieces of {chunk}");
+            assert_eq!(
+                reader.captured(),
+                Some(&big[..16]),
+                "the preview's first bytes"
+            );
+            let file = reader.captured_file().expect("the file ended");
+            assert_eq!(file.digest, Digest::sha256_of(&big));
+            assert_eq!(file.size, big.len() as u64);
+            reader.finish().expect("complete");
+        }
+    }
+}
+
+#[test]
+fn a_later_entry_at_the_captured_path_starts_the_stream_over() {
+    let tar = Tar::default()
+        .file("f", b"first version")
+        .file("g", b"between")
+        .file("f", b"second")
+        .end();
+    let digest = Digest::sha256_of(&tar);
+    let mut reader = LayerReader::new(PLAIN, &digest, None, Limits::default()).expect("reader");
+    reader.capture_streaming("/f", 1024);
+    let mut out = Vec::new();
+    let mut restarts = 0;
+    for piece in tar.chunks(512) {
+        reader.push(piece).expect("valid");
+        let streamed = reader.take_streamed();
+        if streamed.restarted {
+            restarts += 1;
+            out.clear();
+        }
+        out.extend(streamed.bytes);
+    }
+    assert_eq!(restarts, 1);
+    assert_eq!(out, b"second");
+    assert_eq!(reader.captured(), Some(&b"second"[..]));
+    assert_eq!(
+        reader.captured_file().map(|file| file.digest.clone()),
+        Some(Digest::sha256_of(b"second"))
+    );
+}

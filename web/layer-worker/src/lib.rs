@@ -27,6 +27,8 @@ const PROGRESS_STEP: u64 = 1024 * 1024;
 const OTHER_THREADS_FROM: f64 = 16.0 * 1024.0 * 1024.0;
 /// Decompressed bytes handed to their hasher together: fewer, larger messages.
 const HANDED_OVER_TOGETHER: usize = 1024 * 1024;
+/// A streamed file's bytes posted to the page together.
+const FILE_BYTES_TOGETHER: usize = 1024 * 1024;
 /// Compressed bytes pushed at a time while decompressed ones are handed over: what one push inflates to
 /// (at most about a thousand times as much) stays a bounded piece of memory.
 const PUSHED_AT_A_TIME: usize = 16 * 1024;
@@ -62,6 +64,13 @@ fn post(report: &LayerReport) {
     }
 }
 
+/// Posts a streamed file's next bytes to the page: a byte array (reports are text), its buffer handed over
+/// rather than copied.
+fn post_bytes(scope: &DedicatedWorkerGlobalScope, bytes: &[u8]) {
+    let array = Uint8Array::from(bytes);
+    let _ = scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()));
+}
+
 /// Reads the job's layer to its end; returns the last report (`Done` or `Failed`).
 async fn read(job: &LayerJob) -> LayerReport {
     match read_to_end(job).await {
@@ -83,8 +92,13 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         reader.hash_file_contents();
     }
     if let Some((path, max_bytes)) = &job.capture {
-        reader.capture(path, *max_bytes);
+        if job.stream_capture {
+            reader.capture_streaming(path, *max_bytes);
+        } else {
+            reader.capture(path, *max_bytes);
+        }
     }
+    let mut file_bytes: Vec<u8> = Vec::new();
     let scope: DedicatedWorkerGlobalScope = js_sys::global()
         .dyn_into()
         .map_err(|_| "not in a worker".to_owned())?;
@@ -158,6 +172,17 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
                     return Err(error.to_string());
                 }
             }
+            if job.stream_capture {
+                let streamed = reader.take_streamed();
+                if streamed.restarted {
+                    file_bytes.clear();
+                    post(&LayerReport::CaptureRestarted);
+                }
+                file_bytes.extend(streamed.bytes);
+                if file_bytes.len() >= FILE_BYTES_TOGETHER {
+                    post_bytes(&scope, &std::mem::take(&mut file_bytes));
+                }
+            }
             if let Some(hasher) = &mut uncompressed_hasher
                 && handed_over.len() >= HANDED_OVER_TOGETHER
             {
@@ -181,7 +206,11 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         post(&LayerReport::Entries(pending));
     }
     post(&LayerReport::Progress(reader.progress()));
+    if !file_bytes.is_empty() {
+        post_bytes(&scope, &file_bytes);
+    }
     let captured = reader.captured().map(<[u8]>::to_vec);
+    let captured_file = reader.captured_file().cloned();
     let mut computed = ComputedDigests::default();
     if let Some(hasher) = compressed_hasher {
         computed.compressed = Some(hasher.digest().await?);
@@ -207,6 +236,7 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     Ok(LayerReport::Done {
         summary: Box::new(summary),
         captured,
+        captured_file,
         memory_bytes: u64::from(memory_bytes),
     })
 }

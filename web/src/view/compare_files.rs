@@ -8,11 +8,11 @@ use strata_compare::{DiffFilter, Difference, FileDiffRow, diff_rows_csv, diff_ro
 use strata_layers::{Change, EntryKind, FileEntry};
 use yew::prelude::*;
 
-use super::download::save_text;
 use super::files_panels::progress_parts;
 use super::format::{short_digest, size, visible};
 use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
 use crate::compare_files_state::{self, CompareFilesState, DiffSide, DistinctLayer};
+use crate::download::save_text;
 
 /// Rows shown at most; the counts above always cover every path.
 const MOST_ROWS: usize = 5_000;

@@ -3,14 +3,15 @@
 
 use std::rc::Rc;
 
-use strata_explain::hex_dump::hex_dump;
+use strata_explain::hex_dump::{as_text, hex_dump_first};
 use strata_image::digest::Digest;
 use strata_image::manifest::Descriptor;
 use yew::prelude::*;
 
-use super::format::{short_digest, size, visible, visible_lines};
+use super::format::{short_digest, size, visible, visible_lines, visible_string};
 use super::size_bar::bar;
-use crate::files_state::LayerStatus;
+use crate::files_state::{FilePreview, LayerStatus};
+use crate::layer_stream::PREVIEW_LIMIT;
 
 /// Directories the chart shows.
 const CHARTED_DIRECTORIES: usize = 12;
@@ -99,18 +100,47 @@ pub fn directory_chart(directories: &[(String, u64)]) -> Html {
     }
 }
 
-/// The selected file's bytes: text as lines, anything else as a hex dump.
-pub fn preview_panel(path: &str, preview: &Result<Rc<Vec<u8>>, String>) -> Html {
-    let body = match preview {
-        Err(message) => html! { <p class="error">{visible(message)}</p> },
-        Ok(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => html! { <pre class="file-preview">{visible_lines(text)}</pre> },
-            Err(_) => html! { <pre class="file-preview hex">{hex_dump(bytes)}</pre> },
-        },
+/// The selected file: its first bytes (text, or a hex dump), its size and SHA-256 over every byte, and
+/// `a#download-file` with every byte once read whole (`read_whole` asks for that, for a large file).
+pub fn preview_panel(
+    preview: &Result<Rc<FilePreview>, String>,
+    read_whole: Option<Callback<MouseEvent>>,
+) -> Html {
+    let preview = match preview {
+        Err(message) => {
+            return html! { <div class="preview"><p class="error" role="alert">{visible(message)}</p></div> };
+        }
+        Ok(preview) => preview,
     };
+    let bytes = preview.first_bytes.as_slice();
+    let body = match as_text(bytes) {
+        Some(text) => html! { <pre class="file-preview">{visible_lines(text)}</pre> },
+        None => html! { <pre class="file-preview hex">{hex_dump_first(bytes, PREVIEW_LIMIT)}</pre> },
+    };
+    let name = preview.path.rsplit('/').next().unwrap_or("file").to_owned();
+    let digest = preview.file.digest.to_string();
+    let shown = bytes.len() as u64;
     html! {
-        <div class="preview">
-            <h3>{visible(path)}</h3>
+        <div class="preview" data-preview-path={preview.path.clone()} data-sha256={digest.clone()} data-size={preview.file.size.to_string()}>
+            <h3>{visible(&preview.path)}</h3>
+            if let Some(target) = &preview.read_from {
+                <p class="muted">{"A hard link: its bytes are those of "}<code>{visible(target)}</code>{"."}</p>
+            }
+            <p class="file-facts">
+                {format!("{} in layer #{} · SHA-256 ", size(preview.file.size), preview.layer + 1)}
+                <code class="file-digest">{digest}</code>
+                {" (computed in this browser as the verified layer streamed)"}
+            </p>
+            <p class="file-download">
+                if let Some(url) = &preview.download {
+                    <a id="download-file" href={url.clone()} download={name}>{format!("Download {} ({})", visible_string(&preview.path), size(preview.file.size))}</a>
+                } else if let Some(read_whole) = read_whole {
+                    <button id="read-whole-file" onclick={read_whole}>{format!("Read all {} for download", size(preview.file.size))}</button>
+                }
+            </p>
+            if shown < preview.file.size {
+                <p class="muted">{format!("The first {} of {} are shown.", size(shown), size(preview.file.size))}</p>
+            }
             {body}
         </div>
     }

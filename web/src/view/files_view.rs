@@ -10,12 +10,12 @@ use strata_layers::{Change, FileRow, RowFilter, file_rows_csv, file_rows_json, v
 use yew::prelude::*;
 
 use super::context::NodeContext;
-use super::download::save_text;
 use super::efficiency_panel::efficiency_panel;
 use super::file_table::FileTable;
 use super::files_panels::{directory_chart, layer_nav, preview_panel, progress_row};
 use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
-use crate::files_state::{FilesSource, use_files};
+use crate::download::save_text;
+use crate::files_state::{FilesSource, file_to_read, preview, use_files};
 use crate::route::{FilesRequest, files_href};
 use crate::url_state;
 
@@ -35,7 +35,28 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
         manifest: props.manifest.clone(),
         config: props.config.clone(),
     };
-    let (state, cancel) = use_files(source, &props.request);
+    let (state, cancel) = use_files(source.clone(), &props.request);
+    // A file too large to read whole at once is read whole when the reader asks.
+    let read_whole = match (&state.preview, &state.merged, &props.request.path) {
+        (Some(Ok(shown)), Some(merged), Some(path))
+            if shown.download.is_none() && &shown.path == path =>
+        {
+            file_to_read(merged, path).map(|(layer, read_from, _)| {
+                let (dispatcher, path) = (state.dispatcher(), path.clone());
+                Callback::from(move |_: MouseEvent| {
+                    yew::platform::spawn_local(preview(
+                        source.clone(),
+                        layer,
+                        path.clone(),
+                        read_from.clone(),
+                        true,
+                        dispatcher.clone(),
+                    ));
+                })
+            })
+        }
+        _ => None,
+    };
     let (filters, on_filters) = use_list_filters();
     {
         // Following a row's link writes a new address: the filters go back into it.
@@ -116,7 +137,9 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
             if let (None, Some(efficiency), true) = (&props.request.layer, &state.efficiency, state.all_read()) {
                 { efficiency_panel(efficiency, &props.config, layers.len()) }
             }
-            if let Some(preview) = &state.preview { { preview_panel(props.request.path.as_deref().unwrap_or_default(), preview) } }
+            if let Some(preview) = state.preview.as_ref().filter(|preview| {
+                preview.as_ref().map_or(true, |shown| Some(&shown.path) == props.request.path.as_ref())
+            }) { { preview_panel(preview, read_whole) } }
             <ListFilters filters={filters.clone()} changes={Change::ALL.to_vec()} default_changes={Change::ALL.to_vec()}
                 layers={if props.request.layer.is_none() { layers.len() } else { 0 }} sortable=true shown={shown.len()}
                 on_change={on_filters} {on_export} />

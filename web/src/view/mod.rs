@@ -17,8 +17,6 @@ pub(crate) mod context;
 mod copy_button;
 mod document_panels;
 #[cfg(feature = "all-pages")]
-mod download;
-#[cfg(feature = "all-pages")]
 mod efficiency_panel;
 #[cfg(feature = "all-pages")]
 mod file_table;
