@@ -240,3 +240,69 @@ async fn two_builds_compared_file_by_file() {
     browser.close().await;
     let _ = std::fs::remove_dir_all(&downloads);
 }
+
+/// Bytes gzip cannot shrink, the same in every run.
+fn incompressible(len: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn big_layers_are_compared_by_their_files_digests() {
+    // Past 16 MiB a layer's uncompressed bytes, and then its files, are hashed by a worker of their own.
+    let registry = Registry::start().await;
+    let blob = incompressible(17 << 20, 7);
+    let layer = |conf: &[u8]| {
+        let mut tar = TarBuilder::default();
+        tar.directory("data/")
+            .file("data/blob", &blob)
+            .file("data/conf", conf)
+            .file("data/same", b"unchanged");
+        tar.finish()
+    };
+    push_image(&registry.api(), "team/big", "1", &[layer(b"mode=a")]).await;
+    push_image(&registry.api(), "team/big", "2", &[layer(b"mode=b")]).await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    let name = format!("{}/team/big", registry.authority);
+    browser
+        .open(&proxy.url(&format!(
+            "/compare?left={name}:1&right={name}:2&view=files&change=added,modified,deleted,unchanged"
+        )))
+        .await;
+    browser
+        .wait_for_within(
+            std::time::Duration::from_secs(120),
+            "the files comparison",
+            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
+        )
+        .await;
+    let rows = shown_rows(&browser).await;
+    let expected: Vec<(String, String, String)> = [
+        ("/data", "unchanged", ""),
+        ("/data/blob", "unchanged", ""),
+        ("/data/conf", "modified", "content (SHA-256)"),
+        ("/data/same", "unchanged", ""),
+    ]
+    .iter()
+    .map(|(path, change, words)| {
+        (
+            (*path).to_owned(),
+            (*change).to_owned(),
+            (*words).to_owned(),
+        )
+    })
+    .collect();
+    assert_eq!(
+        rows, expected,
+        "same sizes: only the files' digests tell /data/conf apart"
+    );
+    browser.close().await;
+}

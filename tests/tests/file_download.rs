@@ -26,7 +26,9 @@ async fn preview(browser: &Browser, path: &str) -> (String, String, String) {
     browser
         .wait_for(
             &format!("the preview of {path}"),
-            &format!("return document.querySelector('.preview[data-preview-path=\"{path}\"]') !== null"),
+            &format!(
+                "return document.querySelector('.preview[data-preview-path=\"{path}\"]') !== null"
+            ),
         )
         .await;
     let facts = browser

@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use futures::StreamExt as _;
 use futures::channel::mpsc;
-use strata_layers::{CapturedFile, FileEntry, LayerJob, LayerReport, LayerSummary, Progress};
+use strata_layers::{
+    CapturedFile, FileEntry, LayerJob, LayerReport, LayerSummary, Progress, attach_file_digests,
+};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -93,9 +95,14 @@ pub async fn stream_layer(
                 summary,
                 captured,
                 captured_file,
+                file_digests,
                 memory_bytes,
             } => {
                 record_worker_memory(memory_bytes);
+                if !file_digests.is_empty() {
+                    attach_file_digests(&mut entries, &file_digests)
+                        .map_err(StreamError::Failed)?;
+                }
                 return Ok(StreamedLayer {
                     entries,
                     summary,

@@ -50,6 +50,10 @@ pub enum LayerReport {
         /// The captured path's SHA-256 and size, over every byte.
         #[serde(default)]
         captured_file: Option<CapturedFile>,
+        /// Every regular file's SHA-256 in tar order, when another worker hashed them: the entries posted
+        /// came without ([`crate::attach_file_digests`] gives them theirs).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        file_digests: Vec<Digest>,
         /// The worker's WebAssembly memory at the end: how much reading this layer needed.
         memory_bytes: u64,
     },
@@ -146,6 +150,7 @@ mod tests {
                     digest: digest("d"),
                     size: 10,
                 }),
+                file_digests: vec![digest("e"), digest("f")],
                 memory_bytes: 5 << 20,
             },
             LayerReport::Failed("cut".to_owned()),

@@ -7,7 +7,9 @@ use strata_image::digest::Digest;
 use strata_image::finding::Severity;
 use strata_image::media_type;
 use strata_image::verification::Verification;
-use strata_layers::{ComputedDigests, LayerError, LayerReader, Limits};
+use strata_layers::{
+    ComputedDigests, FileDigests, LayerError, LayerReader, Limits, attach_file_digests,
+};
 
 use support::*;
 
@@ -736,4 +738,35 @@ fn a_later_entry_at_the_captured_path_starts_the_stream_over() {
         reader.captured_file().map(|file| file.digest.clone()),
         Some(Digest::sha256_of(b"second"))
     );
+}
+
+#[test]
+fn file_digests_computed_apart_match_those_of_the_reader() {
+    let tar = Tar::default()
+        .dir("etc")
+        .file("etc/a", b"hello\n")
+        .link("etc/link", b'2', "a")
+        .file("etc/.wh.gone", b"")
+        .file("etc/b", &[7; 5000])
+        .end();
+    let digest = Digest::sha256_of(&tar);
+    let mut reader = LayerReader::new(PLAIN, &digest, None, Limits::default()).expect("reader");
+    reader.hash_file_contents();
+    let hashed_in_line = reader.push(&tar).expect("valid");
+    let mut listed = read_with(PLAIN, &tar, None, Limits::default(), 700)
+        .expect("valid")
+        .entries;
+    for chunk in [1, 333, tar.len()] {
+        let mut apart = FileDigests::new(Limits::default());
+        for piece in tar.chunks(chunk) {
+            apart.push(piece).expect("valid");
+        }
+        let digests = apart.finish();
+        assert_eq!(digests.len(), 2, "two regular files");
+        attach_file_digests(&mut listed, &digests).expect("the same files");
+        assert_eq!(listed, hashed_in_line, "in pieces of {chunk}");
+    }
+    let mut other = listed.clone();
+    assert!(attach_file_digests(&mut other, &[Digest::sha256_of(b"")]).is_err());
+    assert_eq!(other, listed, "nothing changed when the counts differ");
 }

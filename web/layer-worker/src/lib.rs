@@ -7,6 +7,7 @@
 mod blob_hasher;
 
 use js_sys::{Reflect, Uint8Array};
+use strata_image::media_type::{self, Compression};
 use strata_layers::{ComputedDigests, FileEntry, LayerJob, LayerReader, LayerReport};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -88,9 +89,12 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         job.limits,
     )
     .map_err(|error| error.to_string())?;
-    if job.hash_files {
-        reader.hash_file_contents();
-    }
+    // A compressed layer's files are hashed by its uncompressed bytes' hasher when it has one (below);
+    // otherwise here.
+    let compressed = matches!(
+        media_type::layer_kind(&job.media_type).compression,
+        Compression::Gzip | Compression::Zstd
+    );
     if let Some((path, max_bytes)) = &job.capture {
         if job.stream_capture {
             reader.capture_streaming(path, *max_bytes);
@@ -130,6 +134,16 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     }
     if uncompressed_hasher.is_some() {
         reader.hash_uncompressed_elsewhere();
+    }
+    let files_elsewhere = match &uncompressed_hasher {
+        Some(hasher) if job.hash_files && compressed => {
+            hasher.hash_files(&job.limits)?;
+            true
+        }
+        _ => false,
+    };
+    if job.hash_files && !files_elsewhere {
+        reader.hash_file_contents();
     }
     let mut handed_over: Vec<u8> = Vec::new();
     let body = response.body().ok_or("the layer has no body")?;
@@ -213,13 +227,18 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     let captured_file = reader.captured_file().cloned();
     let mut computed = ComputedDigests::default();
     if let Some(hasher) = compressed_hasher {
-        computed.compressed = Some(hasher.digest().await?);
+        computed.compressed = Some(hasher.digest().await?.0);
     }
+    let mut file_digests = Vec::new();
     if let Some(mut hasher) = uncompressed_hasher {
         if !handed_over.is_empty() {
             hasher.hash(Uint8Array::from(&handed_over[..])).await?;
         }
-        computed.uncompressed = Some(hasher.digest().await?);
+        let (digest, files) = hasher.digest().await?;
+        computed.uncompressed = Some(digest);
+        if files_elsewhere {
+            file_digests = files.ok_or("the layer's files were not hashed")?;
+        }
     }
     let summary = reader
         .finish_with(computed)
@@ -237,6 +256,7 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         summary: Box::new(summary),
         captured,
         captured_file,
+        file_digests,
         memory_bytes: u64::from(memory_bytes),
     })
 }

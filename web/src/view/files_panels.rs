@@ -115,7 +115,9 @@ pub fn preview_panel(
     let bytes = preview.first_bytes.as_slice();
     let body = match as_text(bytes) {
         Some(text) => html! { <pre class="file-preview">{visible_lines(text)}</pre> },
-        None => html! { <pre class="file-preview hex">{hex_dump_first(bytes, PREVIEW_LIMIT)}</pre> },
+        None => {
+            html! { <pre class="file-preview hex">{hex_dump_first(bytes, PREVIEW_LIMIT)}</pre> }
+        }
     };
     let name = preview.path.rsplit('/').next().unwrap_or("file").to_owned();
     let digest = preview.file.digest.to_string();
