@@ -119,6 +119,18 @@ async fn two_builds_compared_file_by_file() {
         })
         .collect();
     assert_eq!(rows, expected);
+    let right_manifest = browser
+        .eval("return document.querySelectorAll('.compare-side .compare-digest')[1].textContent")
+        .await;
+    let right_manifest = right_manifest.as_str().unwrap_or_default().trim().to_owned();
+    let link = browser
+        .eval("return document.querySelector('#file-diff tr[data-path=\"/etc/conf\"] td:nth-child(4) a.side-file').getAttribute('href')")
+        .await;
+    assert_eq!(
+        link.as_str().unwrap_or_default(),
+        format!("/inspect/{name}@{right_manifest}?view=files&path=%2Fetc%2Fconf"),
+        "each side's file opens in that image's files, pinned by digest"
+    );
 
     browser
         .click("input[data-change-filter=\"unchanged\"]")

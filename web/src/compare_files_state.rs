@@ -19,11 +19,13 @@ use crate::page_clock::{self, now_ms};
 use crate::registry_api::Repository;
 use crate::view::compare_side::ReadyImage;
 
-/// One image of the comparison and where its blobs are.
+/// One image of the comparison, where its blobs are, and the reference that pins it (`name@digest`), for
+/// links to its files.
 #[derive(Clone, PartialEq)]
 pub struct DiffSide {
     pub image: Rc<ReadyImage>,
     pub repository: Rc<Repository>,
+    pub pinned: Option<String>,
 }
 
 /// A distinct layer: its digest, the diff_id it is checked against, and the sides that have it.

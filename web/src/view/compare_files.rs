@@ -13,6 +13,7 @@ use super::format::{short_digest, size, visible};
 use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
 use crate::compare_files_state::{self, CompareFilesState, DiffSide, DistinctLayer};
 use crate::download::save_text;
+use crate::route::{FilesRequest, files_href};
 
 /// Rows shown at most; the counts above always cover every path.
 const MOST_ROWS: usize = 5_000;
@@ -104,7 +105,7 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
                     } else {
                         <table class="file-diff">
                             <thead><tr><th>{"path"}</th><th>{"change"}</th><th>{"left"}</th><th>{"right"}</th><th>{"what differs"}</th></tr></thead>
-                            <tbody>{ for rows.iter().take(MOST_ROWS).map(|row| diff_row(row)) }</tbody>
+                            <tbody>{ for rows.iter().take(MOST_ROWS).map(|row| diff_row(row, &props.left, &props.right)) }</tbody>
                         </table>
                     }
                     if rows.len() > shown {
@@ -146,24 +147,33 @@ fn layer_read(layer: &DistinctLayer) -> Html {
     }
 }
 
-fn diff_row(row: &FileDiffRow) -> Html {
+fn diff_row(row: &FileDiffRow, left: &DiffSide, right: &DiffSide) -> Html {
     let change = row.change.as_str();
     let differences: Vec<String> = row.differences.iter().map(Difference::describe).collect();
     html! {
         <tr data-path={row.path.clone()} data-change={change} class={classes!("change", change)}>
             <td><code>{visible(&row.path)}</code></td>
             <td>{change}</td>
-            <td>{ side(row.left.as_ref()) }</td>
-            <td>{ side(row.right.as_ref()) }</td>
+            <td>{ side(row.left.as_ref(), left, &row.path) }</td>
+            <td>{ side(row.right.as_ref(), right, &row.path) }</td>
             <td class="differences">{visible(&differences.join("; "))}</td>
         </tr>
     }
 }
 
-fn side(entry: Option<&FileEntry>) -> Html {
+/// A side's entry at a path, linked to that image's files (pinned by digest) with the path selected: its
+/// preview and download.
+fn side(entry: Option<&FileEntry>, image: &DiffSide, path: &str) -> Html {
     let Some(entry) = entry else {
         return html! { <span class="muted">{"—"}</span> };
     };
+    let href = image.pinned.as_deref().map(|pinned| {
+        let request = FilesRequest {
+            path: Some(path.to_owned()),
+            ..FilesRequest::default()
+        };
+        files_href(pinned, None, &request)
+    });
     let what = match entry.kind {
         EntryKind::File => size(entry.size),
         _ => entry.kind_label(),
@@ -175,7 +185,8 @@ fn side(entry: Option<&FileEntry>) -> Html {
         .unwrap_or_default();
     html! {
         <span class="entry-summary" title={digest}>
-            <code>{entry.mode_string()}</code>{" "}{visible(&what)}
+            <code>{entry.mode_string()}</code>{" "}
+            if let Some(href) = href { <a class="side-file" {href}>{visible(&what)}</a> } else { {visible(&what)} }
         </span>
     }
 }

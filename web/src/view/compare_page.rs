@@ -2,6 +2,7 @@
 //! then compared by core once both verified.
 
 use strata_compare::{self as compare, Side};
+use strata_explain::page_link;
 use strata_image::reference::Reference;
 use yew::prelude::*;
 
@@ -72,6 +73,9 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
         (SideStatus::Ready(left_image), SideStatus::Ready(right_image)) if props.files => {
             let side = |reference: &str, image: &ReadyImage| {
                 Reference::parse(reference).ok().map(|parsed| DiffSide {
+                    pinned: page_link::by_digest(&parsed.name(), &image.manifest_digest)
+                        .ok()
+                        .map(|pinned| pinned.full()),
                     image: Rc::new(image.clone()),
                     repository: Rc::new(Repository::of(&parsed)),
                 })
