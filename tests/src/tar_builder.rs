@@ -46,22 +46,18 @@ impl TarBuilder {
 
     /// Appends a symbolic link to `target`.
     pub fn symlink(&mut self, path: &str, target: &str) -> &mut Self {
-        let mut header = tar::Header::new_ustar();
-        header.set_entry_type(tar::EntryType::Symlink);
-        header.set_mode(0o777);
-        header.set_mtime(MTIME);
-        header.set_size(0);
-        self.builder
-            .append_link(&mut header, path, target)
-            .unwrap_or_else(|error| panic!("{path}: {error}"));
-        self
+        self.link(path, tar::EntryType::Symlink, 0o777, target)
     }
 
     /// Appends a hard link to `target` (a path of the archive).
     pub fn hardlink(&mut self, path: &str, target: &str) -> &mut Self {
+        self.link(path, tar::EntryType::Link, 0o644, target)
+    }
+
+    fn link(&mut self, path: &str, kind: tar::EntryType, mode: u32, target: &str) -> &mut Self {
         let mut header = tar::Header::new_ustar();
-        header.set_entry_type(tar::EntryType::Link);
-        header.set_mode(0o644);
+        header.set_entry_type(kind);
+        header.set_mode(mode);
         header.set_mtime(MTIME);
         header.set_size(0);
         self.builder

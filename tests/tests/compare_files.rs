@@ -32,6 +32,29 @@ async fn shown_rows(browser: &Browser) -> Vec<(String, String, String)> {
     serde_json::from_value(rows).expect("rows")
 }
 
+/// Waits until the files comparison ended, compared or failed.
+async fn wait_for_comparison(browser: &Browser) {
+    browser
+        .wait_for_within(
+            std::time::Duration::from_secs(120),
+            "the files comparison",
+            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
+        )
+        .await;
+}
+
+fn owned_rows(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    rows.iter()
+        .map(|(path, change, words)| {
+            (
+                (*path).to_owned(),
+                (*change).to_owned(),
+                (*words).to_owned(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn two_builds_compared_file_by_file() {
     let registry = Registry::start().await;
@@ -73,12 +96,7 @@ async fn two_builds_compared_file_by_file() {
         )
         .await;
     browser.click("a.compare-files").await;
-    browser
-        .wait_for(
-            "the files comparison",
-            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
-        )
-        .await;
+    wait_for_comparison(&browser).await;
     assert!(
         browser
             .eval("return location.search")
@@ -108,21 +126,16 @@ async fn two_builds_compared_file_by_file() {
         ("/etc/new", "added", ""),
         ("/etc/old", "deleted", ""),
     ];
-    let expected: Vec<(String, String, String)> = expected
-        .iter()
-        .map(|(path, change, words)| {
-            (
-                (*path).to_owned(),
-                (*change).to_owned(),
-                (*words).to_owned(),
-            )
-        })
-        .collect();
+    let expected = owned_rows(&expected);
     assert_eq!(rows, expected);
     let right_manifest = browser
         .eval("return document.querySelectorAll('.compare-side .compare-digest')[1].textContent")
         .await;
-    let right_manifest = right_manifest.as_str().unwrap_or_default().trim().to_owned();
+    let right_manifest = right_manifest
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let link = browser
         .eval("return document.querySelector('#file-diff tr[data-path=\"/etc/conf\"] td:nth-child(4) a.side-file').getAttribute('href')")
         .await;
@@ -226,12 +239,7 @@ async fn two_builds_compared_file_by_file() {
 
     let link = browser.eval("return location.href").await;
     browser.open(link.as_str().expect("an address")).await;
-    browser
-        .wait_for(
-            "the comparison again",
-            "return document.querySelector('#file-diff [data-probe=\"done\"]') !== null",
-        )
-        .await;
+    wait_for_comparison(&browser).await;
     assert_eq!(filtered().await, owned, "the link keeps the filters");
     let boxes = browser
         .eval(
@@ -289,29 +297,14 @@ async fn big_layers_are_compared_by_their_files_digests() {
             "/compare?left={name}:1&right={name}:2&view=files&change=added,modified,deleted,unchanged"
         )))
         .await;
-    browser
-        .wait_for_within(
-            std::time::Duration::from_secs(120),
-            "the files comparison",
-            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
-        )
-        .await;
+    wait_for_comparison(&browser).await;
     let rows = shown_rows(&browser).await;
-    let expected: Vec<(String, String, String)> = [
+    let expected = owned_rows(&[
         ("/data", "unchanged", ""),
         ("/data/blob", "unchanged", ""),
         ("/data/conf", "modified", "content (SHA-256)"),
         ("/data/same", "unchanged", ""),
-    ]
-    .iter()
-    .map(|(path, change, words)| {
-        (
-            (*path).to_owned(),
-            (*change).to_owned(),
-            (*words).to_owned(),
-        )
-    })
-    .collect();
+    ]);
     assert_eq!(
         rows, expected,
         "same sizes: only the files' digests tell /data/conf apart"
