@@ -13,8 +13,8 @@ pub fn blob_url(parts: &js_sys::Array, mime: &str) -> Result<String, String> {
         .map_err(|_| "the browser gave no address for the bytes".to_owned())
 }
 
-/// Saves `text` as `file_name` through the page's export link (`a#export-download`, made on first use
-/// and kept, so its address can be read back), replacing the previous export.
+/// Saves `text` as `file_name` through the page's hidden export link (`a#export-download`, made on first
+/// use), the previous export's address given back to the browser.
 pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|window| window.document())

@@ -13,11 +13,10 @@ use super::context::NodeContext;
 use super::efficiency_panel::efficiency_panel;
 use super::file_table::FileTable;
 use super::files_panels::{directory_chart, layer_nav, preview_panel, progress_row};
-use super::list_filters::{ExportFormat, ListFilters, use_list_filters};
+use super::list_filters::{ExportFormat, ListFilters, use_list_filters, write_to_address};
 use crate::download::save_text;
 use crate::files_state::{FilesSource, file_to_read, preview, use_files};
 use crate::route::{FilesRequest, files_href};
-use crate::url_state;
 
 #[derive(Properties, PartialEq)]
 pub struct FilesViewProps {
@@ -61,14 +60,7 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
     {
         // Following a row's link writes a new address: the filters go back into it.
         let filters = filters.clone();
-        use_effect_with(props.request.clone(), move |_| {
-            let params = filters.params();
-            let params: Vec<(&str, Option<&str>)> = params
-                .iter()
-                .map(|(key, value)| (*key, value.as_deref()))
-                .collect();
-            url_state::set_params(&params);
-        });
+        use_effect_with(props.request.clone(), move |_| write_to_address(&filters));
     }
     let (reference, platform) = (
         &props.context.reference,

@@ -39,16 +39,21 @@ pub fn use_list_filters() -> (FileListQuery, Callback<FileListQuery>) {
     let on_change = {
         let filters = filters.clone();
         Callback::from(move |next: FileListQuery| {
-            let params = next.params();
-            let params: Vec<(&str, Option<&str>)> = params
-                .iter()
-                .map(|(key, value)| (*key, value.as_deref()))
-                .collect();
-            url_state::set_params(&params);
+            write_to_address(&next);
             filters.set(next);
         })
     };
     ((*filters).clone(), on_change)
+}
+
+/// Puts the filters in the address bar (in place of the current history entry).
+pub fn write_to_address(filters: &FileListQuery) {
+    let params = filters.params();
+    let params: Vec<(&str, Option<&str>)> = params
+        .iter()
+        .map(|(key, value)| (*key, value.as_deref()))
+        .collect();
+    url_state::set_params(&params);
 }
 
 /// A change the reader made to the filters, given what they typed or chose.
