@@ -3,6 +3,7 @@
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 
+use super::checkpoint::{BlockInflater, Checkpoint};
 use super::error::LayerError;
 
 const OUTPUT_BUFFER: usize = 32 * 1024;
@@ -30,9 +31,24 @@ pub struct GzipStream {
     state: State,
     header: Vec<u8>,
     trailer: Vec<u8>,
-    inflate: Decompress,
+    inflate: Inflater,
     crc: Crc,
     output: Vec<u8>,
+    /// Blob bytes consumed, and tar bytes produced, so far.
+    consumed: u64,
+    produced: u64,
+    /// Checkpoints kept, and the blob offset from which the next one is due.
+    checkpoints: Vec<Checkpoint>,
+    next_checkpoint: Option<(u64, u64)>,
+    /// The member being read was entered at a checkpoint: its CRC-32 and length cannot be checked.
+    partial_member: bool,
+}
+
+/// The inflater a stream runs: flate2's (the fastest this build has), or the one that can stop between
+/// deflate blocks, for checkpoints.
+enum Inflater {
+    Flate2(Decompress),
+    Blocks(Box<BlockInflater>),
 }
 
 impl std::fmt::Debug for GzipStream {
@@ -56,10 +72,46 @@ impl GzipStream {
             state: State::Header,
             header: Vec::new(),
             trailer: Vec::with_capacity(8),
-            inflate: Decompress::new(false),
+            inflate: Inflater::Flate2(Decompress::new(false)),
             crc: Crc::new(),
             output: vec![0; OUTPUT_BUFFER],
+            consumed: 0,
+            produced: 0,
+            checkpoints: Vec::new(),
+            next_checkpoint: None,
+            partial_member: false,
         }
+    }
+
+    /// A stream that keeps a checkpoint about every `spacing` bytes of the blob (see [`Checkpoint`]).
+    pub fn with_checkpoints(spacing: u64) -> GzipStream {
+        GzipStream {
+            inflate: Inflater::Blocks(Box::default()),
+            next_checkpoint: Some((spacing.max(1), spacing.max(1))),
+            ..GzipStream::new()
+        }
+    }
+
+    /// A stream entering the blob at `checkpoint`: push the blob's bytes from `checkpoint.compressed` on.
+    pub fn resume(checkpoint: &Checkpoint) -> Result<GzipStream, LayerError> {
+        Ok(GzipStream {
+            state: State::Deflate,
+            inflate: Inflater::Blocks(Box::new(BlockInflater::resume(checkpoint)?)),
+            consumed: checkpoint.compressed,
+            produced: checkpoint.uncompressed,
+            partial_member: true,
+            ..GzipStream::new()
+        })
+    }
+
+    /// The checkpoints kept so far.
+    pub fn checkpoints(&self) -> &[Checkpoint] {
+        &self.checkpoints
+    }
+
+    /// Tar bytes produced so far (counted from the blob's start, also when resumed).
+    pub fn produced(&self) -> u64 {
+        self.produced
     }
 
     /// Inflates `input`, handing every piece of output to `sink` as soon as it exists.
@@ -80,30 +132,27 @@ impl GzipStream {
                     if input.is_empty() {
                         return Ok(());
                     }
+                    let before = input.len();
                     input = self.read_header(input)?;
+                    self.consumed += (before - input.len()) as u64;
                 }
                 State::Deflate => {
-                    let before_in = self.inflate.total_in();
-                    let before_out = self.inflate.total_out();
-                    let status = self
-                        .inflate
-                        .decompress(input, &mut self.output, FlushDecompress::None)
-                        .map_err(|error| LayerError::Gzip(error.to_string()))?;
-                    let consumed = usize::try_from(self.inflate.total_in() - before_in)
-                        .unwrap_or(usize::MAX)
-                        .min(input.len());
-                    let produced = usize::try_from(self.inflate.total_out() - before_out)
-                        .unwrap_or(usize::MAX)
-                        .min(self.output.len());
+                    let (consumed, produced, ended, at_boundary) = self.inflate_some(input)?;
                     input = &input[consumed..];
-                    if produced > 0 {
-                        let piece = &self.output[..produced];
+                    self.consumed += consumed as u64;
+                    self.produced += produced.len() as u64;
+                    let produced_none = produced.is_empty();
+                    if !produced_none {
+                        let piece = match &self.inflate {
+                            Inflater::Flate2(_) => &self.output[produced],
+                            Inflater::Blocks(blocks) => &blocks.output()[produced],
+                        };
                         self.crc.update(piece);
                         sink(piece)?;
                     }
-                    if status == Status::StreamEnd {
+                    if ended {
                         self.state = State::Trailer;
-                    } else if consumed == 0 && produced == 0 {
+                    } else if consumed == 0 && produced_none && !at_boundary {
                         return Ok(());
                     }
                 }
@@ -111,11 +160,58 @@ impl GzipStream {
                     let take = (8 - self.trailer.len()).min(input.len());
                     self.trailer.extend_from_slice(&input[..take]);
                     input = &input[take..];
+                    self.consumed += take as u64;
                     if self.trailer.len() < 8 {
                         return Ok(());
                     }
                     self.check_trailer()?;
                 }
+            }
+        }
+    }
+
+    /// Inflates what it can of `input`: bytes consumed, where the output is, whether the member ended,
+    /// whether it stopped between two blocks. Keeps a checkpoint when one is due and a block just ended.
+    fn inflate_some(
+        &mut self,
+        input: &[u8],
+    ) -> Result<(usize, std::ops::Range<usize>, bool, bool), LayerError> {
+        match &mut self.inflate {
+            Inflater::Flate2(inflate) => {
+                let before_in = inflate.total_in();
+                let before_out = inflate.total_out();
+                let status = inflate
+                    .decompress(input, &mut self.output, FlushDecompress::None)
+                    .map_err(|error| LayerError::Gzip(error.to_string()))?;
+                let consumed = usize::try_from(inflate.total_in() - before_in)
+                    .unwrap_or(usize::MAX)
+                    .min(input.len());
+                let produced = usize::try_from(inflate.total_out() - before_out)
+                    .unwrap_or(usize::MAX)
+                    .min(self.output.len());
+                Ok((consumed, 0..produced, status == Status::StreamEnd, false))
+            }
+            Inflater::Blocks(blocks) => {
+                let due = self
+                    .next_checkpoint
+                    .is_some_and(|(at, _)| self.consumed >= at);
+                let inflated = blocks.inflate(input, due)?;
+                if inflated.at_boundary
+                    && let Some((_, spacing)) = self.next_checkpoint
+                {
+                    let compressed = self.consumed + inflated.consumed as u64;
+                    let uncompressed = self.produced + inflated.produced.len() as u64;
+                    if let Some(checkpoint) = blocks.checkpoint(compressed, uncompressed) {
+                        self.checkpoints.push(checkpoint);
+                    }
+                    self.next_checkpoint = Some((compressed + spacing, spacing));
+                }
+                Ok((
+                    inflated.consumed,
+                    inflated.produced,
+                    inflated.ended,
+                    inflated.at_boundary,
+                ))
             }
         }
     }
@@ -154,13 +250,20 @@ impl GzipStream {
     }
 
     fn start_member(&mut self) {
-        self.inflate.reset(false);
+        match &mut self.inflate {
+            Inflater::Flate2(inflate) => inflate.reset(false),
+            Inflater::Blocks(blocks) => blocks.reset(),
+        }
         self.crc.reset();
         self.trailer.clear();
         self.state = State::Deflate;
     }
 
     fn check_trailer(&mut self) -> Result<(), LayerError> {
+        if std::mem::take(&mut self.partial_member) {
+            self.state = State::BetweenMembers;
+            return Ok(());
+        }
         let word = |at: usize| {
             u32::from_le_bytes([
                 self.trailer[at],
@@ -291,5 +394,106 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Text-like bytes that deflate into many blocks with back-references.
+    fn text_like(len: usize) -> Vec<u8> {
+        let words = [
+            &b"layer "[..],
+            b"tar ",
+            b"gzip ",
+            b"manifest\n",
+            b"digest ",
+            b"sha256 ",
+        ];
+        let mut state: u32 = 0x9e37_79b9;
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            out.extend_from_slice(words[(state % 6) as usize]);
+            if state % 7 == 0 {
+                out.push((state >> 8) as u8);
+            }
+        }
+        out.truncate(len);
+        out
+    }
+
+    fn inflate_with(mut stream: GzipStream, input: &[u8], chunk: usize) -> (Vec<u8>, GzipStream) {
+        let mut out = Vec::new();
+        for piece in input.chunks(chunk.max(1)) {
+            stream
+                .push(piece, &mut |bytes: &[u8]| {
+                    out.extend_from_slice(bytes);
+                    Ok(())
+                })
+                .expect("valid");
+        }
+        (out, stream)
+    }
+
+    #[test]
+    fn a_layer_is_entered_again_at_any_checkpoint() {
+        let big = text_like(3 << 20);
+        let cases: Vec<(&str, Vec<u8>, Vec<u8>)> = vec![
+            ("one member", gzip(&big), big.clone()),
+            (
+                "two members",
+                [gzip(&big[..1 << 20]), gzip(&big[1 << 20..])].concat(),
+                big.clone(),
+            ),
+            (
+                "stored blocks",
+                {
+                    let mut encoder = GzEncoder::new(Vec::new(), Compression::none());
+                    encoder.write_all(&big[..300_000]).expect("in memory");
+                    encoder.finish().expect("in memory")
+                },
+                big[..300_000].to_vec(),
+            ),
+        ];
+        for (name, blob, expected) in cases {
+            for chunk in [997, 65_536] {
+                let (out, stream) =
+                    inflate_with(GzipStream::with_checkpoints(64 * 1024), &blob, chunk);
+                assert_eq!(out, expected, "{name}: the full read, in pieces of {chunk}");
+                stream.finish().expect("complete");
+                let checkpoints = stream.checkpoints().to_vec();
+                assert!(
+                    checkpoints.len() >= 3,
+                    "{name}: {} checkpoints",
+                    checkpoints.len()
+                );
+                for checkpoint in checkpoints.iter().step_by(3) {
+                    let resumed = GzipStream::resume(checkpoint).expect("a checkpoint");
+                    let rest = &blob[usize::try_from(checkpoint.compressed).expect("small")..];
+                    let (out, resumed) = inflate_with(resumed, rest, chunk);
+                    let from = usize::try_from(checkpoint.uncompressed).expect("small");
+                    assert!(
+                        out == expected[from..],
+                        "{name}: entered at {checkpoint:?}",
+                        checkpoint = (checkpoint.compressed, checkpoint.uncompressed)
+                    );
+                    assert_eq!(resumed.produced(), expected.len() as u64);
+                    resumed.finish().expect("the rest is complete");
+                }
+            }
+        }
+        let (_, plain) = inflate_with(GzipStream::new(), &gzip(&big), 65_536);
+        assert!(plain.checkpoints().is_empty(), "none unless asked for");
+    }
+
+    #[test]
+    fn a_damaged_checkpoint_is_refused() {
+        let damaged = Checkpoint {
+            compressed: 0,
+            uncompressed: 0,
+            num_bits: 0,
+            bit_buf: 0,
+            window: "zz".to_owned(),
+        };
+        assert!(GzipStream::resume(&damaged).is_err());
     }
 }

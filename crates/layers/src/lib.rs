@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod efficiency;
 mod entry;
 mod error;
@@ -25,6 +26,7 @@ mod tar;
 mod test_entries;
 mod zstd;
 
+pub use checkpoint::Checkpoint;
 pub use efficiency::{Efficiency, WastedPath};
 pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
