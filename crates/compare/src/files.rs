@@ -306,6 +306,7 @@ mod tests {
             mtime: 0,
             whiteout: Whiteout::None,
             content_digest: None,
+            data_offset: None,
         }
     }
 
@@ -489,6 +490,7 @@ mod tests {
                 "unknown contents compare by size only",
                 vec![vec![FileEntry {
                     content_digest: None,
+                    data_offset: None,
                     ..file("/a", "abc")
                 }]],
                 vec![vec![file("/a", "abd")]],

@@ -35,7 +35,7 @@ impl Checkpoint {
     /// The window's bytes.
     fn window_bytes(&self) -> Result<Vec<u8>, LayerError> {
         let hex = self.window.as_bytes();
-        if hex.len() % 2 != 0 || hex.len() > 2 * WINDOW {
+        if !hex.len().is_multiple_of(2) || hex.len() > 2 * WINDOW {
             return Err(LayerError::Gzip(
                 "a checkpoint's window is not readable".into(),
             ));
@@ -184,4 +184,3 @@ impl BlockInflater {
         })
     }
 }
-

@@ -80,6 +80,10 @@ pub struct FileEntry {
     /// [`crate::LayerReader::hash_file_contents`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_digest: Option<Digest>,
+    /// Where a regular file's bytes start in the layer's tar, when the layer was read keeping
+    /// checkpoints (see [`crate::LayerReader::keep_checkpoints`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_offset: Option<u64>,
 }
 
 impl FileEntry {
@@ -150,6 +154,7 @@ mod tests {
             mtime: 0,
             whiteout: Whiteout::None,
             content_digest: None,
+            data_offset: None,
         }
     }
 

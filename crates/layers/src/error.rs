@@ -37,6 +37,9 @@ pub enum LayerError {
     /// `diff_id`).
     #[error("the layer's {0} was never computed, so it cannot be checked")]
     DigestMissing(&'static str),
+    /// A file read again from a checkpoint did not come out as the full read saw it.
+    #[error("the file could not be read again from the layer: {0}")]
+    RangedRead(String),
     /// The stream ended in the middle of the compressed data or of a tar entry.
     #[error("the layer ended early: its last entry is cut off")]
     Truncated,

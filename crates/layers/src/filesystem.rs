@@ -337,6 +337,7 @@ mod tests {
             mtime: 0,
             whiteout,
             content_digest: None,
+            data_offset: None,
         }
     }
 

@@ -135,6 +135,9 @@ impl GzipStream {
                     let before = input.len();
                     input = self.read_header(input)?;
                     self.consumed += (before - input.len()) as u64;
+                    if self.state == State::Deflate {
+                        self.checkpoint_member_start();
+                    }
                 }
                 State::Deflate => {
                     let (consumed, produced, ended, at_boundary) = self.inflate_some(input)?;
@@ -213,6 +216,24 @@ impl GzipStream {
                     inflated.at_boundary,
                 ))
             }
+        }
+    }
+
+    /// A member's deflate stream starts with a block and nothing to look back at: a checkpoint with an
+    /// empty window, kept for the first member and then as they come due (eStargz has one per file).
+    fn checkpoint_member_start(&mut self) {
+        let Some((at, spacing)) = self.next_checkpoint else {
+            return;
+        };
+        if self.checkpoints.is_empty() || self.consumed >= at {
+            self.checkpoints.push(Checkpoint {
+                compressed: self.consumed,
+                uncompressed: self.produced,
+                num_bits: 0,
+                bit_buf: 0,
+                window: String::new(),
+            });
+            self.next_checkpoint = Some((self.consumed + spacing, spacing));
         }
     }
 
@@ -413,7 +434,7 @@ mod tests {
             state ^= state >> 17;
             state ^= state << 5;
             out.extend_from_slice(words[(state % 6) as usize]);
-            if state % 7 == 0 {
+            if state.is_multiple_of(7) {
                 out.push((state >> 8) as u8);
             }
         }

@@ -124,6 +124,7 @@ mod tests {
             mtime: -1,
             whiteout: Whiteout::None,
             content_digest: None,
+            data_offset: None,
         };
         let progress = Progress {
             compressed_bytes: 10,

@@ -4,6 +4,7 @@
 use strata_image::digest::{Digest, Sha256Hasher};
 use strata_image::media_type::{self, Compression};
 
+use super::checkpoint::Checkpoint;
 use super::entry::FileEntry;
 use super::error::LayerError;
 use super::gzip::GzipStream;
@@ -99,6 +100,8 @@ pub struct LayerReader {
     decoder: Decoder,
     sink: Sink,
     failed: Option<LayerError>,
+    /// Blob bytes between two checkpoints, when they are kept.
+    checkpoint_spacing: Option<u64>,
 }
 
 impl LayerReader {
@@ -131,7 +134,28 @@ impl LayerReader {
                 entries: Vec::new(),
             },
             failed: None,
+            checkpoint_spacing: None,
         })
+    }
+
+    /// Keeps, for a gzip layer, a [`Checkpoint`] about every `spacing` bytes of the blob, and each
+    /// regular file's [`FileEntry::data_offset`]: a file can then be read again from the nearest checkpoint
+    /// before it ([`FileFromCheckpoint`](crate::FileFromCheckpoint)). Inflating this way is slower than
+    /// flate2's fastest backend: ask for it where a second read is likely.
+    pub fn keep_checkpoints(&mut self, spacing: u64) {
+        self.checkpoint_spacing = Some(spacing);
+        self.sink.tar.record_offsets();
+        if let Decoder::Gzip(stream) = &mut self.decoder {
+            **stream = GzipStream::with_checkpoints(spacing);
+        }
+    }
+
+    /// The checkpoints kept so far (none for a layer that is not gzip).
+    pub fn checkpoints(&self) -> &[Checkpoint] {
+        match &self.decoder {
+            Decoder::Gzip(stream) => stream.checkpoints(),
+            _ => &[],
+        }
     }
 
     /// Feeds the next bytes of the blob; returns the entries whose headers this chunk completed. After an
@@ -300,6 +324,10 @@ impl LayerReader {
         elsewhere: &mut dyn FnMut(&[u8]),
     ) -> Result<(), LayerError> {
         self.decoder = Decoder::sniff(head);
+        if let (Decoder::Gzip(stream), Some(spacing)) = (&mut self.decoder, self.checkpoint_spacing)
+        {
+            **stream = GzipStream::with_checkpoints(spacing);
+        }
         self.sink.hash_separately = !matches!(self.decoder, Decoder::Plain);
         self.feed(head, elsewhere)
     }

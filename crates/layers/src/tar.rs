@@ -130,6 +130,7 @@ pub(crate) struct TarParser {
     findings: Vec<Finding>,
     capture: Option<Capture>,
     hash_contents: bool,
+    record_offsets: bool,
 }
 
 impl TarParser {
@@ -147,7 +148,13 @@ impl TarParser {
             findings: Vec::new(),
             capture: None,
             hash_contents: false,
+            record_offsets: false,
         }
+    }
+
+    /// Records where each regular file's bytes start ([`FileEntry::data_offset`]) from now on.
+    pub(crate) fn record_offsets(&mut self) {
+        self.record_offsets = true;
     }
 
     /// Hashes every regular file's bytes from now on: each such entry is then reported once its bytes
@@ -381,8 +388,12 @@ impl TarParser {
             mtime,
         };
         let mut body = Body::Skip;
-        if let Some(entry) = self.classify(raw) {
+        if let Some(mut entry) = self.classify(raw) {
             let regular = entry.kind == EntryKind::File && entry.whiteout == Whiteout::None;
+            if regular && self.record_offsets {
+                // The header being read is the member's last block: its bytes follow it.
+                entry.data_offset = Some(self.offset + BLOCK as u64);
+            }
             let capture = regular
                 && match &mut self.capture {
                     Some(capture) if capture.path == entry.path => {
@@ -570,6 +581,7 @@ impl TarParser {
             mtime: raw.mtime,
             whiteout,
             content_digest: None,
+            data_offset: None,
         })
     }
 

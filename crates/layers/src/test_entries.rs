@@ -13,6 +13,7 @@ fn entry(path: &str, kind: EntryKind, size: u64, whiteout: Whiteout) -> FileEntr
         mtime: 0,
         whiteout,
         content_digest: None,
+        data_offset: None,
     }
 }
 

@@ -11,7 +11,7 @@ use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::{self, Document};
 use strata_image::media_type;
-use strata_layers::{EntryKind, LayerReader, Limits};
+use strata_layers::{EntryKind, FileAt, FileFromCheckpoint, LayerReader, Limits};
 
 use support::*;
 
@@ -129,6 +129,64 @@ fn docker_save_layers(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, String,
     layers
 }
 
+/// Reads a gzip layer keeping a checkpoint at every member and block start, then every file
+/// with bytes again from the nearest checkpoint before it: each must come out as the full read saw it.
+fn read_again_from_checkpoints(name: &str, media_type: &str, digest: &Digest, blob: &[u8]) {
+    let mut reader = LayerReader::new(media_type, digest, None, Limits::default()).expect("reader");
+    reader.keep_checkpoints(1);
+    reader.hash_file_contents();
+    let mut entries = Vec::new();
+    for piece in blob.chunks(4096) {
+        entries.extend(reader.push(piece).expect("valid"));
+    }
+    let checkpoints = reader.checkpoints().to_vec();
+    reader.finish().expect("complete");
+    let mut from_a_checkpoint = 0;
+    for entry in entries.iter().filter(|entry| entry.size > 0) {
+        let (Some(offset), Some(expected)) = (entry.data_offset, entry.content_digest.clone())
+        else {
+            continue;
+        };
+        let Some(checkpoint) = FileAt::nearest(&checkpoints, offset) else {
+            continue;
+        };
+        let start = usize::try_from(checkpoint.compressed).expect("in memory");
+        let mut file = FileFromCheckpoint::new(
+            FileAt {
+                checkpoint: checkpoint.clone(),
+                offset,
+                size: entry.size,
+                digest: expected.clone(),
+            },
+            64,
+            false,
+        )
+        .expect("a checkpoint before the file");
+        for piece in blob[start..].chunks(4096) {
+            file.push(piece)
+                .unwrap_or_else(|error| panic!("{name}: {}: {error}", entry.path));
+            if file.is_complete() {
+                break;
+            }
+        }
+        let (_, read) = file
+            .finish()
+            .unwrap_or_else(|error| panic!("{name}: {}: {error}", entry.path));
+        assert_eq!(
+            (read.digest, read.size),
+            (expected, entry.size),
+            "{name}: {}",
+            entry.path
+        );
+        from_a_checkpoint += 1;
+    }
+    println!(
+        "{name}: {} {} checkpoints, {from_a_checkpoint} files read again from one",
+        digest.short(),
+        checkpoints.len()
+    );
+}
+
 #[test]
 fn every_corpus_layer_is_listed_and_verified_twice() {
     let Some(layouts) = corpus_layouts() else {
@@ -190,6 +248,9 @@ fn every_corpus_layer_is_listed_and_verified_twice() {
                 summary.uncompressed
             );
             assert_eq!(summary.progress.entries, entries, "{name}: {digest}");
+            if media_type::layer_kind(&media_type).compression == media_type::Compression::Gzip {
+                read_again_from_checkpoints(&name, &media_type, &digest, &bytes);
+            }
             if covered.insert(digest.to_string()) {
                 println!(
                     "{name}: {} {media_type}: {entries} entries, {} -> {} bytes",

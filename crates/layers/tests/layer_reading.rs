@@ -8,7 +8,8 @@ use strata_image::finding::Severity;
 use strata_image::media_type;
 use strata_image::verification::Verification;
 use strata_layers::{
-    ComputedDigests, FileDigests, LayerError, LayerReader, Limits, attach_file_digests,
+    ComputedDigests, FileAt, FileDigests, FileFromCheckpoint, LayerError, LayerReader, Limits,
+    attach_file_digests,
 };
 
 use support::*;
@@ -769,4 +770,78 @@ fn file_digests_computed_apart_match_those_of_the_reader() {
     let mut other = listed.clone();
     assert!(attach_file_digests(&mut other, &[Digest::sha256_of(b"")]).is_err());
     assert_eq!(other, listed, "nothing changed when the counts differ");
+}
+
+#[test]
+fn files_are_read_again_from_the_nearest_checkpoint_and_checked() {
+    let mut tar = Tar::default();
+    let mut contents = Vec::new();
+    let mut state: u32 = 0x2545_f491;
+    for n in 0..40u32 {
+        // Letters in no pattern: deflate shrinks them some, in many blocks.
+        let body: Vec<u8> = format!("file {n}: ")
+            .bytes()
+            .chain((0..20_000 + n * 997).map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                b'a' + (state % 26) as u8
+            }))
+            .collect();
+        tar.file(&format!("data/{n:02}.txt"), &body);
+        contents.push(body);
+    }
+    let tar = tar.end();
+    let blob = gzip(&tar);
+    let digest = Digest::sha256_of(&blob);
+    let mut reader = LayerReader::new(GZIP, &digest, None, Limits::default()).expect("reader");
+    // At every block: how many blocks there are depends on the compressor (miniz_oxide's or zlib-rs').
+    reader.keep_checkpoints(1);
+    reader.hash_file_contents();
+    let entries = reader.push(&blob).expect("valid");
+    let checkpoints = reader.checkpoints().to_vec();
+    reader.finish().expect("complete");
+    assert!(checkpoints.len() > 1, "{} checkpoints", checkpoints.len());
+    let at = |index: usize| {
+        let entry = &entries[index];
+        let offset = entry.data_offset.expect("an offset");
+        FileAt {
+            checkpoint: FileAt::nearest(&checkpoints, offset)
+                .expect("one before")
+                .clone(),
+            offset,
+            size: entry.size,
+            digest: entry.content_digest.clone().expect("a digest"),
+        }
+    };
+    for index in [0, 1, 17, 39] {
+        let file_at = at(index);
+        let start = file_at.checkpoint.compressed as usize;
+        let mut file = FileFromCheckpoint::new(file_at, 100, true).expect("a checkpoint");
+        let mut streamed = Vec::new();
+        for piece in blob[start..].chunks(1000) {
+            file.push(piece).expect("valid");
+            streamed.extend(file.take_streamed());
+            if file.is_complete() {
+                break;
+            }
+        }
+        let (first, read) = file.finish().expect("as the full read saw it");
+        assert_eq!(streamed, contents[index], "file {index}");
+        assert_eq!(first, contents[index][..100]);
+        assert_eq!(read.size, contents[index].len() as u64);
+    }
+    // A range that is not the layer's bytes, or that stops short, is refused.
+    let file_at = at(30);
+    let start = file_at.checkpoint.compressed as usize;
+    let other: Vec<u8> = blob[start..].iter().map(|byte| byte ^ 0xa5).collect();
+    let short = blob[start..start + 64].to_vec();
+    for (what, range) in [("other bytes", other), ("a short range", short)] {
+        let mut file = FileFromCheckpoint::new(file_at.clone(), 0, false).expect("a checkpoint");
+        let outcome = range
+            .chunks(1000)
+            .try_for_each(|piece| file.push(piece))
+            .and_then(|()| file.finish().map(|_| ()));
+        assert!(outcome.is_err(), "{what} is refused");
+    }
 }
