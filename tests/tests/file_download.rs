@@ -146,3 +146,66 @@ async fn any_file_previews_and_downloads_exactly() {
     browser.close().await;
     let _ = std::fs::remove_dir_all(&downloads);
 }
+
+#[tokio::test]
+async fn a_second_file_is_read_from_the_nearest_checkpoint() {
+    let registry = Registry::start().await;
+    let mut layer = TarBuilder::default();
+    let files: Vec<Vec<u8>> = (0..24u8)
+        .map(|n| {
+            let mut bytes = binary(256 * 1024);
+            bytes[0] = n;
+            bytes
+        })
+        .collect();
+    layer.directory("data/");
+    for (n, bytes) in files.iter().enumerate() {
+        layer.file(&format!("data/{n:02}.bin"), bytes);
+    }
+    let (tar, gzipped) = layer.finish();
+    let blob_size = gzipped.len();
+    push_image(&registry.api(), "team/many", "1", &[(tar, gzipped)]).await;
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    let downloads = std::env::temp_dir().join(format!("strata-checkpoint-{}", std::process::id()));
+    std::fs::create_dir_all(&downloads).expect("a downloads folder");
+    browser.allow_downloads(&downloads).await;
+    browser
+        .open(&proxy.url(&format!(
+            "/inspect/{}/team/many:1?view=files",
+            registry.authority
+        )))
+        .await;
+    browser
+        .wait_for(
+            "the list",
+            "return document.querySelector('.file-row[data-path=\"/data/20.bin\"]') !== null",
+        )
+        .await;
+    browser
+        .click(".file-row[data-path=\"/data/20.bin\"] a.path")
+        .await;
+    let (digest, size, _) = preview(&browser, "/data/20.bin").await;
+    assert_eq!(digest, Digest::sha256_of(&files[20]).to_string());
+    assert_eq!(size, (256 * 1024).to_string());
+    let fetched = browser
+        .eval(
+            "return document.querySelector('.read-from-checkpoint')?.dataset.fetchedBytes ?? null",
+        )
+        .await;
+    let fetched: u64 = fetched
+        .as_str()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| panic!("read from a checkpoint: {fetched}"));
+    assert!(
+        fetched < blob_size as u64 / 2,
+        "a range from a checkpoint near the file, not the layer: {fetched} of {blob_size} bytes"
+    );
+    browser.click("a#download-file").await;
+    assert!(
+        browser.downloaded(&downloads, "20.bin").await == files[20],
+        "the exact bytes"
+    );
+    browser.close().await;
+    let _ = std::fs::remove_dir_all(&downloads);
+}

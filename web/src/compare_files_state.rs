@@ -135,6 +135,8 @@ fn plan(left: &DiffSide, right: &DiffSide) -> Result<Plan, String> {
                 capture: None,
                 hash_files: true,
                 stream_capture: false,
+                checkpoints: None,
+                file_at: None,
             });
         }
     }

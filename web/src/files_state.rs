@@ -12,8 +12,8 @@ use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
 use strata_layers::{
-    CapturedFile, Efficiency, EntryKind, FileRow, ImageFiles, LayerJob, LayerSummary, Limits,
-    Progress,
+    CapturedFile, Checkpoint, Efficiency, EntryKind, FileAt, FileEntry, FileRow, ImageFiles,
+    LayerJob, LayerSummary, Limits, Progress,
 };
 use yew::prelude::*;
 
@@ -48,6 +48,8 @@ pub struct FilesState {
     /// Where the layers waste bytes, once every layer was read.
     pub efficiency: Option<Rc<Efficiency>>,
     pub preview: Option<Result<Rc<FilePreview>, String>>,
+    /// Per layer, where it can be entered again (gzip layers read keeping checkpoints).
+    pub checkpoints: Vec<Option<Rc<Vec<Checkpoint>>>>,
 }
 
 /// A selected file read again from its layer: its first bytes, its SHA-256 and size over every byte, and
@@ -66,6 +68,8 @@ pub struct FilePreview {
     pub file: CapturedFile,
     /// A `blob:` address of every byte, when the file was read whole.
     pub download: Option<String>,
+    /// When read from a checkpoint rather than from the layer's start: the blob bytes fetched for it.
+    pub fetched_from_checkpoint: Option<u64>,
 }
 
 impl FilesState {
@@ -92,6 +96,7 @@ pub enum FilesAction {
     Finished(usize, LayerStatus, Option<Rc<Vec<FileRow>>>),
     Merged(Rc<Vec<FileRow>>, Rc<Vec<(String, u64)>>, Rc<Efficiency>),
     Preview(Result<Rc<FilePreview>, String>),
+    Indexed(usize, Rc<Vec<Checkpoint>>),
 }
 
 impl Reducible for FilesState {
@@ -103,6 +108,12 @@ impl Reducible for FilesState {
             FilesAction::Start(count) => {
                 next.layers = vec![LayerStatus::Waiting; count];
                 next.changes = vec![None; count];
+                next.checkpoints = vec![None; count];
+            }
+            FilesAction::Indexed(index, checkpoints) => {
+                if let Some(slot) = next.checkpoints.get_mut(index) {
+                    *slot = Some(checkpoints);
+                }
             }
             FilesAction::Progress(index, progress, elapsed_ms) => {
                 if let Some(layer) = next.layers.get_mut(index) {
@@ -186,9 +197,32 @@ impl FilesSource {
             capture: capture.map(|path| (path, PREVIEW_LIMIT)),
             hash_files: false,
             stream_capture: whole,
+            checkpoints: None,
+            file_at: None,
         })
     }
+
+    /// The blob bytes between two checkpoints of layer `index`, when it is a gzip layer large enough that
+    /// reading a file again from a range beats reading it all again.
+    fn checkpoint_spacing(&self, index: usize) -> Option<u64> {
+        let layer = self.manifest.layers.get(index)?;
+        let compression = strata_image::media_type::layer_kind(&layer.media_type).compression;
+        let gzip = matches!(
+            compression,
+            strata_image::media_type::Compression::Gzip
+                | strata_image::media_type::Compression::Sniff
+        );
+        (gzip && layer.size >= CHECKPOINTED_FROM)
+            .then(|| (layer.size / CHECKPOINTS_PER_LAYER).max(MIN_CHECKPOINT_SPACING))
+    }
 }
+
+/// Gzip layers from this size on keep checkpoints (and hash their files, to check a file read again).
+const CHECKPOINTED_FROM: u64 = 4 * 1024 * 1024;
+/// About this many checkpoints per layer…
+const CHECKPOINTS_PER_LAYER: u64 = 48;
+/// …but no closer together than this.
+const MIN_CHECKPOINT_SPACING: u64 = 1024 * 1024;
 
 /// Layers read at once, each in a worker of its own (the browser fetches at most six blobs at a time from
 /// one host anyway).
@@ -263,7 +297,9 @@ async fn read_one(
     state: &UseReducerDispatcher<FilesState>,
     cancel: Rc<Cell<bool>>,
 ) -> Result<StreamedLayer, StreamError> {
-    let job = source.layer_job(index, limits, None, false)?;
+    let mut job = source.layer_job(index, limits, None, false)?;
+    job.checkpoints = source.checkpoint_spacing(index);
+    job.hash_files = job.checkpoints.is_some();
     let progress_state = state.clone();
     let started = now_ms();
     layer_stream::stream_layer(&job, cancel, move |progress| {
@@ -283,6 +319,9 @@ async fn apply(
 ) {
     let (status, changes, check) = match result {
         Ok(streamed) => {
+            if !streamed.checkpoints.is_empty() {
+                state.dispatch(FilesAction::Indexed(index, Rc::new(streamed.checkpoints)));
+            }
             let changes = files.apply_layer(index, &streamed.entries);
             let check = LayerCheck {
                 data_verify: streamed.summary.data_verify(),
@@ -315,7 +354,7 @@ async fn apply(
 
 /// What to read again for a selected path: the layer and the path its bytes are at (a hardlink's are at
 /// its target), when it is a file with bytes.
-pub fn file_to_read(merged: &[FileRow], path: &str) -> Option<(usize, String, u64)> {
+pub fn file_to_read(merged: &[FileRow], path: &str) -> Option<(usize, FileEntry)> {
     let row = merged.iter().find(|row| row.entry.path == path)?;
     let target = match &row.entry.kind {
         EntryKind::File => row,
@@ -324,57 +363,90 @@ pub fn file_to_read(merged: &[FileRow], path: &str) -> Option<(usize, String, u6
             .find(|row| &row.entry.path == target && row.entry.kind == EntryKind::File)?,
         _ => return None,
     };
-    Some((target.layer, target.entry.path.clone(), target.entry.size))
+    Some((target.layer, target.entry.clone()))
 }
 
-/// Reads layer `layer` again for the file `path` (whose bytes are at `read_from`): its first bytes and
-/// digest, and every byte for download when `whole`.
+/// Reads the file `path` (whose bytes are `file`'s, in layer `layer`) again: its first bytes and digest,
+/// and every byte for download when `whole`. From the nearest checkpoint before it when its layer kept
+/// some (a range of the blob, checked against what the full read saw), else the whole layer again.
 pub async fn preview(
     source: FilesSource,
     layer: usize,
     path: String,
-    read_from: String,
+    file: FileEntry,
+    checkpoints: Option<Rc<Vec<Checkpoint>>>,
     whole: bool,
     state: UseReducerDispatcher<FilesState>,
 ) {
-    let Ok(job) = source.layer_job(layer, Limits::default(), Some(read_from.clone()), whole) else {
+    let read_from = file.path.clone();
+    let Ok(mut job) = source.layer_job(layer, Limits::default(), Some(read_from.clone()), whole)
+    else {
         return;
     };
-    let result = layer_stream::stream_layer(&job, Rc::new(Cell::new(false)), |_| {}).await;
-    let preview = match result {
-        Ok(streamed) if streamed.summary.compressed.is_trusted() => {
-            match (streamed.captured, streamed.captured_file) {
-                (Some(first_bytes), Some(file)) => {
-                    let download = if whole {
-                        match crate::download::blob_url(
-                            &streamed.file_parts,
-                            "application/octet-stream",
-                        ) {
-                            Ok(url) => Some(url),
-                            Err(message) => {
-                                state.dispatch(FilesAction::Preview(Err(message)));
-                                return;
-                            }
-                        }
-                    } else {
-                        None
-                    };
-                    Ok(Rc::new(FilePreview {
-                        read_from: (read_from != path).then_some(read_from),
-                        path,
-                        layer,
-                        first_bytes: Rc::new(first_bytes),
-                        file,
-                        download,
-                    }))
-                }
-                _ => Err(format!(
-                    "{read_from} has no contents in layer #{}",
-                    layer + 1
+    let file_at = match (&checkpoints, file.data_offset, &file.content_digest) {
+        (Some(checkpoints), Some(offset), Some(digest)) => FileAt::nearest(checkpoints, offset)
+            .map(|checkpoint| FileAt {
+                checkpoint: checkpoint.clone(),
+                offset,
+                size: file.size,
+                digest: digest.clone(),
+            }),
+        _ => None,
+    };
+    let read = match file_at {
+        Some(at) => {
+            job.file_at = Some(at);
+            match layer_stream::stream_file(&job).await {
+                Ok(streamed) => Ok((
+                    streamed.first_bytes,
+                    streamed.file,
+                    streamed.file_parts,
+                    Some(streamed.fetched_bytes),
                 )),
+                Err(error) => Err(error),
             }
         }
-        Ok(_) => Err("The layer did not verify, so its contents are not shown.".to_owned()),
+        None => match layer_stream::stream_layer(&job, Rc::new(Cell::new(false)), |_| {}).await {
+            Ok(streamed) if streamed.summary.compressed.is_trusted() => {
+                match (streamed.captured, streamed.captured_file) {
+                    (Some(first_bytes), Some(captured)) => {
+                        Ok((first_bytes, captured, streamed.file_parts, None))
+                    }
+                    _ => Err(StreamError::Failed(format!(
+                        "{read_from} has no contents in layer #{}",
+                        layer + 1
+                    ))),
+                }
+            }
+            Ok(_) => Err(StreamError::Failed(
+                "The layer did not verify, so its contents are not shown.".to_owned(),
+            )),
+            Err(error) => Err(error),
+        },
+    };
+    let preview = match read {
+        Ok((first_bytes, captured, parts, fetched_from_checkpoint)) => {
+            let download = if whole {
+                match crate::download::blob_url(&parts, "application/octet-stream") {
+                    Ok(url) => Some(url),
+                    Err(message) => {
+                        state.dispatch(FilesAction::Preview(Err(message)));
+                        return;
+                    }
+                }
+            } else {
+                None
+            };
+            Ok(Rc::new(FilePreview {
+                read_from: (read_from != path).then_some(read_from),
+                path,
+                layer,
+                first_bytes: Rc::new(first_bytes),
+                file: captured,
+                download,
+                fetched_from_checkpoint,
+            }))
+        }
         Err(StreamError::Failed(message)) => Err(message),
         Err(StreamError::Cancelled) => Err("cancelled".to_owned()),
     };
@@ -404,13 +476,21 @@ pub fn use_files(
     {
         let (dispatcher, merged) = (state.dispatcher(), state.merged.clone());
         let path = request.path.clone();
+        let checkpoints = state.checkpoints.clone();
         use_effect_with((path.clone(), merged.is_some()), move |_| {
             if let (Some(path), Some(merged)) = (path, merged)
-                && let Some((layer, read_from, size)) = file_to_read(&merged, &path)
+                && let Some((layer, file)) = file_to_read(&merged, &path)
             {
-                let whole = size <= DOWNLOAD_AT_ONCE;
+                let whole = file.size <= DOWNLOAD_AT_ONCE;
+                let checkpoints = checkpoints.get(layer).cloned().flatten();
                 yew::platform::spawn_local(preview(
-                    source, layer, path, read_from, whole, dispatcher,
+                    source,
+                    layer,
+                    path,
+                    file,
+                    checkpoints,
+                    whole,
+                    dispatcher,
                 ));
             }
         });

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use futures::StreamExt as _;
 use futures::channel::mpsc;
 use strata_layers::{
-    CapturedFile, FileEntry, LayerJob, LayerReport, LayerSummary, Progress, attach_file_digests,
+    CapturedFile, Checkpoint, FileEntry, LayerJob, LayerReport, LayerSummary, Progress,
+    attach_file_digests,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,6 +36,20 @@ pub struct StreamedLayer {
     pub captured_file: Option<CapturedFile>,
     /// Every byte of the captured path, in pieces (`Uint8Array`s), when the job streamed it.
     pub file_parts: js_sys::Array,
+    /// Where the layer can be entered again, when the job kept checkpoints.
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// What a file read from a checkpoint gave.
+pub struct StreamedFile {
+    /// Its first bytes.
+    pub first_bytes: Vec<u8>,
+    /// Its SHA-256 and size, as the full read saw them.
+    pub file: CapturedFile,
+    /// Every byte, in pieces, when the job streamed it.
+    pub file_parts: js_sys::Array,
+    /// Blob bytes fetched for it.
+    pub fetched_bytes: u64,
 }
 
 /// A file's preview shows its first bytes, up to this many.
@@ -58,6 +73,12 @@ enum Mail {
     Tick,
 }
 
+/// What a job ended with.
+enum Streamed {
+    Layer(StreamedLayer),
+    File(StreamedFile),
+}
+
 /// Reads the layer `job` names in a worker, reporting progress about every MiB, until it ends or `cancel`
 /// is set.
 pub async fn stream_layer(
@@ -65,6 +86,29 @@ pub async fn stream_layer(
     cancel: Rc<Cell<bool>>,
     on_progress: impl Fn(Progress),
 ) -> Result<StreamedLayer, StreamError> {
+    match run(job, cancel, on_progress).await? {
+        Streamed::Layer(layer) => Ok(layer),
+        Streamed::File(_) => Err(StreamError::Failed(
+            "the worker read a file where a layer was asked for".into(),
+        )),
+    }
+}
+
+/// Reads the one file of a `file_at` job from its checkpoint, in a worker.
+pub async fn stream_file(job: &LayerJob) -> Result<StreamedFile, StreamError> {
+    match run(job, Rc::new(Cell::new(false)), |_| {}).await? {
+        Streamed::File(file) => Ok(file),
+        Streamed::Layer(_) => Err(StreamError::Failed(
+            "the worker read a layer where a file was asked for".into(),
+        )),
+    }
+}
+
+async fn run(
+    job: &LayerJob,
+    cancel: Rc<Cell<bool>>,
+    on_progress: impl Fn(Progress),
+) -> Result<Streamed, StreamError> {
     let (mailbox, mut mail) = mpsc::unbounded::<Mail>();
     let worker = LayerWorker::start(mailbox)?;
     worker
@@ -96,6 +140,7 @@ pub async fn stream_layer(
                 captured,
                 captured_file,
                 file_digests,
+                checkpoints,
                 memory_bytes,
             } => {
                 record_worker_memory(memory_bytes);
@@ -103,13 +148,26 @@ pub async fn stream_layer(
                     attach_file_digests(&mut entries, &file_digests)
                         .map_err(StreamError::Failed)?;
                 }
-                return Ok(StreamedLayer {
+                return Ok(Streamed::Layer(StreamedLayer {
                     entries,
                     summary,
                     captured,
                     captured_file,
                     file_parts,
-                });
+                    checkpoints,
+                }));
+            }
+            LayerReport::FileRead {
+                first_bytes,
+                file,
+                fetched_bytes,
+            } => {
+                return Ok(Streamed::File(StreamedFile {
+                    first_bytes,
+                    file,
+                    file_parts,
+                    fetched_bytes,
+                }));
             }
         }
     }

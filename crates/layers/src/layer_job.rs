@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use strata_image::digest::Digest;
 
+use crate::checkpoint::Checkpoint;
 use crate::entry::FileEntry;
+use crate::file_from_checkpoint::FileAt;
 use crate::limits::Limits;
 use crate::summary::{LayerSummary, Progress};
 use crate::tar::CapturedFile;
@@ -32,6 +34,14 @@ pub struct LayerJob {
     /// its first bytes: the worker posts them as byte arrays, apart from its reports.
     #[serde(default)]
     pub stream_capture: bool,
+    /// Keep a checkpoint about every this many blob bytes, and each file's data offset, so its files can
+    /// be read again from a range (gzip layers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoints: Option<u64>,
+    /// Instead of the whole layer, read only this file from a checkpoint before it, out of a range of the
+    /// blob; the captured path's first bytes and (when streaming) every byte are its.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_at: Option<FileAt>,
 }
 
 /// What a worker reports about its job.
@@ -54,6 +64,9 @@ pub enum LayerReport {
         /// came without ([`crate::attach_file_digests`] gives them theirs).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         file_digests: Vec<Digest>,
+        /// The checkpoints kept, when asked for.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        checkpoints: Vec<Checkpoint>,
         /// The worker's WebAssembly memory at the end: how much reading this layer needed.
         memory_bytes: u64,
     },
@@ -61,6 +74,15 @@ pub enum LayerReport {
     Failed(String),
     /// A later entry at the captured path started over: the bytes handed on so far are not the file's.
     CaptureRestarted,
+    /// The file of a `file_at` job was read from its checkpoint and matched what the full read saw.
+    FileRead {
+        /// Its first bytes.
+        first_bytes: Vec<u8>,
+        /// Its SHA-256 and size.
+        file: CapturedFile,
+        /// Blob bytes fetched for it.
+        fetched_bytes: u64,
+    },
 }
 
 impl LayerJob {
@@ -110,6 +132,19 @@ mod tests {
             capture: Some(("/etc/os-release".to_owned(), 1024)),
             hash_files: true,
             stream_capture: true,
+            checkpoints: Some(4 << 20),
+            file_at: Some(FileAt {
+                checkpoint: Checkpoint {
+                    compressed: 10,
+                    uncompressed: 0,
+                    num_bits: 3,
+                    bit_buf: 5,
+                    window: "00ff".to_owned(),
+                },
+                offset: 512,
+                size: 9,
+                digest: digest("9"),
+            }),
         };
         assert_eq!(LayerJob::from_message(&job.to_message()), Ok(job));
         let entry = FileEntry {
@@ -152,10 +187,19 @@ mod tests {
                     size: 10,
                 }),
                 file_digests: vec![digest("e"), digest("f")],
+                checkpoints: Vec::new(),
                 memory_bytes: 5 << 20,
             },
             LayerReport::Failed("cut".to_owned()),
             LayerReport::CaptureRestarted,
+            LayerReport::FileRead {
+                first_bytes: b"ID=".to_vec(),
+                file: CapturedFile {
+                    digest: digest("a"),
+                    size: 3,
+                },
+                fetched_bytes: 100,
+            },
         ] {
             assert_eq!(LayerReport::from_message(&report.to_message()), Ok(report));
         }

@@ -8,7 +8,9 @@ mod blob_hasher;
 
 use js_sys::{Reflect, Uint8Array};
 use strata_image::media_type::{self, Compression};
-use strata_layers::{ComputedDigests, FileEntry, LayerJob, LayerReader, LayerReport};
+use strata_layers::{
+    ComputedDigests, FileAt, FileEntry, FileFromCheckpoint, LayerJob, LayerReader, LayerReport,
+};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -72,12 +74,90 @@ fn post_bytes(scope: &DedicatedWorkerGlobalScope, bytes: &[u8]) {
     let _ = scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()));
 }
 
-/// Reads the job's layer to its end; returns the last report (`Done` or `Failed`).
+/// Reads the job's layer to its end, or its one file from a checkpoint; returns the last report (`Done`,
+/// `FileRead` or `Failed`).
 async fn read(job: &LayerJob) -> LayerReport {
-    match read_to_end(job).await {
-        Ok(done) => done,
-        Err(message) => LayerReport::Failed(message),
+    let result = match &job.file_at {
+        Some(at) => read_file_at(job, at).await,
+        None => read_to_end(job).await,
+    };
+    result.unwrap_or_else(LayerReport::Failed)
+}
+
+/// Reads one file from the checkpoint before it: a range of the blob from there, inflated until the
+/// file's last byte, checked against what the full read saw.
+async fn read_file_at(job: &LayerJob, at: &FileAt) -> Result<LayerReport, String> {
+    let failed = |what: &str, error: JsValue| format!("{what}: {}", describe(&error));
+    let first_max = job.capture.as_ref().map_or(0, |(_, max)| *max);
+    let mut file = FileFromCheckpoint::new(at.clone(), first_max, job.stream_capture)
+        .map_err(|error| error.to_string())?;
+    let scope: DedicatedWorkerGlobalScope = js_sys::global()
+        .dyn_into()
+        .map_err(|_| "not in a worker".to_owned())?;
+    let headers = web_sys::Headers::new().map_err(|error| failed("no headers", error))?;
+    headers
+        .set("Range", &format!("bytes={}-", at.checkpoint.compressed))
+        .map_err(|error| failed("no range", error))?;
+    let init = web_sys::RequestInit::new();
+    init.set_headers(&headers);
+    let response: web_sys::Response =
+        JsFuture::from(scope.fetch_with_str_and_init(&job.url, &init))
+            .await
+            .map_err(|error| failed("the layer could not be fetched", error))?
+            .dyn_into()
+            .map_err(|error| failed("not a response", error))?;
+    // A registry that ignores the range sends the whole blob: its first bytes are skipped.
+    let mut skip = match response.status() {
+        206 => 0,
+        200 => at.checkpoint.compressed,
+        status => {
+            return Err(format!(
+                "the registry answered {status} for a range of the layer"
+            ));
+        }
+    };
+    let body = response.body().ok_or("the layer has no body")?;
+    let chunks: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|error| failed("the body cannot be read", error.into()))?;
+    let mut fetched_bytes = 0u64;
+    let mut file_bytes: Vec<u8> = Vec::new();
+    while !file.is_complete() {
+        let chunk = JsFuture::from(chunks.read())
+            .await
+            .map_err(|error| failed("the layer stopped arriving", error))?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .map(|done| done.is_truthy())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
+            .map_err(|error| failed("a chunk", error))?;
+        let bytes = Uint8Array::new(&value).to_vec();
+        fetched_bytes += bytes.len() as u64;
+        let dropped = usize::try_from(skip).unwrap_or(usize::MAX).min(bytes.len());
+        skip -= dropped as u64;
+        file.push(&bytes[dropped..])
+            .map_err(|error| error.to_string())?;
+        if job.stream_capture {
+            file_bytes.extend(file.take_streamed());
+            if file_bytes.len() >= FILE_BYTES_TOGETHER {
+                post_bytes(&scope, &std::mem::take(&mut file_bytes));
+            }
+        }
     }
+    let _ = chunks.cancel();
+    if !file_bytes.is_empty() {
+        post_bytes(&scope, &file_bytes);
+    }
+    let (first_bytes, captured) = file.finish().map_err(|error| error.to_string())?;
+    Ok(LayerReport::FileRead {
+        first_bytes,
+        file: captured,
+        fetched_bytes,
+    })
 }
 
 async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
@@ -95,6 +175,9 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         media_type::layer_kind(&job.media_type).compression,
         Compression::Gzip | Compression::Zstd
     );
+    if let Some(spacing) = job.checkpoints {
+        reader.keep_checkpoints(spacing);
+    }
     if let Some((path, max_bytes)) = &job.capture {
         if job.stream_capture {
             reader.capture_streaming(path, *max_bytes);
@@ -225,6 +308,7 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     }
     let captured = reader.captured().map(<[u8]>::to_vec);
     let captured_file = reader.captured_file().cloned();
+    let checkpoints = reader.checkpoints().to_vec();
     let mut computed = ComputedDigests::default();
     if let Some(hasher) = compressed_hasher {
         computed.compressed = Some(hasher.digest().await?.0);
@@ -257,6 +341,7 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         captured,
         captured_file,
         file_digests,
+        checkpoints,
         memory_bytes: u64::from(memory_bytes),
     })
 }

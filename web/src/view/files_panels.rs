@@ -140,6 +140,12 @@ pub fn preview_panel(
                     <button id="read-whole-file" onclick={read_whole}>{format!("Read all {} for download", size(preview.file.size))}</button>
                 }
             </p>
+            if let Some(fetched) = preview.fetched_from_checkpoint {
+                <p class="muted read-from-checkpoint" data-fetched-bytes={fetched.to_string()}>
+                    {format!("Read again from the nearest checkpoint before it: {} of the layer fetched (an HTTP range), \
+                        its bytes checked against the SHA-256 the full read saw.", size(fetched))}
+                </p>
+            }
             if shown < preview.file.size {
                 <p class="muted">{format!("The first {} of {} are shown.", size(shown), size(preview.file.size))}</p>
             }

@@ -40,14 +40,16 @@ pub fn FilesView(props: &FilesViewProps) -> Html {
         (Some(Ok(shown)), Some(merged), Some(path))
             if shown.download.is_none() && &shown.path == path =>
         {
-            file_to_read(merged, path).map(|(layer, read_from, _)| {
+            file_to_read(merged, path).map(|(layer, file)| {
                 let (dispatcher, path) = (state.dispatcher(), path.clone());
+                let checkpoints = state.checkpoints.get(layer).cloned().flatten();
                 Callback::from(move |_: MouseEvent| {
                     yew::platform::spawn_local(preview(
                         source.clone(),
                         layer,
                         path.clone(),
-                        read_from.clone(),
+                        file.clone(),
+                        checkpoints.clone(),
                         true,
                         dispatcher.clone(),
                     ));
