@@ -16,7 +16,7 @@ pub const BEFORE_AND_AFTER: &str = "## Before and after: what each change measur
 | The index preloads the first-load app's script and wasm instead of leaving them to the boot script's import | cold tree: when the wasm had arrived | 48 ms | 46 ms (no change here, where a round trip costs nothing; on a real network it saves two) |
 | Proxy: `AppState` shared behind one `Arc` instead of cloned per request | cached manifests, requests per second against nginx | 0.57× | 0.96× |
 | A big layer's files hashed by the worker that hashes its uncompressed bytes, not the one that inflates it | the big layer compared file by file, against the files view in the same run | 1.14× | 1.06× |
-| The files view's read keeps checkpoints (miniz_oxide stopped between deflate blocks, instead of zlib-rs) and each file's offset and SHA-256 | the 206 MB layer in Chromium against `zcat \\| tar t` in the same run | 1.23× | 1.24× |
+| The files view's read keeps checkpoints (miniz_oxide stopped between deflate blocks, instead of zlib-rs) and each file's offset and SHA-256 | the 206 MB layer in Chromium against `zcat \\| tar t` in the same run | 1.23× | 1.24×–1.34× (two runs) |
 | A second file of a layer already read comes from the nearest checkpoint, over an HTTP range, instead of the whole layer again | a second file, against the first full read | 0.86× | 0.05× |
 
 Tried and dropped: `wasm-opt -Oz` (the app 5–7% larger in brotli), `opt-level = \"s\"` for the app, \
