@@ -51,11 +51,11 @@ impl Checkpoint {
     }
 }
 
-/// What one call of [`BlockInflater::inflate`] did.
+/// What one call of an inflater did.
 pub struct Inflated {
     /// Input bytes consumed.
     pub consumed: usize,
-    /// Where its output is in [`BlockInflater::output`].
+    /// Where its output is (for [`BlockInflater`], in [`BlockInflater::output`]).
     pub produced: std::ops::Range<usize>,
     /// The member's deflate stream ended.
     pub ended: bool,

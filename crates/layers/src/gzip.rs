@@ -3,7 +3,7 @@
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 
-use super::checkpoint::{BlockInflater, Checkpoint};
+use super::checkpoint::{BlockInflater, Checkpoint, Inflated};
 use super::error::LayerError;
 
 const OUTPUT_BUFFER: usize = 32 * 1024;
@@ -140,7 +140,12 @@ impl GzipStream {
                     }
                 }
                 State::Deflate => {
-                    let (consumed, produced, ended, at_boundary) = self.inflate_some(input)?;
+                    let Inflated {
+                        consumed,
+                        produced,
+                        ended,
+                        at_boundary,
+                    } = self.inflate_some(input)?;
                     input = &input[consumed..];
                     self.consumed += consumed as u64;
                     self.produced += produced.len() as u64;
@@ -173,12 +178,9 @@ impl GzipStream {
         }
     }
 
-    /// Inflates what it can of `input`: bytes consumed, where the output is, whether the member ended,
-    /// whether it stopped between two blocks. Keeps a checkpoint when one is due and a block just ended.
-    fn inflate_some(
-        &mut self,
-        input: &[u8],
-    ) -> Result<(usize, std::ops::Range<usize>, bool, bool), LayerError> {
+    /// Inflates what it can of `input` (see [`Inflated`]; for flate2, its output is in `self.output`).
+    /// Keeps a checkpoint when one is due and a block just ended.
+    fn inflate_some(&mut self, input: &[u8]) -> Result<Inflated, LayerError> {
         match &mut self.inflate {
             Inflater::Flate2(inflate) => {
                 let before_in = inflate.total_in();
@@ -192,7 +194,12 @@ impl GzipStream {
                 let produced = usize::try_from(inflate.total_out() - before_out)
                     .unwrap_or(usize::MAX)
                     .min(self.output.len());
-                Ok((consumed, 0..produced, status == Status::StreamEnd, false))
+                Ok(Inflated {
+                    consumed,
+                    produced: 0..produced,
+                    ended: status == Status::StreamEnd,
+                    at_boundary: false,
+                })
             }
             Inflater::Blocks(blocks) => {
                 let due = self
@@ -209,12 +216,7 @@ impl GzipStream {
                     }
                     self.next_checkpoint = Some((compressed + spacing, spacing));
                 }
-                Ok((
-                    inflated.consumed,
-                    inflated.produced,
-                    inflated.ended,
-                    inflated.at_boundary,
-                ))
+                Ok(inflated)
             }
         }
     }

@@ -441,7 +441,11 @@ impl LayerRows {
              before it) and each file's offset and SHA-256; the file is then read from the nearest checkpoint \
              before it, out of an HTTP range, and checked against that SHA-256.",
             self.second_file_ms,
-            if second_ratio <= 0.05 { "" } else { ", not met" },
+            if second_ratio <= 0.05 {
+                ""
+            } else {
+                ", not met"
+            },
         );
         let longest_task = if self.longest_task_ms > 0.0 {
             format!("{:.0} ms", self.longest_task_ms)
