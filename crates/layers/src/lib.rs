@@ -23,6 +23,7 @@ pub mod path_glob;
 mod reader;
 mod summary;
 mod tar;
+mod tar_index;
 #[cfg(test)]
 mod test_entries;
 mod zstd;
@@ -42,6 +43,7 @@ pub use limits::Limits;
 pub use reader::{ComputedDigests, LayerReader};
 pub use summary::{LayerSummary, Progress};
 pub use tar::{CapturedFile, StreamedBytes};
+pub use tar_index::{IndexStep, TarIndex, TarIndexError, TarMember};
 
 /// Cleans a tar member name into an absolute path in the root filesystem (`./etc/` → `/etc`); `None` when
 /// `..` climbs above the root.

@@ -11,7 +11,7 @@ use super::error::LayerError;
 use super::limits::Limits;
 use super::path;
 
-const BLOCK: usize = 512;
+pub(crate) const BLOCK: usize = 512;
 /// PAX headers carry paths and a few attributes (and xattrs); anything bigger is not a real layer.
 const MAX_PAX_BYTES: u64 = 1 << 20;
 const OPAQUE_MARKER: &str = ".wh..wh..opq";
@@ -622,7 +622,7 @@ fn trim_nul(bytes: Vec<u8>) -> Vec<u8> {
 
 /// The name, joined with the ustar prefix when the header is POSIX ustar (GNU headers use those bytes for
 /// other fields).
-fn header_name(header: &[u8; BLOCK]) -> Vec<u8> {
+pub(crate) fn header_name(header: &[u8; BLOCK]) -> Vec<u8> {
     let name = until_nul(&header[0..100]);
     let prefix = if &header[257..263] == b"ustar\0" {
         until_nul(&header[345..500])
@@ -637,7 +637,7 @@ fn header_name(header: &[u8; BLOCK]) -> Vec<u8> {
 }
 
 /// The header checksum, computed unsigned (POSIX) or signed (old Sun tar), with the field as spaces.
-fn checksum_matches(header: &[u8; BLOCK]) -> bool {
+pub(crate) fn checksum_matches(header: &[u8; BLOCK]) -> bool {
     let Some(stored) = parse_number(&header[148..156]) else {
         return false;
     };
