@@ -1,0 +1,10 @@
+//! Image archives a reader has as a file — `docker save` (the legacy form and Docker 25's OCI form), an
+//! OCI image layout written as a tar (`oci-archive`) — read with no I/O: from the archive's tar index
+//! ([`strata_layers::TarIndex`]), which of its members holds which document or blob, so the page slices
+//! only those out of the file and verifies each against the digest that names it.
+
+#![warn(missing_docs)]
+
+mod layout;
+
+pub use layout::{ArchiveError, ArchiveLayout, LegacyImage};
