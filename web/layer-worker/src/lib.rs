@@ -124,18 +124,10 @@ async fn read_file_at(job: &LayerJob, at: &FileAt) -> Result<LayerReport, String
     let mut fetched_bytes = 0u64;
     let mut file_bytes: Vec<u8> = Vec::new();
     while !file.is_complete() {
-        let chunk = JsFuture::from(chunks.read())
-            .await
-            .map_err(|error| failed("the layer stopped arriving", error))?;
-        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
-            .map(|done| done.is_truthy())
-            .unwrap_or(true);
-        if done {
+        let Some(chunk) = next_chunk(&chunks).await? else {
             break;
-        }
-        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
-            .map_err(|error| failed("a chunk", error))?;
-        let bytes = Uint8Array::new(&value).to_vec();
+        };
+        let bytes = chunk.to_vec();
         fetched_bytes += bytes.len() as u64;
         let dropped = usize::try_from(skip).unwrap_or(usize::MAX).min(bytes.len());
         skip -= dropped as u64;
@@ -237,19 +229,7 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
     let mut pending: Vec<FileEntry> = Vec::new();
     let mut reported_bytes = 0u64;
     let mut reported_at = now_ms();
-    loop {
-        let chunk = JsFuture::from(chunks.read())
-            .await
-            .map_err(|error| failed("the layer stopped arriving", error))?;
-        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
-            .map(|done| done.is_truthy())
-            .unwrap_or(true);
-        if done {
-            break;
-        }
-        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
-            .map_err(|error| failed("a chunk", error))?;
-        let chunk = Uint8Array::new(&value);
+    while let Some(chunk) = next_chunk(&chunks).await? {
         let bytes = chunk.to_vec();
         if let Some(hasher) = &mut compressed_hasher {
             hasher.hash(chunk).await?;
@@ -344,6 +324,24 @@ async fn read_to_end(job: &LayerJob) -> Result<LayerReport, String> {
         checkpoints,
         memory_bytes: u64::from(memory_bytes),
     })
+}
+
+/// The body's next chunk, or `None` at its end.
+async fn next_chunk(
+    chunks: &web_sys::ReadableStreamDefaultReader,
+) -> Result<Option<Uint8Array>, String> {
+    let chunk = JsFuture::from(chunks.read())
+        .await
+        .map_err(|error| format!("the layer stopped arriving: {}", describe(&error)))?;
+    let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+        .map(|done| done.is_truthy())
+        .unwrap_or(true);
+    if done {
+        return Ok(None);
+    }
+    let value = Reflect::get(&chunk, &JsValue::from_str("value"))
+        .map_err(|error| format!("a chunk: {}", describe(&error)))?;
+    Ok(Some(Uint8Array::new(&value)))
 }
 
 /// Milliseconds from the worker's clock.
