@@ -199,13 +199,17 @@ impl Browser {
             .unwrap_or_else(|error| panic!("DevTools {command}: {error}"))
     }
 
-    /// Lets the page's downloads land in `dir` (Chrome DevTools Protocol), as a reader's land in theirs.
-    pub async fn allow_downloads(&self, dir: &std::path::Path) {
+    /// Lets the page's downloads land in a new folder named after `label` (Chrome DevTools Protocol), as
+    /// a reader's land in theirs; returns the folder (the test removes it).
+    pub async fn allow_downloads(&self, label: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("strata-{label}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a downloads folder");
         self.devtools(
             "Browser.setDownloadBehavior",
             json!({ "behavior": "allow", "downloadPath": dir }),
         )
         .await;
+        dir
     }
 
     /// The bytes of the download named `name` in `dir` (see [`Browser::allow_downloads`]), once the

@@ -206,10 +206,7 @@ async fn two_builds_compared_file_by_file() {
         .map(|(path, change)| ((*path).to_owned(), (*change).to_owned()))
         .collect();
     assert_eq!(filtered().await, owned, "/etc/new is 18 bytes, /etc/old 20");
-    let downloads =
-        std::env::temp_dir().join(format!("strata-compare-files-{}", std::process::id()));
-    std::fs::create_dir_all(&downloads).expect("a downloads folder");
-    browser.allow_downloads(&downloads).await;
+    let downloads = browser.allow_downloads("compare-files").await;
     browser.click("#export-csv").await;
     let csv =
         String::from_utf8(browser.downloaded(&downloads, "file-diff.csv").await).expect("UTF-8");

@@ -64,10 +64,7 @@ async fn any_file_previews_and_downloads_exactly() {
     .await;
     let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
     let browser = Browser::start().await;
-    let downloads =
-        std::env::temp_dir().join(format!("strata-file-download-{}", std::process::id()));
-    std::fs::create_dir_all(&downloads).expect("a downloads folder");
-    browser.allow_downloads(&downloads).await;
+    let downloads = browser.allow_downloads("file-download").await;
     let files = |path: &str| {
         proxy.url(&format!(
             "/inspect/{}/team/files:1?view=files&path={path}",
@@ -167,9 +164,7 @@ async fn a_second_file_is_read_from_the_nearest_checkpoint() {
     push_image(&registry.api(), "team/many", "1", &[(tar, gzipped)]).await;
     let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
     let browser = Browser::start().await;
-    let downloads = std::env::temp_dir().join(format!("strata-checkpoint-{}", std::process::id()));
-    std::fs::create_dir_all(&downloads).expect("a downloads folder");
-    browser.allow_downloads(&downloads).await;
+    let downloads = browser.allow_downloads("checkpoint").await;
     browser
         .open(&proxy.url(&format!(
             "/inspect/{}/team/many:1?view=files",

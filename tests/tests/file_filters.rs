@@ -97,10 +97,7 @@ async fn filters_travel_in_the_link_and_the_list_exports() {
         "the filters are in the address: {search}"
     );
 
-    let downloads =
-        std::env::temp_dir().join(format!("strata-file-filters-{}", std::process::id()));
-    std::fs::create_dir_all(&downloads).expect("a downloads folder");
-    browser.allow_downloads(&downloads).await;
+    let downloads = browser.allow_downloads("file-filters").await;
     browser.click("#export-json").await;
     let json: Value =
         serde_json::from_slice(&browser.downloaded(&downloads, "files.json").await).expect("JSON");

@@ -2,12 +2,11 @@
 //! sides name it), every regular file hashed as it streams, then both merged filesystems compared by core.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::StreamExt as _;
 use futures::channel::mpsc;
-use strata_compare::FileDiff;
+use strata_compare::{FileDiff, LayerReads, Side};
 use strata_image::digest::Digest;
 use strata_image::verification::VerifyState;
 use strata_layers::{FileEntry, Filesystem, LayerJob, Limits};
@@ -80,70 +79,62 @@ impl Reducible for CompareFilesState {
     }
 }
 
-/// What to read: the distinct layers of both sides, left's first, each with the job that reads it, and for
-/// each side, its layers bottom to top as positions in that list. A layer is the same one on both sides
-/// when its digest and the diff_id it is checked against are.
+/// What to read (see [`LayerReads`]), each distinct layer with the job that reads it, every regular file
+/// hashed.
 struct Plan {
     layers: Vec<DistinctLayer>,
     jobs: Vec<LayerJob>,
     sides: [Vec<usize>; 2],
 }
 
+fn side_of(side: &DiffSide) -> Side<'_> {
+    Side {
+        manifest: &side.image.manifest,
+        config: &side.image.config,
+    }
+}
+
 fn plan(left: &DiffSide, right: &DiffSide) -> Result<Plan, String> {
-    let mut layers: Vec<DistinctLayer> = Vec::new();
-    let mut jobs: Vec<LayerJob> = Vec::new();
-    let mut sides: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
-    let mut by_key: HashMap<(String, Option<String>), usize> = HashMap::new();
-    for (side, is_left) in [(left, true), (right, false)] {
-        let diff_ids = side
-            .image
-            .config
-            .rootfs
-            .as_ref()
-            .map(|rootfs| rootfs.diff_ids.clone())
-            .unwrap_or_default();
-        for (index, layer) in side.image.manifest.layers.iter().enumerate() {
-            let diff_id = diff_ids.get(index).cloned();
-            let key = (layer.digest.clone(), diff_id.clone());
-            let order = &mut sides[usize::from(!is_left)];
-            if let Some(&known) = by_key.get(&key) {
-                order.push(known);
-                let known = &mut layers[known];
-                known.in_left |= is_left;
-                known.in_right |= !is_left;
-                continue;
-            }
-            order.push(layers.len());
-            let digest = Digest::parse(&layer.digest)
-                .map_err(|_| format!("the layer digest {:?} is not valid", layer.digest))?;
-            by_key.insert(key, layers.len());
-            layers.push(DistinctLayer {
-                digest: layer.digest.clone(),
-                size: layer.size,
-                in_left: is_left,
-                in_right: !is_left,
-                status: LayerStatus::Waiting,
-            });
-            jobs.push(LayerJob {
-                url: side.repository.blob_url(&layer.digest),
-                media_type: layer.media_type.clone(),
-                digest,
-                diff_id: diff_id
-                    .as_deref()
-                    .and_then(|diff_id| Digest::parse(diff_id).ok()),
-                limits: Limits::default(),
-                capture: None,
-                hash_files: true,
-                stream_capture: false,
-                checkpoints: None,
-                file_at: None,
-            });
-        }
+    let reads = LayerReads::of(side_of(left), side_of(right));
+    let mut layers = Vec::new();
+    let mut jobs = Vec::new();
+    for read in &reads.layers {
+        let layer = &read.layer;
+        let digest = Digest::parse(&layer.digest)
+            .map_err(|_| format!("the layer digest {:?} is not valid", layer.digest))?;
+        // A layer is fetched from the repository of the first side that names it.
+        let repository = if read.in_left {
+            &left.repository
+        } else {
+            &right.repository
+        };
+        jobs.push(LayerJob {
+            url: repository.blob_url(&layer.digest),
+            media_type: layer.media_type.clone(),
+            digest,
+            diff_id: layer
+                .diff_id
+                .as_deref()
+                .and_then(|diff_id| Digest::parse(diff_id).ok()),
+            limits: Limits::default(),
+            capture: None,
+            hash_files: true,
+            stream_capture: false,
+            checkpoints: None,
+            file_at: None,
+        });
+        layers.push(DistinctLayer {
+            digest: layer.digest.clone(),
+            size: layer.size,
+            in_left: read.in_left,
+            in_right: read.in_right,
+            status: LayerStatus::Waiting,
+        });
     }
     Ok(Plan {
         layers,
         jobs,
-        sides,
+        sides: [reads.left, reads.right],
     })
 }
 

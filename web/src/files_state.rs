@@ -12,8 +12,8 @@ use strata_image::digest::Digest;
 use strata_image::manifest::ImageManifest;
 use strata_image::verification::VerifyState;
 use strata_layers::{
-    CapturedFile, Checkpoint, Efficiency, EntryKind, FileAt, FileEntry, FileRow, ImageFiles,
-    LayerJob, LayerSummary, Limits, Progress,
+    CapturedFile, Checkpoint, Efficiency, FileAt, FileEntry, FileRow, ImageFiles, LayerJob,
+    LayerSummary, Limits, Progress, checkpoint_spacing, row_with_bytes,
 };
 use yew::prelude::*;
 
@@ -202,27 +202,12 @@ impl FilesSource {
         })
     }
 
-    /// The blob bytes between two checkpoints of layer `index`, when it is a gzip layer large enough that
-    /// reading a file again from a range beats reading it all again.
+    /// The blob bytes between two checkpoints of layer `index`, when it keeps them.
     fn checkpoint_spacing(&self, index: usize) -> Option<u64> {
         let layer = self.manifest.layers.get(index)?;
-        let compression = strata_image::media_type::layer_kind(&layer.media_type).compression;
-        let gzip = matches!(
-            compression,
-            strata_image::media_type::Compression::Gzip
-                | strata_image::media_type::Compression::Sniff
-        );
-        (gzip && layer.size >= CHECKPOINTED_FROM)
-            .then(|| (layer.size / CHECKPOINTS_PER_LAYER).max(MIN_CHECKPOINT_SPACING))
+        checkpoint_spacing(&layer.media_type, layer.size)
     }
 }
-
-/// Gzip layers from this size on keep checkpoints (and hash their files, to check a file read again).
-const CHECKPOINTED_FROM: u64 = 4 * 1024 * 1024;
-/// About this many checkpoints per layer…
-const CHECKPOINTS_PER_LAYER: u64 = 48;
-/// …but no closer together than this.
-const MIN_CHECKPOINT_SPACING: u64 = 1024 * 1024;
 
 /// Layers read at once, each in a worker of its own (the browser fetches at most six blobs at a time from
 /// one host anyway).
@@ -352,18 +337,10 @@ async fn apply(
     state.dispatch(FilesAction::Finished(index, status, changes));
 }
 
-/// What to read again for a selected path: the layer and the path its bytes are at (a hardlink's are at
-/// its target), when it is a file with bytes.
+/// What to read again for a selected path: the layer its bytes are in and their entry (a hard link's are
+/// its target's), when it is a file with bytes.
 pub fn file_to_read(merged: &[FileRow], path: &str) -> Option<(usize, FileEntry)> {
-    let row = merged.iter().find(|row| row.entry.path == path)?;
-    let target = match &row.entry.kind {
-        EntryKind::File => row,
-        EntryKind::Hardlink { target } => merged
-            .iter()
-            .find(|row| &row.entry.path == target && row.entry.kind == EntryKind::File)?,
-        _ => return None,
-    };
-    Some((target.layer, target.entry.clone()))
+    row_with_bytes(merged, path).map(|row| (row.layer, row.entry.clone()))
 }
 
 /// Reads the file `path` (whose bytes are `file`'s, in layer `layer`) again: its first bytes and digest,

@@ -134,6 +134,69 @@ pub(super) fn layer_sides(side: Side<'_>) -> Vec<LayerSide> {
         .collect()
 }
 
+/// A layer a file-by-file comparison reads, once however many times the two images name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerRead {
+    /// The layer as the first image to name it lists it.
+    pub layer: LayerSide,
+    /// Whether the left image has it.
+    pub in_left: bool,
+    /// Whether the right image has it.
+    pub in_right: bool,
+}
+
+/// What a file-by-file comparison reads: each distinct layer once (the left image's first), and each
+/// image's layers, bottom to top, as positions in that list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LayerReads {
+    /// The distinct layers.
+    pub layers: Vec<LayerRead>,
+    /// The left image's layers, as positions in `layers`.
+    pub left: Vec<usize>,
+    /// The right image's.
+    pub right: Vec<usize>,
+}
+
+impl LayerReads {
+    /// A layer is the same one on both sides when its digest and the diff_id it is checked against are:
+    /// the same compressed bytes checked against another diff_id are read again, so each side's config
+    /// gets its own verdict.
+    pub fn of(left: Side<'_>, right: Side<'_>) -> LayerReads {
+        let mut reads = LayerReads::default();
+        let mut known: HashMap<(String, Option<String>), usize> = HashMap::new();
+        for (side, is_left) in [(left, true), (right, false)] {
+            for layer in layer_sides(side) {
+                let key = (layer.digest.clone(), layer.diff_id.clone());
+                let at = *known.entry(key).or_insert_with(|| {
+                    reads.layers.push(LayerRead {
+                        layer,
+                        in_left: false,
+                        in_right: false,
+                    });
+                    reads.layers.len() - 1
+                });
+                let read = &mut reads.layers[at];
+                read.in_left |= is_left;
+                read.in_right |= !is_left;
+                if is_left {
+                    reads.left.push(at);
+                } else {
+                    reads.right.push(at);
+                }
+            }
+        }
+        reads
+    }
+
+    /// Layers both images have.
+    pub fn shared(&self) -> usize {
+        self.layers
+            .iter()
+            .filter(|read| read.in_left && read.in_right)
+            .count()
+    }
+}
+
 /// Pairs the k-th occurrence of a digest on the left with its k-th occurrence on the right, then walks both
 /// lists in order: a row for each unpaired left layer, then each unpaired right layer, then the next
 /// shared one, so each image's own order is kept and differences at one position sit together.

@@ -14,7 +14,7 @@ pub use files::{
     diff_rows_json,
 };
 pub use history::{HistoryRow, StepSide};
-pub use layers::{LayerPresence, LayerRow, LayerSide, SizeTotals};
+pub use layers::{LayerPresence, LayerRead, LayerReads, LayerRow, LayerSide, SizeTotals};
 
 use strata_image::config::ImageConfig;
 use strata_image::manifest::ImageManifest;

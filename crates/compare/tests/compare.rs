@@ -541,3 +541,73 @@ fn real_alpine_platforms_and_dive_compressions_compare_as_expected() {
     assert!(!comparison.layers.is_empty());
     assert!(comparison.layers.iter().all(|row| row.recompressed));
 }
+
+/// Name, both configs, the distinct layers (`<` left, `>` right), each side's order, how many shared.
+type ReadsCase = (
+    &'static str,
+    ImageConfig,
+    ImageConfig,
+    &'static [&'static str],
+    [&'static [usize]; 2],
+    usize,
+);
+
+#[test]
+fn a_file_comparison_reads_each_distinct_layer_once() {
+    let with_diff_ids = |ids: &[&str]| {
+        config(json!({ "rootfs": { "type": "layers",
+            "diff_ids": ids.iter().map(|id| format!("sha256:{id}")).collect::<Vec<_>>() } }))
+    };
+    let left = manifest(&[("a", 10), ("b", 20)], 5);
+    let right = manifest(&[("a", 10), ("c", 30), ("a", 10)], 5);
+    // Left a, b; right a, c, a.
+    let cases: [ReadsCase; 2] = [
+        (
+            "same diff_ids",
+            with_diff_ids(&["1", "2"]),
+            with_diff_ids(&["1", "3", "1"]),
+            &["a<>", "b<", "c>"],
+            [&[0, 1], &[0, 2, 0]],
+            1,
+        ),
+        (
+            "the same bytes checked against another diff_id are read again",
+            with_diff_ids(&["1", "2"]),
+            with_diff_ids(&["9", "3", "9"]),
+            &["a<", "b<", "a>", "c>"],
+            [&[0, 1], &[2, 3, 2]],
+            0,
+        ),
+    ];
+    for (name, left_config, right_config, layers, [left_order, right_order], shared) in cases {
+        let reads = compare::LayerReads::of(
+            Side {
+                manifest: &left,
+                config: &left_config,
+            },
+            Side {
+                manifest: &right,
+                config: &right_config,
+            },
+        );
+        let listed: Vec<String> = reads
+            .layers
+            .iter()
+            .map(|read| {
+                format!(
+                    "{}{}{}",
+                    read.layer.digest.trim_start_matches("sha256:"),
+                    if read.in_left { "<" } else { "" },
+                    if read.in_right { ">" } else { "" }
+                )
+            })
+            .collect();
+        assert_eq!(listed, layers, "{name}");
+        assert_eq!(
+            (reads.left.as_slice(), reads.right.as_slice()),
+            (left_order, right_order),
+            "{name}"
+        );
+        assert_eq!(reads.shared(), shared, "{name}");
+    }
+}

@@ -16,6 +16,25 @@ use crate::error::LayerError;
 /// Deflate looks back at most this far.
 pub const WINDOW: usize = 32 * 1024;
 
+/// Gzip layers from this size on keep checkpoints: below it, reading a file again from the layer's start
+/// costs little more than from a checkpoint.
+const CHECKPOINTED_FROM: u64 = 4 * 1024 * 1024;
+/// About this many checkpoints per layer (each keeps a 32 KiB window)…
+const CHECKPOINTS_PER_LAYER: u64 = 48;
+/// …but no closer together than this.
+const MIN_CHECKPOINT_SPACING: u64 = 1024 * 1024;
+
+/// The blob bytes between two checkpoints for a layer of `media_type` and `size` compressed bytes, when it
+/// is a gzip layer large enough to keep them (a layer whose compression is sniffed may be gzip).
+pub fn checkpoint_spacing(media_type: &str, size: u64) -> Option<u64> {
+    let gzip = matches!(
+        strata_image::media_type::layer_kind(media_type).compression,
+        strata_image::media_type::Compression::Gzip | strata_image::media_type::Compression::Sniff
+    );
+    (gzip && size >= CHECKPOINTED_FROM)
+        .then(|| (size / CHECKPOINTS_PER_LAYER).max(MIN_CHECKPOINT_SPACING))
+}
+
 /// A place a gzip layer can be entered again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -182,5 +201,34 @@ impl BlockInflater {
             bit_buf: state.bit_buf,
             window,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_gzip_layers_keep_checkpoints_about_every_48th_of_the_blob() {
+        let gzip = strata_image::media_type::OCI_LAYER_GZIP;
+        let cases = [
+            (gzip, 1 << 20, None),
+            (gzip, 4 << 20, Some(1 << 20)),
+            (gzip, 206_000_000, Some(206_000_000 / 48)),
+            (
+                strata_image::media_type::DOCKER_LAYER,
+                100 << 20,
+                Some((100 << 20) / 48),
+            ),
+            (strata_image::media_type::OCI_LAYER_ZSTD, 100 << 20, None),
+            (strata_image::media_type::OCI_LAYER, 100 << 20, None),
+        ];
+        for (media_type, size, expected) in cases {
+            assert_eq!(
+                checkpoint_spacing(media_type, size),
+                expected,
+                "{media_type} {size}"
+            );
+        }
     }
 }

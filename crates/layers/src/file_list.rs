@@ -99,6 +99,19 @@ impl ImageFiles {
     }
 }
 
+/// The row whose bytes the file at `path` has: its own for a regular file, its target's for a hard link;
+/// `None` for anything without bytes (a directory, a symlink, a path not there).
+pub fn row_with_bytes<'a>(rows: &'a [FileRow], path: &str) -> Option<&'a FileRow> {
+    let row = rows.iter().find(|row| row.entry.path == path)?;
+    match &row.entry.kind {
+        EntryKind::File => Some(row),
+        EntryKind::Hardlink { target } => rows
+            .iter()
+            .find(|row| &row.entry.path == target && row.entry.kind == EntryKind::File),
+        _ => None,
+    }
+}
+
 /// What the reader asked the list to show.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RowFilter<'a> {
@@ -306,6 +319,34 @@ mod tests {
         assert_eq!(only(&[Change::Modified]), "/etc/hosts");
         assert_eq!(only(&[Change::Added]), "/srv");
         assert_eq!(only(&[]), "/etc/hosts /srv");
+    }
+
+    #[test]
+    fn a_hard_link_reads_its_targets_bytes() {
+        let mut files = ImageFiles::new();
+        files.apply_layer(
+            0,
+            &[
+                dir("/bin"),
+                file("/bin/busybox", 900),
+                crate::test_entries::hardlink("/bin/sh", "/bin/busybox"),
+                crate::test_entries::hardlink("/bin/gone", "/bin/missing"),
+                crate::test_entries::symlink("/bin/ls"),
+            ],
+        );
+        let rows = files.merged_rows();
+        let cases = [
+            ("/bin/busybox", Some("/bin/busybox")),
+            ("/bin/sh", Some("/bin/busybox")),
+            ("/bin/gone", None),
+            ("/bin/ls", None),
+            ("/bin", None),
+            ("/nowhere", None),
+        ];
+        for (path, expected) in cases {
+            let found = row_with_bytes(&rows, path).map(|row| row.entry.path.as_str());
+            assert_eq!(found, expected, "{path}");
+        }
     }
 
     #[test]

@@ -28,14 +28,14 @@ mod tar_index;
 mod test_entries;
 mod zstd;
 
-pub use checkpoint::Checkpoint;
+pub use checkpoint::{Checkpoint, checkpoint_spacing};
 pub use efficiency::{Efficiency, WastedPath};
 pub use entry::{EntryKind, FileEntry, Whiteout};
 pub use error::LayerError;
 pub use export::{FILE_COLUMNS, csv_line, defused, file_rows_csv, file_rows_json, link_target};
 pub use file_digests::{FileDigests, attach_file_digests};
 pub use file_from_checkpoint::{FileAt, FileFromCheckpoint};
-pub use file_list::{FileRow, ImageFiles, RowFilter, visible_rows};
+pub use file_list::{FileRow, ImageFiles, RowFilter, row_with_bytes, visible_rows};
 pub use filesystem::{Change, Filesystem, HiddenVersion, LayerChange, MergedEntry};
 pub use gzip::GzipStream;
 pub use layer_job::{LayerJob, LayerReport};

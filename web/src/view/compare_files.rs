@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use strata_compare::{DiffFilter, Difference, FileDiffRow, diff_rows_csv, diff_rows_json};
+use strata_explain::file_list_query::FileListQuery;
 use strata_layers::{Change, EntryKind, FileEntry};
 use yew::prelude::*;
 
@@ -57,22 +58,12 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
         },
         Some(Ok(diff)) => {
             let counts = diff.counts();
-            let filter = DiffFilter {
-                query: &filters.query,
-                changes: &filters.changes,
-                min_size: filters.min_size(),
-            };
-            let rows: Vec<&FileDiffRow> = diff.visible_rows(&filter);
+            let rows: Vec<&FileDiffRow> = diff.visible_rows(&diff_filter(&filters));
             let shown = rows.len().min(MOST_ROWS);
             let on_export = {
                 let (diff, filters) = (diff.clone(), filters.clone());
                 Callback::from(move |format: ExportFormat| {
-                    let filter = DiffFilter {
-                        query: &filters.query,
-                        changes: &filters.changes,
-                        min_size: filters.min_size(),
-                    };
-                    let rows = diff.visible_rows(&filter);
+                    let rows = diff.visible_rows(&diff_filter(&filters));
                     let saved = match format {
                         ExportFormat::Csv => {
                             save_text("file-diff.csv", "text/csv", &diff_rows_csv(&rows))
@@ -127,6 +118,15 @@ pub fn CompareFiles(props: &CompareFilesProps) -> Html {
             <ul class="layer-reads">{ for state.layers.iter().map(layer_read) }</ul>
             {body}
         </section>
+    }
+}
+
+/// The comparison's filter for the filters in the address.
+fn diff_filter(filters: &FileListQuery) -> DiffFilter<'_> {
+    DiffFilter {
+        query: &filters.query,
+        changes: &filters.changes,
+        min_size: filters.min_size(),
     }
 }
 
