@@ -214,12 +214,21 @@ impl Browser {
 
     /// The bytes of the download named `name` in `dir` (see [`Browser::allow_downloads`]), once the
     /// browser has finished writing it, removed from `dir` so the next download of that name is new.
+    /// Chromium may reserve the name with an empty file while it writes `*.crdownload` beside it: the
+    /// download is done when that is gone.
     pub async fn downloaded(&self, dir: &std::path::Path, name: &str) -> Vec<u8> {
         let path = dir.join(name);
+        let writing = || {
+            std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"))
+            })
+        };
         wait_until(
             Duration::from_secs(30),
             &format!("the download {name}"),
-            || async { path.exists() },
+            || async { path.exists() && !writing() },
         )
         .await;
         let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{name}: {error}"));

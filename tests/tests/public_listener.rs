@@ -10,7 +10,7 @@ use strata_e2e::proxy::Proxy;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; \
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' blob:; object-src 'none'; \
 base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 const DEMO_INDEX: &str = "demo.invalid/strata/multi-arch:1.0";
 

@@ -15,7 +15,10 @@ mod hand_over;
 mod inspect_state;
 #[cfg(feature = "all-pages")]
 mod layer_stream;
+mod local_archive;
 mod navigation;
+#[cfg(feature = "all-pages")]
+mod open_archive;
 mod page_clock;
 mod registry_api;
 mod route;

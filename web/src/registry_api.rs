@@ -2,10 +2,13 @@
 
 use gloo_net::http::{Request, Response};
 use strata_image::media_type::MANIFEST_ACCEPT;
+use strata_image::registry_host::LOCAL_ARCHIVE_REGISTRY;
 use strata_registry_api::registry_error::{self, FailedResponse, RateLimit};
 use strata_registry_api::registry_header;
 use strata_registry_api::tag_list::{self, TagPage};
 use strata_registry_api::upstream_trace::{self, TraceStep};
+
+use crate::local_archive;
 
 /// A repository as the proxy addresses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,9 +149,28 @@ impl Repository {
         )
     }
 
-    /// `/v2/<registry>/<repository>/blobs/<digest>`.
+    /// `/v2/<registry>/<repository>/blobs/<digest>`; for a local archive, the blob's `blob:` URL (an
+    /// address that fails to load when the archive lacks it, and the reader is told why where it is used).
     pub fn blob_url(&self, digest: &str) -> String {
+        if local_archive::is_local(&self.registry) {
+            return local_archive::blob_url(&self.repository, digest)
+                .unwrap_or_else(|_| format!("blob:{LOCAL_ARCHIVE_REGISTRY}/missing/{digest}"));
+        }
         format!("/v2/{}/{}/blobs/{digest}", self.registry, self.repository)
+    }
+
+    /// Reads a blob of a local archive, opened in this tab; a tag names nothing there (404).
+    async fn local(&self, reference: &str, what: &str) -> Result<Fetched, FetchError> {
+        let url =
+            local_archive::blob_url(&self.repository, reference).map_err(|missing| FetchError {
+                not_found: true,
+                message: missing.message(reference),
+                exchange: Exchange::asked("GET", reference, None),
+            })?;
+        let mut fetched =
+            fetch(Request::get(&url), Exchange::asked("GET", &url, None), what).await?;
+        fetched.content_type = fetched.content_type.filter(|kind| !kind.is_empty());
+        Ok(fetched)
     }
 
     /// Fetches a manifest by tag or digest, sending every manifest type in `Accept`.
@@ -157,6 +179,9 @@ impl Repository {
             "manifest {reference} in {}/{}",
             self.registry, self.repository
         );
+        if local_archive::is_local(&self.registry) {
+            return self.local(reference, &what).await;
+        }
         let url = self.manifest_url(reference);
         fetch(
             Request::get(&url).header("Accept", MANIFEST_ACCEPT),
@@ -169,6 +194,9 @@ impl Repository {
     /// Fetches a blob by digest.
     pub async fn blob(&self, digest: &str) -> Result<Fetched, FetchError> {
         let what = format!("blob {digest} in {}/{}", self.registry, self.repository);
+        if local_archive::is_local(&self.registry) {
+            return self.local(digest, &what).await;
+        }
         let url = self.blob_url(digest);
         fetch(
             Request::get(&url),
@@ -181,6 +209,9 @@ impl Repository {
     /// Asks for a blob's headers only (`HEAD`): its size and digest, without its bytes.
     pub async fn blob_head(&self, digest: &str) -> Result<Fetched, FetchError> {
         let what = format!("blob {digest} in {}/{}", self.registry, self.repository);
+        if local_archive::is_local(&self.registry) {
+            return self.local(digest, &what).await;
+        }
         let url = self.blob_url(digest);
         fetch(
             gloo_net::http::RequestBuilder::new(&url).method(gloo_net::http::Method::HEAD),

@@ -47,6 +47,8 @@ pub enum Route {
     },
     /// `/concepts`: every concept panel on one page.
     Concepts,
+    /// `/open`: an image archive from the reader's disk, read in the tab.
+    Open,
     /// Anything else.
     NotFound(String),
 }
@@ -110,6 +112,9 @@ impl Route {
         }
         if path == "/concepts" {
             return Route::Concepts;
+        }
+        if path == "/open" {
+            return Route::Open;
         }
         if path == "/tour" || path.starts_with("/tour/") {
             return Route::Tour {

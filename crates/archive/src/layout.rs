@@ -24,6 +24,24 @@ pub enum ArchiveError {
     /// A document names a file the archive does not have.
     #[error("the archive has no {0}, which its manifest.json names")]
     Missing(String),
+    /// `index.json` is not an OCI image index.
+    #[error("the archive's index.json is not readable: {0}")]
+    BadIndexJson(String),
+    /// A legacy image's config is not an image config.
+    #[error("the archive's config {0} is not readable: {1}")]
+    BadConfig(String, String),
+    /// A legacy image's config names a different number of layers than `manifest.json` lists.
+    #[error(
+        "the archive's config {config} names {diff_ids} layers (diff_ids), but manifest.json lists {layers}"
+    )]
+    LayerCount {
+        /// The config's member path.
+        config: String,
+        /// How many `diff_ids` it has.
+        diff_ids: usize,
+        /// How many layers `manifest.json` lists.
+        layers: usize,
+    },
 }
 
 /// One image of a legacy `docker save` archive, as its `manifest.json` lists it.
@@ -54,21 +72,27 @@ struct ManifestJsonEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveLayout {
     files: HashMap<String, TarMember>,
+    /// Members whose path climbs out of the archive, left out.
+    outside: Vec<String>,
 }
 
 impl ArchiveLayout {
-    /// The layout of an archive whose members are `members`. Refuses a member path that climbs out of
-    /// the archive; needs an OCI layout or docker save's `manifest.json`.
+    /// The layout of an archive whose members are `members`. A member whose path climbs out of the
+    /// archive is left out (and listed by [`ArchiveLayout::outside`]); needs an OCI layout or docker
+    /// save's `manifest.json`.
     pub fn from_members(members: &[TarMember]) -> Result<ArchiveLayout, ArchiveError> {
         let mut files = HashMap::new();
+        let mut outside = Vec::new();
         for member in members {
-            let path = clean(&member.path)
-                .ok_or_else(|| ArchiveError::PathOutside(member.path.clone()))?;
-            if member.is_file() {
-                files.insert(path, member.clone());
+            match clean(&member.path) {
+                Some(path) if member.is_file() => {
+                    files.insert(path, member.clone());
+                }
+                Some(_) => {}
+                None => outside.push(member.path.clone()),
             }
         }
-        let layout = ArchiveLayout { files };
+        let layout = ArchiveLayout { files, outside };
         if layout.oci_index().is_none() && layout.manifest_json().is_none() {
             return Err(ArchiveError::NotAnImage);
         }
@@ -81,6 +105,16 @@ impl ArchiveLayout {
     pub fn oci_index(&self) -> Option<&TarMember> {
         self.files.get("oci-layout")?;
         self.files.get("index.json")
+    }
+
+    /// The members left out because their paths climb out of the archive (`..`, or absolute).
+    pub fn outside(&self) -> &[String] {
+        &self.outside
+    }
+
+    /// Every regular file, by clean path.
+    pub(crate) fn files(&self) -> impl Iterator<Item = (&String, &TarMember)> {
+        self.files.iter()
     }
 
     /// docker save's `manifest.json`, when there is one.
@@ -190,10 +224,10 @@ mod tests {
             Err(ArchiveError::NotAnImage),
             "index.json without oci-layout"
         );
-        assert_eq!(
-            ArchiveLayout::from_members(&[member("manifest.json"), member("../escape")]),
-            Err(ArchiveError::PathOutside("../escape".to_owned()))
-        );
+        let climbing = ArchiveLayout::from_members(&[member("manifest.json"), member("../escape")])
+            .expect("what stays inside still opens");
+        assert_eq!(climbing.outside(), ["../escape"]);
+        assert!(climbing.manifest_json().is_some());
     }
 
     #[test]

@@ -5,6 +5,10 @@
 
 #![warn(missing_docs)]
 
+mod compression;
+mod contents;
 mod layout;
 
+pub use compression::{ArchiveCompression, SNIFFED_BYTES};
+pub use contents::{BlobSource, LocalBlob, LocalImage, blob_digest, oci_images};
 pub use layout::{ArchiveError, ArchiveLayout, LegacyImage};

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use strata_archive::ArchiveLayout;
+use strata_archive::{ArchiveLayout, BlobSource, LocalBlob};
 use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::{self, Document};
@@ -92,6 +92,54 @@ fn verify_legacy(archive: &[u8], layout: &ArchiveLayout, name: &str) -> usize {
     verified
 }
 
+/// What the page offers to open: each image's root document, found among the blobs the archive offers
+/// (or written from a legacy `manifest.json`), hashing to the digest the image is named by, and every
+/// blob it names that the archive holds hashing to its name.
+fn images_open(archive: &[u8], layout: &ArchiveLayout, name: &str) -> usize {
+    let mut images = match layout.oci_index() {
+        Some(index) => strata_archive::oci_images(bytes(archive, index)).expect("index.json"),
+        None => Vec::new(),
+    };
+    let mut blobs = layout.oci_blobs();
+    if images.is_empty() {
+        let manifest_json = bytes(archive, layout.manifest_json().expect("manifest.json"));
+        for (position, legacy) in layout
+            .legacy_images(manifest_json)
+            .expect("readable")
+            .iter()
+            .enumerate()
+        {
+            let (image, written) = legacy
+                .written_manifest(position, bytes(archive, &legacy.config))
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+            images.push(image);
+            blobs.extend(written);
+        }
+    }
+    let blob_bytes = |blob: &LocalBlob| match &blob.source {
+        BlobSource::Member(member) => bytes(archive, member).to_vec(),
+        BlobSource::Written(written) => written.clone(),
+    };
+    for blob in &blobs {
+        assert_eq!(
+            Digest::sha256_of(&blob_bytes(blob)),
+            blob.digest,
+            "{name}: {:?}",
+            blob.source
+        );
+    }
+    for image in &images {
+        let root = blobs
+            .iter()
+            .find(|blob| blob.digest == image.digest)
+            .unwrap_or_else(|| panic!("{name}: {} has no root", image.name));
+        manifest::read_document(&blob_bytes(root), Some(&image.media_type))
+            .unwrap_or_else(|error| panic!("{name}: {}: {error}", image.name));
+        println!("{name}: {} ({})", image.name, image.digest);
+    }
+    images.len()
+}
+
 #[test]
 fn every_corpus_archive_opens_and_verifies_from_its_index() {
     let Some(corpus) = strata_test_corpus::corpus_dir() else {
@@ -122,6 +170,10 @@ fn every_corpus_archive_opens_and_verifies_from_its_index() {
             from_index
         };
         assert!(verified > 0, "{name}: nothing verified");
+        assert!(
+            images_open(&archive, &layout, &name) > 0,
+            "{name}: no image to open"
+        );
         println!("{name}: {verified} documents and layers verified");
         opened.push(name);
     }

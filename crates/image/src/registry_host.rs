@@ -14,6 +14,11 @@ pub fn api_host(registry: &str) -> &str {
 /// real registry can ever have this name.
 pub const DEMO_REGISTRY: &str = "demo.invalid";
 
+/// The registry name the page gives an archive opened from the reader's own disk (`/open`): its images
+/// are read from the file in the browser tab, never from the network. `.invalid` can never be a real
+/// registry's name.
+pub const LOCAL_ARCHIVE_REGISTRY: &str = "local.invalid";
+
 /// The annotation, in the demo layout's `index.json`, that dates a demo link pinned to an old digest.
 pub const DEMO_PINNED_ANNOTATION: &str = "strata.demo.pinned";
 

@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tour", get(app_page))
         .route("/tour/{*step}", get(app_page))
         .route("/concepts", get(app_page))
+        .route("/open", get(app_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/demo.json", get(demo_names));
     let router = match &state.settings.dist {

@@ -11,7 +11,7 @@ use axum::response::Response;
 pub const REGISTRY_CSP: &str = "sandbox; default-src 'none'";
 
 /// For the app: its own scripts and wasm only, nothing inline, never framed.
-pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' blob:; \
 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// What a registry answer becomes when its type is not a data type.

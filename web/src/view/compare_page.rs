@@ -11,10 +11,12 @@ use std::rc::Rc;
 use super::compare_files::CompareFiles;
 use super::compare_side::{self, ReadyImage, SideStatus};
 use super::compare_tables;
+use super::format;
 use crate::compare_files_state::DiffSide;
 use crate::inspect_state::{self, InspectState};
+use crate::local_archive;
 use crate::registry_api::Repository;
-use crate::route::{compare_files_href, compare_href};
+use crate::route::{compare_files_href, compare_href, inspect_href};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePageProps {
@@ -130,9 +132,52 @@ pub fn ComparePage(props: &ComparePageProps) -> Html {
                 { compare_side::header("left", &props.left, props.left_platform.as_deref(), &left) }
                 { compare_side::header("right", &props.right, props.right_platform.as_deref(), &right) }
             </div>
+            { local_note(&props.left, &left_state, &props.right, &right_state) }
             {views}
             {body}
         </section>
+    }
+}
+
+/// When a side is a local archive: that the comparison has no link to share, and the registry copy's
+/// pinned reference, which does.
+fn local_note(
+    left: &str,
+    left_state: &InspectState,
+    right: &str,
+    right_state: &InspectState,
+) -> Html {
+    let local = |reference: &str| {
+        Reference::parse(reference)
+            .ok()
+            .filter(|parsed| local_archive::is_local(parsed.registry()))
+    };
+    let (local_side, registry_side) = match (local(left), local(right)) {
+        (Some(_), Some(_)) => {
+            return html! {
+                <p class="notice local-compare">
+                    {"Both images are local, read from files in this tab and never uploaded: this comparison                       has no link to share."}
+                </p>
+            };
+        }
+        (Some(parsed), None) => (parsed, (right, right_state)),
+        (None, Some(parsed)) => (parsed, (left, left_state)),
+        (None, None) => return Html::default(),
+    };
+    let file = local_archive::file_name(local_side.repository()).unwrap_or_default();
+    let pinned = Reference::parse(registry_side.0).ok().and_then(|parsed| {
+        let digest = registry_side.1.root_digest()?;
+        page_link::by_digest(&parsed.name(), &digest.to_string()).ok()
+    });
+    html! {
+        <p class="notice local-compare">
+            {"One side is local, read from "}<code>{format::visible(&file)}</code>
+            {" in this tab and never uploaded: this comparison has no link to share. "}
+            if let Some(pinned) = pinned {
+                {"The registry copy, pinned by digest, has one: "}
+                <a class="registry-pinned" href={inspect_href(&pinned.full(), None)}><code>{pinned.full()}</code></a>
+            }
+        </p>
     }
 }
 

@@ -107,7 +107,7 @@ pub fn layers(comparison: &Comparison) -> Html {
                 <td class="position">{ position(&row.right) }</td>
                 <td><span class={classes!("badge", row.presence.data_compare())}>{presence}</span>
                     if row.moved { {" "}<span class="badge" title="The other image has this layer at another place in its order.">{"moved"}</span> }
-                    if row.recompressed { {" "}<span class="badge" title="The other image has a layer with the same diff_id (the same files), compressed differently.">{"same files, other compression"}</span> }
+                    if row.recompressed { {" "}<span class="badge recompressed" title="The other image has a layer with the same diff_id (the same files), compressed differently.">{"same files, other compression"}</span> }
                 </td>
                 <td><code class="digest" title={visible_string(row.digest())}>{short_digest(row.digest())}</code></td>
                 <td class="media-type" title={visible_string(&media_type)}>{media_type::describe(&media_type)}</td>

@@ -16,6 +16,7 @@ use super::reference_view::ReferenceView;
 use super::share_links::{ShareLinks, TagCheck};
 use super::tags_view::TagsView;
 use crate::inspect_state::{self, InspectState, NodeKey, NodeState};
+use crate::local_archive;
 use crate::route::{FilesRequest, digest_href};
 
 #[derive(Properties, PartialEq)]
@@ -64,6 +65,20 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
     let repository_page = reference.tag().is_none() && reference.digest().is_none();
     let latest_missing =
         repository_page && matches!(state.node(&NodeKey::Root), Some(NodeState::Failed(_)));
+    if local_archive::is_local(reference.registry()) {
+        return html! {
+            <>
+                { local_notice(reference.repository()) }
+                { super::compare_entry::entry(&props.reference, &state) }
+                { files.unwrap_or_default() }
+                <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
+                    <h2>{"Image tree"}</h2>
+                    { mismatch_summary(state.mismatches()) }
+                    { node_view::root(&context, root_digest) }
+                </section>
+            </>
+        };
+    }
     html! {
         <>
             <ReferenceView reference={reference.clone()} />
@@ -94,6 +109,27 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
                 { node_view::root(&context, root_digest) }
             </section>
         </>
+    }
+}
+
+/// Above a local image: where it was read from, that nothing was uploaded, and why it has no link to share.
+fn local_notice(repository: &str) -> Html {
+    let file = local_archive::file_name(repository);
+    html! {
+        <section class="local-image" data-local-file={file.clone().unwrap_or_default()}>
+            <p class="notice local-image-notice">
+                <strong>{"A local image"}</strong>
+                { match &file {
+                    Some(file) => html! { <>{", read from "}<code>{visible(file)}</code></> },
+                    None => Html::default(),
+                } }
+                {". It was not uploaded: the browser reads the file in this tab and hashes every document and                   layer against the digests the archive names."}
+            </p>
+            <p class="muted no-share-link">
+                {"There is no link to share: the bytes are on your disk only, so a link would open nothing                   anywhere else. To share it, push it to a registry and compare it with this one below: the                   comparison gives the registry copy's pinned reference."}
+            </p>
+            <p><a href="/open">{"Open another archive"}</a></p>
+        </section>
     }
 }
 

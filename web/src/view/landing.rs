@@ -81,6 +81,10 @@ pub fn Landing() -> Html {
                   hashes every byte in your browser: a green "}<span class="badge verified">{"verified"}</span>
                 {" means the bytes match the digest they were asked for, checked here, not by a server."}
             </p>
+            <p class="open-local-entry">
+                <a href="/open" id="open-local-link">{"Open an image archive from your disk"}</a>
+                {": a docker save tarball or an OCI layout, read in this tab and never uploaded."}
+            </p>
             {lessons}
             <h2>{"Demo images"}</h2>
             <p class="muted">{"Built into the proxy: they work with no network at all."}</p>

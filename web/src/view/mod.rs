@@ -33,6 +33,8 @@ mod landing;
 #[cfg(feature = "all-pages")]
 mod list_filters;
 mod node_view;
+#[cfg(feature = "all-pages")]
+mod open_page;
 mod platform_picker;
 mod reference_view;
 mod share_links;
@@ -85,8 +87,10 @@ pub fn App() -> Html {
         Route::HashBench { mib } => html! { <hash_bench::HashBench {mib} /> },
         #[cfg(feature = "all-pages")]
         Route::Tour { step, platform } => html! { <tour_page::TourPage {step} {platform} /> },
+        #[cfg(feature = "all-pages")]
+        Route::Open => html! { <open_page::OpenPage /> },
         #[cfg(not(feature = "all-pages"))]
-        Route::Compare { .. } | Route::HashBench { .. } | Route::Tour { .. } => {
+        Route::Compare { .. } | Route::HashBench { .. } | Route::Tour { .. } | Route::Open => {
             html! { <crate::hand_over::HandOver /> }
         }
         Route::Concepts => concept_help::page(),

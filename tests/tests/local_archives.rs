@@ -1,0 +1,448 @@
+//! `/open`: image archives that skopeo wrote from images pushed to a real registry (`docker-archive`,
+//! `oci-archive`, and one gzipped whole) open in Chromium with the proxy `--offline`, the tree and the files
+//! view verified as for a registry image, and not one request for image bytes leaving the page. Broken
+//! archives say what is wrong; a local image compares with the registry copy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use strata_e2e::browser::Browser;
+use strata_e2e::demo_layout::DemoLayout;
+use strata_e2e::image_push::push_image;
+use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
+use strata_e2e::tar_builder::TarBuilder;
+
+/// `skopeo copy` of a registry image into an archive of the given transport (`--all`: every platform).
+fn skopeo_copy(from: &str, transport: &str, to: &Path, all: bool) {
+    let mut command = Command::new(strata_e2e::required_program("/usr/bin/skopeo"));
+    command.args(["copy", "--quiet", "--src-tls-verify=false"]);
+    if all {
+        command.arg("--all");
+    }
+    let written = command
+        .arg(format!("docker://{from}"))
+        .arg(format!("{transport}:{}", to.display()))
+        .output()
+        .expect("skopeo runs");
+    assert!(
+        written.status.success(),
+        "skopeo copy to {transport}: {}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+}
+
+/// Opens `/open`, gives the file input `archive`, and waits for the tree, or for an alert.
+async fn open_archive(browser: &Browser, proxy: &Proxy, archive: &Path) {
+    browser.open(&proxy.url("/open")).await;
+    browser
+        .wait_for(
+            "the file input",
+            "return document.getElementById('open-local') !== null",
+        )
+        .await;
+    browser
+        .element(fantoccini::Locator::Id("open-local"))
+        .await
+        .send_keys(archive.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("the file input takes a path");
+}
+
+/// No URL the page fetched names the registry API.
+async fn registry_requests(browser: &Browser) -> Vec<String> {
+    let value = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map(entry => entry.name) \
+             .filter(name => name.includes('/v2/'))",
+        )
+        .await;
+    serde_json::from_value(value).expect("a list of URLs")
+}
+
+/// Every node of the tree verified (a layer once it is read: the tree alone reads none); the kinds seen.
+async fn verified_kinds(browser: &Browser) -> Vec<String> {
+    browser.wait_for_tree().await;
+    let nodes = browser.nodes().await;
+    for (kind, digest, verify) in &nodes {
+        if kind == "layer" && verify == "not-fetched" {
+            continue;
+        }
+        assert_eq!(verify, "verified", "{kind} {digest}");
+    }
+    nodes.into_iter().map(|(kind, _, _)| kind).collect()
+}
+
+struct Archives {
+    dir: PathBuf,
+}
+
+impl Drop for Archives {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
+    let registry = Registry::start().await;
+    let mut layer = TarBuilder::default();
+    layer
+        .directory("etc/")
+        .file("etc/os-release", b"ID=local\n")
+        .file("etc/motd", b"built here\n");
+    push_image(&registry.api(), "team/local", "1", &[layer.finish()]).await;
+    DemoLayout::open()
+        .push("strata/multi-arch:1.0", &registry.api(), "team/app", "1.2")
+        .await;
+    let archives = Archives {
+        dir: std::env::temp_dir().join(format!("strata-local-archives-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&archives.dir).expect("a temp dir");
+    let single = format!("{}/team/local:1", registry.authority);
+    let docker_archive = archives.dir.join("local.docker-archive.tar");
+    let oci_archive = archives.dir.join("local.oci-archive.tar");
+    let multi_arch = archives.dir.join("app.oci-archive.tar");
+    skopeo_copy(&single, "docker-archive", &docker_archive, false);
+    skopeo_copy(&single, "oci-archive", &oci_archive, false);
+    skopeo_copy(
+        &format!("{}/team/app:1.2", registry.authority),
+        "oci-archive",
+        &multi_arch,
+        true,
+    );
+    let gzipped = archives.dir.join("app.oci-archive.tar.gz");
+    let status = Command::new("gzip")
+        .args(["-k", "-c"])
+        .arg(&multi_arch)
+        .stdout(std::fs::File::create(&gzipped).expect("a file"))
+        .status()
+        .expect("gzip runs");
+    assert!(status.success());
+
+    let offline = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+
+    // docker save's legacy form: no manifest in it, the config and layer checked against manifest.json's
+    // names and the config's diff_ids.
+    open_archive(&browser, &offline, &docker_archive).await;
+    let kinds = verified_kinds(&browser).await;
+    assert!(
+        kinds.contains(&"manifest".to_owned()) && kinds.contains(&"config".to_owned()),
+        "{kinds:?}"
+    );
+    let notice = browser
+        .eval("return document.querySelector('.local-image-notice').textContent")
+        .await;
+    assert!(
+        notice.as_str().is_some_and(
+            |text| text.contains("not uploaded") && text.contains("local.docker-archive.tar")
+        ),
+        "{notice}"
+    );
+    assert!(
+        browser
+            .eval("return document.querySelector('.no-share-link') !== null && document.querySelector('.share-links') === null")
+            .await
+            == serde_json::json!(true),
+        "a local image offers no link to share"
+    );
+    browser.click("a.open-files").await;
+    browser
+        .wait_for(
+            "the archive's files",
+            "return document.querySelector('[data-path=\"/etc/motd\"]') !== null",
+        )
+        .await;
+    browser
+        .wait_for(
+            "the layer read and verified against its diff_id",
+            "const layers = document.querySelectorAll('[data-kind=\"layer\"]'); \
+             return layers.length > 0 && [...layers].every(layer => layer.dataset.verify === 'verified')",
+        )
+        .await;
+    browser.screenshot("local-archive-files").await;
+
+    // skopeo's oci-archive of the same image.
+    open_archive(&browser, &offline, &oci_archive).await;
+    let kinds = verified_kinds(&browser).await;
+    assert!(kinds.contains(&"config".to_owned()), "{kinds:?}");
+
+    // Every platform of a multi-arch index, gzipped whole.
+    open_archive(&browser, &offline, &gzipped).await;
+    let kinds = verified_kinds(&browser).await;
+    assert_eq!(
+        kinds.iter().filter(|kind| *kind == "index").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert!(
+        browser.platforms().await.len() >= 4,
+        "{:?}",
+        browser.platforms().await
+    );
+    browser.screenshot("local-archive-tree").await;
+    assert_eq!(registry_requests(&browser).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn broken_archives_say_what_is_wrong() {
+    let dir = Archives {
+        dir: std::env::temp_dir().join(format!("strata-broken-archives-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir.dir).expect("a temp dir");
+    let not_a_tar = dir.dir.join("notes.txt");
+    std::fs::write(&not_a_tar, "these are notes, not an image\n".repeat(40)).expect("written");
+    let not_an_image = dir.dir.join("plain.tar");
+    let mut plain = TarBuilder::default();
+    plain.file("hello.txt", b"hello\n");
+    std::fs::write(&not_an_image, plain.finish().0).expect("written");
+
+    let offline = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    for (archive, expected) in [
+        (&not_a_tar, "not a tar archive"),
+        (&not_an_image, "neither an OCI layout"),
+    ] {
+        open_archive(&browser, &offline, archive).await;
+        browser
+            .wait_for(
+                "an alert",
+                "return document.querySelector('.open-local [role=\"alert\"]') !== null",
+            )
+            .await;
+        let alert = browser.alert().await.unwrap_or_default();
+        assert!(alert.contains(expected), "{}: {alert}", archive.display());
+    }
+}
+
+#[tokio::test]
+async fn a_local_build_compares_with_what_was_pushed() {
+    let registry = Registry::start().await;
+    let mut layer = TarBuilder::default();
+    layer
+        .directory("app/")
+        .file("app/run.sh", b"#!/bin/sh\necho hi\n");
+    push_image(&registry.api(), "team/pushed", "1", &[layer.finish()]).await;
+    let archives = Archives {
+        dir: std::env::temp_dir().join(format!("strata-local-compare-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&archives.dir).expect("a temp dir");
+    let pushed = format!("{}/team/pushed:1", registry.authority);
+    let docker_archive = archives.dir.join("built.tar");
+    skopeo_copy(&pushed, "docker-archive", &docker_archive, false);
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    open_archive(&browser, &proxy, &docker_archive).await;
+    verified_kinds(&browser).await;
+    browser.click("details.compare-entry-point > summary").await;
+    browser
+        .element(fantoccini::Locator::Id("compare-with"))
+        .await
+        .send_keys(&pushed)
+        .await
+        .expect("typed");
+    browser.click("#compare-with-button").await;
+    browser
+        .wait_for(
+            "the comparison",
+            "return document.querySelector('.comparison[data-probe=\"done\"]') !== null",
+        )
+        .await;
+    // The archive holds the layer uncompressed, the registry gzipped: the same diff_id.
+    let recompressed = browser
+        .eval("return document.querySelectorAll('tr.compare-layer .badge.recompressed').length")
+        .await;
+    assert_eq!(
+        recompressed,
+        serde_json::json!(2),
+        "each side's layer matched by diff_id"
+    );
+    let pinned = browser
+        .eval("const a = document.querySelector('.local-compare a.registry-pinned'); return a ? a.textContent : ''")
+        .await;
+    assert!(
+        pinned.as_str().is_some_and(
+            |text| text.starts_with(&format!("{}/team/pushed@sha256:", registry.authority))
+        ),
+        "the registry copy's pinned reference: {pinned}"
+    );
+    browser.click("#compare-files-link").await;
+    browser
+        .wait_for(
+            "the files compared",
+            "return document.querySelector('#file-diff [data-probe=\"done\"], #file-diff [data-probe=\"failed\"]') !== null",
+        )
+        .await;
+    browser.screenshot("local-archive-compare").await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('#file-diff [data-probe=\"done\"]') !== null")
+            .await,
+        serde_json::json!(true),
+        "both sides' layers read and verified"
+    );
+    let changed = browser
+        .eval("return document.querySelectorAll('#file-diff tr[data-change]:not([data-change=\"unchanged\"])').length")
+        .await;
+    assert_eq!(
+        changed,
+        serde_json::json!(0),
+        "what was built is what was pushed"
+    );
+    assert_eq!(
+        registry_requests(&browser)
+            .await
+            .iter()
+            .filter(|url| url.contains("local.invalid"))
+            .count(),
+        0
+    );
+}
+
+/// A hand-made OCI layout tar (what no tool writes: blobs that lie, blobs left out, a member climbing
+/// out), of one image: its manifest, its config `config` named by the digest of `named_config`, and one
+/// layer. `extra` members are added as they are.
+fn hand_made_layout(
+    config: Option<&[u8]>,
+    named_config: &[u8],
+    extra: &[(&str, &[u8])],
+) -> Vec<u8> {
+    use strata_image::digest::Digest;
+    let mut layer = TarBuilder::default();
+    layer.file("hello.txt", b"hello\n");
+    let (layer_tar, _) = layer.finish();
+    let config_digest = Digest::sha256_of(named_config);
+    let layer_digest = Digest::sha256_of(&layer_tar);
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "size": named_config.len(),
+                    "digest": config_digest.to_string() },
+        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar", "size": layer_tar.len(),
+                     "digest": layer_digest.to_string() }],
+    })
+    .to_string();
+    let manifest_digest = Digest::sha256_of(manifest.as_bytes());
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json", "size": manifest.len(),
+                        "digest": manifest_digest.to_string(),
+                        "annotations": { "org.opencontainers.image.ref.name": "hand-made" } }],
+    })
+    .to_string();
+    let blob = |digest: &Digest| format!("blobs/sha256/{}", digest.encoded());
+    let mut archive = TarBuilder::default();
+    archive
+        .file("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)
+        .file("index.json", index.as_bytes())
+        .file(&blob(&manifest_digest), manifest.as_bytes())
+        .file(&blob(&layer_digest), &layer_tar);
+    if let Some(config) = config {
+        archive.file(&blob(&config_digest), config);
+    }
+    for (path, bytes) in extra {
+        archive.file(path, bytes);
+    }
+    archive.finish().0
+}
+
+/// Renames the member `from` to `to` (the same length) in a tar, its header checksum made again: a
+/// path the `tar` crate would not write.
+fn rename_member(tar: &mut [u8], from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let at = tar
+        .chunks(512)
+        .position(|block| block.starts_with(from.as_bytes()))
+        .expect("the member")
+        * 512;
+    tar[at..at + to.len()].copy_from_slice(to.as_bytes());
+    tar[at + 148..at + 156].fill(b' ');
+    let sum: u32 = tar[at..at + 512].iter().map(|byte| u32::from(*byte)).sum();
+    tar[at + 148..at + 156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+}
+
+#[tokio::test]
+async fn broken_layouts_name_the_entry_and_show_what_can_be_read() {
+    let config =
+        br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let dir = Archives {
+        dir: std::env::temp_dir().join(format!("strata-broken-layouts-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir.dir).expect("a temp dir");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.dir.join(name);
+        std::fs::write(&path, bytes).expect("written");
+        path
+    };
+    let lying = write(
+        "lying.tar",
+        &hand_made_layout(
+            Some(b"{\"os\":\"linux\",\"architecture\":\"arm64\"}"),
+            config,
+            &[],
+        ),
+    );
+    let missing = write("missing.tar", &hand_made_layout(None, config, &[]));
+    let mut climbing = hand_made_layout(Some(config), config, &[("xx/escape", b"out\n")]);
+    rename_member(&mut climbing, "xx/escape", "../escape");
+    let climbing = write("climbing.tar", &climbing);
+    let whole = hand_made_layout(Some(config), config, &[("zz/last", &[7u8; 4096])]);
+    let truncated = write("truncated.tar", &whole[..whole.len() - 3000]);
+
+    let offline = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+
+    open_archive(&browser, &offline, &lying).await;
+    browser.wait_for_tree().await;
+    let config_verify = browser
+        .eval("return document.querySelector('[data-kind=\"config\"]').dataset.verify")
+        .await;
+    assert_eq!(
+        config_verify,
+        serde_json::json!("mismatch"),
+        "a blob that lies about its digest"
+    );
+
+    open_archive(&browser, &offline, &missing).await;
+    browser.wait_for_tree().await;
+    let tree = browser
+        .eval("return document.querySelector('.tree').textContent")
+        .await;
+    assert!(
+        tree.as_str()
+            .is_some_and(|text| text.contains("missing.tar holds no blob sha256:")),
+        "the missing config named: {tree}"
+    );
+
+    for (archive, problem) in [
+        (&climbing, "\"../escape\" points outside the archive"),
+        (&truncated, "damaged"),
+    ] {
+        open_archive(&browser, &offline, archive).await;
+        browser
+            .wait_for(
+                "the archive's problems",
+                "return document.querySelector('.archive-problem') !== null",
+            )
+            .await;
+        let said = browser
+            .eval("return document.querySelector('.archive-problem').textContent")
+            .await;
+        assert!(
+            said.as_str().is_some_and(|text| text.contains(problem)),
+            "{said}"
+        );
+        browser.click("a.local-image").await;
+        browser.wait_for_tree().await;
+        assert_eq!(
+            browser
+                .eval("return document.querySelector('[data-kind=\"manifest\"]').dataset.verify")
+                .await,
+            serde_json::json!("verified"),
+            "{}: what could be read renders",
+            archive.display()
+        );
+    }
+}
