@@ -62,6 +62,16 @@ async fn registry_requests(browser: &Browser) -> Vec<String> {
 
 /// Every node of the tree verified (a layer once it is read: the tree alone reads none); the kinds seen.
 async fn verified_kinds(browser: &Browser) -> Vec<String> {
+    browser
+        .wait_for(
+            "the tree, or what stops it",
+            "return document.querySelector('.tree [data-kind]') !== null \
+             || document.querySelector('.open-local [role=\"alert\"]') !== null",
+        )
+        .await;
+    if let Some(alert) = browser.alert().await {
+        panic!("the archive did not open: {alert}");
+    }
     browser.wait_for_tree().await;
     let nodes = browser.nodes().await;
     for (kind, digest, verify) in &nodes {
@@ -119,6 +129,24 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
         .status()
         .expect("gzip runs");
     assert!(status.success());
+
+    let zstd = archives.dir.join("app.oci-archive.tar.zst");
+    let multi_arch_bytes = std::fs::read(&multi_arch).expect("the archive");
+    std::fs::write(
+        &zstd,
+        ruzstd::encoding::compress_to_vec(
+            multi_arch_bytes.as_slice(),
+            ruzstd::encoding::CompressionLevel::Fastest,
+        ),
+    )
+    .expect("written");
+    let layout_dir = archives.dir.join("app-layout");
+    skopeo_copy(
+        &format!("{}/team/app:1.2", registry.authority),
+        "oci",
+        &layout_dir,
+        true,
+    );
 
     let offline = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
@@ -182,6 +210,27 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
         browser.platforms().await
     );
     browser.screenshot("local-archive-tree").await;
+    assert_eq!(registry_requests(&browser).await, Vec::<String>::new());
+
+    // The same, compressed with zstd.
+    open_archive(&browser, &offline, &zstd).await;
+    assert!(verified_kinds(&browser).await.contains(&"index".to_owned()));
+
+    // An OCI layout directory, picked whole.
+    browser.open(&offline.url("/open")).await;
+    browser
+        .wait_for(
+            "the directory input",
+            "return document.getElementById('open-directory') !== null",
+        )
+        .await;
+    browser
+        .element(fantoccini::Locator::Id("open-directory"))
+        .await
+        .send_keys(layout_dir.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("the directory input takes a path");
+    assert!(verified_kinds(&browser).await.contains(&"index".to_owned()));
     assert_eq!(registry_requests(&browser).await, Vec::<String>::new());
 }
 

@@ -9,7 +9,7 @@ use strata_archive::{
     ArchiveCompression, ArchiveLayout, BlobSource, LocalBlob, LocalImage, SNIFFED_BYTES,
     blob_digest, oci_images,
 };
-use strata_layers::{IndexStep, TarIndex, TarMember};
+use strata_layers::{IndexStep, TarIndex, TarMember, ZstdStream};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -41,9 +41,11 @@ pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
     let name = file.name();
     let first = read(&file, 0.0, SNIFFED_BYTES as f64).await?;
     let compression = ArchiveCompression::of(&first);
-    let tar: web_sys::Blob = match compression.stream_format() {
-        None => file.into(),
-        Some(format) => decompressed(&file, format).await?,
+    let tar: web_sys::Blob = match compression {
+        ArchiveCompression::None => file.into(),
+        ArchiveCompression::Gzip => decompressed(&file, "gzip").await?,
+        // Chromium's DecompressionStream has no zstd: core's decoder inflates it.
+        ArchiveCompression::Zstd => zstd_inflated(&file).await?,
     };
     let mut problems = Vec::new();
     let members = members(&tar, &mut problems).await?;
@@ -230,11 +232,58 @@ fn written(bytes: &[u8], kind: &str) -> Result<web_sys::Blob, String> {
         .map_err(|_| "the browser could not keep a written manifest".to_owned())
 }
 
+/// The inflated bytes gathered into blobs of about this size, which the final blob is made of (the
+/// browser keeps big blobs on disk, not in the page's memory).
+const BLOB_PIECE: usize = 8 << 20;
+
+/// A zstd-compressed archive inflated by core's push decoder as the file streams, into a blob.
+async fn zstd_inflated(file: &web_sys::File) -> Result<web_sys::Blob, String> {
+    let damaged =
+        |error: strata_layers::LayerError| format!("The zstd archive is damaged: {error}.");
+    let reader: web_sys::ReadableStreamDefaultReader = file
+        .stream()
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| "the browser cannot stream the file".to_owned())?;
+    let mut inflater = ZstdStream::new();
+    let pieces = js_sys::Array::new();
+    let mut piece: Vec<u8> = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|error| format!("the file could not be read: {error:?}"))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).is_ok_and(|done| done.is_truthy());
+        if done {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into())
+            .map_err(|_| "the file could not be read".to_owned())?;
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        inflater
+            .push(&bytes, &mut |out: &[u8]| {
+                piece.extend_from_slice(out);
+                Ok(())
+            })
+            .map_err(damaged)?;
+        if piece.len() >= BLOB_PIECE {
+            let full = written(&std::mem::take(&mut piece), "")?;
+            pieces.push(&full);
+        }
+    }
+    inflater.finish().map_err(damaged)?;
+    let last = written(&piece, "")?;
+    pieces.push(&last);
+    web_sys::Blob::new_with_blob_sequence(&pieces)
+        .map_err(|_| "the browser could not keep the inflated archive".to_owned())
+}
+
 /// A compressed archive inflated by the browser as it streams, into a blob the browser keeps (on disk
 /// when it is large), which can then be sliced like a plain tar.
 async fn decompressed(file: &web_sys::File, format: &str) -> Result<web_sys::Blob, String> {
     let inflater = DecompressionStream::new(format).map_err(|_| {
-        format!("This browser cannot inflate a {format} archive: decompress it first ({format} -d), then open the tar.")
+        format!(
+            "This browser cannot inflate a {format} archive: decompress it first ({format} -d), then open the tar."
+        )
     })?;
     let stream = file.stream();
     let pipe_through: js_sys::Function = js_sys::Reflect::get(&stream, &"pipeThrough".into())

@@ -27,15 +27,6 @@ impl ArchiveCompression {
             ArchiveCompression::None
         }
     }
-
-    /// The format name the browser's `DecompressionStream` takes, for a compressed archive.
-    pub fn stream_format(self) -> Option<&'static str> {
-        match self {
-            ArchiveCompression::None => None,
-            ArchiveCompression::Gzip => Some("gzip"),
-            ArchiveCompression::Zstd => Some("zstd"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -54,7 +45,5 @@ mod tests {
         for (bytes, expected) in cases {
             assert_eq!(ArchiveCompression::of(bytes), expected, "{bytes:?}");
         }
-        assert_eq!(ArchiveCompression::Zstd.stream_format(), Some("zstd"));
-        assert_eq!(ArchiveCompression::None.stream_format(), None);
     }
 }

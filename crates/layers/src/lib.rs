@@ -44,6 +44,7 @@ pub use reader::{ComputedDigests, LayerReader};
 pub use summary::{LayerSummary, Progress};
 pub use tar::{CapturedFile, StreamedBytes};
 pub use tar_index::{IndexStep, TarIndex, TarIndexError, TarMember};
+pub use zstd::ZstdStream;
 
 /// Cleans a tar member name into an absolute path in the root filesystem (`./etc/` → `/etc`); `None` when
 /// `..` climbs above the root.

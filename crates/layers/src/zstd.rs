@@ -19,8 +19,8 @@ enum State {
     Skip(u64),
 }
 
-/// A zstd stream being decoded.
-pub(crate) struct ZstdStream {
+/// A zstd stream being decoded, pushed chunk by chunk.
+pub struct ZstdStream {
     state: State,
     decoder: FrameDecoder,
     pending: Vec<u8>,
@@ -41,8 +41,15 @@ fn zstd_error(error: impl std::fmt::Display) -> LayerError {
     LayerError::Zstd(error.to_string())
 }
 
+impl Default for ZstdStream {
+    fn default() -> ZstdStream {
+        ZstdStream::new()
+    }
+}
+
 impl ZstdStream {
-    pub(crate) fn new() -> ZstdStream {
+    /// A stream at its start.
+    pub fn new() -> ZstdStream {
         ZstdStream {
             state: State::FrameStart,
             decoder: FrameDecoder::new(),
@@ -53,7 +60,7 @@ impl ZstdStream {
     }
 
     /// Decodes `input`, handing every piece of output to `sink` as soon as it exists.
-    pub(crate) fn push(
+    pub fn push(
         &mut self,
         input: &[u8],
         sink: &mut impl FnMut(&[u8]) -> Result<(), LayerError>,
@@ -66,7 +73,7 @@ impl ZstdStream {
     }
 
     /// Whether the stream ended after a complete frame.
-    pub(crate) fn finish(&self) -> Result<(), LayerError> {
+    pub fn finish(&self) -> Result<(), LayerError> {
         if self.state == State::FrameStart && self.pending.is_empty() && self.frames > 0 {
             Ok(())
         } else {
