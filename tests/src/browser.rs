@@ -125,6 +125,11 @@ impl Browser {
         }
     }
 
+    /// The browser's profile folder: every process of this browser names it on its command line.
+    pub fn profile(&self) -> &std::path::Path {
+        &self.profile
+    }
+
     /// Opens a URL.
     pub async fn open(&self, url: &str) {
         self.client.goto(url).await.expect("the page opens");

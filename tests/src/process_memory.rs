@@ -50,6 +50,20 @@ pub fn resident_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// The proportional set size of `pid` in KiB (`Pss` in `/proc/<pid>/smaps_rollup`): its resident memory
+/// with each page shared by several processes counted in shares, so a sum over processes is true.
+pub fn proportional_kib(pid: u32) -> Option<u64> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    rollup
+        .lines()
+        .find_map(|line| line.strip_prefix("Pss:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,8 @@ async fn open_archive(browser: &Browser, proxy: &Proxy, archive: &Path) {
             "return document.getElementById('open-local') !== null",
         )
         .await;
+    // ChromeDriver takes only canonical paths.
+    let archive = archive.canonicalize().expect("the archive exists");
     browser
         .element(fantoccini::Locator::Id("open-local"))
         .await
@@ -190,6 +192,41 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
         )
         .await;
     browser.screenshot("local-archive-files").await;
+
+    // A reload loses the file (it never left the browser): the page says so, and choosing the same file
+    // again comes back to the same view.
+    let files_view = browser.eval("return location.href").await;
+    let files_view = files_view.as_str().expect("the address").to_owned();
+    browser.open(&files_view).await;
+    browser
+        .wait_for(
+            "the way back to the file",
+            "return document.getElementById('reopen-local') !== null",
+        )
+        .await;
+    browser.click("#reopen-local").await;
+    browser
+        .wait_for(
+            "the open page, asking for the file again",
+            "return document.querySelector('.open-again') !== null && document.getElementById('open-local') !== null",
+        )
+        .await;
+    browser
+        .element(fantoccini::Locator::Id("open-local"))
+        .await
+        .send_keys(docker_archive.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("the file input takes a path");
+    browser
+        .wait_for(
+            "the same files view",
+            "return document.querySelector('[data-path=\"/etc/motd\"]') !== null",
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return location.href").await,
+        serde_json::json!(files_view)
+    );
 
     // skopeo's oci-archive of the same image.
     open_archive(&browser, &offline, &oci_archive).await;
@@ -491,6 +528,56 @@ async fn broken_layouts_name_the_entry_and_show_what_can_be_read() {
                 .await,
             serde_json::json!("verified"),
             "{}: what could be read renders",
+            archive.display()
+        );
+    }
+}
+
+/// Every real archive of the shared corpus (Docker 25's `docker save`, containers-image's docker-archive,
+/// OCI layouts from dive, oras-go and regclient, zstd and eStargz layers among them) opens in the page:
+/// its first image's root verified, nothing in its tree a mismatch.
+#[tokio::test]
+async fn the_corpus_archives_open_in_the_page() {
+    let Some(corpus) = strata_test_corpus::corpus_dir() else {
+        return;
+    };
+    let mut archives: Vec<PathBuf> = std::fs::read_dir(corpus.join("layouts"))
+        .expect("layouts")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "tar"))
+        .collect();
+    archives.sort();
+    assert!(archives.len() >= 6, "{archives:?}");
+    let offline = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    for archive in &archives {
+        open_archive(&browser, &offline, archive).await;
+        browser
+            .wait_for(
+                "the tree or the archive's images",
+                "return document.querySelector('.tree [data-kind]') !== null \
+                 || document.querySelector('a.local-image') !== null \
+                 || document.querySelector('.open-local [role=\"alert\"]') !== null",
+            )
+            .await;
+        let refused = browser
+            .eval("const alert = document.querySelector('.open-local [role=\"alert\"]'); return alert && alert.textContent")
+            .await;
+        assert_eq!(refused, serde_json::Value::Null, "{}", archive.display());
+        if browser
+            .eval("return document.querySelector('.tree [data-kind]') === null")
+            .await
+            == serde_json::json!(true)
+        {
+            browser.click("a.local-image").await;
+        }
+        browser.wait_for_tree().await;
+        let nodes = browser.nodes().await;
+        assert_eq!(nodes[0].2, "verified", "{}: {nodes:?}", archive.display());
+        assert!(
+            nodes.iter().all(|(_, _, verify)| verify != "mismatch"),
+            "{}: {nodes:?}",
             archive.display()
         );
     }

@@ -26,8 +26,8 @@ impl LocalMissing {
     pub fn message(&self, digest: &str) -> String {
         match self {
             LocalMissing::NotOpen => "This local image is not open in this tab: a file from your disk \
-                 never leaves the browser, so its link works only in the tab that opened it. Open the file again \
-                 at /open."
+                 never leaves the browser, so its link works only in the tab that opened it, while it is open. \
+                 Choose the file again to see this page."
                 .to_owned(),
             LocalMissing::NoBlob { file } => {
                 format!("The archive {file} holds no blob {digest}, which a document in it names.")
@@ -85,10 +85,23 @@ pub fn blob_url(repository: &str, digest: &str) -> Result<String, LocalMissing> 
     })
 }
 
-/// Records an opened archive: its file's name and each blob by digest. Returns the repository name it
-/// is shown under (`archive-N`, new for every file opened in the tab).
+/// The repository an archive is shown under: `archive-` and a short hash of what identifies the file on
+/// the reader's disk (its name, size and modification time), so that a link made from it works again once
+/// the same file is chosen again (after a reload), and its bytes are still verified against the digests.
+pub fn repository_for(file: &str, size: f64, modified: f64) -> String {
+    let identity =
+        strata_image::digest::Digest::sha256_of(format!("{file}\n{size}\n{modified}").as_bytes());
+    format!("archive-{}", &identity.encoded()[..12])
+}
+
+/// Records an opened archive under `repository` (see [`repository_for`]): its file's name and each blob by
+/// digest.
 #[cfg(feature = "all-pages")]
-pub fn register(file: &str, blobs: &[(String, web_sys::Blob)]) -> Result<String, String> {
+pub fn register(
+    repository: &str,
+    file: &str,
+    blobs: &[(String, web_sys::Blob)],
+) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let all = match archives() {
         Some(all) => all,
@@ -99,7 +112,6 @@ pub fn register(file: &str, blobs: &[(String, web_sys::Blob)]) -> Result<String,
             all
         }
     };
-    let repository = format!("archive-{}", js_sys::Object::keys(&all).length() + 1);
     let by_digest = js_sys::Object::new();
     for (digest, blob) in blobs {
         let url = web_sys::Url::create_object_url_with_blob(blob)
@@ -118,7 +130,7 @@ pub fn register(file: &str, blobs: &[(String, web_sys::Blob)]) -> Result<String,
     };
     set("file", &JsValue::from_str(file))?;
     set("blobs", &by_digest)?;
-    js_sys::Reflect::set(&all, &JsValue::from_str(&repository), &archive)
+    js_sys::Reflect::set(&all, &JsValue::from_str(repository), &archive)
         .map_err(|_| "the page could not keep the archive")?;
-    Ok(repository)
+    Ok(())
 }

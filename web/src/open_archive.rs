@@ -18,7 +18,7 @@ use crate::local_archive;
 /// An archive opened: the repository it is shown under, and what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opened {
-    /// `archive-N`, of the registry `local.invalid`.
+    /// `archive-<hash>`, of the registry `local.invalid` (see `local_archive::repository_for`).
     pub repository: String,
     /// The file's name, as the reader's disk has it.
     pub file: String,
@@ -39,6 +39,7 @@ extern "C" {
 /// Opens a `docker save` tarball or an OCI layout tar, plain or compressed whole.
 pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
     let name = file.name();
+    let repository = local_archive::repository_for(&name, file.size(), file.last_modified());
     let first = read(&file, 0.0, SNIFFED_BYTES as f64).await?;
     let compression = ArchiveCompression::of(&first);
     let tar: web_sys::Blob = match compression {
@@ -82,7 +83,7 @@ pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
             }
         }
     }
-    register(name, &tar, images, blobs, problems)
+    register(repository, name, &tar, images, blobs, problems)
 }
 
 /// Opens an OCI layout directory the reader picked: its files, each with its path below the directory.
@@ -119,7 +120,13 @@ pub async fn open_directory(files: Vec<web_sys::File>) -> Result<Opened, String>
             None => Ok((digest, blob)),
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let repository = local_archive::register(&directory, &blobs)?;
+    let size: f64 = by_path.values().map(|file| file.size()).sum();
+    let modified = by_path
+        .values()
+        .map(web_sys::File::last_modified)
+        .fold(0.0, f64::max);
+    let repository = local_archive::repository_for(&directory, size, modified);
+    local_archive::register(&repository, &directory, &blobs)?;
     Ok(Opened {
         repository,
         file: directory,
@@ -138,6 +145,7 @@ pub fn relative_path(file: &web_sys::File) -> String {
 
 /// Keeps every blob under a `blob:` URL; an image's root carries its media type, as a registry's would.
 fn register(
+    repository: String,
     file: String,
     tar: &web_sys::Blob,
     images: Vec<LocalImage>,
@@ -162,7 +170,7 @@ fn register(
             Ok((digest, bytes))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let repository = local_archive::register(&file, &kept)?;
+    local_archive::register(&repository, &file, &kept)?;
     Ok(Opened {
         repository,
         file,

@@ -47,8 +47,12 @@ pub enum Route {
     },
     /// `/concepts`: every concept panel on one page.
     Concepts,
-    /// `/open`: an image archive from the reader's disk, read in the tab.
-    Open,
+    /// `/open[?then=<path>]`: an image archive from the reader's disk, read in the tab; `then`, one of
+    /// Strata's pages to go back to once it is open (a local image's link after a reload).
+    Open {
+        /// Where to go once the file is open.
+        then: Option<String>,
+    },
     /// Anything else.
     NotFound(String),
 }
@@ -114,7 +118,10 @@ impl Route {
             return Route::Concepts;
         }
         if path == "/open" {
-            return Route::Open;
+            return Route::Open {
+                then: query_value(search, "then")
+                    .filter(|then| page_link::return_path(then).is_some()),
+            };
         }
         if path == "/tour" || path.starts_with("/tour/") {
             return Route::Tour {

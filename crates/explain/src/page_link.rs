@@ -148,6 +148,20 @@ fn encode_path(reference: &str) -> String {
     encoded.to_string()
 }
 
+/// `/open?then=<path>`: where a link to a local image sends the reader when the file is not open in the
+/// tab (a reload, a link from elsewhere): choose the file again, then go back to `path`.
+pub fn open_again_path(path_and_query: &str) -> String {
+    format!("/open?then={}", encode_uri_component(path_and_query))
+}
+
+/// The page `/open?then=` may go back to: only one of Strata's own inspect or compare pages, never another
+/// site (`//host`, `/\\host`) or anything with control characters.
+pub fn return_path(then: &str) -> Option<&str> {
+    let own_page = then.starts_with("/inspect/") || then.starts_with("/compare?");
+    let plain = !then.contains('\\') && !then.chars().any(char::is_control);
+    (own_page && plain).then_some(then)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +344,28 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(encode_uri_component(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn open_again_goes_back_only_to_strata_pages() {
+        let path = "/inspect/local.invalid/archive-1@sha256:ab?view=files&path=/etc/os-release";
+        assert_eq!(
+            open_again_path(path),
+            format!("/open?then={}", encode_uri_component(path))
+        );
+        let cases = [
+            (path, true),
+            ("/compare?left=a&right=b", true),
+            ("//evil.example/inspect/", false),
+            ("https://evil.example/", false),
+            ("/\\evil.example", false),
+            ("/inspect/a\nb", false),
+            ("/tour", false),
+            ("", false),
+        ];
+        for (then, allowed) in cases {
+            assert_eq!(return_path(then).is_some(), allowed, "{then:?}");
         }
     }
 }

@@ -31,7 +31,7 @@ impl Decoder {
     fn for_compression(compression: Compression) -> Decoder {
         match compression {
             Compression::Gzip => Decoder::Gzip(Box::default()),
-            Compression::Zstd => Decoder::Zstd(Box::new(ZstdStream::new())),
+            Compression::Zstd => Decoder::Zstd(Box::default()),
             Compression::None => Decoder::Plain,
             Compression::Sniff | Compression::Unknown => Decoder::Undecided(Vec::new()),
         }

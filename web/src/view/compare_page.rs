@@ -156,7 +156,8 @@ fn local_note(
         (Some(_), Some(_)) => {
             return html! {
                 <p class="notice local-compare">
-                    {"Both images are local, read from files in this tab and never uploaded: this comparison                       has no link to share."}
+                    {"Both images are local, read from files in this tab and never uploaded: this comparison \
+                  has no link to share."}
                 </p>
             };
         }

@@ -1,5 +1,6 @@
 //! `/inspect/<reference>`: the reference as `docker pull` reads it, then the verified tree.
 
+use strata_explain::page_link;
 use strata_image::artifact;
 use strata_image::reference::Reference;
 use yew::prelude::*;
@@ -123,14 +124,39 @@ fn local_notice(repository: &str) -> Html {
                     Some(file) => html! { <>{", read from "}<code>{visible(file)}</code></> },
                     None => Html::default(),
                 } }
-                {". It was not uploaded: the browser reads the file in this tab and hashes every document and                   layer against the digests the archive names."}
+                {". It was not uploaded: the browser reads the file in this tab and hashes every document and \
+                  layer against the digests the archive names."}
             </p>
             <p class="muted no-share-link">
-                {"There is no link to share: the bytes are on your disk only, so a link would open nothing                   anywhere else. To share it, push it to a registry and compare it with this one below: the                   comparison gives the registry copy's pinned reference."}
+                {"There is no link to share: the bytes are on your disk only, so a link would open nothing \
+                  anywhere else. To share it, push it to a registry and compare it with this one below: the \
+                  comparison gives the registry copy's pinned reference."}
             </p>
-            <p><a href="/open">{"Open another archive"}</a></p>
+            if file.is_some() {
+                <p><a href="/open">{"Open another archive"}</a></p>
+            } else {
+                <p class="local-reopen">
+                    {"This link shows a file from someone's disk, and it is not open in this tab. "}
+                    <a id="reopen-local" href={page_link::open_again_path(&current_address())}>{"Choose the file again"}</a>
+                    {" to see this page."}
+                </p>
+            }
         </section>
     }
+}
+
+/// The page's path and query, as the address bar has them.
+fn current_address() -> String {
+    web_sys::window()
+        .map(|window| window.location())
+        .map(|location| {
+            format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// What the page says when the address holds no valid reference.

@@ -88,9 +88,12 @@ pub fn App() -> Html {
         #[cfg(feature = "all-pages")]
         Route::Tour { step, platform } => html! { <tour_page::TourPage {step} {platform} /> },
         #[cfg(feature = "all-pages")]
-        Route::Open => html! { <open_page::OpenPage /> },
+        Route::Open { then } => html! { <open_page::OpenPage {then} /> },
         #[cfg(not(feature = "all-pages"))]
-        Route::Compare { .. } | Route::HashBench { .. } | Route::Tour { .. } | Route::Open => {
+        Route::Compare { .. }
+        | Route::HashBench { .. }
+        | Route::Tour { .. }
+        | Route::Open { .. } => {
             html! { <crate::hand_over::HandOver /> }
         }
         Route::Concepts => concept_help::page(),

@@ -19,14 +19,22 @@ enum Opening {
     Done(Opened),
 }
 
+#[derive(Properties, PartialEq)]
+pub struct OpenPageProps {
+    /// A local image's page to go back to once its file is open again.
+    pub then: Option<String>,
+}
+
 /// The open page.
 #[component]
-pub fn OpenPage() -> Html {
+pub fn OpenPage(props: &OpenPageProps) -> Html {
     let opening = use_state(|| Opening::Idle);
     let open_files = {
         let opening = opening.clone();
+        let then = props.then.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
             let opening = opening.clone();
+            let then = then.clone();
             let directory = files
                 .first()
                 .is_some_and(|file| open_archive::relative_path(file).contains('/'));
@@ -45,7 +53,18 @@ pub fn OpenPage() -> Html {
                     open_archive::open_file(first).await
                 };
                 match opened {
-                    Ok(opened) if opened.images.len() == 1 && opened.problems.is_empty() => {
+                    Ok(opened)
+                        if then
+                            .as_ref()
+                            .is_some_and(|then| then.contains(&opened.repository)) =>
+                    {
+                        navigate(then.as_deref().unwrap_or_default());
+                    }
+                    Ok(opened)
+                        if then.is_none()
+                            && opened.images.len() == 1
+                            && opened.problems.is_empty() =>
+                    {
                         let image = &opened.images[0];
                         navigate(&inspect_href(
                             &local_reference(&opened.repository, &image.digest.to_string()),
@@ -75,6 +94,12 @@ pub fn OpenPage() -> Html {
     html! {
         <section class="open-local">
             <h1>{"Open a local image"}</h1>
+            if props.then.is_some() {
+                <p class="notice open-again" role="status">
+                    {"The page you opened shows an image from a file on your disk, which never left your browser, so \
+                      it is gone once the tab reloads. Choose the same file again to go back to it."}
+                </p>
+            }
             <p>
                 {"An image that is in no registry yet: what "}<code>{"docker save"}</code>{", "}
                 <code>{"podman save"}</code>{", "}<code>{"skopeo copy … oci-archive:"}</code>{" or "}
@@ -91,7 +116,7 @@ pub fn OpenPage() -> Html {
                 <label for="open-directory">{"Or pick an OCI layout directory: "}</label>
                 <input type="file" id="open-directory" webkitdirectory=true onchange={onchange} />
             </p>
-            { status(&opening) }
+            { status(&opening, props.then.is_some()) }
         </section>
     }
 }
@@ -105,7 +130,7 @@ fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
         .collect()
 }
 
-fn status(opening: &Opening) -> Html {
+fn status(opening: &Opening, expected_another: bool) -> Html {
     match opening {
         Opening::Idle => Html::default(),
         Opening::Reading(name) => html! {
@@ -114,7 +139,16 @@ fn status(opening: &Opening) -> Html {
         Opening::Failed(error) => html! {
             <p class="error" role="alert">{visible(error)}</p>
         },
-        Opening::Done(opened) => opened_list(opened),
+        Opening::Done(opened) => html! {
+            <>
+                if expected_another {
+                    <p class="notice other-file" role="status">
+                        {"This is not the file the page was opened from (or it has changed since): here is what it holds."}
+                    </p>
+                }
+                { opened_list(opened) }
+            </>
+        },
     }
 }
 

@@ -41,7 +41,7 @@ pub struct LayerRows {
 }
 
 /// Text-like bytes that gzip compresses about 2:1, like real binaries and text.
-fn text_like(seed: u64, len: usize) -> Vec<u8> {
+pub(crate) fn text_like(seed: u64, len: usize) -> Vec<u8> {
     let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     (0..len)
         .map(|_| {

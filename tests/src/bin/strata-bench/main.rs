@@ -1,6 +1,7 @@
 //! `cargo xtask bench` runs this: each measurement beside its baseline, in one process and one run, written
 //! to `docs/benchmarks.md`.
 
+mod archive_rows;
 mod history;
 mod layer_rows;
 mod page_rows;
@@ -153,6 +154,7 @@ async fn main() {
     let hash = hash_row(&offline, &browser).await;
     let pages = page_rows::measure(&browser).await;
     let layers = layer_rows::measure(&browser).await;
+    let archives = archive_rows::measure(&browser).await;
     browser.close().await;
     drop(offline);
     let proxy = proxy_rows::measure().await;
@@ -160,6 +162,7 @@ async fn main() {
     pages.write(&mut text);
     proxy.write(&mut text);
     layers.write(&mut text);
+    archives.write(&mut text);
     text.push('\n');
     text.push_str(history::BEFORE_AND_AFTER);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
@@ -173,17 +176,18 @@ async fn section(name: &str) -> String {
     let mut text = String::new();
     match name {
         "proxy" => proxy_rows::measure().await.write(&mut text),
-        "hashing" | "pages" | "layers" => {
+        "hashing" | "pages" | "layers" | "archives" => {
             let offline = Proxy::start(&["--offline"]);
             let browser = Browser::start().await;
             match name {
                 "hashing" => text = report(&hash_row(&offline, &browser).await),
                 "pages" => page_rows::measure(&browser).await.write(&mut text),
+                "archives" => archive_rows::measure(&browser).await.write(&mut text),
                 _ => layer_rows::measure(&browser).await.write(&mut text),
             }
             browser.close().await;
         }
-        other => panic!("no bench section {other:?}: hashing, pages, proxy or layers"),
+        other => panic!("no bench section {other:?}: hashing, pages, proxy, layers or archives"),
     }
     text
 }
