@@ -125,6 +125,19 @@ impl Browser {
         }
     }
 
+    /// Gives the file input `#id` the file or directory at `path`, as a reader choosing it would.
+    pub async fn choose_file(&self, id: &str, path: &std::path::Path) {
+        // ChromeDriver takes only canonical paths.
+        let path = path
+            .canonicalize()
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        self.element(fantoccini::Locator::Id(id))
+            .await
+            .send_keys(path.to_str().expect("a UTF-8 path"))
+            .await
+            .unwrap_or_else(|error| panic!("#{id} takes {}: {error}", path.display()));
+    }
+
     /// The browser's profile folder: every process of this browser names it on its command line.
     pub fn profile(&self) -> &std::path::Path {
         &self.profile

@@ -39,24 +39,21 @@ fn listening_inode(table: &str, port: u16) -> Option<u64> {
 
 /// The resident set size of `pid` in KiB (`VmRSS` in `/proc/<pid>/status`).
 pub fn resident_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
+    kib_field(&format!("/proc/{pid}/status"), "VmRSS:")
 }
 
 /// The proportional set size of `pid` in KiB (`Pss` in `/proc/<pid>/smaps_rollup`): its resident memory
 /// with each page shared by several processes counted in shares, so a sum over processes is true.
 pub fn proportional_kib(pid: u32) -> Option<u64> {
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    rollup
+    kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:")
+}
+
+/// A `name:   123 kB` line's number in a `/proc` file.
+fn kib_field(path: &str, name: &str) -> Option<u64> {
+    std::fs::read_to_string(path)
+        .ok()?
         .lines()
-        .find_map(|line| line.strip_prefix("Pss:"))?
+        .find_map(|line| line.strip_prefix(name))?
         .trim()
         .trim_end_matches("kB")
         .trim()

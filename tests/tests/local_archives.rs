@@ -41,14 +41,36 @@ async fn open_archive(browser: &Browser, proxy: &Proxy, archive: &Path) {
             "return document.getElementById('open-local') !== null",
         )
         .await;
-    // ChromeDriver takes only canonical paths.
-    let archive = archive.canonicalize().expect("the archive exists");
+    browser.choose_file("open-local", archive).await;
+}
+
+/// Opens `/open` and drops `archive` on its drop zone, as a file dragged from the desktop (WebDriver
+/// cannot drag from outside the page: the file is picked into an input of the test's own, then dropped).
+async fn drop_archive(browser: &Browser, proxy: &Proxy, archive: &Path) {
+    browser.open(&proxy.url("/open")).await;
     browser
-        .element(fantoccini::Locator::Id("open-local"))
-        .await
-        .send_keys(archive.to_str().expect("a UTF-8 path"))
-        .await
-        .expect("the file input takes a path");
+        .wait_for(
+            "the drop zone",
+            "return document.getElementById('drop-zone') !== null",
+        )
+        .await;
+    browser
+        .eval(
+            "const picker = document.createElement('input'); picker.type = 'file'; picker.id = 'test-picker'; \
+             document.body.append(picker); return true;",
+        )
+        .await;
+    browser.choose_file("test-picker", archive).await;
+    browser
+        .eval(
+            "const carried = new DataTransfer(); \
+             carried.items.add(document.getElementById('test-picker').files[0]); \
+             const zone = document.getElementById('drop-zone'); \
+             zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: carried, bubbles: true, cancelable: true })); \
+             zone.dispatchEvent(new DragEvent('drop', { dataTransfer: carried, bubbles: true, cancelable: true })); \
+             return true;",
+        )
+        .await;
 }
 
 /// No URL the page fetched names the registry API.
@@ -211,12 +233,7 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
             "return document.querySelector('.open-again') !== null && document.getElementById('open-local') !== null",
         )
         .await;
-    browser
-        .element(fantoccini::Locator::Id("open-local"))
-        .await
-        .send_keys(docker_archive.to_str().expect("a UTF-8 path"))
-        .await
-        .expect("the file input takes a path");
+    browser.choose_file("open-local", &docker_archive).await;
     browser
         .wait_for(
             "the same files view",
@@ -228,8 +245,8 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
         serde_json::json!(files_view)
     );
 
-    // skopeo's oci-archive of the same image.
-    open_archive(&browser, &offline, &oci_archive).await;
+    // skopeo's oci-archive of the same image, dropped on the page.
+    drop_archive(&browser, &offline, &oci_archive).await;
     let kinds = verified_kinds(&browser).await;
     assert!(kinds.contains(&"config".to_owned()), "{kinds:?}");
 
@@ -261,12 +278,7 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
             "return document.getElementById('open-directory') !== null",
         )
         .await;
-    browser
-        .element(fantoccini::Locator::Id("open-directory"))
-        .await
-        .send_keys(layout_dir.to_str().expect("a UTF-8 path"))
-        .await
-        .expect("the directory input takes a path");
+    browser.choose_file("open-directory", &layout_dir).await;
     assert!(verified_kinds(&browser).await.contains(&"index".to_owned()));
     assert_eq!(registry_requests(&browser).await, Vec::<String>::new());
 }
@@ -520,6 +532,7 @@ async fn broken_layouts_name_the_entry_and_show_what_can_be_read() {
             said.as_str().is_some_and(|text| text.contains(problem)),
             "{said}"
         );
+        browser.screenshot("open-page-problems").await;
         browser.click("a.local-image").await;
         browser.wait_for_tree().await;
         assert_eq!(

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -16,7 +15,7 @@ use strata_e2e::proxy::Proxy;
 use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
 
-use crate::layer_rows::text_like;
+use crate::layer_rows::{run_ms, text_like};
 
 const LAYERS: usize = 4;
 const FILE_BYTES: usize = 4 << 20;
@@ -151,17 +150,6 @@ impl Drop for PeakMemory {
     }
 }
 
-fn run_ms(program: &str, args: &[&str]) -> f64 {
-    let started = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("a native tool runs");
-    assert!(status.success(), "{program} {args:?}");
-    started.elapsed().as_secs_f64() * 1000.0
-}
-
 pub async fn measure(browser: &Browser) -> ArchiveRows {
     let proxy = Proxy::start(&["--offline"]);
     let mut runs = Vec::new();
@@ -201,12 +189,7 @@ async fn measure_one(browser: &Browser, proxy: &Proxy, layer_mib: usize) -> Arch
              return true;",
         )
         .await;
-    browser
-        .element(fantoccini::Locator::Id("open-local"))
-        .await
-        .send_keys(&archive)
-        .await
-        .expect("the file input takes a path");
+    browser.choose_file("open-local", &path).await;
     browser
         .wait_for_within(
             Duration::from_secs(120),

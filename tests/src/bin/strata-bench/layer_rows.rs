@@ -53,7 +53,7 @@ pub(crate) fn text_like(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn run_ms(program: &str, args: &[&str]) -> f64 {
+pub(crate) fn run_ms(program: &str, args: &[&str]) -> f64 {
     let started = Instant::now();
     let status = Command::new(program)
         .args(args)
