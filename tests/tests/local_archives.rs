@@ -183,6 +183,15 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
         kinds.contains(&"manifest".to_owned()) && kinds.contains(&"config".to_owned()),
         "{kinds:?}"
     );
+    let written = browser
+        .eval("const note = document.querySelector('.written-manifest'); return note && note.textContent")
+        .await;
+    assert!(
+        written
+            .as_str()
+            .is_some_and(|text| text.contains("written by Strata")),
+        "the manifest Strata wrote says so: {written}"
+    );
     let notice = browser
         .eval("return document.querySelector('.local-image-notice').textContent")
         .await;
@@ -249,6 +258,13 @@ async fn archives_skopeo_wrote_open_verified_with_nothing_fetched() {
     drop_archive(&browser, &offline, &oci_archive).await;
     let kinds = verified_kinds(&browser).await;
     assert!(kinds.contains(&"config".to_owned()), "{kinds:?}");
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('.written-manifest') === null")
+            .await,
+        serde_json::json!(true),
+        "an OCI archive's manifest is its own"
+    );
 
     // Every platform of a multi-arch index, gzipped whole.
     open_archive(&browser, &offline, &gzipped).await;

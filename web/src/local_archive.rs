@@ -94,13 +94,23 @@ pub fn repository_for(file: &str, size: f64, modified: f64) -> String {
     format!("archive-{}", &identity.encoded()[..12])
 }
 
-/// Records an opened archive under `repository` (see [`repository_for`]): its file's name and each blob by
-/// digest.
+/// Whether the document `digest` of an opened archive is a manifest Strata wrote (docker save's legacy
+/// form holds none), not one the archive holds.
+pub fn is_written(repository: &str, digest: &str) -> bool {
+    archive(repository)
+        .and_then(|archive| js_sys::Reflect::get(&archive, &JsValue::from_str("written")).ok())
+        .and_then(|written| written.dyn_into::<js_sys::Array>().ok())
+        .is_some_and(|written| written.includes(&JsValue::from_str(digest), 0))
+}
+
+/// Records an opened archive under `repository` (see [`repository_for`]): its file's name, each blob by
+/// digest, and which of them are manifests Strata wrote.
 #[cfg(feature = "all-pages")]
 pub fn register(
     repository: &str,
     file: &str,
     blobs: &[(String, web_sys::Blob)],
+    written: &[String],
 ) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let all = match archives() {
@@ -130,6 +140,13 @@ pub fn register(
     };
     set("file", &JsValue::from_str(file))?;
     set("blobs", &by_digest)?;
+    set(
+        "written",
+        &written
+            .iter()
+            .map(|digest| JsValue::from_str(digest))
+            .collect::<js_sys::Array>(),
+    )?;
     js_sys::Reflect::set(&all, &JsValue::from_str(repository), &archive)
         .map_err(|_| "the page could not keep the archive")?;
     Ok(())

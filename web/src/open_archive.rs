@@ -126,7 +126,7 @@ pub async fn open_directory(files: Vec<web_sys::File>) -> Result<Opened, String>
         .map(web_sys::File::last_modified)
         .fold(0.0, f64::max);
     let repository = local_archive::repository_for(&directory, size, modified);
-    local_archive::register(&repository, &directory, &blobs)?;
+    local_archive::register(&repository, &directory, &blobs, &[])?;
     Ok(Opened {
         repository,
         file: directory,
@@ -170,7 +170,12 @@ fn register(
             Ok((digest, bytes))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    local_archive::register(&repository, &file, &kept)?;
+    let written: Vec<String> = images
+        .iter()
+        .filter(|image| image.written)
+        .map(|image| image.digest.to_string())
+        .collect();
+    local_archive::register(&repository, &file, &kept, &written)?;
     Ok(Opened {
         repository,
         file,

@@ -69,7 +69,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
     if local_archive::is_local(reference.registry()) {
         return html! {
             <>
-                { local_notice(reference.repository()) }
+                { local_notice(&reference) }
                 { super::compare_entry::entry(&props.reference, &state) }
                 { files.unwrap_or_default() }
                 <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
@@ -114,8 +114,12 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
 }
 
 /// Above a local image: where it was read from, that nothing was uploaded, and why it has no link to share.
-fn local_notice(repository: &str) -> Html {
+fn local_notice(reference: &Reference) -> Html {
+    let repository = reference.repository();
     let file = local_archive::file_name(repository);
+    let written = reference
+        .digest()
+        .is_some_and(|digest| local_archive::is_written(repository, &digest.to_string()));
     html! {
         <section class="local-image" data-local-file={file.clone().unwrap_or_default()}>
             <p class="notice local-image-notice">
@@ -127,6 +131,13 @@ fn local_notice(repository: &str) -> Html {
                 {". It was not uploaded: the browser reads the file in this tab and hashes every document and \
                   layer against the digests the archive names."}
             </p>
+            if written {
+                <p class="notice written-manifest">
+                    {"docker save's legacy form holds no manifest: the one at the top of the tree is what docker \
+                      load would see, written by Strata from the archive's manifest.json. What it names is checked: \
+                      the config against the digest in its file name, each layer against the config's diff_id for it."}
+                </p>
+            }
             <p class="muted no-share-link">
                 {"There is no link to share: the bytes are on your disk only, so a link would open nothing \
                   anywhere else. To share it, push it to a registry and compare it with this one below: the \
