@@ -187,7 +187,7 @@ fn register(
 fn root_types(images: &[LocalImage]) -> HashMap<String, String> {
     images
         .iter()
-        .map(|image| (image.digest.to_string(), image.media_type.clone()))
+        .map(|image| (image.digest.to_string(), image.served_type().to_owned()))
         .collect()
 }
 

@@ -31,6 +31,18 @@ pub struct LocalImage {
     pub written: bool,
 }
 
+impl LocalImage {
+    /// The type the root's blob is handed to the page with, as a registry's `Content-Type`: its media
+    /// type when that names a manifest or an index, else none. An archive's text never becomes a type a
+    /// browser would render (`text/html`).
+    pub fn served_type(&self) -> &str {
+        match media_type::document_kind(&self.media_type) {
+            media_type::DocumentKind::Unknown => "",
+            _ => &self.media_type,
+        }
+    }
+}
+
 /// Where a blob's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlobSource {
@@ -253,6 +265,12 @@ mod tests {
         let names: Vec<&str> = images.iter().map(|image| image.name.as_str()).collect();
         assert_eq!(names, ["docker.io/library/app:1.0", "latest", "image 3"]);
         assert_eq!(images[1].media_type, media_type::OCI_INDEX);
+        assert_eq!(images[1].served_type(), media_type::OCI_INDEX);
+        let html = LocalImage {
+            media_type: "text/html".to_owned(),
+            ..images[0].clone()
+        };
+        assert_eq!(html.served_type(), "", "never a type a browser renders");
         assert!(images.iter().all(|image| !image.written));
         let cases: [(&[u8], bool); 4] = [
             (br#"{"manifests":null}"#, true),
