@@ -3,13 +3,18 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A `blob:` URL for `parts` (strings or byte arrays), typed `mime`.
-pub fn blob_url(parts: &js_sys::Array, mime: &str) -> Result<String, String> {
+/// A blob of `parts` (strings, byte arrays or blobs), typed `mime`: the browser holds it, on disk when it
+/// is large.
+pub fn blob(parts: &js_sys::Array, mime: &str) -> Result<web_sys::Blob, String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options)
-        .map_err(|_| "the browser could not hold the bytes".to_owned())?;
-    web_sys::Url::create_object_url_with_blob(&blob)
+    web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options)
+        .map_err(|_| "the browser could not hold the bytes".to_owned())
+}
+
+/// A `blob:` URL for `parts` (strings or byte arrays), typed `mime`.
+pub fn blob_url(parts: &js_sys::Array, mime: &str) -> Result<String, String> {
+    web_sys::Url::create_object_url_with_blob(&blob(parts, mime)?)
         .map_err(|_| "the browser gave no address for the bytes".to_owned())
 }
 

@@ -12,6 +12,8 @@ mod download;
 #[cfg(feature = "all-pages")]
 mod files_state;
 mod hand_over;
+#[cfg(feature = "all-pages")]
+mod inflated_archive;
 mod inspect_state;
 #[cfg(feature = "all-pages")]
 mod layer_stream;

@@ -9,11 +9,10 @@ use strata_archive::{
     ArchiveCompression, ArchiveLayout, BlobSource, LocalBlob, LocalImage, SNIFFED_BYTES,
     blob_digest, oci_images,
 };
-use strata_layers::{IndexStep, TarIndex, TarMember, ZstdStream};
-use wasm_bindgen::prelude::*;
+use strata_layers::{IndexStep, TarIndex, TarMember};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::local_archive;
+use crate::{download, inflated_archive, local_archive};
 
 /// An archive opened: the repository it is shown under, and what it holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,26 +27,13 @@ pub struct Opened {
     pub problems: Vec<String>,
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's own streaming decompressor.
-    type DecompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
-}
-
 /// Opens a `docker save` tarball or an OCI layout tar, plain or compressed whole.
 pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
     let name = file.name();
     let repository = local_archive::repository_for(&name, file.size(), file.last_modified());
     let first = read(&file, 0.0, SNIFFED_BYTES as f64).await?;
     let compression = ArchiveCompression::of(&first);
-    let tar: web_sys::Blob = match compression {
-        ArchiveCompression::None => file.into(),
-        ArchiveCompression::Gzip => decompressed(&file, "gzip").await?,
-        // Chromium's DecompressionStream has no zstd: core's decoder inflates it.
-        ArchiveCompression::Zstd => zstd_inflated(&file).await?,
-    };
+    let tar = inflated_archive::inflated(&file, compression).await?;
     let mut problems = Vec::new();
     let members = members(&tar, &mut problems).await?;
     let layout = ArchiveLayout::from_members(&members).map_err(|error| error.to_string())?;
@@ -238,83 +224,5 @@ fn slice(blob: &web_sys::Blob, start: f64, end: f64, kind: &str) -> Result<web_s
 }
 
 fn written(bytes: &[u8], kind: &str) -> Result<web_sys::Blob, String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(kind);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser could not keep a written manifest".to_owned())
-}
-
-/// The inflated bytes gathered into blobs of about this size, which the final blob is made of (the
-/// browser keeps big blobs on disk, not in the page's memory).
-const BLOB_PIECE: usize = 8 << 20;
-
-/// A zstd-compressed archive inflated by core's push decoder as the file streams, into a blob.
-async fn zstd_inflated(file: &web_sys::File) -> Result<web_sys::Blob, String> {
-    let damaged =
-        |error: strata_layers::LayerError| format!("The zstd archive is damaged: {error}.");
-    let reader: web_sys::ReadableStreamDefaultReader = file
-        .stream()
-        .get_reader()
-        .dyn_into()
-        .map_err(|_| "the browser cannot stream the file".to_owned())?;
-    let mut inflater = ZstdStream::new();
-    let pieces = js_sys::Array::new();
-    let mut piece: Vec<u8> = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|error| format!("the file could not be read: {error:?}"))?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into()).is_ok_and(|done| done.is_truthy());
-        if done {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into())
-            .map_err(|_| "the file could not be read".to_owned())?;
-        let bytes = js_sys::Uint8Array::new(&value).to_vec();
-        inflater
-            .push(&bytes, &mut |out: &[u8]| {
-                piece.extend_from_slice(out);
-                Ok(())
-            })
-            .map_err(damaged)?;
-        if piece.len() >= BLOB_PIECE {
-            let full = written(&std::mem::take(&mut piece), "")?;
-            pieces.push(&full);
-        }
-    }
-    inflater.finish().map_err(damaged)?;
-    let last = written(&piece, "")?;
-    pieces.push(&last);
-    web_sys::Blob::new_with_blob_sequence(&pieces)
-        .map_err(|_| "the browser could not keep the inflated archive".to_owned())
-}
-
-/// A compressed archive inflated by the browser as it streams, into a blob the browser keeps (on disk
-/// when it is large), which can then be sliced like a plain tar.
-async fn decompressed(file: &web_sys::File, format: &str) -> Result<web_sys::Blob, String> {
-    let inflater = DecompressionStream::new(format).map_err(|_| {
-        format!(
-            "This browser cannot inflate a {format} archive: decompress it first ({format} -d), then open the tar."
-        )
-    })?;
-    let stream = file.stream();
-    let pipe_through: js_sys::Function = js_sys::Reflect::get(&stream, &"pipeThrough".into())
-        .and_then(|function| function.dyn_into())
-        .map_err(|_| "the browser cannot stream the file".to_owned())?;
-    let inflated: web_sys::ReadableStream = pipe_through
-        .call1(&stream, &inflater)
-        .and_then(|piped| piped.dyn_into())
-        .map_err(|_| "the browser cannot stream the file".to_owned())?;
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&inflated))
-        .map_err(|_| "the browser cannot stream the file".to_owned())?;
-    let blob = JsFuture::from(
-        response
-            .blob()
-            .map_err(|_| "the browser cannot stream the file".to_owned())?,
-    )
-    .await
-    .map_err(|error| format!("The {format} archive could not be inflated: {error:?}"))?;
-    blob.dyn_into()
-        .map_err(|_| "the browser cannot stream the file".to_owned())
+    download::blob(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)), kind)
 }

@@ -13,6 +13,10 @@ pub enum ArchiveCompression {
     Zstd,
 }
 
+/// The most a compressed archive may inflate to: past it, a small file claiming an enormous archive is
+/// stopped rather than filling the reader's disk.
+pub const MOST_INFLATED_BYTES: u64 = 64 << 30;
+
 /// The bytes an archive's first bytes are read for.
 pub const SNIFFED_BYTES: usize = 4;
 

@@ -9,6 +9,6 @@ mod compression;
 mod contents;
 mod layout;
 
-pub use compression::{ArchiveCompression, SNIFFED_BYTES};
+pub use compression::{ArchiveCompression, MOST_INFLATED_BYTES, SNIFFED_BYTES};
 pub use contents::{BlobSource, LocalBlob, LocalImage, blob_digest, oci_images};
 pub use layout::{ArchiveError, ArchiveLayout, LegacyImage};
