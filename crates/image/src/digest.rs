@@ -5,12 +5,14 @@ use std::str::FromStr;
 
 use sha2::Digest as _;
 
-/// A digest algorithm. Only SHA-256 and SHA-512 can be verified; any other
-/// algorithm that fits the OCI grammar is kept as written.
+/// A digest algorithm. SHA-256, SHA-384 and SHA-512 (what Docker accepts in references) can be
+/// verified; any other algorithm that fits the OCI grammar is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Algorithm {
     /// `sha256`, what registries use.
     Sha256,
+    /// `sha384`.
+    Sha384,
     /// `sha512`.
     Sha512,
     /// Any other name the grammar allows, kept as written and never verified.
@@ -22,6 +24,7 @@ impl Algorithm {
     pub fn as_str(&self) -> &str {
         match self {
             Algorithm::Sha256 => "sha256",
+            Algorithm::Sha384 => "sha384",
             Algorithm::Sha512 => "sha512",
             Algorithm::Other(name) => name,
         }
@@ -30,6 +33,7 @@ impl Algorithm {
     fn from_name(name: &str) -> Algorithm {
         match name {
             "sha256" => Algorithm::Sha256,
+            "sha384" => Algorithm::Sha384,
             "sha512" => Algorithm::Sha512,
             other => Algorithm::Other(other.to_string()),
         }
@@ -48,7 +52,7 @@ pub enum DigestError {
     /// Not `algorithm:encoded`, or characters the grammar does not allow.
     #[error("invalid checksum digest format")]
     InvalidFormat,
-    /// A SHA-256 or SHA-512 digest of the wrong number of hex digits.
+    /// A SHA-256, SHA-384 or SHA-512 digest of the wrong number of hex digits.
     #[error("invalid checksum digest length")]
     InvalidLength,
     /// An algorithm name the grammar does not allow.
@@ -80,7 +84,7 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// Parses `algorithm:encoded`. SHA-256 and SHA-512 must be lowercase hex of
+    /// Parses `algorithm:encoded`. SHA-256, SHA-384 and SHA-512 must be lowercase hex of
     /// the right length; other algorithms only need to fit the OCI grammar
     /// (the image spec asks clients to let unknown algorithms through).
     pub fn parse(s: &str) -> Result<Digest, DigestError> {
@@ -130,6 +134,13 @@ impl Digest {
         }
     }
 
+    fn sha384_of(bytes: &[u8]) -> Digest {
+        Digest {
+            algorithm: Algorithm::Sha384,
+            encoded: to_hex(&sha2::Sha384::digest(bytes)),
+        }
+    }
+
     fn sha512_of(bytes: &[u8]) -> Digest {
         Digest {
             algorithm: Algorithm::Sha512,
@@ -142,14 +153,14 @@ impl Digest {
         &self.algorithm
     }
 
-    /// The part after `:` (hex for SHA-256 and SHA-512).
+    /// The part after `:` (hex for SHA-256, SHA-384 and SHA-512).
     pub fn encoded(&self) -> &str {
         &self.encoded
     }
 
-    /// Whether bytes can be checked against it here (SHA-256 and SHA-512).
+    /// Whether bytes can be checked against it here (SHA-256, SHA-384 and SHA-512).
     pub fn is_verifiable(&self) -> bool {
-        matches!(self.algorithm, Algorithm::Sha256 | Algorithm::Sha512)
+        !matches!(self.algorithm, Algorithm::Other(_))
     }
 
     /// Hashes `bytes` with this digest's algorithm, for comparing against it.
@@ -157,6 +168,7 @@ impl Digest {
     pub fn compute_same_algorithm(&self, bytes: &[u8]) -> Option<Digest> {
         match self.algorithm {
             Algorithm::Sha256 => Some(Digest::sha256_of(bytes)),
+            Algorithm::Sha384 => Some(Digest::sha384_of(bytes)),
             Algorithm::Sha512 => Some(Digest::sha512_of(bytes)),
             Algorithm::Other(_) => None,
         }
@@ -245,6 +257,7 @@ fn is_algorithm(s: &str) -> bool {
 fn hex_len(algorithm: &Algorithm) -> Option<usize> {
     match algorithm {
         Algorithm::Sha256 => Some(64),
+        Algorithm::Sha384 => Some(96),
         Algorithm::Sha512 => Some(128),
         Algorithm::Other(_) => None,
     }
@@ -265,6 +278,7 @@ mod tests {
 
     const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    const EMPTY_SHA384: &str = "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b";
     const EMPTY_SHA512: &str = "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
 
     #[test]
@@ -275,11 +289,7 @@ mod tests {
             (format!("sha256:{EMPTY_SHA256}"), Algorithm::Sha256, true),
             (format!("sha512:{EMPTY_SHA512}"), Algorithm::Sha512, true),
             (format!("md5:{hex32}"), Algorithm::Other("md5".into()), false),
-            (
-                format!("sha384:{hex32}{hex32}{hex32}"),
-                Algorithm::Other("sha384".into()),
-                false,
-            ),
+            (format!("sha384:{EMPTY_SHA384}"), Algorithm::Sha384, true),
             (format!("blake3:{hex32}{hex32}"), Algorithm::Other("blake3".into()), false),
             (
                 "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8".into(),
@@ -319,6 +329,7 @@ mod tests {
             (format!("sha256:{upper}"), DigestError::InvalidFormat),
             (format!("sha256:{}g", &EMPTY_SHA256[1..]), DigestError::InvalidFormat),
             (format!("sha512:{EMPTY_SHA256}"), DigestError::InvalidLength),
+            (format!("sha384:{EMPTY_SHA256}"), DigestError::InvalidLength),
             (format!("sha512:{}", EMPTY_SHA512.to_uppercase()), DigestError::InvalidFormat),
             (format!("SHA256:{EMPTY_SHA256}"), unsupported("SHA256")),
             (format!("sha256-:{EMPTY_SHA256}"), unsupported("sha256-")),
@@ -375,6 +386,8 @@ mod tests {
 
         let sha512 = Digest::parse(&format!("sha512:{EMPTY_SHA512}")).expect("valid");
         assert_eq!(sha512.compute_same_algorithm(b""), Some(sha512));
+        let sha384 = Digest::parse(&format!("sha384:{EMPTY_SHA384}")).unwrap();
+        assert_eq!(sha384.compute_same_algorithm(b""), Some(sha384));
 
         let other = Digest::parse("md5:d41d8cd98f00b204e9800998ecf8427e").expect("valid");
         assert_eq!(other.compute_same_algorithm(b""), None);

@@ -8,7 +8,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use crate::digest::{Digest, DigestError};
+use crate::digest::{Algorithm, Digest, DigestError};
 
 const DEFAULT_DOMAIN: &str = "docker.io";
 const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
@@ -196,6 +196,14 @@ impl Reference {
             .map(Digest::parse)
             .transpose()
             .map_err(ReferenceError::InvalidDigest)?;
+        // Docker pulls by SHA-256, SHA-384 or SHA-512 only; any other name is refused as it refuses it.
+        if let Some(Algorithm::Other(algorithm)) = digest.as_ref().map(Digest::algorithm) {
+            return Err(ReferenceError::InvalidDigest(
+                DigestError::UnsupportedAlgorithm {
+                    algorithm: algorithm.clone(),
+                },
+            ));
+        }
 
         let mut notes = Vec::new();
         if !split.single_element

@@ -1,7 +1,6 @@
 //! Reference parsing and normalization, table by table against the Docker CLI's rules.
 
 use super::*;
-use crate::digest::Algorithm;
 
 const HEX64: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -39,7 +38,7 @@ fn ok(
 fn valid_references() {
     let sha = format!("sha256:{HEX64}");
     let sha512 = format!("sha512:{HEX64}{HEX64}");
-    let md5 = "md5:0123456789abcdef0123456789abcdef";
+    let sha384 = format!("sha384:{HEX64}{}", &HEX64[..32]);
     let tag128 = "t".repeat(128);
     let path255 = format!("{}/{}", "a".repeat(127), "b".repeat(127));
     let single247 = "a".repeat(247);
@@ -84,7 +83,7 @@ fn valid_references() {
         ok(format!("sha256:{HEX64}"), "docker.io", "library/sha256", Some(HEX64), None, format!("sha256:{HEX64}"), format!("docker.io/library/sha256:{HEX64}")),
         ok(format!("{HEX64}:latest"), "docker.io", format!("library/{HEX64}"), Some("latest"), None, format!("{HEX64}:latest"), format!("docker.io/library/{HEX64}:latest")),
         ok(format!("a/b@{sha512}"), "docker.io", "a/b", None, Some(&sha512), format!("a/b@{sha512}"), format!("docker.io/a/b@{sha512}")),
-        ok(format!("a@{md5}"), "docker.io", "library/a", None, Some(md5), format!("a@{md5}"), format!("docker.io/library/a@{md5}")),
+        ok(format!("a/b@{sha384}"), "docker.io", "a/b", None, Some(&sha384), format!("a/b@{sha384}"), format!("docker.io/a/b@{sha384}")),
         ok(format!("alpine:3.19@{sha}"), "docker.io", "library/alpine", Some("3.19"), Some(&sha), format!("alpine:3.19@{sha}"), format!("docker.io/library/alpine:3.19@{sha}")),
         ok(format!("ghcr.io/o/a@{sha}"), "ghcr.io", "o/a", None, Some(&sha), format!("ghcr.io/o/a@{sha}"), format!("ghcr.io/o/a@{sha}")),
         ok("  alpine:3 \n", "docker.io", "library/alpine", Some("3"), None, "alpine:3", "docker.io/library/alpine:3"),
@@ -178,6 +177,15 @@ fn invalid_references() {
         (format!("alpine@sha256:{}", &HEX64[1..]), ReferenceError::InvalidDigest(DigestError::InvalidLength)),
         (format!("a/b@sha512:{HEX64}"), ReferenceError::InvalidDigest(DigestError::InvalidLength)),
         (
+            format!("alpine@blake3:{HEX64}"),
+            ReferenceError::InvalidDigest(DigestError::UnsupportedAlgorithm { algorithm: "blake3".into() }),
+        ),
+        (
+            format!("alpine@md5:{}", &HEX64[..32]),
+            ReferenceError::InvalidDigest(DigestError::UnsupportedAlgorithm { algorithm: "md5".into() }),
+        ),
+        (format!("alpine@sha384:{HEX64}"), ReferenceError::InvalidDigest(DigestError::InvalidLength)),
+        (
             format!("alpine:3@SHA256:{HEX64}"),
             ReferenceError::InvalidDigest(DigestError::UnsupportedAlgorithm { algorithm: "SHA256".into() }),
         ),
@@ -247,10 +255,10 @@ fn tags_digests_and_pull_reference() {
         assert_eq!(r.effective_tag(), effective, "{input}");
         assert_eq!(r.pull_reference(), pull, "{input}");
     }
-    let unverifiable = Reference::parse("a@md5:0123456789abcdef0123456789abcdef").expect("valid");
-    let digest = unverifiable.digest().expect("digest");
-    assert_eq!(digest.algorithm(), &Algorithm::Other("md5".into()));
-    assert!(!digest.is_verifiable());
+    // Docker pulls by SHA-256, SHA-384 or SHA-512 only; a descriptor may still name another algorithm
+    // (shown unverifiable), but a reference may not.
+    let refused = Reference::parse("a@md5:0123456789abcdef0123456789abcdef").expect_err("refused");
+    assert_eq!(refused.to_string(), "unsupported digest algorithm");
 }
 
 #[test]
