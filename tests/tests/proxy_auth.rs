@@ -381,3 +381,132 @@ async fn token_realms_and_redirects_to_hosts_not_allowed_are_refused() {
         "nothing reached the forbidden host"
     );
 }
+
+/// A `docker-credential-<name>` written by the test into a folder of its own, put on the proxy's PATH:
+/// it answers Docker's `get` protocol for `registry` with alice's password, says "not found" for any
+/// other, or fails outright when `failing`.
+struct CredentialHelper {
+    dir: std::path::PathBuf,
+}
+
+impl CredentialHelper {
+    fn install(name: &str, registry: &str, failing: bool) -> CredentialHelper {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!(
+            "strata-credential-helper-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let script = if failing {
+            "#!/bin/sh\necho 'error: the keychain is locked'\nexit 3\n".to_owned()
+        } else {
+            format!(
+                "#!/bin/sh\n[ \"$1\" = get ] || exit 2\nread -r server || true\n\
+                 if [ \"$server\" = '{registry}' ]; then\n\
+                   printf '{{\"ServerURL\":\"%s\",\"Username\":\"alice\",\"Secret\":\"s3cret\"}}' \"$server\"\n\
+                 else\n  echo 'credentials not found in native keychain'\n  exit 1\nfi\n"
+            )
+        };
+        let path = dir.join(format!("docker-credential-{name}"));
+        std::fs::write(&path, script).expect("the helper is written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("executable");
+        CredentialHelper { dir }
+    }
+
+    /// PATH with the helper's folder first.
+    fn path(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+}
+
+impl Drop for CredentialHelper {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn credential_helpers_answer_as_after_docker_login() {
+    let registry = Registry::start_with_htpasswd("alice", "s3cret").await;
+    skopeo_push(
+        &registry.authority,
+        "strata/multi-arch:1.0",
+        "team/app:1",
+        Some("alice:s3cret"),
+    );
+    let root = DemoLayout::open().root_digest("strata/multi-arch:1.0");
+    let client = reqwest::Client::new();
+    let path = format!("/v2/{}/team/app/manifests/1", registry.authority);
+    let write_config = |name: &str, config: serde_json::Value| {
+        let file = std::env::temp_dir().join(format!(
+            "strata-helper-config-{}-{name}.json",
+            std::process::id()
+        ));
+        std::fs::write(&file, config.to_string()).expect("a temp file");
+        file
+    };
+    let per_registry = write_config(
+        "helpers",
+        serde_json::json!({ "credHelpers": { &registry.authority: "strata-test" } }),
+    );
+    let store = write_config(
+        "store",
+        serde_json::json!({ "auths": { &registry.authority: {} }, "credsStore": "strata-test" }),
+    );
+    let helper = CredentialHelper::install("strata-test", &registry.authority, false);
+    for config in [&per_registry, &store] {
+        let proxy = Proxy::start_with(
+            "127.0.0.1:0",
+            &[
+                "--insecure-registry",
+                &registry.authority,
+                "--docker-config",
+                config.to_str().expect("a UTF-8 path"),
+            ],
+            &[("PATH", &helper.path())],
+        );
+        let response = get(&client, &proxy.url(&path)).await;
+        assert_eq!(response.status(), 200, "{}", config.display());
+        let trace = serde_json::to_string(&trace_of(&response)).expect("JSON");
+        let headers = format!("{:?}", response.headers());
+        let body = response.bytes().await.expect("a body");
+        assert_eq!(sha256(&body), root);
+        for shown in [&trace, &headers] {
+            assert!(
+                !shown.contains("s3cret") && !shown.contains(ALICE),
+                "{shown}"
+            );
+        }
+    }
+
+    let failing = CredentialHelper::install("strata-failing", &registry.authority, true);
+    let broken = write_config(
+        "failing",
+        serde_json::json!({ "credHelpers": { &registry.authority: "strata-failing" } }),
+    );
+    let proxy = Proxy::start_with(
+        "127.0.0.1:0",
+        &[
+            "--insecure-registry",
+            &registry.authority,
+            "--docker-config",
+            broken.to_str().expect("a UTF-8 path"),
+        ],
+        &[("PATH", &failing.path())],
+    );
+    let denied = get(&client, &proxy.url(&path)).await;
+    assert_eq!(denied.status(), 401);
+    let said = serde_json::to_string(&trace_of(&denied)).expect("JSON");
+    assert!(
+        said.contains("docker-credential-strata-failing failed: error: the keychain is locked"),
+        "a failing helper is named, with what it said: {said}"
+    );
+    for config in [per_registry, store, broken] {
+        let _ = std::fs::remove_file(config);
+    }
+}

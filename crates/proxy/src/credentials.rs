@@ -1,13 +1,26 @@
-//! Registry credentials from a Docker `config.json` (`--docker-config`), used only server-side.
+//! Registry credentials from a Docker `config.json` (`--docker-config`), used only server-side: its
+//! `auths`, and what its credential helpers (`credHelpers` per registry, else `credsStore`) hold, asked
+//! as Docker asks them and remembered for a while.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
+
+use crate::credential_helper::{self, HelperError, IDENTITY_TOKEN_USER};
+
+/// How long what a helper said is used before it is asked again.
+const HELPER_ANSWER_KEPT: Duration = Duration::from_secs(300);
+/// How long a helper's failure is repeated before it is run again.
+const HELPER_FAILURE_KEPT: Duration = Duration::from_secs(30);
+/// The most registries whose helper answers are kept.
+const MOST_REMEMBERED: usize = 256;
 
 /// Why `--docker-config` could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -60,10 +73,19 @@ impl fmt::Debug for BasicCredentials {
 }
 
 /// Credentials by registry host, as read from a Docker `config.json`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Credentials {
     by_registry: HashMap<String, BasicCredentials>,
+    /// `credHelpers`: the helper for each registry.
+    helpers: HashMap<String, String>,
+    /// `credsStore`: the helper for every other registry.
+    store: Option<String>,
+    /// What helpers said, by registry, and when.
+    asked: Mutex<HashMap<String, (Instant, HelperSaid)>>,
 }
+
+/// What a registry's helper said: its credentials, none, or why it failed.
+type HelperSaid = Result<Option<BasicCredentials>, HelperError>;
 
 #[derive(Deserialize)]
 struct DockerConfig {
@@ -103,18 +125,19 @@ impl Credentials {
     }
 
     /// Reads the text of a Docker `config.json`: `auths.<host>.auth` (base64 `user:password`) or
-    /// `auths.<host>.username`/`password`. Credential helpers are not run; entries using them are skipped.
+    /// `auths.<host>.username`/`password`, and the helpers `credHelpers` and `credsStore` name.
     pub fn parse(bytes: &[u8]) -> Result<Credentials, CredentialsError> {
         let config: DockerConfig =
             serde_json::from_slice(bytes).map_err(|source| CredentialsError::Json {
                 path: "(config.json)".into(),
                 source,
             })?;
-        if config.creds_store.is_some() || !config.cred_helpers.is_empty() {
-            tracing::warn!(
-                "the Docker config names credential helpers; the proxy does not run them and uses only `auths`"
-            );
-        }
+        let helpers = config
+            .cred_helpers
+            .iter()
+            .map(|(registry, helper)| (normalize(registry), helper.clone()))
+            .collect();
+        let store = config.creds_store.filter(|store| !store.is_empty());
         let mut by_registry = HashMap::new();
         for (key, entry) in config.auths {
             let credentials = match (&entry.auth, &entry.username, &entry.password) {
@@ -140,22 +163,89 @@ impl Credentials {
             };
             by_registry.insert(normalize(&key), credentials);
         }
-        Ok(Credentials { by_registry })
+        Ok(Credentials {
+            by_registry,
+            helpers,
+            store,
+            asked: Mutex::default(),
+        })
     }
 
-    /// The credentials for the registry at `authority` (`host[:port]` of its API), if the config has them.
-    pub fn for_registry(&self, authority: &str) -> Option<&BasicCredentials> {
-        self.by_registry.get(&normalize(authority))
+    /// The credentials for the registry at `authority` (`host[:port]` of its API), as Docker finds them:
+    /// from its helper (`credHelpers`, else `credsStore`) when the config names one, else from `auths`.
+    /// A helper's failure is an error that says which helper and why.
+    pub async fn for_registry(&self, authority: &str) -> HelperSaid {
+        let registry = normalize(authority);
+        let Some(helper) = self.helpers.get(&registry).or(self.store.as_ref()) else {
+            return Ok(self.by_registry.get(&registry).cloned());
+        };
+        if let Some(kept) = self.kept(&registry) {
+            return kept;
+        }
+        let asked = credential_helper::get(helper, &server_address(&registry))
+            .await
+            .map(|answer| {
+                answer
+                    // An identity token is for an OAuth2 token exchange, not a password.
+                    .filter(|answer| answer.username != IDENTITY_TOKEN_USER)
+                    .map(|answer| BasicCredentials {
+                        username: answer.username,
+                        password: answer.secret,
+                    })
+                    .or_else(|| self.by_registry.get(&registry).cloned())
+            });
+        if let Ok(mut kept) = self.asked.lock() {
+            if kept.len() >= MOST_REMEMBERED {
+                kept.clear();
+            }
+            kept.insert(registry, (Instant::now(), asked.clone()));
+        }
+        asked
     }
 
-    /// How many registries have credentials.
+    /// What the helper said for `registry`, while it is still fresh.
+    fn kept(&self, registry: &str) -> Option<HelperSaid> {
+        let kept = self.asked.lock().ok()?;
+        let (at, asked) = kept.get(registry)?;
+        let fresh_for = if asked.is_ok() {
+            HELPER_ANSWER_KEPT
+        } else {
+            HELPER_FAILURE_KEPT
+        };
+        (at.elapsed() < fresh_for).then(|| asked.clone())
+    }
+
+    /// How many registries have credentials in `auths`.
     pub fn len(&self) -> usize {
         self.by_registry.len()
     }
 
-    /// Whether no registry has credentials.
+    /// Whether the config gives no credentials at all: no `auths` entry and no helper.
     pub fn is_empty(&self) -> bool {
-        self.by_registry.is_empty()
+        self.by_registry.is_empty() && self.helpers.is_empty() && self.store.is_none()
+    }
+
+    /// The helpers the config names.
+    pub fn helper_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .helpers
+            .values()
+            .chain(self.store.as_ref())
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}
+
+/// The address a helper is asked for, as Docker's config keys it: Docker Hub's legacy URL, else the
+/// registry's `host[:port]`.
+fn server_address(registry: &str) -> String {
+    if registry == "docker.io" {
+        "https://index.docker.io/v1/".to_owned()
+    } else {
+        registry.to_owned()
     }
 }
 
@@ -199,7 +289,8 @@ mod tests {
         let credentials = Credentials::parse(config).expect("a config");
         assert_eq!(credentials.len(), 3);
         let hub = credentials
-            .for_registry("registry-1.docker.io")
+            .by_registry
+            .get(&normalize("registry-1.docker.io"))
             .expect("Docker Hub");
         assert_eq!(
             (hub.username.as_str(), hub.password.as_str()),
@@ -209,19 +300,71 @@ mod tests {
             hub.header_value().expect("a header"),
             "Basic YWxpY2U6czNjcmV0"
         );
-        let local = credentials.for_registry("127.0.0.1:5000").expect("local");
+        let local = credentials
+            .by_registry
+            .get(&normalize("127.0.0.1:5000"))
+            .expect("local");
         assert_eq!(
             (local.username.as_str(), local.password.as_str()),
             ("bob", "pa:ss")
         );
-        let ghcr = credentials.for_registry("GHCR.io").expect("ghcr");
+        let ghcr = credentials
+            .by_registry
+            .get(&normalize("GHCR.io"))
+            .expect("ghcr");
         assert_eq!(ghcr.password, "token:with:colons");
-        assert!(credentials.for_registry("127.0.0.1:5001").is_none());
-        assert!(credentials.for_registry("quay.io").is_none());
+        assert!(!credentials.by_registry.contains_key("127.0.0.1:5001"));
+        assert!(!credentials.by_registry.contains_key("quay.io"));
+        assert_eq!(credentials.helper_names(), ["desktop"]);
         assert!(
             !format!("{hub:?}").contains("s3cret"),
             "Debug hides passwords"
         );
+    }
+
+    #[tokio::test]
+    async fn helpers_are_asked_before_auths_and_their_failures_said() {
+        let config = br#"{
+            "auths": {"127.0.0.1:5000": {"username": "bob", "password": "pw"}, "plain.io": {"auth": "YTpi"}},
+            "credHelpers": {"127.0.0.1:5000": "strata-no-such-helper"},
+            "credsStore": "strata-no-such-store"
+        }"#;
+        let credentials = Credentials::parse(config).expect("a config");
+        assert_eq!(
+            credentials.helper_names(),
+            ["strata-no-such-helper", "strata-no-such-store"]
+        );
+        let failed = credentials
+            .for_registry("127.0.0.1:5000")
+            .await
+            .expect_err("the helper is not on PATH");
+        assert!(
+            failed
+                .to_string()
+                .contains("docker-credential-strata-no-such-helper"),
+            "{failed}"
+        );
+        assert_eq!(
+            credentials.for_registry("127.0.0.1:5000").await,
+            Err(failed),
+            "a failure is remembered for a while, not run again at once"
+        );
+        assert!(
+            credentials.for_registry("plain.io").await.is_err(),
+            "credsStore answers for every registry credHelpers does not name"
+        );
+        let without_helpers =
+            Credentials::parse(br#"{"auths": {"plain.io": {"auth": "YTpi"}}}"#).expect("a config");
+        assert_eq!(
+            without_helpers
+                .for_registry("plain.io")
+                .await
+                .expect("no helper to fail")
+                .map(|found| found.username),
+            Some("a".to_owned())
+        );
+        assert_eq!(server_address("docker.io"), "https://index.docker.io/v1/");
+        assert_eq!(server_address("127.0.0.1:5000"), "127.0.0.1:5000");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod catalog_route;
 mod content_cache;
 mod content_encoding;
 mod cors;
+mod credential_helper;
 mod credentials;
 mod demo_registry;
 mod embedded_front_end;

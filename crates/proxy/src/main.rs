@@ -28,7 +28,7 @@ struct Flags {
     #[arg(long)]
     offline: bool,
     /// A Docker `config.json` whose credentials the proxy uses for private registries (never sent to the
-    /// browser).
+    /// browser): its `auths`, and the credential helpers its `credHelpers` and `credsStore` name.
     #[arg(long, value_name = "PATH")]
     docker_config: Option<PathBuf>,
     /// An origin allowed to call the proxy from a page hosted elsewhere (CORS; repeatable).

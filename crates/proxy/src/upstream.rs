@@ -61,6 +61,7 @@ impl Upstream {
         if !credentials.is_empty() {
             tracing::info!(
                 registries = credentials.len(),
+                helpers = ?credentials.helper_names(),
                 "credentials read from the Docker config"
             );
         }
@@ -163,7 +164,7 @@ impl Upstream {
         if let Some(value) = cached.as_deref().and_then(bearer_value) {
             first.insert(AUTHORIZATION, value);
             auth = "bearer (cached)";
-        } else if let Some(value) = self.remembered_basic(request.authority) {
+        } else if let Some(value) = self.remembered_basic(request.authority).await {
             first.insert(AUTHORIZATION, value);
             auth = "basic";
         }
@@ -280,15 +281,21 @@ impl Upstream {
     }
 
     /// Basic credentials for a registry that asked for them before.
-    fn remembered_basic(&self, registry: &str) -> Option<HeaderValue> {
+    async fn remembered_basic(&self, registry: &str) -> Option<HeaderValue> {
         let known = self
             .basic_registries
             .lock()
             .ok()?
             .contains(&registry.to_ascii_lowercase());
-        known
-            .then(|| self.credentials.for_registry(registry))
+        if !known {
+            return None;
+        }
+        self.credentials
+            .for_registry(registry)
+            .await
+            .ok()
             .flatten()
+            .as_ref()
             .and_then(BasicCredentials::header_value)
     }
 
@@ -308,7 +315,14 @@ impl Upstream {
             .filter_map(|value| value.to_str().ok())
             .flat_map(auth_challenge::parse)
             .collect();
-        let credentials = self.credentials.for_registry(registry);
+        let credentials = match self.credentials.for_registry(registry).await {
+            Ok(found) => found,
+            Err(error) => {
+                trace.note_last(&format!("no credentials: {error}"));
+                None
+            }
+        };
+        let credentials = credentials.as_ref();
         let bearer = challenges
             .iter()
             .find(|challenge| challenge.scheme == "bearer" && challenge.param("realm").is_some());
