@@ -30,6 +30,8 @@ pub struct Received {
     pub target: String,
     /// The `Authorization` header, if sent.
     pub authorization: Option<String>,
+    /// The body, as far as `Content-Length` says (a token service's form).
+    pub body: String,
 }
 
 /// A fault injected into the answer for one path (all off by default).
@@ -124,6 +126,35 @@ impl TamperingRegistry {
     }
 }
 
+/// The body of a request whose head is in `request`: what came with the head, then the rest of what
+/// `Content-Length` announces (64 KiB at most).
+async fn request_body(stream: &mut TcpStream, request: &[u8]) -> String {
+    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return String::new();
+    };
+    let head = String::from_utf8_lossy(&request[..end]);
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0)
+        .min(65536);
+    let mut body = request[end + 4..].to_vec();
+    let mut buffer = [0u8; 4096];
+    while body.len() < length {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&buffer[..n]),
+        }
+    }
+    body.truncate(length);
+    String::from_utf8_lossy(&body).into_owned()
+}
+
 async fn answer_connection(mut stream: TcpStream, answers: Answers, faults: Faults, log: Log) {
     let mut request = Vec::new();
     let mut buffer = [0u8; 4096];
@@ -156,10 +187,12 @@ async fn answer_connection(mut stream: TcpStream, answers: Answers, faults: Faul
             body: br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#
                 .to_vec(),
         });
+    let body = request_body(&mut stream, &request).await;
     log.lock().expect("the log").push(Received {
         method: method.clone(),
         target,
         authorization,
+        body,
     });
     let fault = faults.get(&path).cloned().unwrap_or_default();
     if let Some(delay) = fault.delay {

@@ -391,6 +391,16 @@ struct CredentialHelper {
 
 impl CredentialHelper {
     fn install(name: &str, registry: &str, failing: bool) -> CredentialHelper {
+        CredentialHelper::answering(name, registry, failing, "alice", "s3cret")
+    }
+
+    fn answering(
+        name: &str,
+        registry: &str,
+        failing: bool,
+        username: &str,
+        secret: &str,
+    ) -> CredentialHelper {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = std::env::temp_dir().join(format!(
             "strata-credential-helper-{}-{name}",
@@ -403,7 +413,7 @@ impl CredentialHelper {
             format!(
                 "#!/bin/sh\n[ \"$1\" = get ] || exit 2\nread -r server || true\n\
                  if [ \"$server\" = '{registry}' ]; then\n\
-                   printf '{{\"ServerURL\":\"%s\",\"Username\":\"alice\",\"Secret\":\"s3cret\"}}' \"$server\"\n\
+                   printf '{{\"ServerURL\":\"%s\",\"Username\":\"{username}\",\"Secret\":\"{secret}\"}}' \"$server\"\n\
                  else\n  echo 'credentials not found in native keychain'\n  exit 1\nfi\n"
             )
         };
@@ -509,4 +519,102 @@ async fn credential_helpers_answer_as_after_docker_login() {
     for config in [per_registry, store, broken] {
         let _ = std::fs::remove_file(config);
     }
+}
+
+#[tokio::test]
+async fn an_identity_token_from_a_helper_is_traded_for_a_bearer_token() {
+    const IDENTITY_TOKEN: &str = "refresh-7f3a9c";
+    let issuer = TokenIssuer::new();
+    let (listener, realm_authority) = TamperingRegistry::bind().await;
+    let realm = TamperingRegistry::serve(
+        listener,
+        HashMap::from([(
+            "/token".to_owned(),
+            Answer {
+                status: 200,
+                headers: json_type(),
+                body: serde_json::json!({
+                    "access_token": issuer.token("team/app", &["pull"]),
+                    "expires_in": 300,
+                    "refresh_token": IDENTITY_TOKEN,
+                })
+                .to_string()
+                .into_bytes(),
+            },
+        )]),
+    );
+    let registry =
+        Registry::start_with_token_auth(&issuer, &format!("http://{realm_authority}/token")).await;
+    let root = DemoLayout::open()
+        .push_with_token(
+            "strata/multi-arch:1.0",
+            &registry.api(),
+            "team/app",
+            "1",
+            Some(&issuer.token("team/app", &["pull", "push"])),
+        )
+        .await;
+    let helper = CredentialHelper::answering(
+        "strata-token",
+        &registry.authority,
+        false,
+        "<token>",
+        IDENTITY_TOKEN,
+    );
+    let config = std::env::temp_dir().join(format!(
+        "strata-identity-config-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(
+        &config,
+        serde_json::json!({ "credHelpers": { &registry.authority: "strata-token" } }).to_string(),
+    )
+    .expect("a temp file");
+    let proxy = Proxy::start_with(
+        "127.0.0.1:0",
+        &[
+            "--insecure-registry",
+            &registry.authority,
+            "--insecure-registry",
+            &realm_authority,
+            "--docker-config",
+            config.to_str().expect("a UTF-8 path"),
+        ],
+        &[("PATH", &helper.path())],
+    );
+    let client = reqwest::Client::new();
+    let response = get(
+        &client,
+        &proxy.url(&format!("/v2/{}/team/app/manifests/1", registry.authority)),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let trace = trace_of(&response);
+    assert_eq!(
+        steps(&trace)[..3],
+        [
+            step("request", "HEAD", "none", 401),
+            step("challenge", "", "", 0),
+            step("token", "POST", "identity token", 200),
+        ],
+        "{trace:?}"
+    );
+    let shown = serde_json::to_string(&trace).expect("JSON");
+    assert!(!shown.contains(IDENTITY_TOKEN), "{shown}");
+    assert_eq!(sha256(&response.bytes().await.expect("a body")), root);
+    let asked = realm.received();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].method, "POST");
+    assert_eq!(
+        asked[0].authorization, None,
+        "the identity token goes in the form only"
+    );
+    let form: HashMap<String, String> = url::form_urlencoded::parse(asked[0].body.as_bytes())
+        .into_owned()
+        .collect();
+    assert_eq!(form["grant_type"], "refresh_token");
+    assert_eq!(form["refresh_token"], IDENTITY_TOKEN);
+    assert_eq!(form["service"], "strata-test-registry");
+    assert_eq!(form["scope"], "repository:team/app:pull");
+    let _ = std::fs::remove_file(config);
 }

@@ -72,10 +72,47 @@ impl fmt::Debug for BasicCredentials {
     }
 }
 
+/// How the proxy logs in to a registry: a password, or an identity token (an OAuth2 refresh token, what
+/// `docker login` keeps for registries whose token service gives one) traded for a bearer token.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Login {
+    /// A user name and password, sent as Basic.
+    Basic(BasicCredentials),
+    /// An identity token, sent only to the token service, in the refresh-token exchange.
+    IdentityToken(String),
+}
+
+impl Login {
+    /// The `Authorization: Basic …` value, for a password.
+    pub fn basic_header(&self) -> Option<HeaderValue> {
+        match self {
+            Login::Basic(basic) => basic.header_value(),
+            Login::IdentityToken(_) => None,
+        }
+    }
+
+    /// The identity token, for one.
+    pub fn identity_token(&self) -> Option<&str> {
+        match self {
+            Login::IdentityToken(token) => Some(token),
+            Login::Basic(_) => None,
+        }
+    }
+}
+
+impl fmt::Debug for Login {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Login::Basic(basic) => basic.fmt(f),
+            Login::IdentityToken(_) => f.write_str("IdentityToken(<redacted>)"),
+        }
+    }
+}
+
 /// Credentials by registry host, as read from a Docker `config.json`.
 #[derive(Debug, Default)]
 pub struct Credentials {
-    by_registry: HashMap<String, BasicCredentials>,
+    by_registry: HashMap<String, Login>,
     /// `credHelpers`: the helper for each registry.
     helpers: HashMap<String, String>,
     /// `credsStore`: the helper for every other registry.
@@ -84,8 +121,8 @@ pub struct Credentials {
     asked: Mutex<HashMap<String, (Instant, HelperSaid)>>,
 }
 
-/// What a registry's helper said: its credentials, none, or why it failed.
-type HelperSaid = Result<Option<BasicCredentials>, HelperError>;
+/// What a registry's helper said: its login, none, or why it failed.
+type HelperSaid = Result<Option<Login>, HelperError>;
 
 #[derive(Deserialize)]
 struct DockerConfig {
@@ -105,6 +142,8 @@ struct AuthEntry {
     username: Option<String>,
     #[serde(default)]
     password: Option<String>,
+    #[serde(default)]
+    identitytoken: Option<String>,
 }
 
 impl Credentials {
@@ -141,6 +180,13 @@ impl Credentials {
         let mut by_registry = HashMap::new();
         for (key, entry) in config.auths {
             let credentials = match (&entry.auth, &entry.username, &entry.password) {
+                _ if entry
+                    .identitytoken
+                    .as_ref()
+                    .is_some_and(|token| !token.is_empty()) =>
+                {
+                    Login::IdentityToken(entry.identitytoken.clone().unwrap_or_default())
+                }
                 (Some(auth), _, _) if !auth.is_empty() => {
                     let decoded = STANDARD
                         .decode(auth.trim())
@@ -150,15 +196,15 @@ impl Credentials {
                     let (username, password) = decoded
                         .split_once(':')
                         .ok_or_else(|| CredentialsError::BadAuth(key.clone()))?;
-                    BasicCredentials {
+                    Login::Basic(BasicCredentials {
                         username: username.to_owned(),
                         password: password.to_owned(),
-                    }
+                    })
                 }
-                (_, Some(username), Some(password)) => BasicCredentials {
+                (_, Some(username), Some(password)) => Login::Basic(BasicCredentials {
                     username: username.clone(),
                     password: password.clone(),
-                },
+                }),
                 _ => continue,
             };
             by_registry.insert(normalize(&key), credentials);
@@ -186,11 +232,15 @@ impl Credentials {
             .await
             .map(|answer| {
                 answer
-                    // An identity token is for an OAuth2 token exchange, not a password.
-                    .filter(|answer| answer.username != IDENTITY_TOKEN_USER)
-                    .map(|answer| BasicCredentials {
-                        username: answer.username,
-                        password: answer.secret,
+                    .map(|answer| {
+                        if answer.username == IDENTITY_TOKEN_USER {
+                            Login::IdentityToken(answer.secret)
+                        } else {
+                            Login::Basic(BasicCredentials {
+                                username: answer.username,
+                                password: answer.secret,
+                            })
+                        }
                     })
                     .or_else(|| self.by_registry.get(&registry).cloned())
             });
@@ -293,11 +343,7 @@ mod tests {
             .get(&normalize("registry-1.docker.io"))
             .expect("Docker Hub");
         assert_eq!(
-            (hub.username.as_str(), hub.password.as_str()),
-            ("alice", "s3cret")
-        );
-        assert_eq!(
-            hub.header_value().expect("a header"),
+            hub.basic_header().expect("a header"),
             "Basic YWxpY2U6czNjcmV0"
         );
         let local = credentials
@@ -305,14 +351,20 @@ mod tests {
             .get(&normalize("127.0.0.1:5000"))
             .expect("local");
         assert_eq!(
-            (local.username.as_str(), local.password.as_str()),
-            ("bob", "pa:ss")
+            local,
+            &Login::Basic(BasicCredentials {
+                username: "bob".into(),
+                password: "pa:ss".into()
+            })
         );
         let ghcr = credentials
             .by_registry
             .get(&normalize("GHCR.io"))
             .expect("ghcr");
-        assert_eq!(ghcr.password, "token:with:colons");
+        assert_eq!(
+            ghcr.basic_header().expect("a header"),
+            format!("Basic {}", STANDARD.encode("bob:token:with:colons"))
+        );
         assert!(!credentials.by_registry.contains_key("127.0.0.1:5001"));
         assert!(!credentials.by_registry.contains_key("quay.io"));
         assert_eq!(credentials.helper_names(), ["desktop"]);
@@ -360,9 +412,19 @@ mod tests {
                 .for_registry("plain.io")
                 .await
                 .expect("no helper to fail")
-                .map(|found| found.username),
-            Some("a".to_owned())
+                .and_then(|found| found.basic_header()),
+            Some(HeaderValue::from_static("Basic YTpi"))
         );
+        let token = Credentials::parse(br#"{"auths": {"r.io": {"identitytoken": "refresh"}}}"#)
+            .expect("a config");
+        let login = token
+            .for_registry("r.io")
+            .await
+            .expect("no helper")
+            .expect("a login");
+        assert_eq!(login.identity_token(), Some("refresh"));
+        assert_eq!(login.basic_header(), None);
+        assert!(!format!("{login:?}").contains("refresh"), "Debug hides it");
         assert_eq!(server_address("docker.io"), "https://index.docker.io/v1/");
         assert_eq!(server_address("127.0.0.1:5000"), "127.0.0.1:5000");
     }

@@ -12,7 +12,7 @@ use reqwest::header::{
 use reqwest::{Method, StatusCode, Url};
 use strata_registry_api::{auth_challenge, token_answer};
 
-use crate::credentials::{BasicCredentials, Credentials};
+use crate::credentials::{Credentials, Login};
 use crate::error::{ProxyError, StartError};
 use crate::settings::Settings;
 use crate::ssrf_guard::{self, GuardedResolver};
@@ -21,6 +21,8 @@ use crate::upstream_body::{self, TransferLimits};
 use crate::upstream_trace::{self, Step, StepKind, Trace, shown_url};
 
 const MAX_REDIRECTS: usize = 5;
+/// The `client_id` the refresh-token exchange names, as Docker names itself `docker`.
+const OAUTH_CLIENT_ID: &str = "strata";
 /// The largest token service answer read (the token itself is capped by core).
 const MAX_TOKEN_ANSWER_BYTES: u64 = 64 * 1024;
 
@@ -233,6 +235,22 @@ impl Upstream {
         auth: &'static str,
         trace: &mut Trace,
     ) -> Result<reqwest::Response, ProxyError> {
+        self.send_request(kind, method, url, headers, None, auth, trace)
+            .await
+    }
+
+    /// [`Upstream::send`], with a body (a token service's form).
+    #[allow(clippy::too_many_arguments)]
+    async fn send_request(
+        &self,
+        kind: StepKind,
+        method: &Method,
+        url: &Url,
+        headers: HeaderMap,
+        body: Option<String>,
+        auth: &'static str,
+        trace: &mut Trace,
+    ) -> Result<reqwest::Response, ProxyError> {
         let mut step = upstream_trace::sent(kind, method, url, auth);
         let mut checked = ssrf_guard::check_url(&self.settings, url);
         if checked.is_ok() && self.settings.upstream_proxy.is_some() {
@@ -245,12 +263,14 @@ impl Upstream {
             return Err(refusal);
         }
         let started = Instant::now();
-        let result = self
+        let mut outgoing = self
             .client
             .request(method.clone(), url.clone())
-            .headers(headers)
-            .send()
-            .await;
+            .headers(headers);
+        if let Some(body) = body {
+            outgoing = outgoing.body(body);
+        }
+        let result = outgoing.send().await;
         let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let shown = shown_url(url);
         match result {
@@ -296,7 +316,7 @@ impl Upstream {
             .ok()
             .flatten()
             .as_ref()
-            .and_then(BasicCredentials::header_value)
+            .and_then(Login::basic_header)
     }
 
     /// The `Authorization` that answers a 401, with its kind for the trace; `None` when the proxy has no
@@ -358,12 +378,18 @@ impl Upstream {
                     .param("scheme", "basic")
                     .param("realm", basic.param("realm").unwrap_or_default()),
             );
-            return match credentials.and_then(BasicCredentials::header_value) {
+            return match credentials.and_then(Login::basic_header) {
                 Some(value) => {
                     if let Ok(mut registries) = self.basic_registries.lock() {
                         registries.insert(registry.to_ascii_lowercase());
                     }
                     Ok(Some((value, "basic")))
+                }
+                None if credentials.is_some() => {
+                    trace.note_last(
+                        "the login for this registry is an identity token, which a Basic challenge cannot take",
+                    );
+                    Ok(None)
                 }
                 None => {
                     trace.note_last(
@@ -377,13 +403,14 @@ impl Upstream {
     }
 
     /// A token from `realm`: `GET realm?service=…&scope=…`, with Basic credentials when the registry has
-    /// them.
+    /// them; for an identity token, the OAuth2 refresh-token exchange (`POST realm` with a form), as
+    /// Docker does.
     async fn request_token(
         &self,
         realm: &str,
         service: Option<&str>,
         scopes: &[String],
-        credentials: Option<&BasicCredentials>,
+        credentials: Option<&Login>,
         limits: TransferLimits,
         trace: &mut Trace,
     ) -> Result<token_answer::TokenAnswer, ProxyError> {
@@ -392,31 +419,51 @@ impl Upstream {
                 "the registry named an invalid token realm {realm:?}"
             ))
         })?;
-        {
-            let mut query = realm_url.query_pairs_mut();
-            if let Some(service) = service {
-                query.append_pair("service", service);
-            }
-            for scope in scopes {
-                query.append_pair("scope", scope);
-            }
-        }
         let mut headers = HeaderMap::new();
-        let mut auth = "none";
-        if let Some(value) = credentials.and_then(BasicCredentials::header_value) {
-            headers.insert(AUTHORIZATION, value);
-            auth = "basic";
-        }
-        let token_response = self
-            .send(
-                StepKind::Token,
-                &Method::GET,
-                &realm_url,
-                headers,
-                auth,
-                trace,
-            )
-            .await?;
+        let token_response = match credentials.and_then(Login::identity_token) {
+            Some(identity_token) => {
+                let form = refresh_token_form(identity_token, service, scopes);
+                headers.insert(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                self.send_request(
+                    StepKind::Token,
+                    &Method::POST,
+                    &realm_url,
+                    headers,
+                    Some(form),
+                    "identity token",
+                    trace,
+                )
+                .await?
+            }
+            None => {
+                {
+                    let mut query = realm_url.query_pairs_mut();
+                    if let Some(service) = service {
+                        query.append_pair("service", service);
+                    }
+                    for scope in scopes {
+                        query.append_pair("scope", scope);
+                    }
+                }
+                let mut auth = "none";
+                if let Some(value) = credentials.and_then(Login::basic_header) {
+                    headers.insert(AUTHORIZATION, value);
+                    auth = "basic";
+                }
+                self.send(
+                    StepKind::Token,
+                    &Method::GET,
+                    &realm_url,
+                    headers,
+                    auth,
+                    trace,
+                )
+                .await?
+            }
+        };
         if !token_response.status().is_success() {
             return Err(ProxyError::Auth(format!(
                 "the token service at {} answered {}{}",
@@ -449,6 +496,19 @@ impl Upstream {
         }
         Ok(answer)
     }
+}
+
+/// The OAuth2 refresh-token exchange's form, as Docker sends it to a token service.
+fn refresh_token_form(identity_token: &str, service: Option<&str>, scopes: &[String]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", "refresh_token")
+        .append_pair("refresh_token", identity_token)
+        .append_pair("client_id", OAUTH_CLIENT_ID)
+        .append_pair("scope", &scopes.join(" "));
+    if let Some(service) = service {
+        form.append_pair("service", service);
+    }
+    form.finish()
 }
 
 /// The `--upstream-proxy`, as reqwest takes it: only http:// and https:// proxies.
@@ -508,6 +568,23 @@ fn describe_send_error(url: &Url, error: reqwest::Error) -> ProxyError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_refresh_token_exchange_sends_what_docker_sends() {
+        let form = refresh_token_form(
+            "id token/+=",
+            Some("registry.example"),
+            &[
+                "repository:a/b:pull".to_owned(),
+                "repository:c:pull".to_owned(),
+            ],
+        );
+        assert_eq!(
+            form,
+            "grant_type=refresh_token&refresh_token=id+token%2F%2B%3D&client_id=strata\
+             &scope=repository%3Aa%2Fb%3Apull+repository%3Ac%3Apull&service=registry.example"
+        );
+    }
+
     use super::*;
 
     #[test]
