@@ -143,14 +143,25 @@ pub async fn get(name: &str, server: &str) -> Result<Option<HelperAnswer>, Helpe
     }
     Err(HelperError::Failed {
         name: name.to_owned(),
-        said: said
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect(),
+        said: shown_failure(&said),
     })
+}
+
+/// What a failed helper said, as the trace may show it: its first line, cut short, unless it looks like a
+/// credential (a helper that printed its JSON and then failed must not put a secret in the page).
+fn shown_failure(said: &str) -> String {
+    let first: String = said
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    if first.contains('{') || first.to_ascii_lowercase().contains("secret") {
+        "(its output is not shown: it may hold a credential)".to_owned()
+    } else {
+        first
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +203,29 @@ mod tests {
             !format!("{answer:?}").contains("hidden"),
             "Debug hides the secret"
         );
+    }
+
+    #[test]
+    fn a_failure_shows_what_the_helper_said_but_never_a_credential() {
+        let cases = [
+            (
+                "error: the keychain is locked\nmore",
+                "error: the keychain is locked",
+            ),
+            (
+                r#"{"Username":"a","Secret":"hidden"}"#,
+                "(its output is not shown: it may hold a credential)",
+            ),
+            (
+                "secret=hidden",
+                "(its output is not shown: it may hold a credential)",
+            ),
+            ("", ""),
+        ];
+        for (said, shown) in cases {
+            assert_eq!(shown_failure(said), shown, "{said:?}");
+        }
+        assert_eq!(shown_failure(&"x".repeat(500)).len(), 200);
     }
 
     #[test]
