@@ -462,6 +462,35 @@ fn hand_made_layout(
     archive.finish().0
 }
 
+/// A legacy `docker save` of two layers whose `manifest.json` names a second layer file the archive
+/// lacks.
+fn legacy_save_missing_a_layer() -> Vec<u8> {
+    use strata_image::digest::Digest;
+    let mut first = TarBuilder::default();
+    first.file("one.txt", b"one\n");
+    let (first, _) = first.finish();
+    let mut second = TarBuilder::default();
+    second.file("two.txt", b"two\n");
+    let (second, _) = second.finish();
+    let config = serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": { "type": "layers",
+                    "diff_ids": [Digest::sha256_of(&first).to_string(), Digest::sha256_of(&second).to_string()] },
+    })
+    .to_string();
+    let config_name = format!("{}.json", Digest::sha256_of(config.as_bytes()).encoded());
+    let manifest = serde_json::json!([{
+        "Config": config_name, "RepoTags": ["gap:1"], "Layers": ["1/layer.tar", "2/layer.tar"],
+    }])
+    .to_string();
+    let mut archive = TarBuilder::default();
+    archive
+        .file(&config_name, config.as_bytes())
+        .file("1/layer.tar", &first)
+        .file("manifest.json", manifest.as_bytes());
+    archive.finish().0
+}
+
 /// Renames the member `from` to `to` (the same length) in a tar, its header checksum made again: a
 /// path the `tar` crate would not write.
 fn rename_member(tar: &mut [u8], from: &str, to: &str) {
@@ -502,6 +531,7 @@ async fn broken_layouts_name_the_entry_and_show_what_can_be_read() {
     let mut climbing = hand_made_layout(Some(config), config, &[("xx/escape", b"out\n")]);
     rename_member(&mut climbing, "xx/escape", "../escape");
     let climbing = write("climbing.tar", &climbing);
+    let gap = write("gap.tar", &legacy_save_missing_a_layer());
     let whole = hand_made_layout(Some(config), config, &[("zz/last", &[7u8; 4096])]);
     let truncated = write("truncated.tar", &whole[..whole.len() - 3000]);
 
@@ -533,6 +563,10 @@ async fn broken_layouts_name_the_entry_and_show_what_can_be_read() {
     for (archive, problem) in [
         (&climbing, "\"../escape\" points outside the archive"),
         (&truncated, "damaged"),
+        (
+            &gap,
+            "the archive has no 2/layer.tar, which its manifest.json names",
+        ),
     ] {
         open_archive(&browser, &offline, archive).await;
         browser

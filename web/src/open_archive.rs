@@ -59,6 +59,14 @@ pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
             .legacy_images(&manifest_json)
             .map_err(|error| error.to_string())?;
         for (position, image) in legacy.iter().enumerate() {
+            let image = match image {
+                Ok(image) => image,
+                Err(error) => {
+                    problems.push(error.to_string());
+                    continue;
+                }
+            };
+            problems.extend(image.missing.iter().map(ToString::to_string));
             let config = read_member(&tar, &image.config).await?;
             match image.written_manifest(position, &config) {
                 Ok((image, written)) => {

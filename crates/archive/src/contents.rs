@@ -185,15 +185,18 @@ impl LegacyImage {
                     format!("{diff_id:?} is not a diff_id"),
                 )
             })?;
+            // A layer the archive lacks is still named, so the tree shows it and says it is missing.
             layers.push(WrittenDescriptor {
                 media_type: media_type::DOCKER_LAYER,
-                size: member.size,
+                size: member.as_ref().map_or(0, |member| member.size),
                 digest: digest.to_string(),
             });
-            blobs.push(LocalBlob {
-                digest,
-                source: BlobSource::Member(member.clone()),
-            });
+            if let Some(member) = member {
+                blobs.push(LocalBlob {
+                    digest,
+                    source: BlobSource::Member(member.clone()),
+                });
+            }
         }
         let manifest = WrittenManifest {
             schema_version: 2,
@@ -294,7 +297,8 @@ mod tests {
         LegacyImage {
             config: member(&format!("{HEX}.json"), 99),
             config_digest: Some(Digest::parse(&format!("sha256:{HEX}")).expect("a digest")),
-            layers: layers.iter().map(|path| member(path, 2048)).collect(),
+            layers: layers.iter().map(|path| Some(member(path, 2048))).collect(),
+            missing: Vec::new(),
             repo_tags: vec!["app:1".to_owned()],
         }
     }

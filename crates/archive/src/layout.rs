@@ -52,8 +52,10 @@ pub struct LegacyImage {
     /// The digest the config's name claims, when it claims one.
     pub config_digest: Option<Digest>,
     /// The layers' members, bottom to top (each an uncompressed tar, checked against the config's
-    /// `diff_ids`).
-    pub layers: Vec<TarMember>,
+    /// `diff_ids`); `None` where `manifest.json` names a file the archive lacks.
+    pub layers: Vec<Option<TarMember>>,
+    /// The layer files `manifest.json` names that the archive lacks (or that point outside it).
+    pub missing: Vec<ArchiveError>,
     /// The names it was saved under (`repository:tag`).
     pub repo_tags: Vec<String>,
 }
@@ -129,33 +131,41 @@ impl ArchiveLayout {
         self.files.get(&format!("blobs/{algorithm}/{hex}"))
     }
 
-    /// The images a legacy `manifest.json` (its bytes) lists, each with its members.
-    pub fn legacy_images(&self, manifest_json: &[u8]) -> Result<Vec<LegacyImage>, ArchiveError> {
+    /// The images a legacy `manifest.json` (its bytes) lists, each with its members: an image whose
+    /// config is missing is an error of its own, and a missing layer leaves a gap the image still opens
+    /// with, so that what the archive holds is shown.
+    pub fn legacy_images(
+        &self,
+        manifest_json: &[u8],
+    ) -> Result<Vec<Result<LegacyImage, ArchiveError>>, ArchiveError> {
         let entries: Vec<ManifestJsonEntry> = serde_json::from_slice(manifest_json)
             .map_err(|error| ArchiveError::BadManifestJson(error.to_string()))?;
-        entries
+        let member = |path: &str| {
+            let path = clean(path).ok_or_else(|| ArchiveError::PathOutside(path.to_owned()))?;
+            self.files
+                .get(&path)
+                .cloned()
+                .ok_or(ArchiveError::Missing(path))
+        };
+        Ok(entries
             .into_iter()
             .map(|entry| {
-                let member = |path: &str| {
-                    let path =
-                        clean(path).ok_or_else(|| ArchiveError::PathOutside(path.to_owned()))?;
-                    self.files
-                        .get(&path)
-                        .cloned()
-                        .ok_or(ArchiveError::Missing(path))
-                };
+                let config = member(&entry.config)?;
+                let mut missing = Vec::new();
+                let layers = entry
+                    .layers
+                    .iter()
+                    .map(|layer| member(layer).map_err(|error| missing.push(error)).ok())
+                    .collect();
                 Ok(LegacyImage {
-                    config: member(&entry.config)?,
+                    config,
                     config_digest: digest_in_name(&entry.config),
-                    layers: entry
-                        .layers
-                        .iter()
-                        .map(|layer| member(layer))
-                        .collect::<Result<_, _>>()?,
+                    layers,
+                    missing,
                     repo_tags: entry.repo_tags.unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -244,16 +254,34 @@ mod tests {
         );
         let images = layout.legacy_images(manifest.as_bytes()).expect("readable");
         assert_eq!(images.len(), 1);
+        let image = images[0].as_ref().expect("its members are there");
         assert_eq!(
-            images[0].config_digest.as_ref().map(ToString::to_string),
+            image.config_digest.as_ref().map(ToString::to_string),
             Some(format!("sha256:{hex}"))
         );
-        assert_eq!(images[0].layers[0].path, "c7b9/layer.tar");
-        assert_eq!(images[0].repo_tags, ["app:1"]);
-        let missing = r#"[{"Config":"x.json","Layers":[]}]"#;
         assert_eq!(
-            layout.legacy_images(missing.as_bytes()),
-            Err(ArchiveError::Missing("x.json".to_owned()))
+            image.layers[0].as_ref().map(|layer| layer.path.as_str()),
+            Some("c7b9/layer.tar")
+        );
+        assert_eq!(image.repo_tags, ["app:1"]);
+        assert!(image.missing.is_empty());
+        let gaps = format!(
+            r#"[{{"Config":"x.json","Layers":[]}},
+                {{"Config":"{hex}.json","Layers":["gone/layer.tar","c7b9/layer.tar","../out.tar"]}}]"#
+        );
+        let images = layout.legacy_images(gaps.as_bytes()).expect("readable");
+        assert_eq!(images[0], Err(ArchiveError::Missing("x.json".to_owned())));
+        let image = images[1].as_ref().expect("opens with its gaps");
+        assert_eq!(
+            image.layers.iter().map(Option::is_some).collect::<Vec<_>>(),
+            [false, true, false]
+        );
+        assert_eq!(
+            image.missing,
+            [
+                ArchiveError::Missing("gone/layer.tar".to_owned()),
+                ArchiveError::PathOutside("../out.tar".to_owned())
+            ]
         );
         assert!(matches!(
             layout.legacy_images(b"{not json"),

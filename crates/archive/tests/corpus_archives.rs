@@ -68,6 +68,8 @@ fn verify_legacy(archive: &[u8], layout: &ArchiveLayout, name: &str) -> usize {
     let manifest_json = bytes(archive, layout.manifest_json().expect("manifest.json"));
     let mut verified = 0;
     for image in layout.legacy_images(manifest_json).expect("readable") {
+        let image = image.unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert!(image.missing.is_empty(), "{name}: {:?}", image.missing);
         let config = bytes(archive, &image.config);
         if let Some(digest) = &image.config_digest {
             assert_eq!(&Digest::sha256_of(config), digest, "{name}: the config");
@@ -79,6 +81,7 @@ fn verify_legacy(archive: &[u8], layout: &ArchiveLayout, name: &str) -> usize {
             .unwrap_or_default();
         assert_eq!(diff_ids.len(), image.layers.len(), "{name}");
         for (layer, diff_id) in image.layers.iter().zip(&diff_ids) {
+            let layer = layer.as_ref().expect("every layer is there");
             assert_eq!(
                 Digest::sha256_of(bytes(archive, layer)).to_string(),
                 *diff_id,
@@ -109,6 +112,9 @@ fn images_open(archive: &[u8], layout: &ArchiveLayout, name: &str) -> usize {
             .iter()
             .enumerate()
         {
+            let legacy = legacy
+                .as_ref()
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
             let (image, written) = legacy
                 .written_manifest(position, bytes(archive, &legacy.config))
                 .unwrap_or_else(|error| panic!("{name}: {error}"));
