@@ -359,6 +359,19 @@ impl Browser {
     /// Ends the session.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    /// A test that ends without [`Browser::close`] (a failed assertion, most often) leaves Chromium
+    /// running once ChromeDriver is gone: its processes are found by their profile folder and ended, so a
+    /// long run does not pile up browsers.
+    fn drop(&mut self) {
+        // The argument ends with the NUL that separates arguments: no other profile's name can match.
+        crate::processes::kill_processes_naming(&format!(
+            "--user-data-dir={}\0",
+            self.profile.display()
+        ));
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

@@ -15,6 +15,30 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Kills every process whose command line contains `needle` (a browser's own profile folder: the
+/// processes ChromeDriver started and left behind when the test ends without closing the session).
+pub fn kill_processes_naming(needle: &str) {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for process in processes.flatten() {
+        let Some(pid) = process
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let named = std::fs::read(process.path().join("cmdline"))
+            .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(needle));
+        if named && pid != std::process::id() as i32 {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
