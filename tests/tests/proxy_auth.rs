@@ -424,13 +424,16 @@ impl CredentialHelper {
         CredentialHelper { dir }
     }
 
-    /// PATH with the helper's folder first.
-    fn path(&self) -> String {
-        format!(
+    /// The proxy reading `config`, the helper's folder first on its PATH.
+    fn proxy(&self, config: &DockerConfig, flags: &[&str]) -> Proxy {
+        let path = format!(
             "{}:{}",
             self.dir.display(),
             std::env::var("PATH").unwrap_or_default()
-        )
+        );
+        let mut all = vec!["--docker-config", config.path()];
+        all.extend_from_slice(flags);
+        Proxy::start_with("127.0.0.1:0", &all, &[("PATH", &path)])
     }
 }
 
@@ -452,36 +455,17 @@ async fn credential_helpers_answer_as_after_docker_login() {
     let root = DemoLayout::open().root_digest("strata/multi-arch:1.0");
     let client = reqwest::Client::new();
     let path = format!("/v2/{}/team/app/manifests/1", registry.authority);
-    let write_config = |name: &str, config: serde_json::Value| {
-        let file = std::env::temp_dir().join(format!(
-            "strata-helper-config-{}-{name}.json",
-            std::process::id()
-        ));
-        std::fs::write(&file, config.to_string()).expect("a temp file");
-        file
-    };
-    let per_registry = write_config(
-        "helpers",
+    let per_registry = DockerConfig::of(
         serde_json::json!({ "credHelpers": { &registry.authority: "strata-test" } }),
     );
-    let store = write_config(
-        "store",
+    let store = DockerConfig::of(
         serde_json::json!({ "auths": { &registry.authority: {} }, "credsStore": "strata-test" }),
     );
     let helper = CredentialHelper::install("strata-test", &registry.authority, false);
     for config in [&per_registry, &store] {
-        let proxy = Proxy::start_with(
-            "127.0.0.1:0",
-            &[
-                "--insecure-registry",
-                &registry.authority,
-                "--docker-config",
-                config.to_str().expect("a UTF-8 path"),
-            ],
-            &[("PATH", &helper.path())],
-        );
+        let proxy = helper.proxy(config, &["--insecure-registry", &registry.authority]);
         let response = get(&client, &proxy.url(&path)).await;
-        assert_eq!(response.status(), 200, "{}", config.display());
+        assert_eq!(response.status(), 200, "{}", config.path());
         let trace = serde_json::to_string(&trace_of(&response)).expect("JSON");
         let headers = format!("{:?}", response.headers());
         let body = response.bytes().await.expect("a body");
@@ -495,20 +479,10 @@ async fn credential_helpers_answer_as_after_docker_login() {
     }
 
     let failing = CredentialHelper::install("strata-failing", &registry.authority, true);
-    let broken = write_config(
-        "failing",
+    let broken = DockerConfig::of(
         serde_json::json!({ "credHelpers": { &registry.authority: "strata-failing" } }),
     );
-    let proxy = Proxy::start_with(
-        "127.0.0.1:0",
-        &[
-            "--insecure-registry",
-            &registry.authority,
-            "--docker-config",
-            broken.to_str().expect("a UTF-8 path"),
-        ],
-        &[("PATH", &failing.path())],
-    );
+    let proxy = failing.proxy(&broken, &["--insecure-registry", &registry.authority]);
     let denied = get(&client, &proxy.url(&path)).await;
     assert_eq!(denied.status(), 401);
     let said = serde_json::to_string(&trace_of(&denied)).expect("JSON");
@@ -516,9 +490,6 @@ async fn credential_helpers_answer_as_after_docker_login() {
         said.contains("docker-credential-strata-failing failed: error: the keychain is locked"),
         "a failing helper is named, with what it said: {said}"
     );
-    for config in [per_registry, store, broken] {
-        let _ = std::fs::remove_file(config);
-    }
 }
 
 #[tokio::test]
@@ -561,26 +532,17 @@ async fn an_identity_token_from_a_helper_is_traded_for_a_bearer_token() {
         "<token>",
         IDENTITY_TOKEN,
     );
-    let config = std::env::temp_dir().join(format!(
-        "strata-identity-config-{}.json",
-        std::process::id()
-    ));
-    std::fs::write(
+    let config = DockerConfig::of(
+        serde_json::json!({ "credHelpers": { &registry.authority: "strata-token" } }),
+    );
+    let proxy = helper.proxy(
         &config,
-        serde_json::json!({ "credHelpers": { &registry.authority: "strata-token" } }).to_string(),
-    )
-    .expect("a temp file");
-    let proxy = Proxy::start_with(
-        "127.0.0.1:0",
         &[
             "--insecure-registry",
             &registry.authority,
             "--insecure-registry",
             &realm_authority,
-            "--docker-config",
-            config.to_str().expect("a UTF-8 path"),
         ],
-        &[("PATH", &helper.path())],
     );
     let client = reqwest::Client::new();
     let response = get(
@@ -616,5 +578,4 @@ async fn an_identity_token_from_a_helper_is_traded_for_a_bearer_token() {
     assert_eq!(form["refresh_token"], IDENTITY_TOKEN);
     assert_eq!(form["service"], "strata-test-registry");
     assert_eq!(form["scope"], "repository:team/app:pull");
-    let _ = std::fs::remove_file(config);
 }

@@ -41,12 +41,16 @@ pub struct DockerConfig(PathBuf);
 
 impl DockerConfig {
     pub fn with_auth(registry: &str, auth: &str) -> DockerConfig {
+        DockerConfig::of(serde_json::json!({ "auths": { registry: { "auth": auth } } }))
+    }
+
+    /// A config file holding `config`.
+    pub fn of(config: serde_json::Value) -> DockerConfig {
         let path = std::env::temp_dir().join(format!(
             "strata-docker-config-{}-{}.json",
             std::process::id(),
             strata_e2e::processes::free_port()
         ));
-        let config = serde_json::json!({ "auths": { registry: { "auth": auth } } });
         std::fs::write(&path, config.to_string()).expect("a temp file");
         DockerConfig(path)
     }
