@@ -223,11 +223,14 @@ mod tests {
     fn only_digests_by_the_digest_grammar_become_references() {
         let sha256 = format!("sha256:{HEX}");
         let sha512 = format!("sha512:{HEX}{HEX}");
+        let sha384 = format!("sha384:{HEX}{}", &HEX[..32]);
+        // Docker pulls by SHA-256, SHA-384 or SHA-512 only: another algorithm is no reference to link.
         let other = format!("blake3:{HEX}");
-        let cases: [(&str, bool); 14] = [
+        let cases: [(&str, bool); 15] = [
             (&sha256, true),
             (&sha512, true),
-            (&other, true),
+            (&sha384, true),
+            (&other, false),
             ("sha256:../..", false),
             ("sha256:", false),
             ("sha256", false),
