@@ -63,11 +63,6 @@ fn text(object: &js_sys::Object, key: &str) -> Option<String> {
         .as_string()
 }
 
-/// The reference a local image is inspected by: its archive's repository, pinned by digest.
-pub fn local_reference(repository: &str, digest: &str) -> String {
-    format!("{LOCAL_ARCHIVE_REGISTRY}/{repository}@{digest}")
-}
-
 /// The file an opened archive was read from.
 pub fn file_name(repository: &str) -> Option<String> {
     text(&archive(repository)?, "file")
@@ -85,15 +80,6 @@ pub fn blob_url(repository: &str, digest: &str) -> Result<String, LocalMissing> 
     })
 }
 
-/// The repository an archive is shown under: `archive-` and a short hash of what identifies the file on
-/// the reader's disk (its name, size and modification time), so that a link made from it works again once
-/// the same file is chosen again (after a reload), and its bytes are still verified against the digests.
-pub fn repository_for(file: &str, size: f64, modified: f64) -> String {
-    let identity =
-        strata_image::digest::Digest::sha256_of(format!("{file}\n{size}\n{modified}").as_bytes());
-    format!("archive-{}", &identity.encoded()[..12])
-}
-
 /// Whether the document `digest` of an opened archive is a manifest Strata wrote (docker save's legacy
 /// form holds none), not one the archive holds.
 pub fn is_written(repository: &str, digest: &str) -> bool {
@@ -103,7 +89,7 @@ pub fn is_written(repository: &str, digest: &str) -> bool {
         .is_some_and(|written| written.includes(&JsValue::from_str(digest), 0))
 }
 
-/// Records an opened archive under `repository` (see [`repository_for`]): its file's name, each blob by
+/// Records an opened archive under `repository` (`strata_archive::local_repository`): its file's name, each blob by
 /// digest, and which of them are manifests Strata wrote.
 #[cfg(feature = "all-pages")]
 pub fn register(

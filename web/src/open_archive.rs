@@ -17,7 +17,7 @@ use crate::{download, inflated_archive, local_archive};
 /// An archive opened: the repository it is shown under, and what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opened {
-    /// `archive-<hash>`, of the registry `local.invalid` (see `local_archive::repository_for`).
+    /// `archive-<hash>`, of the registry `local.invalid` (see `strata_archive::local_repository`).
     pub repository: String,
     /// The file's name, as the reader's disk has it.
     pub file: String,
@@ -30,7 +30,7 @@ pub struct Opened {
 /// Opens a `docker save` tarball or an OCI layout tar, plain or compressed whole.
 pub async fn open_file(file: web_sys::File) -> Result<Opened, String> {
     let name = file.name();
-    let repository = local_archive::repository_for(&name, file.size(), file.last_modified());
+    let repository = strata_archive::local_repository(&name, file.size(), file.last_modified());
     let first = read(&file, 0.0, SNIFFED_BYTES as f64).await?;
     let compression = ArchiveCompression::of(&first);
     let tar = inflated_archive::inflated(&file, compression).await?;
@@ -119,7 +119,7 @@ pub async fn open_directory(files: Vec<web_sys::File>) -> Result<Opened, String>
         .values()
         .map(web_sys::File::last_modified)
         .fold(0.0, f64::max);
-    let repository = local_archive::repository_for(&directory, size, modified);
+    let repository = strata_archive::local_repository(&directory, size, modified);
     local_archive::register(&repository, &directory, &blobs, &[])?;
     Ok(Opened {
         repository,

@@ -8,7 +8,9 @@
 mod compression;
 mod contents;
 mod layout;
+mod local_name;
 
 pub use compression::{ArchiveCompression, MOST_INFLATED_BYTES, SNIFFED_BYTES};
 pub use contents::{BlobSource, LocalBlob, LocalImage, blob_digest, oci_images};
 pub use layout::{ArchiveError, ArchiveLayout, LegacyImage};
+pub use local_name::{address_names_archive, local_reference, local_repository};

@@ -72,11 +72,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
                 { local_notice(&reference) }
                 { super::compare_entry::entry(&props.reference, &state) }
                 { files.unwrap_or_default() }
-                <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
-                    <h2>{"Image tree"}</h2>
-                    { mismatch_summary(state.mismatches()) }
-                    { node_view::root(&context, root_digest) }
-                </section>
+                { tree(&context, root_digest, None) }
             </>
         };
     }
@@ -103,13 +99,20 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
                 </p>
             }
             { files.unwrap_or_default() }
-            <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
-                <h2>{"Image tree"}</h2>
-                { mismatch_summary(state.mismatches()) }
-                { cosign_subject.unwrap_or_default() }
-                { node_view::root(&context, root_digest) }
-            </section>
+            { tree(&context, root_digest, cosign_subject) }
         </>
+    }
+}
+
+/// The image tree, with what to say above it.
+fn tree(context: &NodeContext, root_digest: Option<String>, above: Option<Html>) -> Html {
+    html! {
+        <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
+            <h2>{"Image tree"}</h2>
+            { mismatch_summary(context.state.mismatches()) }
+            { above.unwrap_or_default() }
+            { node_view::root(context, root_digest) }
+        </section>
     }
 }
 

@@ -5,10 +5,10 @@ use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
 use super::format::visible;
-use crate::local_archive::local_reference;
 use crate::navigation::navigate;
 use crate::open_archive::{self, Opened};
 use crate::route::inspect_href;
+use strata_archive::{address_names_archive, local_reference};
 
 /// Where opening stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +54,9 @@ pub fn OpenPage(props: &OpenPageProps) -> Html {
                 };
                 match opened {
                     Ok(opened)
-                        if then
-                            .as_ref()
-                            .is_some_and(|then| then.contains(&opened.repository)) =>
+                        if then.as_ref().is_some_and(|then| {
+                            address_names_archive(then, &opened.repository)
+                        }) =>
                     {
                         navigate(then.as_deref().unwrap_or_default());
                     }
