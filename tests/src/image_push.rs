@@ -103,3 +103,33 @@ pub async fn push_image(
     assert_eq!(response.status().as_u16(), 201, "pushing the manifest");
     Digest::sha256_of(&manifest).to_string()
 }
+
+/// Tags again, as `tag`, the manifest `repository` already holds under `existing` (a tag or digest):
+/// what `docker tag` and a push of the same image do.
+pub async fn tag_again(api: &str, repository: &str, existing: &str, tag: &str) {
+    let client = reqwest::Client::new();
+    let accept = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \
+                  application/vnd.docker.distribution.manifest.v2+json";
+    let answer = client
+        .get(format!("{api}{repository}/manifests/{existing}"))
+        .header("accept", accept)
+        .send()
+        .await
+        .expect("the registry answers");
+    assert!(answer.status().is_success(), "{repository}:{existing}");
+    let media_type = answer
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("application/vnd.oci.image.manifest.v1+json")
+        .to_owned();
+    let manifest = answer.bytes().await.expect("the manifest");
+    let response = client
+        .put(format!("{api}{repository}/manifests/{tag}"))
+        .header("content-type", media_type)
+        .body(manifest)
+        .send()
+        .await
+        .expect("the manifest is sent");
+    assert_eq!(response.status().as_u16(), 201, "tagging {tag}");
+}

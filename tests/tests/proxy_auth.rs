@@ -7,6 +7,7 @@ mod hardening;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
@@ -490,6 +491,77 @@ async fn credential_helpers_answer_as_after_docker_login() {
         said.contains("docker-credential-strata-failing failed: error: the keychain is locked"),
         "a failing helper is named, with what it said: {said}"
     );
+}
+
+#[tokio::test]
+async fn after_a_docker_login_a_reader_browses_from_the_catalog_to_a_tag_to_its_tree() {
+    let registry = Registry::start_with_htpasswd("alice", "s3cret").await;
+    for name in ["team/app:1", "team/app:2", "tools/cli:latest"] {
+        skopeo_push(
+            &registry.authority,
+            "strata/multi-arch:1.0",
+            name,
+            Some("alice:s3cret"),
+        );
+    }
+    let root = DemoLayout::open().root_digest("strata/multi-arch:1.0");
+    let store = DockerConfig::of(
+        serde_json::json!({ "auths": { &registry.authority: {} }, "credsStore": "strata-login" }),
+    );
+    let helper = CredentialHelper::install("strata-login", &registry.authority, false);
+    let proxy = helper.proxy(&store, &["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{}", registry.authority)))
+        .await;
+    browser
+        .wait_for(
+            "the private registry's catalog",
+            "return Array.from(document.querySelectorAll('.repository-list [data-repository]')) \
+             .map(e => e.dataset.repository).join() === 'team/app,tools/cli'",
+        )
+        .await;
+    browser
+        .click(".repository-list [data-repository='team/app'] a")
+        .await;
+    browser
+        .wait_for(
+            "its tag table, each tag read through the helper's login",
+            &format!(
+                "const rows = document.querySelectorAll('.tag-table tr[data-tag]'); \
+                 return rows.length === 2 && Array.from(rows).every(row => row.dataset.digest === '{root}') \
+                 && document.querySelector('.tag-table tr[data-tag=\"2\"]').dataset.sameAs === '1'"
+            ),
+        )
+        .await;
+    browser
+        .click(".tag-table tr[data-tag='2'] td.tag-platforms")
+        .await;
+    browser.wait_for_tree().await;
+    let nodes = browser.nodes().await;
+    assert_eq!(
+        nodes
+            .first()
+            .map(|(_, digest, verify)| (digest.as_str(), verify.as_str())),
+        Some((root.as_str(), "verified"))
+    );
+    assert!(
+        nodes.iter().all(|(kind, _, verify)| verify == "verified"
+            || (kind == "layer" && verify == "not-fetched")),
+        "every document verified (layers are read when opened): {nodes:?}"
+    );
+    let page = browser
+        .eval(
+            "return document.documentElement.outerHTML + JSON.stringify(performance.getEntries())",
+        )
+        .await;
+    let page = page.as_str().unwrap_or_default();
+    assert!(!page.is_empty());
+    assert!(
+        !page.contains("s3cret") && !page.contains(ALICE),
+        "the login never reaches the page"
+    );
+    browser.close().await;
 }
 
 #[tokio::test]

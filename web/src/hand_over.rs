@@ -1,6 +1,6 @@
 //! The first-load module (built without the `all-pages` feature) holds the pages most links open: the
-//! landing page, the inspect tree, tags and concepts. When the reader goes anywhere else (files, compare,
-//! the tour), it loads the module with every page, lets it render the same address, and unmounts itself:
+//! landing page, the inspect tree, an image's tag names and concepts. When the reader goes anywhere else
+//! (files, compare, the tour, a repository's tag table, a registry's catalog), it loads the module with every page, lets it render the same address, and unmounts itself:
 //! the page stays (no reload, the history intact), and the by-digest answers come from the browser cache.
 
 use std::cell::RefCell;

@@ -24,6 +24,8 @@ mod open_archive;
 mod page_clock;
 mod registry_api;
 mod route;
+#[cfg(feature = "all-pages")]
+mod tag_details;
 mod tag_pages;
 mod url_state;
 mod view;

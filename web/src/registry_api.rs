@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, Response};
 use strata_image::media_type::MANIFEST_ACCEPT;
 use strata_image::registry_host::LOCAL_ARCHIVE_REGISTRY;
+use strata_registry_api::catalog_list::CatalogPage;
 use strata_registry_api::registry_error::{self, FailedResponse, RateLimit};
 use strata_registry_api::registry_header;
 use strata_registry_api::tag_list::{self, TagPage};
@@ -56,7 +57,7 @@ pub struct Exchange {
 }
 
 /// The response headers an exchange keeps.
-pub const SHOWN_HEADERS: [&str; 9] = [
+pub const SHOWN_HEADERS: [&str; 10] = [
     "content-type",
     registry_header::DOCKER_CONTENT_DIGEST,
     "content-length",
@@ -66,6 +67,7 @@ pub const SHOWN_HEADERS: [&str; 9] = [
     "location",
     "docker-distribution-api-version",
     "cache-control",
+    "link",
 ];
 
 impl Exchange {
@@ -107,6 +109,27 @@ pub async fn version_check() -> Result<Fetched, FetchError> {
         "version check",
     )
     .await
+}
+
+/// One page of a registry's catalog at `url` (the first page's, or a `Link` the previous page gave), and
+/// the URL of the next page, if any; a refusal is explained as the registry's (or the proxy's) words say.
+pub async fn catalog_page(url: &str) -> Result<(CatalogPage, Option<String>), FetchError> {
+    let fetched = fetch(
+        Request::get(url),
+        Exchange::asked("GET", url, None),
+        "catalog",
+    )
+    .await?;
+    let next = fetched
+        .exchange
+        .header("link")
+        .and_then(tag_list::next_link);
+    let page = CatalogPage::parse(&fetched.bytes).map_err(|error| FetchError {
+        not_found: false,
+        message: error.to_string(),
+        exchange: fetched.exchange.clone(),
+    })?;
+    Ok((page, next))
 }
 
 /// One page of a repository's tags at `url` (the first page's, or a `Link` the previous page gave), and
@@ -186,6 +209,21 @@ impl Repository {
         fetch(
             Request::get(&url).header("Accept", MANIFEST_ACCEPT),
             Exchange::asked("GET", &url, Some(MANIFEST_ACCEPT)),
+            &what,
+        )
+        .await
+    }
+
+    /// Asks which digest a tag names (`HEAD`, with every manifest type in `Accept`): registries answer it
+    /// in `Docker-Content-Digest`, and Docker Hub does not count it as a pull.
+    pub async fn manifest_head(&self, tag: &str) -> Result<Fetched, FetchError> {
+        let what = format!("tag {tag} in {}/{}", self.registry, self.repository);
+        let url = self.manifest_url(tag);
+        fetch(
+            gloo_net::http::RequestBuilder::new(&url)
+                .method(gloo_net::http::Method::HEAD)
+                .header("Accept", MANIFEST_ACCEPT),
+            Exchange::asked("HEAD", &url, Some(MANIFEST_ACCEPT)),
             &what,
         )
         .await

@@ -2,6 +2,7 @@
 
 use strata_explain::page_link::{self, PageLinkError, encode_query_value, encode_uri_component};
 use strata_explain::share_link::{self, PINNED_PARAM, query_value};
+use strata_image::registry_host;
 
 /// What the URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,11 @@ pub enum Route {
         files: Option<FilesRequest>,
         /// `pinned=<time>`: this is a pinned link, made at that time.
         pinned_at: Option<String>,
+    },
+    /// `/inspect/<registry>`: the registry's repositories, from its catalog.
+    Catalog {
+        /// The registry, as references name it.
+        registry: String,
     },
     /// `/compare?left=<reference>&right=<reference>[&left-platform=..][&right-platform=..]`: two images side
     /// by side (two platforms of one image: the same reference on both sides).
@@ -132,9 +138,18 @@ impl Route {
                 platform: query_value(search, "platform").filter(|p| !p.is_empty()),
             };
         }
-        match path.strip_prefix("/inspect/") {
-            Some(encoded) => Route::Inspect {
-                reference: decode(encoded),
+        let inspected = path.strip_prefix("/inspect/").map(decode);
+        if let Some(registry) = inspected
+            .as_deref()
+            .and_then(registry_host::catalog_registry)
+        {
+            return Route::Catalog {
+                registry: registry.to_owned(),
+            };
+        }
+        match inspected {
+            Some(reference) => Route::Inspect {
+                reference,
                 platform: query_value(search, "platform").filter(|p| !p.is_empty()),
                 files: (query_value(search, "view").as_deref() == Some("files")).then(|| {
                     FilesRequest {

@@ -1,7 +1,8 @@
 //! A repository's tags as the page loads them: page by page through the proxy's `tags/list`, following
-//! `Link`, the first page asked for once.
+//! `Link`, the first page asked for once; every page at once when the reader sorts by something other
+//! than the name (registries list tags by name, so only that order is right for part of the list).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use strata_image::artifact;
@@ -12,6 +13,9 @@ use crate::registry_api;
 
 /// Tags per page asked for.
 const PAGE: usize = 100;
+
+/// Loading every page stops past this many tags (the rest stay one "More tags" away).
+const MOST_TAGS_AT_ONCE: usize = 20_000;
 
 /// The tags loaded so far.
 #[derive(Clone, PartialEq, Default)]
@@ -39,22 +43,77 @@ impl TagPages {
     }
 }
 
-/// What a view holds to load tags: their state, a way to load the next page, and a way to load the first
-/// page that does nothing after its first call.
+/// What a view holds to load tags: their state, and ways to load the first page (once), the next one, or
+/// all that are left.
 #[derive(Clone)]
 pub struct TagLoader {
     pub pages: UseStateHandle<TagPages>,
-    pub load: Callback<String>,
+    loaded: Rc<RefCell<TagPages>>,
+    busy: Rc<Cell<bool>>,
     first_url: String,
-    requested: Rc<RefCell<bool>>,
+    requested: Rc<Cell<bool>>,
 }
 
 impl TagLoader {
     /// Loads the first page, once.
     pub fn first_page(&self) {
         if !self.requested.replace(true) {
-            self.load.emit(self.first_url.clone());
+            self.load(Some(self.first_url.clone()), false);
         }
+    }
+
+    /// Loads the page after those loaded.
+    pub fn next_page(&self) {
+        let next = self.loaded.borrow().next.clone();
+        self.load(next, false);
+    }
+
+    /// Loads every page left, up to [`MOST_TAGS_AT_ONCE`] tags.
+    pub fn every_page(&self) {
+        let next = self.loaded.borrow().next.clone();
+        self.load(next, true);
+    }
+
+    fn load(&self, url: Option<String>, every: bool) {
+        let Some(mut url) = url else {
+            return;
+        };
+        if self.busy.replace(true) {
+            return;
+        }
+        let (pages, loaded, busy) = (self.pages.clone(), self.loaded.clone(), self.busy.clone());
+        loaded.borrow_mut().loading = true;
+        pages.set(loaded.borrow().clone());
+        yew::platform::spawn_local(async move {
+            loop {
+                let answer = registry_api::tag_page(&url).await;
+                let next = {
+                    let mut state = loaded.borrow_mut();
+                    match answer {
+                        Ok((page, link)) => {
+                            state.tags.extend(page.tags);
+                            state.next = link;
+                        }
+                        Err(error) => {
+                            state.error = Some(error);
+                            state.next = None;
+                        }
+                    }
+                    let more = every && state.tags.len() < MOST_TAGS_AT_ONCE;
+                    state.next.clone().filter(|_| more)
+                };
+                match next {
+                    Some(next) => {
+                        pages.set(loaded.borrow().clone());
+                        url = next;
+                    }
+                    None => break,
+                }
+            }
+            loaded.borrow_mut().loading = false;
+            busy.set(false);
+            pages.set(loaded.borrow().clone());
+        });
     }
 }
 
@@ -62,32 +121,15 @@ impl TagLoader {
 #[hook]
 pub fn use_tag_pages(name: &str) -> TagLoader {
     let pages = use_state(TagPages::default);
-    let requested = use_mut_ref(|| false);
-    let load = {
-        let pages = pages.clone();
-        Callback::from(move |url: String| {
-            let pages = pages.clone();
-            let mut current = (*pages).clone();
-            current.loading = true;
-            pages.set(current.clone());
-            yew::platform::spawn_local(async move {
-                let mut next = current;
-                next.loading = false;
-                match registry_api::tag_page(&url).await {
-                    Ok((page, link)) => {
-                        next.tags.extend(page.tags);
-                        next.next = link;
-                    }
-                    Err(error) => next.error = Some(error),
-                }
-                pages.set(next);
-            });
-        })
-    };
+    let loaded = use_mut_ref(TagPages::default);
+    let flags = use_memo((), |_| {
+        (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)))
+    });
     TagLoader {
         pages,
-        load,
+        loaded,
+        busy: flags.0.clone(),
         first_url: format!("/v2/{name}/tags/list?n={PAGE}"),
-        requested,
+        requested: flags.1.clone(),
     }
 }

@@ -55,6 +55,32 @@ pub enum PageLinkError {
         visible(.0)
     )]
     InvalidDigest(String),
+    /// Not a repository name of that registry.
+    #[error(
+        "not a valid repository name ({}): lowercase letters and digits, parts joined by '.', '_', '__', '-' or '/'",
+        visible(.0)
+    )]
+    InvalidRepository(String),
+}
+
+/// The page of `repository` in `registry` (its tag table), when the catalog's name is one: a reference to
+/// exactly that repository, without tag or digest.
+pub fn repository_path(registry: &str, repository: &str) -> Result<String, PageLinkError> {
+    Reference::parse(&format!("{registry}/{repository}"))
+        .ok()
+        .filter(|reference| {
+            reference.registry() == registry
+                && reference.repository() == repository
+                && reference.tag().is_none()
+                && reference.digest().is_none()
+        })
+        .map(|reference| inspect_path(&reference.name(), None))
+        .ok_or_else(|| PageLinkError::InvalidRepository(repository.to_owned()))
+}
+
+/// `/inspect/<registry>`: the registry's catalog.
+pub fn catalog_path(registry: &str) -> String {
+    format!("/inspect/{}", encode_path(registry.trim()))
 }
 
 /// `name:tag`, when the registry's `tag` is one: exactly that tag, nothing after it.
@@ -168,6 +194,31 @@ mod tests {
 
     const NAME: &str = "registry.example/team/app";
     const HEX: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_catalog_name_links_to_exactly_its_repository() {
+        for (registry, repository, expected) in [
+            (
+                "127.0.0.1:5000",
+                "team/app",
+                Some("/inspect/127.0.0.1:5000/team/app"),
+            ),
+            ("ghcr.io", "a/b/c", Some("/inspect/ghcr.io/a/b/c")),
+            ("127.0.0.1:5000", "Team/app", None),
+            ("127.0.0.1:5000", "../x", None),
+            ("127.0.0.1:5000", "app:1.0", None),
+            ("127.0.0.1:5000", "app@sha256:abc", None),
+            ("127.0.0.1:5000", "a?b", None),
+            ("127.0.0.1:5000", "", None),
+        ] {
+            assert_eq!(
+                repository_path(registry, repository).ok().as_deref(),
+                expected,
+                "{repository}"
+            );
+        }
+        assert_eq!(catalog_path("127.0.0.1:5000"), "/inspect/127.0.0.1:5000");
+    }
 
     #[test]
     fn only_tags_by_the_tag_grammar_become_references() {

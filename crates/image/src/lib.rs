@@ -15,4 +15,5 @@ pub mod platform;
 pub mod reference;
 pub mod registry_host;
 pub mod schema1;
+pub mod tag_table;
 pub mod verification;

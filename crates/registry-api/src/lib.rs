@@ -1,10 +1,11 @@
 //! The registry HTTP API's messages, defined once for the proxy that sends them and the page that reads
 //! them: `WWW-Authenticate` challenges, token answers, the error envelope and its codes, header names,
-//! tag lists, and the trace of what the proxy asked upstream. Pure parsing and writing, no I/O.
+//! tag lists, catalogs, and the trace of what the proxy asked upstream. Pure parsing and writing, no I/O.
 
 #![warn(missing_docs)]
 
 pub mod auth_challenge;
+pub mod catalog_list;
 pub mod registry_error;
 pub mod registry_header;
 pub mod tag_list;

@@ -13,7 +13,7 @@ pub struct TagPage {
     pub tags: Vec<String>,
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<String>, D::Error> {
     Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())

@@ -87,7 +87,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
                     {"No tag given: here are the repository's tags. Below is "}<code>{"latest"}</code>
                     {", the tag docker pull takes when none is named."}
                 </p>
-                <TagsView name={reference.name()} listing=true />
+                { repository_tags(&reference) }
             }
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             if !repository_page { <TagsView name={reference.name()} /> }
@@ -102,6 +102,19 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { tree(&context, root_digest, cosign_subject) }
         </>
     }
+}
+
+/// A repository's tag table; the first-load module hands a repository's page to the full one (`view::App`).
+#[cfg(feature = "all-pages")]
+fn repository_tags(reference: &Reference) -> Html {
+    html! {
+        <super::tag_table::TagTable registry={reference.registry().to_owned()} repository={reference.repository().to_owned()} />
+    }
+}
+
+#[cfg(not(feature = "all-pages"))]
+fn repository_tags(_: &Reference) -> Html {
+    Html::default()
 }
 
 /// The image tree, with what to say above it.

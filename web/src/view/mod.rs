@@ -1,6 +1,8 @@
 //! The components. They call `core` and render what it returns; they never parse or hash themselves.
 
 mod artifact_view;
+#[cfg(feature = "all-pages")]
+mod catalog_page;
 mod commands_view;
 mod compare_entry;
 #[cfg(feature = "all-pages")]
@@ -39,6 +41,10 @@ mod platform_picker;
 mod reference_view;
 mod share_links;
 mod size_bar;
+#[cfg(feature = "all-pages")]
+mod tag_row;
+#[cfg(feature = "all-pages")]
+mod tag_table;
 mod tags_view;
 #[cfg(feature = "all-pages")]
 mod tour_evidence;
@@ -53,6 +59,13 @@ use yew::prelude::*;
 use crate::navigation::{navigate, use_in_place_navigation};
 use crate::route::{Route, inspect_href};
 
+/// Whether a page's reference names a repository alone (no tag, no digest): its page is the tag table.
+#[cfg(not(feature = "all-pages"))]
+fn names_repository(reference: &str) -> bool {
+    strata_image::reference::Reference::parse(reference)
+        .is_ok_and(|reference| reference.tag().is_none() && reference.digest().is_none())
+}
+
 /// The whole app: a header with the reference box, then the page the URL names.
 #[component]
 pub fn App() -> Html {
@@ -65,6 +78,11 @@ pub fn App() -> Html {
     };
     let page = match route {
         Route::Home => html! { <landing::Landing /> },
+        // A repository's page leads with its tag table, which only the module with every page holds.
+        #[cfg(not(feature = "all-pages"))]
+        Route::Inspect { reference, .. } if names_repository(&reference) => {
+            html! { <crate::hand_over::HandOver /> }
+        }
         Route::Inspect {
             reference,
             platform,
@@ -93,10 +111,13 @@ pub fn App() -> Html {
         Route::Compare { .. }
         | Route::HashBench { .. }
         | Route::Tour { .. }
-        | Route::Open { .. } => {
+        | Route::Open { .. }
+        | Route::Catalog { .. } => {
             html! { <crate::hand_over::HandOver /> }
         }
         Route::Concepts => concept_help::page(),
+        #[cfg(feature = "all-pages")]
+        Route::Catalog { registry } => html! { <catalog_page::CatalogPage {registry} /> },
         Route::NotFound(path) => html! {
             <div class="error" role="alert">
                 {"There is no page at "}{format::visible(&path)}{". "}<a href="/">{"Go to the start page."}</a>

@@ -1,6 +1,8 @@
-//! The repository's tags, page by page through the proxy, filtered like `docker image ls --filter
-//! reference=`, with cosign's `sha256-*` tags hidden unless asked for.
+//! An image page's folded list of its repository's tags, page by page through the proxy, filtered like
+//! `docker image ls --filter reference=`, with cosign's `sha256-*` tags hidden unless asked for, and a link
+//! to the repository's page, where the tag table shows what each tag is.
 
+use strata_explain::page_link;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,9 +15,6 @@ use crate::url_state;
 pub struct TagsViewProps {
     /// `registry/repository`.
     pub name: String,
-    /// The page names a repository without tag: the tags lead the page, open.
-    #[prop_or_default]
-    pub listing: bool,
 }
 
 /// The panel's name in `open=`.
@@ -27,7 +26,7 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
     let loader = use_tag_pages(&props.name);
     let filter = use_state(String::new);
     let show_cosign = use_state(|| false);
-    let open_at_start = props.listing || url_state::is_open(PANEL);
+    let open_at_start = url_state::is_open(PANEL);
     {
         let loader = loader.clone();
         use_effect_with(open_at_start, move |open| {
@@ -38,7 +37,7 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
     }
     let ontoggle = {
         let record = url_state::panel_toggle(PANEL);
-        let (listing, loader) = (props.listing, loader.clone());
+        let loader = loader.clone();
         Callback::from(move |event: Event| {
             let open = event
                 .target_dyn_into::<web_sys::HtmlDetailsElement>()
@@ -46,10 +45,7 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
             if open {
                 loader.first_page();
             }
-            // On a repository's own page the list is open by default; only other pages record it.
-            if !listing {
-                record.emit(event);
-            }
+            record.emit(event);
         })
     };
     let oninput = {
@@ -65,20 +61,22 @@ pub fn TagsView(props: &TagsViewProps) -> Html {
         Callback::from(move |_: Event| show_cosign.set(!*show_cosign))
     };
     let tags = &*loader.pages;
-    let more = tags.next.clone().map(|next| {
-        let load = loader.load.clone();
-        html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| load.emit(next.clone()))}>{"More tags"}</button> }
+    let more = tags.next.is_some().then(|| {
+        let loader = loader.clone();
+        html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| loader.next_page())}>{"More tags"}</button> }
     });
     html! {
-        <details class={classes!("tags", props.listing.then_some("listing"))} id="tags" open={open_at_start} {ontoggle}>
+        <details class="tags" id="tags" open={open_at_start} {ontoggle}>
             <summary>{format!("Tags of {}", props.name)}</summary>
+            <p><a class="tag-table-link" href={page_link::inspect_path(&props.name, None)}>
+                {"The repository's tag table: each tag's digest, platforms, size and build date"}</a></p>
             <div class="file-tools">
                 <input id="tag-filter" type="search" placeholder="Filter: text, or a pattern like 1.* or *-alpine" {oninput} />
                 <label><input id="show-cosign" type="checkbox" checked={*show_cosign} onchange={toggle_cosign} />{" show cosign's sha256-* tags"}</label>
             </div>
             if tags.loading { <p class="muted">{"Loading tags…"}</p> }
             if let Some(error) = &tags.error { <p class="error">{error.clone()}</p> }
-            <ul class="tag-list">
+            <ul class="tag-list tag-names">
                 { for tags.shown(&filter, *show_cosign).map(|tag| tag_item(&props.name, tag)) }
             </ul>
             { more.unwrap_or_default() }

@@ -6,6 +6,7 @@ mod history;
 mod layer_rows;
 mod page_rows;
 mod proxy_rows;
+mod tag_rows;
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -155,6 +156,7 @@ async fn main() {
     let pages = page_rows::measure(&browser).await;
     let layers = layer_rows::measure(&browser).await;
     let archives = archive_rows::measure(&browser).await;
+    let tags = tag_rows::measure(&browser).await;
     browser.close().await;
     drop(offline);
     let proxy = proxy_rows::measure().await;
@@ -163,6 +165,7 @@ async fn main() {
     proxy.write(&mut text);
     layers.write(&mut text);
     archives.write(&mut text);
+    tags.write(&mut text);
     text.push('\n');
     text.push_str(history::BEFORE_AND_AFTER);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
@@ -176,18 +179,21 @@ async fn section(name: &str) -> String {
     let mut text = String::new();
     match name {
         "proxy" => proxy_rows::measure().await.write(&mut text),
-        "hashing" | "pages" | "layers" | "archives" => {
+        "hashing" | "pages" | "layers" | "archives" | "tags" => {
             let offline = Proxy::start(&["--offline"]);
             let browser = Browser::start().await;
             match name {
                 "hashing" => text = report(&hash_row(&offline, &browser).await),
                 "pages" => page_rows::measure(&browser).await.write(&mut text),
                 "archives" => archive_rows::measure(&browser).await.write(&mut text),
+                "tags" => tag_rows::measure(&browser).await.write(&mut text),
                 _ => layer_rows::measure(&browser).await.write(&mut text),
             }
             browser.close().await;
         }
-        other => panic!("no bench section {other:?}: hashing, pages, proxy, layers or archives"),
+        other => {
+            panic!("no bench section {other:?}: hashing, pages, proxy, layers, archives or tags")
+        }
     }
     text
 }

@@ -357,7 +357,8 @@ impl PageRows {
             "\nHTML, JS, CSS and wasm: **{total} bytes**, {:.2}× the goal of {FIRST_LOAD_GOAL} (the icon is not counted). \
              The test `first_load` fails the build past that goal.\n\n\
              The first load carries the app without the pages most visits never open: the landing page, the inspect \
-             tree, tags and concepts (`app`). Opening files, a comparison or the tour loads the module with every page \
+             tree, an image's tag names and concepts (`app`). Opening files, a comparison, the tour, a repository's tag \
+             table or a registry's catalog loads the module with every page \
              (`app_all_pages`, {} bytes of brotli wasm below), which takes the page over in place: no reload, the \
              history kept, the documents read again from the browser's cache. One module built twice, with and \
              without the `all-pages` feature, rather than a split by hand: they share every component.\n",
