@@ -91,8 +91,12 @@ impl TagLoader {
                     let mut state = loaded.borrow_mut();
                     match answer {
                         Ok((page, link)) => {
+                            // A page with no tags, or naming itself as the next, ends the list: a
+                            // registry's links must not keep the page asking forever.
+                            let endless =
+                                page.tags.is_empty() || link.as_deref() == Some(url.as_str());
                             state.tags.extend(page.tags);
-                            state.next = link;
+                            state.next = link.filter(|_| !endless);
                         }
                         Err(error) => {
                             state.error = Some(error);

@@ -2,7 +2,7 @@
 //! `auths`, and what its credential helpers (`credHelpers` per registry, else `credsStore`) hold, asked
 //! as Docker asks them and remembered for a while.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
@@ -119,6 +119,9 @@ pub struct Credentials {
     store: Option<String>,
     /// What helpers said, by registry, and when.
     asked: Mutex<HashMap<String, (Instant, HelperSaid)>>,
+    /// Registries the config names (an `auths` entry, even an empty one a `credsStore` fills, or a
+    /// `credHelpers` entry): those the operator logged in to.
+    named: HashSet<String>,
 }
 
 /// What a registry's helper said: its login, none, or why it failed.
@@ -177,6 +180,12 @@ impl Credentials {
             .map(|(registry, helper)| (normalize(registry), helper.clone()))
             .collect();
         let store = config.creds_store.filter(|store| !store.is_empty());
+        let named = config
+            .auths
+            .keys()
+            .chain(config.cred_helpers.keys())
+            .map(|key| normalize(key))
+            .collect();
         let mut by_registry = HashMap::new();
         for (key, entry) in config.auths {
             let credentials = match (&entry.auth, &entry.username, &entry.password) {
@@ -214,7 +223,13 @@ impl Credentials {
             helpers,
             store,
             asked: Mutex::default(),
+            named,
         })
+    }
+
+    /// Whether the config names the registry at `authority`: the operator logged in to it.
+    pub fn names(&self, authority: &str) -> bool {
+        self.named.contains(&normalize(authority))
     }
 
     /// The credentials for the registry at `authority` (`host[:port]` of its API), as Docker finds them:
@@ -338,6 +353,16 @@ mod tests {
         }"#;
         let credentials = Credentials::parse(config).expect("a config");
         assert_eq!(credentials.len(), 3);
+        // Every registry the config names was logged in to, the store's empty entries included.
+        for (authority, named) in [
+            ("registry-1.docker.io", true),
+            ("quay.io", true),
+            ("helper.example", true),
+            ("127.0.0.1:5000", true),
+            ("gcr.io", false),
+        ] {
+            assert_eq!(credentials.names(authority), named, "{authority}");
+        }
         let hub = credentials
             .by_registry
             .get(&normalize("registry-1.docker.io"))

@@ -53,6 +53,11 @@ pub struct UpstreamRequest<'a> {
 }
 
 impl Upstream {
+    /// Whether `--docker-config` names the registry at `authority` (the operator logged in to it).
+    pub fn has_login_for(&self, authority: &str) -> bool {
+        self.credentials.names(authority)
+    }
+
     /// A client with the guard's resolver, no automatic redirects and bounded connection times, holding
     /// the credentials of `--docker-config`.
     pub fn new(settings: &Arc<Settings>) -> Result<Self, StartError> {

@@ -269,6 +269,7 @@ fn write_seeds(fuzz_dir: &Path) -> anyhow::Result<()> {
     let corpus = fuzz_dir.join("corpus");
     write_corpus(&corpus.join("reference"), reference_seeds())?;
     write_corpus(&corpus.join("auth"), auth_seeds())?;
+    write_corpus(&corpus.join("attestation"), attestation_seeds())?;
     let seeded = copy_demo_layers(&workspace::demo_layout_dir(), &corpus.join("layer"))?;
     eprintln!("seeded the layer corpus with {seeded} demo layers");
     let manifest_corpus = corpus.join("manifest");
@@ -291,6 +292,53 @@ fn write_corpus(dir: &Path, seeds: Vec<(&str, Vec<u8>)>) -> anyhow::Result<()> {
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+/// An SPDX statement, a CycloneDX one in a DSSE envelope, and a SLSA v1 provenance.
+fn attestation_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let statement = |predicate_type: &str, predicate: serde_json::Value| {
+        serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "app", "digest": {"sha256": HEX64}}],
+            "predicateType": predicate_type,
+            "predicate": predicate,
+        })
+    };
+    let spdx = statement(
+        "https://spdx.dev/Document",
+        serde_json::json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
+            "packages": [{"name": "musl", "SPDXID": "SPDXRef-musl", "versionInfo": "1.2.5",
+                "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:apk/alpine/musl@1.2.5"}]}]}),
+    );
+    let cyclonedx = statement(
+        "https://cyclonedx.org/bom",
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5",
+            "components": [{"type": "library", "name": "lodash", "version": "4.17.21",
+                "components": [{"type": "file", "name": "package.json"}]}]}),
+    );
+    let envelope = serde_json::json!({
+        "payloadType": "application/vnd.in-toto+json",
+        "payload": strata_supply_chain::base64::encode(
+            &serde_json::to_vec(&cyclonedx).unwrap_or_default(),
+            false,
+        ),
+        "signatures": [{"keyid": "", "sig": "MEUCIQ=="}],
+    });
+    let slsa = statement(
+        "https://slsa.dev/provenance/v1",
+        serde_json::json!({"buildDefinition": {"buildType": "https://mobyproject.org/buildkit@v1",
+            "externalParameters": {"configSource": {"uri": "https://github.com/org/app.git", "digest": {"sha1": "ab"}}},
+            "resolvedDependencies": [{"uri": "pkg:docker/alpine@3.20", "digest": {"sha256": HEX64}}]},
+            "runDetails": {"builder": {"id": "https://github.com/org/app/actions/runs/1"}}}),
+    );
+    [
+        ("spdx", spdx),
+        ("cyclonedx-dsse", envelope),
+        ("slsa-v1", slsa),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name, serde_json::to_vec(&value).unwrap_or_default()))
+    .collect()
 }
 
 fn reference_seeds() -> Vec<(&'static str, Vec<u8>)> {

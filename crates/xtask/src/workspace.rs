@@ -14,13 +14,14 @@ pub fn root() -> PathBuf {
 }
 
 /// The crates that hold Strata's logic with no I/O, built for native and wasm32 (ARCHITECTURE.md).
-pub const PURE_CRATES: [&str; 6] = [
+pub const PURE_CRATES: [&str; 7] = [
     "strata-image",
     "strata-registry-api",
     "strata-layers",
     "strata-compare",
     "strata-explain",
     "strata-archive",
+    "strata-supply-chain",
 ];
 
 /// Where the demo registry's layout is written (the proxy embeds it from here).

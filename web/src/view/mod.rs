@@ -74,6 +74,7 @@ pub fn App() -> Html {
     let page_key = route.page_key();
     let typed = match &route {
         Route::Inspect { reference, .. } => reference.clone(),
+        Route::Catalog { registry } => registry.clone(),
         _ => String::new(),
     };
     let page = match route {

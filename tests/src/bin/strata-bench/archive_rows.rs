@@ -15,7 +15,8 @@ use strata_e2e::proxy::Proxy;
 use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
 
-use crate::layer_rows::{run_ms, text_like};
+use crate::layer_rows::text_like;
+use crate::run_ms;
 
 const LAYERS: usize = 4;
 const FILE_BYTES: usize = 4 << 20;
@@ -221,13 +222,15 @@ async fn measure_one(browser: &Browser, proxy: &Proxy, layer_mib: usize) -> Arch
     let skopeo_inspect_ms = run_ms(
         skopeo.to_str().expect("a UTF-8 path"),
         &["inspect", &format!("docker-archive:{archive}")],
+        &[],
     );
-    let tar_list_ms = run_ms("tar", &["tf", &archive]);
-    let mut native_read_ms = run_ms("sha256sum", &[&archive]);
+    let tar_list_ms = run_ms("tar", &["tf", &archive], &[]);
+    let mut native_read_ms = run_ms("sha256sum", &[&archive], &[]);
     for name in &layer_names {
         native_read_ms += run_ms(
             "sh",
             &["-c", "tar -xOf \"$0\" \"$1\" | tar tf -", &archive, name],
+            &[],
         );
     }
     let _ = std::fs::remove_file(&path);

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use strata_e2e::browser::Browser;
@@ -51,17 +50,6 @@ pub(crate) fn text_like(seed: u64, len: usize) -> Vec<u8> {
             b"etaoinshrdlucmfw"[(state >> 60) as usize]
         })
         .collect()
-}
-
-pub(crate) fn run_ms(program: &str, args: &[&str]) -> f64 {
-    let started = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("a native tool runs");
-    assert!(status.success(), "{program} {args:?}");
-    started.elapsed().as_secs_f64() * 1000.0
 }
 
 /// The median of five runs of `work`, in milliseconds.
@@ -307,9 +295,10 @@ pub async fn measure(browser: &Browser) -> LayerRows {
         counted[1].as_u64().unwrap_or_default(),
     );
     let path = blob.to_str().expect("a UTF-8 temp path");
-    let native_ms = run_ms("sha256sum", &[path]) + run_ms("tar", &["tzf", path]);
-    let zcat_ms = run_ms("zcat", &[path]);
-    let zcat_tar_ms = run_ms("sh", &["-c", "zcat \"$0\" | tar tf -", path]);
+    let native_ms =
+        crate::run_ms("sha256sum", &[path], &[]) + crate::run_ms("tar", &["tzf", path], &[]);
+    let zcat_ms = crate::run_ms("zcat", &[path], &[]);
+    let zcat_tar_ms = crate::run_ms("sh", &["-c", "zcat \"$0\" | tar tf -", path], &[]);
     let _ = std::fs::remove_file(&blob);
 
     open_files(browser, &files("bench/gib"), READ).await;

@@ -26,9 +26,28 @@ fn bench_bytes(mib: usize) -> Vec<u8> {
         .collect()
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+/// Runs a command-line client or native tool to its end (its output thrown away); how long it took, in
+/// milliseconds.
+pub(crate) fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the program runs");
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    started.elapsed().as_secs_f64() * 1000.0
 }
 
 fn millis(duration: Duration) -> f64 {

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 use std::process::Command;
-use std::time::Instant;
 
 use serde_json::Value;
 use strata_e2e::browser::Browser;
@@ -55,11 +54,6 @@ const SETTLE_WATCH: &str = "window.strataSettled = null; \
     check(); return true;";
 
 const SETTLED: &str = "return window.strataSettled !== null";
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
 
 /// A share link opened in a fresh tab with nothing cached.
 async fn cold_run(browser: &Browser, url: &str) -> ColdRun {
@@ -219,21 +213,6 @@ fn measure_wasm_opt() -> Vec<WasmOpt> {
     .collect()
 }
 
-fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
-    let started = Instant::now();
-    let output = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("the client runs");
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    started.elapsed().as_secs_f64() * 1000.0
-}
-
 /// Runs every page measurement.
 pub async fn measure(browser: &Browser) -> PageRows {
     let offline = Proxy::start(&["--offline"]);
@@ -272,10 +251,10 @@ pub async fn measure(browser: &Browser) -> PageRows {
         std::env::temp_dir().join(format!("strata-bench-docker-{}", std::process::id()));
     std::fs::create_dir_all(&docker_home).expect("a temp dir");
     let home = docker_home.to_str().expect("a UTF-8 temp path");
-    let docker_ms = median(
+    let docker_ms = crate::median(
         (0..RUNS)
             .map(|_| {
-                run_ms(
+                crate::run_ms(
                     docker.to_str().expect("a UTF-8 path"),
                     &["manifest", "inspect", "-v", "--insecure", &reference],
                     &[("HOME", home), ("DOCKER_CONFIG", home)],
@@ -295,14 +274,14 @@ pub async fn measure(browser: &Browser) -> PageRows {
     let image = format!("docker://{}/team/app", registry.authority);
     let skopeo = strata_e2e::required_program("/usr/bin/skopeo");
     let skopeo = skopeo.to_str().expect("a UTF-8 path");
-    let skopeo_ms = median(
+    let skopeo_ms = crate::median(
         (0..RUNS)
             .map(|_| {
                 let inspect = |extra: &[&str], target: &str| {
                     let mut args = vec!["inspect", "--tls-verify=false"];
                     args.extend(extra);
                     args.push(target);
-                    run_ms(skopeo, &args, &[])
+                    crate::run_ms(skopeo, &args, &[])
                 };
                 inspect(&["--raw"], &format!("{image}:1.2"))
                     + children
@@ -319,12 +298,12 @@ pub async fn measure(browser: &Browser) -> PageRows {
         first_load,
         wasm_opt,
         documents: 1 + 2 * children.len(),
-        cold_ms: median(cold),
-        cold_app_started_ms: median(app_started),
-        cold_wasm_arrived_ms: median(wasm_arrived),
-        warm_ms: median(warm),
-        warm_cached_ms: median(warm_cached),
-        fetch_floor_ms: median(fetch_floor),
+        cold_ms: crate::median(cold),
+        cold_app_started_ms: crate::median(app_started),
+        cold_wasm_arrived_ms: crate::median(wasm_arrived),
+        warm_ms: crate::median(warm),
+        warm_cached_ms: crate::median(warm_cached),
+        fetch_floor_ms: crate::median(fetch_floor),
         docker_ms,
         skopeo_ms,
     }

@@ -2,8 +2,6 @@
 //! for a sort by date, with the requests each made, beside the command-line tools that answer the same.
 
 use std::fmt::Write as _;
-use std::process::Command;
-use std::time::Instant;
 
 use serde_json::Value;
 use strata_e2e::browser::Browser;
@@ -69,17 +67,13 @@ pub struct TagRows {
     docker_rows_ms: f64,
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 fn requests(value: &Value) -> [u64; 3] {
     let at = |index: usize| value[index].as_u64().expect("a count");
     [at(0), at(1), at(2)]
 }
 
-async fn first_screen(browser: &Browser, url: &str) -> Load {
+/// Opens the table with nothing cached and waits for its first screen of rows verified.
+async fn open_first_screen(browser: &Browser, url: &str) {
     browser.open("about:blank").await;
     browser.clear_http_cache().await;
     browser.open(url).await;
@@ -90,6 +84,10 @@ async fn first_screen(browser: &Browser, url: &str) -> Load {
             "return window.strataFirstScreen !== null",
         )
         .await;
+}
+
+async fn first_screen(browser: &Browser, url: &str) -> Load {
+    open_first_screen(browser, url).await;
     let done = browser.eval("return window.strataFirstScreen").await;
     Load {
         ms: done[0].as_f64().expect("a time"),
@@ -101,16 +99,7 @@ async fn first_screen(browser: &Browser, url: &str) -> Load {
 /// The first screen, then a sort by date, timed from the choice until every row is read; the requests
 /// counted are the sort's own.
 async fn every_row(browser: &Browser, url: &str) -> Load {
-    browser.open("about:blank").await;
-    browser.clear_http_cache().await;
-    browser.open(url).await;
-    browser.eval(FIRST_SCREEN_WATCH).await;
-    browser
-        .wait_for(
-            "the first screen",
-            "return window.strataFirstScreen !== null",
-        )
-        .await;
+    open_first_screen(browser, url).await;
     browser
         .eval(&format!(
             "performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings(); \
@@ -131,21 +120,6 @@ async fn every_row(browser: &Browser, url: &str) -> Load {
         rows: TAGS as u64,
         requests: requests(&browser.eval(REQUESTS).await),
     }
-}
-
-fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
-    let started = Instant::now();
-    let output = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("the client runs");
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    started.elapsed().as_secs_f64() * 1000.0
 }
 
 fn tag(number: usize) -> String {
@@ -180,10 +154,10 @@ pub async fn measure(browser: &Browser) -> TagRows {
 
     let skopeo = strata_e2e::required_program("/usr/bin/skopeo");
     let image = format!("docker://{}/{REPOSITORY}", registry.authority);
-    let list_tags_ms = median(
+    let list_tags_ms = crate::median(
         (0..RUNS)
             .map(|_| {
-                run_ms(
+                crate::run_ms(
                     skopeo.to_str().expect("a UTF-8 path"),
                     &["list-tags", "--tls-verify=false", &image],
                     &[],
@@ -196,14 +170,14 @@ pub async fn measure(browser: &Browser) -> TagRows {
     let home = std::env::temp_dir().join(format!("strata-bench-tags-{}", std::process::id()));
     std::fs::create_dir_all(&home).expect("a temp dir");
     let home_text = home.to_str().expect("a UTF-8 temp path");
-    let docker_rows_ms = median(
+    let docker_rows_ms = crate::median(
         (0..3)
             .map(|_| {
                 (0..rows)
                     .map(|number| {
                         let reference =
                             format!("{}/{REPOSITORY}:{}", registry.authority, tag(number));
-                        run_ms(
+                        crate::run_ms(
                             docker.to_str().expect("a UTF-8 path"),
                             &["manifest", "inspect", "-v", "--insecure", &reference],
                             &[("HOME", home_text), ("DOCKER_CONFIG", home_text)],
@@ -214,7 +188,7 @@ pub async fn measure(browser: &Browser) -> TagRows {
             .collect(),
     );
     let _ = std::fs::remove_dir_all(&home);
-    let middle = median(loads.iter().map(|load| load.ms).collect());
+    let middle = crate::median(loads.iter().map(|load| load.ms).collect());
     let typical = loads
         .iter()
         .min_by(|a, b| (a.ms - middle).abs().total_cmp(&(b.ms - middle).abs()))

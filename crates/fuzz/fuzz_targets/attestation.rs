@@ -1,0 +1,30 @@
+//! Fuzzes the readers of what an attestation layer holds: in-toto statements, plain or in a DSSE envelope,
+//! and the SBOM or provenance predicate inside. None may panic, and what they read must hold together.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use strata_supply_chain::{dsse, provenance, sbom, statement};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(envelope) = dsse::Envelope::parse(data) {
+        assert!(envelope.signed_bytes().ends_with(&envelope.payload));
+    }
+    let Ok(read) = statement::read(data) else {
+        return;
+    };
+    let statement = read.statement;
+    if let Ok(sbom) = sbom::read(&statement.predicate_type, &statement.predicate) {
+        for package in &sbom.packages {
+            assert!(!package.name.is_empty());
+            assert!(package.name_at_version().starts_with(&package.name));
+        }
+    }
+    if let Ok(provenance) = provenance::read(&statement.predicate_type, &statement.predicate) {
+        for material in &provenance.materials {
+            if let Some(reference) = material.image_reference() {
+                assert!(reference.contains("@sha256:"), "{reference}");
+            }
+        }
+    }
+});
