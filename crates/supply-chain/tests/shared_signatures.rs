@@ -1,0 +1,273 @@
+//! The shared corpus's real cosign signatures (containers/image's fixtures, stored in its `dir:` form):
+//! each reaches the outcome containers/image's own tests assert, key-based signatures and Rekor entries
+//! alike. Keyless (Fulcio) and BYO-PKI certificate checks are not implemented yet and not asserted here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use strata_image::digest::Digest;
+use strata_supply_chain::cosign_signature::{self, LayerCheck, SIGNATURE_ANNOTATION};
+use strata_supply_chain::public_key::PublicKey;
+use strata_supply_chain::rekor_set::{self, BUNDLE_ANNOTATION, Signer};
+use strata_supply_chain::{base64, simple_signing};
+
+/// One `signature-N` file: `\0sigstore-json\n`, then the layer's media type, payload and annotations.
+#[derive(Deserialize)]
+struct StoredSignature {
+    #[serde(rename = "mimeType")]
+    mime_type: String,
+    payload: String,
+    annotations: BTreeMap<String, String>,
+}
+
+struct Layer {
+    media_type: String,
+    payload: Vec<u8>,
+    annotations: BTreeMap<String, String>,
+}
+
+fn read_layer(path: &Path) -> Layer {
+    let bytes = std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let json = bytes
+        .strip_prefix(b"\0sigstore-json\n")
+        .unwrap_or_else(|| panic!("{}: not the sigstore-json format", path.display()));
+    let stored: StoredSignature = serde_json::from_slice(json.trim_ascii_end())
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    Layer {
+        media_type: stored.mime_type,
+        payload: base64::decode(&stored.payload).expect("a base64 payload"),
+        annotations: stored.annotations,
+    }
+}
+
+fn key(dir: &Path, name: &str) -> PublicKey {
+    let text = std::fs::read_to_string(dir.join("keys").join(name)).expect("a key file");
+    PublicKey::from_pem(&text).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+fn fixtures() -> Option<PathBuf> {
+    Some(strata_test_corpus::corpus_dir()?.join("signatures/containers-image"))
+}
+
+/// Each fixture's layers checked against its manifest's digest with `keys`.
+fn checks(dir: &Path, fixture: &str, keys: &[PublicKey]) -> Vec<LayerCheck> {
+    let folder = dir.join(fixture);
+    let manifest = std::fs::read(folder.join("manifest.json")).expect("the manifest");
+    let image = Digest::sha256_of(&manifest);
+    (1..)
+        .map(|n| folder.join(format!("signature-{n}")))
+        .take_while(|path| path.is_file())
+        .map(|path| {
+            let layer = read_layer(&path);
+            cosign_signature::check_layer(
+                &layer.media_type,
+                &layer.payload,
+                &layer.annotations,
+                &image,
+                keys,
+            )
+        })
+        .collect()
+}
+
+fn verdict(dir: &Path, fixture: &str, keys: &[PublicKey]) -> &'static str {
+    cosign_signature::verdict(&checks(dir, fixture, keys)).as_str()
+}
+
+#[test]
+fn key_signed_images_reach_containers_images_outcomes() {
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let (cosign, cosign2, rekor) = (
+        key(&dir, "cosign.pub"),
+        key(&dir, "cosign2.pub"),
+        key(&dir, "rekor.pub"),
+    );
+    for (fixture, keys, expected) in [
+        ("dir-img-cosign-valid", vec![cosign.clone()], "valid"),
+        (
+            "dir-img-cosign-valid",
+            vec![cosign2.clone(), cosign.clone()],
+            "valid",
+        ),
+        ("dir-img-cosign-valid", vec![cosign2.clone()], "invalid"),
+        ("dir-img-cosign-valid", vec![rekor.clone()], "invalid"),
+        ("dir-img-cosign-valid", vec![], "no-key"),
+        ("dir-img-cosign-valid-2", vec![cosign.clone()], "valid"),
+        (
+            "dir-img-cosign-valid-with-tag",
+            vec![cosign.clone()],
+            "valid",
+        ),
+        (
+            "dir-img-cosign-key-rekor-valid",
+            vec![cosign2.clone()],
+            "valid",
+        ),
+        (
+            "dir-img-cosign-key-rekor-valid",
+            vec![cosign.clone()],
+            "invalid",
+        ),
+        ("dir-img-cosign-mixed", vec![cosign.clone()], "valid"),
+        (
+            "dir-img-cosign-modified-manifest",
+            vec![cosign.clone()],
+            "invalid",
+        ),
+        (
+            "dir-img-cosign-manifest-digest-error",
+            vec![cosign.clone()],
+            "invalid",
+        ),
+        (
+            "dir-img-cosign-other-attachment",
+            vec![cosign.clone()],
+            "unsigned",
+        ),
+    ] {
+        assert_eq!(
+            verdict(&dir, fixture, &keys),
+            expected,
+            "{fixture} with {} keys",
+            keys.len()
+        );
+    }
+    // Both of valid-2's signatures verify on their own; mixed's first is by a key nobody has.
+    assert!(
+        checks(
+            &dir,
+            "dir-img-cosign-valid-2",
+            std::slice::from_ref(&cosign)
+        )
+        .iter()
+        .all(|c| matches!(c, LayerCheck::Valid(_)))
+    );
+    let mixed = checks(&dir, "dir-img-cosign-mixed", std::slice::from_ref(&cosign));
+    assert!(
+        matches!(&mixed[..], [LayerCheck::Invalid(_), LayerCheck::Valid(_)]),
+        "{mixed:?}"
+    );
+    let modified = checks(
+        &dir,
+        "dir-img-cosign-modified-manifest",
+        std::slice::from_ref(&cosign),
+    );
+    assert!(
+        matches!(&modified[..], [LayerCheck::Invalid(reason)] if reason.contains("vouches for sha256:634a8f35")),
+        "a genuine signature of another digest: {modified:?}"
+    );
+    let [LayerCheck::Valid(claim)] = &checks(&dir, "dir-img-cosign-valid-with-tag", &[cosign])[..]
+    else {
+        panic!("one valid signature");
+    };
+    assert_eq!(
+        claim.docker_reference,
+        "192.168.64.2:5000/skopeo-signed:tag"
+    );
+    assert_eq!(
+        claim.creator.as_deref(),
+        Some("containers/image 5.21.2-dev")
+    );
+    assert_eq!(claim.timestamp, Some(1_657_296_609));
+}
+
+#[test]
+fn rekor_entries_are_checked_offline_against_the_logs_key() {
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let (cosign, cosign2, rekor) = (
+        key(&dir, "cosign.pub"),
+        key(&dir, "cosign2.pub"),
+        key(&dir, "rekor.pub"),
+    );
+    let layer = read_layer(&dir.join("dir-img-cosign-key-rekor-valid/signature-1"));
+    let signature = base64::decode(&layer.annotations[SIGNATURE_ANNOTATION]).expect("base64");
+    let bundle = &layer.annotations[BUNDLE_ANNOTATION];
+    let check = |log_keys: &[PublicKey], signer: &PublicKey, signature: &[u8]| {
+        rekor_set::verify(
+            bundle,
+            log_keys,
+            signature,
+            Signer::Key(signer),
+            &layer.payload,
+        )
+    };
+    assert_eq!(
+        check(std::slice::from_ref(&rekor), &cosign2, &signature),
+        Ok(1_674_251_859)
+    );
+    assert_eq!(
+        check(&[cosign.clone(), rekor.clone()], &cosign2, &signature),
+        Ok(1_674_251_859)
+    );
+    assert!(
+        check(std::slice::from_ref(&cosign), &cosign2, &signature).is_err(),
+        "not the log's key"
+    );
+    assert!(
+        check(std::slice::from_ref(&rekor), &cosign, &signature).is_err(),
+        "another signer"
+    );
+    // Grafted onto another signature, the entry does not match.
+    let other = read_layer(&dir.join("dir-img-cosign-valid/signature-1"));
+    let other_signature = base64::decode(&other.annotations[SIGNATURE_ANNOTATION]).expect("base64");
+    assert!(check(std::slice::from_ref(&rekor), &cosign2, &other_signature).is_err());
+
+    // containers/image's standalone vector: a Fulcio certificate's entry.
+    let testdata = dir.join("rekor-testdata");
+    let read = |name: &str| std::fs::read(testdata.join(name)).expect("a test file");
+    let certificate = pem_der(&read("rekor-cert"));
+    let signature =
+        base64::decode(std::str::from_utf8(&read("rekor-sig")).expect("text")).expect("base64");
+    let bundle = String::from_utf8(read("rekor-set")).expect("text");
+    let payload = read("rekor-payload");
+    assert_eq!(
+        rekor_set::verify(
+            &bundle,
+            std::slice::from_ref(&rekor),
+            &signature,
+            Signer::Certificate(&certificate),
+            &payload
+        ),
+        Ok(1_670_870_899)
+    );
+    assert!(
+        rekor_set::verify(
+            "",
+            std::slice::from_ref(&rekor),
+            &signature,
+            Signer::Certificate(&certificate),
+            &payload
+        )
+        .is_err()
+    );
+    assert!(
+        rekor_set::verify(
+            "{}",
+            &[rekor],
+            &signature,
+            Signer::Certificate(&certificate),
+            &payload
+        )
+        .is_err()
+    );
+    let claim = simple_signing::read(&payload).expect("a claim");
+    assert_eq!(
+        claim.manifest_digest,
+        "sha256:fa93b01658e3a5a1686dc3ae55f170d8de487006fb53a28efcd12ab0710a2e5f"
+    );
+}
+
+/// The DER of a PEM certificate (what the test vector stores).
+fn pem_der(pem: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(pem).expect("PEM text");
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64::decode(&body).expect("base64")
+}
