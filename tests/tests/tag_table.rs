@@ -2,15 +2,16 @@
 //! time, tags naming one image grouped, the orders, and a registry's repositories page by page, or a plain
 //! explanation when the registry keeps its catalog closed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use fantoccini::Locator;
 use serde_json::Value;
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
-use strata_e2e::image_push::{push_image, tag_again};
+use strata_e2e::image_push::{image_documents, push_image, tag_again};
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
+use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_e2e::tar_builder::TarBuilder;
 
 /// What a row must carry, worked out here from the registry's own answers.
@@ -509,4 +510,108 @@ async fn attribute_of(browser: &Browser, tag: &str, name: &str) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A manifest answer as Docker Hub gives it: with its pull allowance.
+fn counted_answer(content_type: &str, bytes: &[u8]) -> Answer {
+    Answer {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), content_type.into()),
+            (
+                "docker-content-digest".into(),
+                strata_image::digest::Digest::sha256_of(bytes).to_string(),
+            ),
+            ("ratelimit-limit".into(), "100;w=21600".into()),
+            ("ratelimit-remaining".into(), "97;w=21600".into()),
+        ],
+        body: bytes.to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn a_registry_that_counts_pulls_gets_head_requests_only_until_the_reader_asks_for_more() {
+    const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+    let mut answers = HashMap::new();
+    let mut digests = Vec::new();
+    for tag in ["1.0", "2.0"] {
+        let (config, manifest) =
+            image_documents(&[one_file_layer("app", format!("{tag}\n").as_bytes())]);
+        let digest = strata_image::digest::Digest::sha256_of(&manifest).to_string();
+        for reference in [tag, digest.as_str()] {
+            answers.insert(
+                format!("/v2/library/app/manifests/{reference}"),
+                counted_answer(MANIFEST, &manifest),
+            );
+        }
+        answers.insert(
+            format!(
+                "/v2/library/app/blobs/{}",
+                strata_image::digest::Digest::sha256_of(&config)
+            ),
+            Answer {
+                status: 200,
+                headers: vec![("content-type".into(), "application/octet-stream".into())],
+                body: config,
+            },
+        );
+        digests.push(digest);
+    }
+    answers.insert(
+        "/v2/library/app/tags/list?n=100".to_owned(),
+        Answer {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: br#"{"name":"library/app","tags":["1.0","2.0"]}"#.to_vec(),
+        },
+    );
+    let fixture = TamperingRegistry::start(answers).await;
+    let proxy = Proxy::start(&["--insecure-registry", &fixture.authority]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url(&format!("/inspect/{}/library/app", fixture.authority)))
+        .await;
+    browser
+        .wait_for(
+            "each tag's digest, from a HEAD",
+            &format!(
+                "return document.querySelector('.tag-table tr[data-tag=\"1.0\"]')?.dataset.digest === '{}' \
+                 && document.querySelector('.tag-table tr[data-tag=\"2.0\"]')?.dataset.digest === '{}' \
+                 && (document.querySelector('.pull-allowance')?.textContent ?? '').includes('97 of 100 pulls left')",
+                digests[0], digests[1]
+            ),
+        )
+        .await;
+    let by_digest_gets = |received: Vec<strata_e2e::tampering_registry::Received>| {
+        received
+            .into_iter()
+            .filter(|request| {
+                request.method == "GET" && request.target.contains("/manifests/sha256:")
+            })
+            .count()
+    };
+    assert_eq!(
+        by_digest_gets(fixture.received()),
+        0,
+        "no manifest read, no pull counted"
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('.tag-table tr[data-size]').length")
+            .await,
+        serde_json::json!(0)
+    );
+
+    browser.screenshot("tag_table_pulls").await;
+    browser.click("#read-tag-details").await;
+    browser
+        .wait_for(
+            "every detail, once asked for",
+            "const rows = document.querySelectorAll('.tag-table tr[data-tag]'); \
+             return rows.length === 2 && Array.from(rows).every(row => row.dataset.verify === 'verified' \
+               && row.dataset.size && row.dataset.platforms === 'linux/amd64')",
+        )
+        .await;
+    assert!(by_digest_gets(fixture.received()) >= 2);
+    browser.close().await;
 }

@@ -32,6 +32,12 @@ pub enum TagDetail {
         /// The digest the tag names, once the registry said.
         digest: Option<String>,
     },
+    /// The digest only: a registry that counts manifest reads as pulls (Docker Hub) answers a `HEAD` for
+    /// free, and the rest waits for the reader to ask.
+    Named {
+        /// The digest the registry says the tag names.
+        digest: String,
+    },
     /// Every document read and verified.
     Known {
         /// The digest the tag names.
@@ -60,6 +66,11 @@ pub struct TagDetails {
     summaries: HashMap<String, TagSummary>,
     /// A re-render is waiting for its turn.
     render_due: bool,
+    /// The registry's pull allowance, once a `HEAD` showed it counts pulls (Docker Hub's rate-limit
+    /// headers): rows then show the digest only, until the reader asks for more.
+    pub pull_allowance: Option<String>,
+    /// The reader asked for every detail despite the allowance.
+    read_in_full: bool,
     changed: Callback<()>,
 }
 
@@ -81,6 +92,8 @@ pub fn use_tag_details(registry: &str, repository: &str) -> SharedDetails {
         in_flight: 0,
         summaries: HashMap::new(),
         render_due: false,
+        pull_allowance: None,
+        read_in_full: false,
         changed: Callback::from(move |()| update.force_update()),
     });
     {
@@ -108,11 +121,21 @@ impl TagDetails {
         tags.filter(|tag| {
             matches!(
                 self.details.get(*tag),
-                Some(TagDetail::Known { .. } | TagDetail::Failed { .. })
+                Some(TagDetail::Known { .. } | TagDetail::Failed { .. } | TagDetail::Named { .. })
             )
         })
         .count()
     }
+}
+
+/// Reads `tags` in full, manifests and configs too, whatever the registry counts as pulls.
+pub fn read_in_full(shared: &SharedDetails, tags: &[String]) {
+    {
+        let mut details = shared.borrow_mut();
+        details.read_in_full = true;
+        details.pending.clear();
+    }
+    want(shared, tags);
 }
 
 /// Reads `tags` next, in this order, instead of whatever was waiting: the rows in view (or, for an order
@@ -127,7 +150,11 @@ pub fn want(shared: &SharedDetails, tags: &[String]) {
         // A listed name that is no tag is never put in a request's path (`../x`, `a?b`).
         let waiting: VecDeque<String> = tags
             .iter()
-            .filter(|tag| !details.details.contains_key(*tag))
+            .filter(|tag| match details.details.get(*tag) {
+                None => true,
+                Some(TagDetail::Named { .. }) => details.read_in_full,
+                Some(_) => false,
+            })
             .filter(|tag| page_link::tagged(&name, tag).is_ok())
             .cloned()
             .collect();
@@ -221,6 +248,16 @@ async fn read_tag(
             digest: digest.to_string(),
             summary: summary.clone(),
         };
+    }
+    // Docker Hub counts every manifest read as a pull, never a `HEAD`.
+    if let Some(allowance) = head.rate_limit.describe() {
+        let mut details = shared.borrow_mut();
+        details.pull_allowance = Some(allowance);
+        if !details.read_in_full {
+            return TagDetail::Named {
+                digest: digest.to_string(),
+            };
+        }
     }
     report(TagDetail::Reading {
         digest: Some(digest.to_string()),

@@ -85,6 +85,16 @@ pub fn tag_row(name: &str, tag: &str, detail: Option<&TagDetail>, same_as: Optio
                 </>
             },
         ),
+        Some(TagDetail::Named { digest }) => (
+            Some(digest.clone()),
+            None,
+            html! {
+                <>
+                    <td class="tag-digest" title={digest.clone()}><code>{short_digest(digest)}</code></td>
+                    <td class="muted" colspan="3">{"not read: each read counts as a pull"}</td>
+                </>
+            },
+        ),
         Some(TagDetail::Reading { digest }) => (
             None,
             Some(VerifyState::Pending),

@@ -183,6 +183,24 @@ pub fn TagTable(props: &TagTableProps) -> Html {
             </p>
         }
     });
+    let allowance = details.borrow().pull_allowance.clone();
+    let economy = allowance.map(|allowance| {
+        let in_view: Vec<String> = positions[first_in_view..in_view_end]
+            .iter()
+            .map(|&at| shown[at].0.to_owned())
+            .collect();
+        let details = details.clone();
+        let onclick = Callback::from(move |_: MouseEvent| tag_details::read_in_full(&details, &in_view));
+        html! {
+            <p class="notice pull-allowance">
+                {format!(
+                    "This registry counts every manifest read as a pull ({allowance}), and a HEAD request not: \
+                     the table shows each tag's digest from one. "
+                )}
+                <button id="read-tag-details" {onclick}>{"Read platforms, size and date too"}</button>
+            </p>
+        }
+    });
     let more = pages.next.is_some().then(|| {
         let loader = loader.clone();
         html! { <button class="more-tags" onclick={Callback::from(move |_: MouseEvent| loader.next_page())}>{"More tags"}</button> }
@@ -209,6 +227,7 @@ pub fn TagTable(props: &TagTableProps) -> Html {
             </div>
             if pages.loading { <p class="muted">{"Loading tags…"}</p> }
             if let Some(error) = &pages.error { <p class="error">{error.clone()}</p> }
+            { economy.unwrap_or_default() }
             { progress.unwrap_or_default() }
             <div ref={scroller} class="tag-scroll" {onscroll}>
                 <table class="tag-table">
