@@ -24,6 +24,7 @@ mod open_archive;
 mod page_clock;
 mod registry_api;
 mod route;
+mod signature_check;
 #[cfg(feature = "all-pages")]
 mod tag_details;
 mod tag_pages;

@@ -92,6 +92,9 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { commands_view::commands(&reference, state.root_digest().as_ref(), state.chosen_platform.as_deref()) }
             if !repository_page { <TagsView name={reference.name()} /> }
             { super::compare_entry::entry(&props.reference, &state) }
+            if !repository_page {
+                <super::signature_view::SignatureView state={state.clone()} repository={crate::registry_api::Repository::of(&reference)} />
+            }
             if latest_missing {
                 <p class="notice latest-missing">
                     {"This repository has no usable "}<code>{"latest"}</code>

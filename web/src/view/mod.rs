@@ -40,6 +40,7 @@ mod open_page;
 mod platform_picker;
 mod reference_view;
 mod share_links;
+mod signature_view;
 mod size_bar;
 #[cfg(feature = "all-pages")]
 mod tag_row;
@@ -66,6 +67,16 @@ fn names_repository(reference: &str) -> bool {
         .is_ok_and(|reference| reference.tag().is_none() && reference.digest().is_none())
 }
 
+/// Whether the address carries a public key to check signatures with (`key=`).
+#[cfg(not(feature = "all-pages"))]
+fn carries_a_key() -> bool {
+    strata_explain::share_link::query_value(
+        &crate::url_state::search(),
+        crate::signature_check::KEY_PARAM,
+    )
+    .is_some_and(|key| !key.is_empty())
+}
+
 /// The whole app: a header with the reference box, then the page the URL names.
 #[component]
 pub fn App() -> Html {
@@ -79,9 +90,10 @@ pub fn App() -> Html {
     };
     let page = match route {
         Route::Home => html! { <landing::Landing /> },
-        // A repository's page leads with its tag table, which only the module with every page holds.
+        // A repository's page leads with its tag table, and a key is checked with crypto: only the module
+        // with every page holds them.
         #[cfg(not(feature = "all-pages"))]
-        Route::Inspect { reference, .. } if names_repository(&reference) => {
+        Route::Inspect { reference, .. } if names_repository(&reference) || carries_a_key() => {
             html! { <crate::hand_over::HandOver /> }
         }
         Route::Inspect {

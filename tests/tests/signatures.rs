@@ -1,0 +1,188 @@
+//! Cosign key-based signatures checked in the page, against the real registry: images signed here with
+//! keys made here show `valid` with the right key (given in the address or pasted as PEM), `invalid`
+//! with another key or for a signature over another digest, `no-key` without a key, `unsigned` without
+//! a signature.
+
+use fantoccini::Locator;
+use p256::ecdsa::SigningKey;
+use p256::ecdsa::signature::Signer as _;
+use p256::pkcs8::{EncodePublicKey, LineEnding};
+use serde_json::json;
+use strata_e2e::browser::Browser;
+use strata_e2e::image_push::{push_blob, push_image};
+use strata_e2e::proxy::Proxy;
+use strata_e2e::registry::Registry;
+use strata_e2e::tar_builder::TarBuilder;
+use strata_image::digest::Digest;
+
+const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+
+/// Standard (padded) or URL-safe (unpadded) base64, written here apart from the page's.
+fn base64(bytes: &[u8], url_safe: bool) -> String {
+    let alphabet: &[u8; 64] = if url_safe {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        if !url_safe {
+            out.push_str(&"=="[..3 - chunk.len()]);
+        }
+    }
+    out
+}
+
+/// Signs `image` (its manifest digest `signed`) as `cosign sign --key` does: a simple-signing payload
+/// pushed as the layer of a `sha256-<hex>.sig` manifest, the signature in its annotation.
+async fn sign(api: &str, repository: &str, image: &str, signed: &str, key: &SigningKey) {
+    let payload = json!({
+        "critical": {
+            "identity": {"docker-reference": format!("registry.test/{repository}")},
+            "image": {"docker-manifest-digest": signed},
+            "type": "cosign container image signature",
+        },
+        "optional": null,
+    })
+    .to_string()
+    .into_bytes();
+    let signature: p256::ecdsa::Signature = key.sign(&payload);
+    let client = reqwest::Client::new();
+    let config = b"{}".to_vec();
+    push_blob(&client, api, repository, &config).await;
+    push_blob(&client, api, repository, &payload).await;
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
+        "layers": [{"mediaType": SIMPLE_SIGNING, "digest": Digest::sha256_of(&payload).to_string(),
+                    "size": payload.len(),
+                    "annotations": {"dev.cosignproject.cosign/signature": base64(signature.to_der().as_bytes(), false)}}],
+    })
+    .to_string();
+    let tag = format!("{}.sig", image.replace(':', "-"));
+    let response = client
+        .put(format!("{api}{repository}/manifests/{tag}"))
+        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
+        .body(manifest)
+        .send()
+        .await
+        .expect("the signature is pushed");
+    assert_eq!(response.status().as_u16(), 201);
+}
+
+fn layer(text: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut tar = TarBuilder::default();
+    tar.file("app", text.as_bytes());
+    tar.finish()
+}
+
+async fn verdict(browser: &Browser, url: &str) -> (String, String) {
+    browser.open(url).await;
+    browser
+        .wait_for(
+            "the signature's verdict",
+            "return document.querySelector('.signature-check[data-signature]') !== null",
+        )
+        .await;
+    let found = browser
+        .eval("const check = document.querySelector('.signature-check'); return [check.dataset.signature, check.dataset.signedDigest]")
+        .await;
+    (
+        found[0].as_str().unwrap_or_default().to_owned(),
+        found[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn signatures_are_valid_invalid_no_key_or_unsigned_as_checked_in_the_page() {
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let ours = SigningKey::from_slice(&[7; 32]).expect("a key");
+    let theirs = SigningKey::from_slice(&[9; 32]).expect("another key");
+    let public = |key: &SigningKey| {
+        key.verifying_key()
+            .to_public_key_der()
+            .expect("DER")
+            .as_bytes()
+            .to_vec()
+    };
+    let signed = push_image(&api, "team/app", "signed", &[layer("signed\n")]).await;
+    sign(&api, "team/app", &signed, &signed, &ours).await;
+    let elsewhere = push_image(&api, "team/app", "elsewhere", &[layer("elsewhere\n")]).await;
+    sign(&api, "team/app", &elsewhere, &signed, &ours).await;
+    push_image(&api, "team/app", "plain", &[layer("plain\n")]).await;
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    let page = |tag: &str, key: Option<&SigningKey>| {
+        let mut url = proxy.url(&format!("/inspect/{}/team/app:{tag}", registry.authority));
+        if let Some(key) = key {
+            url.push_str(&format!("?key={}", base64(&public(key), true)));
+        }
+        url
+    };
+    let cases = [
+        (page("signed", Some(&ours)), ("valid", signed.as_str())),
+        (page("signed", Some(&theirs)), ("invalid", signed.as_str())),
+        (page("signed", None), ("no-key", signed.as_str())),
+        (page("elsewhere", Some(&ours)), ("invalid", signed.as_str())),
+        (page("plain", Some(&ours)), ("unsigned", "")),
+        (page("plain", None), ("unsigned", "")),
+    ];
+    for (url, (expected, digest)) in cases {
+        let (found, signed_digest) = verdict(&browser, &url).await;
+        assert_eq!(found, expected, "{url}");
+        if !digest.is_empty() {
+            assert_eq!(signed_digest, digest, "{url}");
+        }
+    }
+    let reason = browser
+        .eval("return document.querySelector('.signature-check').textContent")
+        .await;
+    assert!(
+        reason
+            .as_str()
+            .is_some_and(|text| text.contains("Not signed"))
+    );
+
+    // A key pasted as PEM goes into the address and checks the signature.
+    browser.open(&page("signed", None)).await;
+    browser
+        .wait_for(
+            "no key yet",
+            "return document.querySelector('.signature-check')?.dataset.signature === 'no-key'",
+        )
+        .await;
+    browser.click("details.public-key > summary").await;
+    let pem = ours
+        .verifying_key()
+        .to_public_key_pem(LineEnding::LF)
+        .expect("PEM");
+    browser
+        .element(Locator::Id("public-key"))
+        .await
+        .send_keys(&pem)
+        .await
+        .expect("typing");
+    browser
+        .wait_for(
+            "the pasted key checks the signature",
+            &format!(
+                "return document.querySelector('.signature-check')?.dataset.signature === 'valid' \
+                 && new URLSearchParams(location.search).get('key') === '{}'",
+                base64(&public(&ours), true)
+            ),
+        )
+        .await;
+    browser.screenshot("signature_valid").await;
+    browser.close().await;
+}

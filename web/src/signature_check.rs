@@ -1,0 +1,234 @@
+//! Whether the inspected image is signed with cosign's key-based signatures, and by the reader's key:
+//! the `sha256-<hex>.sig` tag the tree probes, each signature layer's payload fetched and hashed against
+//! its digest, and (in the module with every page, where the crypto lives) each signature checked with
+//! the key the address carries (`key=`).
+
+use strata_image::artifact::{self, CosignSuffix};
+use strata_image::digest::Digest;
+use strata_image::manifest::{Descriptor, Document};
+#[cfg(feature = "all-pages")]
+use strata_image::verification::{self, Expected, Verification};
+use strata_supply_chain::cosign_signature::SIMPLE_SIGNING_MEDIA_TYPE;
+use yew::prelude::*;
+
+use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
+use crate::registry_api::Repository;
+
+/// The address parameter carrying the reader's public key (base64url of its DER SubjectPublicKeyInfo).
+pub const KEY_PARAM: &str = "key";
+
+/// What the page says of the image's signature: `data-signature`, `data-signed-digest`, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureResult {
+    /// `valid`, `invalid`, `no-key` or `unsigned`.
+    pub verdict: &'static str,
+    /// The digest the signature vouches for (its payload's), else the image's.
+    pub signed_digest: String,
+    /// The reference the signer signed, when a payload was read.
+    pub signed_reference: Option<String>,
+    /// Why, in words, for anything but valid.
+    pub reason: Option<String>,
+}
+
+/// A signature layer: the descriptor its manifest gives, and its payload once fetched and hashed.
+#[cfg(feature = "all-pages")]
+#[derive(Debug, Clone, PartialEq)]
+struct SignatureLayer {
+    descriptor: Descriptor,
+    payload: Result<Vec<u8>, String>,
+}
+
+/// The image's signature, once the tree's root and its `.sig` probe are in (`None` until then). Without a
+/// key it takes only the probe (no payload is fetched); with one, in the module with every page, each
+/// signature is checked.
+#[hook]
+pub fn use_signature_check(
+    state: &InspectState,
+    repository: &Repository,
+    key: Option<String>,
+) -> Option<SignatureResult> {
+    let root = state.root_digest();
+    let probe = root.as_ref().map(|root| {
+        let tag = artifact::cosign_tag_for(root, CosignSuffix::Signature);
+        state.node(&NodeKey::CosignTag(tag)).cloned()
+    });
+    let layers = signature_layers(probe.as_ref().and_then(Option::as_ref));
+    let checked = use_checked(repository, root.as_ref(), layers.clone(), key);
+    let root = root?;
+    match probe? {
+        None | Some(NodeState::Pending) => None,
+        Some(NodeState::Absent) => Some(unsigned(&root, None)),
+        Some(NodeState::Failed(message)) => Some(unsigned(
+            &root,
+            Some(format!("its signature tag could not be read: {message}")),
+        )),
+        Some(NodeState::Loaded(_)) => match layers {
+            Some(layers) if !layers.is_empty() => checked.or_else(|| Some(unkeyed(&root))),
+            _ => Some(unsigned(&root, None)),
+        },
+    }
+}
+
+/// The simple-signing layers of a verified `.sig` manifest (`None` before it is in).
+fn signature_layers(probe: Option<&NodeState>) -> Option<Vec<Descriptor>> {
+    let NodeState::Loaded(loaded) = probe? else {
+        return None;
+    };
+    if !loaded.verification.is_trusted() {
+        return None;
+    }
+    let Content::Document(read) = &loaded.content else {
+        return Some(Vec::new());
+    };
+    let Document::Manifest(manifest) = &read.document else {
+        return Some(Vec::new());
+    };
+    Some(
+        manifest
+            .layers
+            .iter()
+            .filter(|layer| layer.media_type == SIMPLE_SIGNING_MEDIA_TYPE)
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Signed, and not checked: no key was given.
+fn unkeyed(root: &Digest) -> SignatureResult {
+    SignatureResult {
+        verdict: "no-key",
+        signed_digest: root.to_string(),
+        signed_reference: None,
+        reason: Some(
+            "signed, but no public key was given to check the signature with: paste one below"
+                .to_owned(),
+        ),
+    }
+}
+
+/// The first-load module checks nothing: a key hands the page to the module with every page.
+#[cfg(not(feature = "all-pages"))]
+#[hook]
+fn use_checked(
+    _repository: &Repository,
+    _root: Option<&Digest>,
+    _layers: Option<Vec<Descriptor>>,
+    _key: Option<String>,
+) -> Option<SignatureResult> {
+    None
+}
+
+/// With a key: each signature layer's payload fetched, hashed, and checked with the key.
+#[cfg(feature = "all-pages")]
+#[hook]
+fn use_checked(
+    repository: &Repository,
+    root: Option<&Digest>,
+    layers: Option<Vec<Descriptor>>,
+    key: Option<String>,
+) -> Option<SignatureResult> {
+    let checked = use_state(|| None::<SignatureResult>);
+    {
+        let checked = checked.clone();
+        let repository = repository.clone();
+        let root = root.cloned();
+        use_effect_with((layers, key, root), move |(layers, key, root)| {
+            checked.set(None);
+            if let (Some(layers), Some(key), Some(root)) =
+                (layers.clone(), key.clone(), root.clone())
+                && !layers.is_empty()
+            {
+                yew::platform::spawn_local(async move {
+                    let mut read = Vec::new();
+                    for descriptor in layers {
+                        let payload = payload(&repository, &descriptor).await;
+                        read.push(SignatureLayer {
+                            descriptor,
+                            payload,
+                        });
+                    }
+                    checked.set(Some(judge(&root, &read, &key)));
+                });
+            }
+        });
+    }
+    (*checked).clone()
+}
+
+fn unsigned(root: &Digest, reason: Option<String>) -> SignatureResult {
+    SignatureResult {
+        verdict: "unsigned",
+        signed_digest: root.to_string(),
+        signed_reference: None,
+        reason: Some(reason.unwrap_or_else(|| {
+            "no cosign signature: the registry has no sha256-<digest>.sig tag for it".to_owned()
+        })),
+    }
+}
+
+/// A layer's payload, hashed against its descriptor.
+#[cfg(feature = "all-pages")]
+async fn payload(repository: &Repository, descriptor: &Descriptor) -> Result<Vec<u8>, String> {
+    let digest = descriptor
+        .parsed_digest()
+        .map_err(|error| error.to_string())?;
+    let fetched = repository
+        .blob(&digest.to_string())
+        .await
+        .map_err(|error| error.message)?;
+    match verification::verify(
+        &fetched.bytes,
+        Expected::Digest {
+            digest: &digest,
+            size: Some(descriptor.size),
+        },
+    ) {
+        Verification::Verified { .. } => Ok(fetched.bytes),
+        other => Err(other.explain()),
+    }
+}
+
+/// With the reader's key: each signature checked, the image's verdict as containers/image gives it.
+#[cfg(feature = "all-pages")]
+fn judge(root: &Digest, layers: &[SignatureLayer], key: &str) -> SignatureResult {
+    use strata_supply_chain::cosign_signature::{self, LayerCheck, Verdict};
+    use strata_supply_chain::public_key::PublicKey;
+    use strata_supply_chain::simple_signing;
+
+    let claim_of = |layer: &SignatureLayer| simple_signing::read(layer.payload.as_ref().ok()?).ok();
+    let key = match PublicKey::from_address_value(key) {
+        Ok(key) => key,
+        Err(error) => {
+            let mut result = unkeyed(root);
+            result.reason = Some(format!("the key in the address is unusable: {error}"));
+            return result;
+        }
+    };
+    let checks: Vec<LayerCheck> = layers
+        .iter()
+        .map(|layer| match &layer.payload {
+            Ok(payload) => cosign_signature::check_layer(
+                &layer.descriptor.media_type,
+                payload,
+                &layer.descriptor.annotations,
+                root,
+                std::slice::from_ref(&key),
+            ),
+            Err(why) => LayerCheck::Invalid(format!("its payload could not be read: {why}")),
+        })
+        .collect();
+    let verdict = cosign_signature::verdict(&checks);
+    let (claim, reason) = match &verdict {
+        Verdict::Valid(claim) => (Some(claim.clone()), None),
+        Verdict::Invalid(reason) => (layers.iter().find_map(claim_of), Some(reason.clone())),
+        Verdict::NoKey | Verdict::Unsigned => (None, None),
+    };
+    SignatureResult {
+        verdict: verdict.as_str(),
+        signed_digest: claim
+            .as_ref()
+            .map_or_else(|| root.to_string(), |claim| claim.manifest_digest.clone()),
+        signed_reference: claim.map(|claim| claim.docker_reference),
+        reason,
+    }
+}

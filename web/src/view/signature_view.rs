@@ -1,0 +1,100 @@
+//! The image's signature: `valid`, `invalid`, `no-key` or `unsigned` (`data-signature`), the digest it
+//! vouches for (`data-signed-digest`) and why, and a box for the reader's public key (PEM), which goes into
+//! the address as `key=` so the link checks the same signature with the same key.
+
+use strata_explain::share_link;
+use strata_supply_chain::base64;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use super::format::{short_digest, visible};
+use crate::inspect_state::InspectState;
+use crate::navigation;
+use crate::registry_api::Repository;
+use crate::signature_check::{KEY_PARAM, use_signature_check};
+use crate::url_state;
+
+#[derive(Properties, PartialEq)]
+pub struct SignatureViewProps {
+    pub state: UseReducerHandle<InspectState>,
+    pub repository: Repository,
+}
+
+/// The signature section.
+#[component]
+pub fn SignatureView(props: &SignatureViewProps) -> Html {
+    let key =
+        share_link::query_value(&url_state::search(), KEY_PARAM).filter(|key| !key.is_empty());
+    let result = use_signature_check(&props.state, &props.repository, key.clone());
+    let key_error = use_state(|| None::<String>);
+    let oninput = {
+        let key_error = key_error.clone();
+        Callback::from(move |event: InputEvent| {
+            let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            match der_of_pem(&area.value()) {
+                Some(der) => {
+                    key_error.set(None);
+                    url_state::set_params(&[(KEY_PARAM, Some(&base64::encode(&der, true)))]);
+                    navigation::rerender();
+                }
+                None => key_error.set(Some(
+                    "Paste a PEM public key: -----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----"
+                        .to_owned(),
+                )),
+            }
+        })
+    };
+    let check = match &result {
+        None => {
+            html! { <p class="signature-check muted">{"Looking for a cosign signature…"}</p> }
+        }
+        Some(result) => html! {
+            <div class={classes!("signature-check", result.verdict)} data-signature={result.verdict}
+                data-signed-digest={result.signed_digest.clone()}>
+                <p>
+                    <strong>{verdict_words(result.verdict)}</strong>
+                    {" "}<code title={result.signed_digest.clone()}>{short_digest(&result.signed_digest)}</code>
+                    if let Some(reference) = &result.signed_reference {
+                        {" signed as "}<code>{visible(reference)}</code>
+                    }
+                </p>
+                if let Some(reason) = &result.reason { <p class="muted signature-reason">{visible(reason)}</p> }
+            </div>
+        },
+    };
+    html! {
+        <section class="signatures">
+            <h2>{"Signature"}</h2>
+            { check }
+            <details class="public-key" open={key.is_some()}>
+                <summary>{"Check with a public key"}</summary>
+                <label for="public-key">{"cosign public key (PEM), checked in this browser:"}</label>
+                <textarea id="public-key" rows="4" spellcheck="false" {oninput}
+                    placeholder="-----BEGIN PUBLIC KEY-----" />
+                if let Some(error) = &*key_error { <p class="error">{error.clone()}</p> }
+            </details>
+        </section>
+    }
+}
+
+fn verdict_words(verdict: &str) -> &'static str {
+    match verdict {
+        "valid" => "Signed with the key given:",
+        "invalid" => "Not validly signed by the key given:",
+        "no-key" => "Signed (not checked: no key given):",
+        _ => "Not signed:",
+    }
+}
+
+/// The DER inside a PEM `PUBLIC KEY` block, without checking it is a key (the module with every page
+/// does, where the crypto lives).
+fn der_of_pem(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    let body = text
+        .strip_prefix("-----BEGIN PUBLIC KEY-----")?
+        .strip_suffix("-----END PUBLIC KEY-----")?;
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::decode(&compact).ok().filter(|der| !der.is_empty())
+}
