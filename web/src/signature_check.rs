@@ -53,6 +53,7 @@ pub fn use_signature_check(
         state.node(&NodeKey::CosignTag(tag)).cloned()
     });
     let layers = signature_layers(probe.as_ref().and_then(Option::as_ref));
+    let keyed = key.is_some();
     let checked = use_checked(repository, root.as_ref(), layers.clone(), key);
     let root = root?;
     match probe? {
@@ -62,8 +63,21 @@ pub fn use_signature_check(
             &root,
             Some(format!("its signature tag could not be read: {message}")),
         )),
+        Some(NodeState::Loaded(loaded)) if !loaded.verification.is_trusted() => {
+            Some(SignatureResult {
+                verdict: "invalid",
+                signed_digest: root.to_string(),
+                signed_reference: None,
+                reason: Some(format!(
+                    "its signature manifest is not what the registry named: {}",
+                    loaded.verification.explain()
+                )),
+            })
+        }
         Some(NodeState::Loaded(_)) => match layers {
-            Some(layers) if !layers.is_empty() => checked.or_else(|| Some(unkeyed(&root))),
+            // With a key, the verdict waits for the check.
+            Some(layers) if !layers.is_empty() && keyed => checked,
+            Some(layers) if !layers.is_empty() => Some(unkeyed(&root)),
             _ => Some(unsigned(&root, None)),
         },
     }
