@@ -17,27 +17,8 @@ use strata_image::digest::Digest;
 
 const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 
-/// Standard (padded) or URL-safe (unpadded) base64, written here apart from the page's.
 fn base64(bytes: &[u8], url_safe: bool) -> String {
-    let alphabet: &[u8; 64] = if url_safe {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    } else {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    };
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-        if !url_safe {
-            out.push_str(&"=="[..3 - chunk.len()]);
-        }
-    }
-    out
+    strata_supply_chain::base64::encode(bytes, url_safe)
 }
 
 /// Signs `image` (its manifest digest `signed`) as `cosign sign --key` does: a simple-signing payload
