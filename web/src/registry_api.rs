@@ -1,8 +1,11 @@
 //! Requests to the proxy's registry API. Bytes come back untouched; verifying them is `core`'s job.
 
 use gloo_net::http::{Request, Response};
+use strata_image::digest::Digest;
+use strata_image::manifest;
 use strata_image::media_type::MANIFEST_ACCEPT;
 use strata_image::registry_host::LOCAL_ARCHIVE_REGISTRY;
+use strata_image::verification::{self, Expected, Verification};
 use strata_registry_api::catalog_list::CatalogPage;
 use strata_registry_api::registry_error::{self, FailedResponse, RateLimit};
 use strata_registry_api::registry_header;
@@ -69,6 +72,18 @@ pub const SHOWN_HEADERS: [&str; 10] = [
     "cache-control",
     "link",
 ];
+
+impl Fetched {
+    /// Whether the bytes hash to `digest` (the payload a signed schema 1 manifest's digest names, for
+    /// one) and have the size a descriptor states.
+    pub fn checked_against(&self, digest: &Digest, size: Option<u64>) -> Verification {
+        let media_type = self.content_type.as_deref().unwrap_or_default();
+        verification::verify(
+            &manifest::verification_input(&self.bytes, media_type),
+            Expected::Digest { digest, size },
+        )
+    }
+}
 
 impl Exchange {
     /// A response header kept by the exchange.

@@ -7,8 +7,8 @@ use strata_image::artifact::{self, CosignSuffix};
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, Document};
 #[cfg(feature = "all-pages")]
-use strata_image::verification::{self, Expected, Verification};
-use strata_supply_chain::cosign_signature::SIMPLE_SIGNING_MEDIA_TYPE;
+use strata_image::verification::Verification;
+use strata_supply_chain::cosign_signature;
 use yew::prelude::*;
 
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
@@ -98,10 +98,7 @@ fn signature_layers(probe: Option<&NodeState>) -> Option<Vec<Descriptor>> {
         return Some(Vec::new());
     };
     Some(
-        manifest
-            .layers
-            .iter()
-            .filter(|layer| layer.media_type == SIMPLE_SIGNING_MEDIA_TYPE)
+        cosign_signature::signature_layers(manifest)
             .cloned()
             .collect(),
     )
@@ -190,13 +187,7 @@ async fn payload(repository: &Repository, descriptor: &Descriptor) -> Result<Vec
         .blob(&digest.to_string())
         .await
         .map_err(|error| error.message)?;
-    match verification::verify(
-        &fetched.bytes,
-        Expected::Digest {
-            digest: &digest,
-            size: Some(descriptor.size),
-        },
-    ) {
+    match fetched.checked_against(&digest, Some(descriptor.size)) {
         Verification::Verified { .. } => Ok(fetched.bytes),
         other => Err(other.explain()),
     }
@@ -205,7 +196,7 @@ async fn payload(repository: &Repository, descriptor: &Descriptor) -> Result<Vec
 /// With the reader's key: each signature checked, the image's verdict as containers/image gives it.
 #[cfg(feature = "all-pages")]
 fn judge(root: &Digest, layers: &[SignatureLayer], key: &str) -> SignatureResult {
-    use strata_supply_chain::cosign_signature::{self, LayerCheck, Verdict};
+    use strata_supply_chain::cosign_signature::{LayerCheck, Verdict};
     use strata_supply_chain::public_key::PublicKey;
     use strata_supply_chain::simple_signing;
 

@@ -12,7 +12,7 @@ use strata_image::config::ImageConfig;
 use strata_image::digest::Digest;
 use strata_image::manifest::{self, Descriptor, Document, ImageManifest};
 use strata_image::tag_table::{TagNeeds, TagSummary};
-use strata_image::verification::{self, Expected, Verification};
+use strata_image::verification::Verification;
 use yew::prelude::*;
 
 use crate::page_clock;
@@ -335,11 +335,7 @@ fn verified(
         reason: error.message,
         mismatch: false,
     })?;
-    let media_type = fetched.content_type.clone().unwrap_or_default();
-    match verification::verify(
-        &manifest::verification_input(&fetched.bytes, &media_type),
-        Expected::Digest { digest, size },
-    ) {
+    match fetched.checked_against(digest, size) {
         Verification::Verified { .. } => Ok(fetched),
         other => Err(Unchecked {
             mismatch: matches!(

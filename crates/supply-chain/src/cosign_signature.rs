@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use strata_image::digest::Digest;
+use strata_image::manifest::{Descriptor, ImageManifest};
 
 use crate::base64;
 use crate::public_key::PublicKey;
@@ -15,6 +16,15 @@ use crate::simple_signing::{self, SignedClaim};
 pub const SIMPLE_SIGNING_MEDIA_TYPE: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 /// The layer annotation holding the base64 signature.
 pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
+
+/// The layers of a `.sig` manifest that are signatures (simple-signing payloads); any other layer is an
+/// attachment cosign and containers/image skip.
+pub fn signature_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descriptor> {
+    manifest
+        .layers
+        .iter()
+        .filter(|layer| layer.media_type == SIMPLE_SIGNING_MEDIA_TYPE)
+}
 
 /// What one layer of a signature manifest is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,6 +78,18 @@ impl PublicKey {
     }
 }
 
+/// The DER inside a PEM `PUBLIC KEY` block, as a reader pastes it (any line breaks and spaces), without
+/// checking that it is a key Strata can verify with ([`PublicKey::from_der`] does): the page's first-load
+/// module turns a pasted key into `key=` with it, and carries no crypto.
+pub fn pem_public_key_der(text: &str) -> Option<Vec<u8>> {
+    let body = text
+        .trim()
+        .strip_prefix("-----BEGIN PUBLIC KEY-----")?
+        .strip_suffix("-----END PUBLIC KEY-----")?;
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::decode(&compact).ok().filter(|der| !der.is_empty())
+}
+
 /// A key and signatures made in tests (RFC 6979: no random numbers).
 #[cfg(test)]
 pub(crate) mod test_keys {
@@ -140,5 +152,23 @@ mod tests {
             PublicKey::from_address_value("AAAA"),
             Err(KeyError::NotP256(_))
         ));
+    }
+
+    #[test]
+    fn a_pasted_pem_gives_its_der_as_typed() {
+        let (_, key) = pair(5);
+        let pem =
+            pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::CRLF, &key.der())
+                .expect("PEM");
+        assert_eq!(pem_public_key_der(&format!("  {pem}\n")), Some(key.der()));
+        for text in [
+            "",
+            "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----",
+            "-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+            "-----BEGIN PUBLIC KEY-----\nAAAA",
+        ] {
+            assert_eq!(pem_public_key_der(text), None, "{text:?}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! the address as `key=` so the link checks the same signature with the same key.
 
 use strata_explain::share_link;
-use strata_supply_chain::base64;
+use strata_supply_chain::{base64, public_key};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -33,7 +33,7 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
             };
-            match der_of_pem(&area.value()) {
+            match public_key::pem_public_key_der(&area.value()) {
                 Some(der) => {
                     key_error.set(None);
                     url_state::set_params(&[(KEY_PARAM, Some(&base64::encode(&der, true)))]);
@@ -86,15 +86,4 @@ fn verdict_words(verdict: &str) -> &'static str {
         "no-key" => "Signed (not checked: no key given):",
         _ => "Not signed:",
     }
-}
-
-/// The DER inside a PEM `PUBLIC KEY` block, without checking it is a key (the module with every page
-/// does, where the crypto lives).
-fn der_of_pem(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim();
-    let body = text
-        .strip_prefix("-----BEGIN PUBLIC KEY-----")?
-        .strip_suffix("-----END PUBLIC KEY-----")?;
-    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::decode(&compact).ok().filter(|der| !der.is_empty())
 }
