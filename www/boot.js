@@ -1,12 +1,10 @@
 // Starts the app; a file of its own because the page's Content-Security-Policy runs no inline script.
-// `/app.js` is the first-load module (the landing page, the inspect tree, tags); the module with every
-// page is loaded only when the reader opens one it lacks, and takes the page over in place.
+// `/app.js` is the first-load module (the landing page, the inspect tree, tags). What loads the module with
+// every page comes only when it is needed, from `/load-all-pages.js`.
 import init from "/app.js";
 
-globalThis.strataLoadAllPages = async () => {
-  const allPages = await import("/app_all_pages.js");
-  await allPages.default();
-};
+globalThis.strataAllPages = (name, ...args) =>
+  import("/load-all-pages.js").then((loader) => loader[name](...args));
 
 init().catch((error) => {
   const alert = document.createElement("div");

@@ -1,7 +1,9 @@
 //! The first-load module (built without the `all-pages` feature) holds the pages most links open: the
 //! landing page, the inspect tree, an image's tag names and concepts. When the reader goes anywhere else
-//! (files, compare, the tour, a repository's tag table, a registry's catalog), it loads the module with every page, lets it render the same address, and unmounts itself:
-//! the page stays (no reload, the history intact), and the by-digest answers come from the browser cache.
+//! (files, compare, the tour, a repository's tag table, a registry's catalog), it loads the module with
+//! every page, lets it render the same address, and unmounts itself: the page stays (no reload, the
+//! history intact), and the by-digest answers come from the browser cache. An image's SBOMs and provenance
+//! are read by that module too, shown in a place this page keeps for them, without a hand-over.
 
 use std::cell::RefCell;
 
@@ -13,9 +15,10 @@ use yew::prelude::*;
 
 use crate::view::App;
 
-/// What `www/boot.js` defines to load and start the module with every page; it returns a promise.
+/// What `www/boot.js` defines to call a function of `www/load-all-pages.js`, which loads the module with
+/// every page.
 #[cfg(not(feature = "all-pages"))]
-const LOAD_ALL_PAGES: &str = "strataLoadAllPages";
+const ALL_PAGES_LOADER: &str = "strataAllPages";
 
 thread_local! {
     /// This module's mounted app, unmounted once the full module has taken the page.
@@ -60,17 +63,45 @@ pub fn HandOver() -> Html {
 
 #[cfg(not(feature = "all-pages"))]
 async fn load_all_pages() -> Result<(), String> {
+    call_all_pages("mountApp", &js_sys::Array::new()).await
+}
+
+/// Has the module with every page show the supply chain (SBOMs, provenance) of the image whose root is
+/// `root` in `element`, for the platform the page shows (see `supply_chain_island`).
+#[cfg(not(feature = "all-pages"))]
+pub async fn show_supply_chain(
+    element: web_sys::Element,
+    registry: &str,
+    repository: &str,
+    root: &str,
+    platform: Option<&str>,
+) -> Result<(), String> {
+    let arguments = js_sys::Array::of5(
+        &element,
+        &registry.into(),
+        &repository.into(),
+        &root.into(),
+        &platform.map_or(wasm_bindgen::JsValue::NULL, Into::into),
+    );
+    call_all_pages("showSupplyChain", &arguments).await
+}
+
+/// Calls what `www/load-all-pages.js` exports as `name` (through `www/boot.js`, which loads it once), and
+/// waits for it.
+#[cfg(not(feature = "all-pages"))]
+async fn call_all_pages(name: &str, arguments: &js_sys::Array) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let loader = js_sys::Reflect::get(&window, &LOAD_ALL_PAGES.into())
+    let loader = js_sys::Reflect::get(&window, &ALL_PAGES_LOADER.into())
         .ok()
         .and_then(|value| value.dyn_into::<js_sys::Function>().ok())
         .ok_or("the page's boot script is missing")?;
-    let started = loader
-        .call0(&window)
+    arguments.unshift(&name.into());
+    let done = loader
+        .apply(&window, arguments)
         .map_err(describe)?
         .dyn_into::<js_sys::Promise>()
         .map_err(|_| "the boot script did not return a promise".to_owned())?;
-    wasm_bindgen_futures::JsFuture::from(started)
+    wasm_bindgen_futures::JsFuture::from(done)
         .await
         .map(drop)
         .map_err(describe)

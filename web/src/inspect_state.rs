@@ -194,6 +194,15 @@ impl InspectState {
         }
     }
 
+    /// Once the root verified as an index, the platform entry the page shows when attestations are
+    /// attached to it (see [`platform_attestations`]): what the supply-chain section reads.
+    pub fn shown_attestations(&self) -> Option<(String, String, Vec<manifest::Descriptor>)> {
+        let (_, Document::Index(index)) = self.verified_document(&NodeKey::Root)? else {
+            return None;
+        };
+        platform_attestations(index, self.chosen_platform.as_deref())
+    }
+
     /// The image the page shows expanded (the selected platform's, or the root manifest), with its config,
     /// once both verified: what the file views read layers of.
     pub fn selected_image(&self) -> Option<(ImageManifest, ImageConfig)> {
@@ -224,6 +233,36 @@ impl InspectState {
         };
         Some((manifest, config))
     }
+}
+
+/// The platform entry of `index` the page shows for `chosen` (as the tree picks it) when attestations
+/// are attached to it: its manifest's digest, `os/arch[/variant]`, and the attestation manifests.
+pub fn platform_attestations(
+    index: &manifest::Index,
+    chosen: Option<&str>,
+) -> Option<(String, String, Vec<manifest::Descriptor>)> {
+    let entries = index.entries();
+    let entry = entries
+        .platforms
+        .get(entries.select_for_view(chosen).chosen?)?;
+    if entry.attestations.is_empty() {
+        return None;
+    }
+    let platform = entry
+        .descriptor
+        .platform
+        .as_ref()
+        .map(|platform| platform.os_arch_variant())
+        .unwrap_or_default();
+    Some((
+        entry.descriptor.digest.clone(),
+        platform,
+        entry
+            .attestations
+            .iter()
+            .map(|&descriptor| descriptor.clone())
+            .collect(),
+    ))
 }
 
 struct Job {

@@ -26,6 +26,10 @@ mod registry_api;
 mod route;
 mod signature_check;
 #[cfg(feature = "all-pages")]
+mod supply_chain_island;
+#[cfg(feature = "all-pages")]
+mod supply_chain_state;
+#[cfg(feature = "all-pages")]
 mod tag_details;
 mod tag_pages;
 mod url_state;
@@ -33,8 +37,18 @@ mod view;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Mounts the app on the page body.
+/// The first-load module mounts its app on the page body as soon as it is loaded.
+#[cfg(not(feature = "all-pages"))]
 #[wasm_bindgen(start)]
 pub fn start() {
+    hand_over::keep(yew::Renderer::<view::App>::new().render());
+}
+
+/// The module with every page mounts its app when the first-load module hands the page over (`www/boot.js`
+/// calls this); until then it may only show an image's supply chain inside the first-load page.
+#[cfg(feature = "all-pages")]
+#[wasm_bindgen]
+pub fn mount_app() {
+    supply_chain_island::remove();
     hand_over::keep(yew::Renderer::<view::App>::new().render());
 }

@@ -1,14 +1,17 @@
 //! What an image says about how it was made, with no I/O: in-toto statements, plain or in a DSSE
 //! envelope (`statement`, `dsse`, `base64`), the packages an SBOM lists (`sbom`: SPDX 2.2/2.3 and
 //! CycloneDX 1.4–1.6 JSON) and the builder, source and inputs a SLSA provenance names (`provenance`:
-//! v0.2 and v1), and cosign's key-based signatures checked against a reader's public key
+//! v0.2 and v1), one attestation read against the manifest it is attached to (`attestation`), an SBOM's
+//! packages searched and sorted (`package_table`), and cosign's key-based signatures checked against a reader's public key
 //! (`public_key`, `simple_signing`, `cosign_signature`). Pure functions of bytes, for native and wasm32.
 
 #![warn(missing_docs)]
 
+pub mod attestation;
 pub mod base64;
 pub mod cosign_signature;
 pub mod dsse;
+pub mod package_table;
 pub mod provenance;
 pub mod public_key;
 pub mod rekor_set;

@@ -89,8 +89,17 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
     let mut hand_written: Vec<_> = std::fs::read_dir(www)?
         .map(|entry| entry.map(|entry| entry.file_name().to_string_lossy().into_owned()))
         .collect::<Result<_, _>>()?;
-    // Files that name others come after them: scripts after the loader, the index last.
-    hand_written.sort_by_key(|name| (name == INDEX, name.ends_with(".js"), name.clone()));
+    // Files that name others come after them: the scripts loaded on use (which name a stylesheet) before
+    // the scripts that load them, those after the loaders, the index last.
+    hand_written.sort_by_key(|name| {
+        let loaded_on_use = LOADED_ON_USE.contains(&name.as_str());
+        (
+            name == INDEX,
+            name.ends_with(".js") && !loaded_on_use,
+            name.ends_with(".js"),
+            name.clone(),
+        )
+    });
     for name in hand_written {
         let bytes =
             std::fs::read(www.join(&name)).with_context(|| format!("cannot read www/{name}"))?;
@@ -105,9 +114,13 @@ pub fn lay_out(bindgen_dir: &Path, www: &Path, dist: &Path) -> anyhow::Result<()
     Ok(())
 }
 
+/// Hand-written files the index does not name: `boot.js` loads the first when the module with every page is
+/// needed, and it loads the second.
+const LOADED_ON_USE: [&str; 2] = ["load-all-pages.js", "all-pages.css"];
+
 /// In a text file, `"/original"` becomes `"/assets/<hashed>"` for every file renamed so far. The index
 /// must name every renamed file but the wasm modules (their loaders, which the scripts it names import, and
-/// the wasm each loader fetches).
+/// the wasm each loader fetches) and the files loaded on use.
 fn rewrite_references(
     name: &str,
     bytes: Vec<u8>,
@@ -126,7 +139,8 @@ fn rewrite_references(
             *original == format!("{}.js", module.out_name)
                 || *original == format!("{}_bg.wasm", module.out_name)
         });
-        if name == INDEX && !is_module && !text.contains(&quoted) {
+        let loaded_on_use = LOADED_ON_USE.contains(&original.as_str());
+        if name == INDEX && !is_module && !loaded_on_use && !text.contains(&quoted) {
             bail!("www/{INDEX} does not name /{original}");
         }
         text = text.replace(&quoted, &format!("\"/{ASSETS_DIR}/{asset}\""));

@@ -6,17 +6,7 @@ use yew::{Html, html};
 
 /// `1.4 MB`-style sizes (powers of 1000, as registries and Docker Hub show them), with exact bytes for small ones.
 pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
+    strata_explain::human_size::decimal(bytes)
 }
 
 /// The first 12 characters of a digest's encoded part, as Docker shows image IDs; a digest from a

@@ -46,10 +46,15 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             }
         });
     }
+    #[cfg(not(feature = "all-pages"))]
+    let supply_chain =
+        super::supply_chain_slot::use_supply_chain_slot(parsed.as_ref().ok(), &state);
     let reference = match parsed {
         Ok(reference) => reference,
         Err(error) => return invalid_reference(&props.reference, &error.to_string()),
     };
+    #[cfg(feature = "all-pages")]
+    let supply_chain = supply_chain_section(&reference, &state);
     let context = NodeContext {
         registry: reference.registry().to_owned(),
         repository: reference.repository().to_owned(),
@@ -71,6 +76,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             <>
                 { local_notice(&reference) }
                 { super::compare_entry::entry(&props.reference, &state) }
+                {supply_chain}
                 { files.unwrap_or_default() }
                 { tree(&context, root_digest, None) }
             </>
@@ -94,6 +100,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             { super::compare_entry::entry(&props.reference, &state) }
             if !repository_page {
                 <super::signature_view::SignatureView state={state.clone()} repository={crate::registry_api::Repository::of(&reference)} />
+                {supply_chain}
             }
             if latest_missing {
                 <p class="notice latest-missing">
@@ -118,6 +125,18 @@ fn repository_tags(reference: &Reference) -> Html {
 #[cfg(not(feature = "all-pages"))]
 fn repository_tags(_: &Reference) -> Html {
     Html::default()
+}
+
+/// What the shown platform's attestations say (SBOMs, provenance), when it has any.
+#[cfg(feature = "all-pages")]
+fn supply_chain_section(reference: &Reference, state: &InspectState) -> Html {
+    match state.shown_attestations() {
+        Some((subject, platform, attestations)) => html! {
+            <super::supply_chain_view::SupplyChainSection repository={crate::registry_api::Repository::of(reference)}
+                {subject} {platform} {attestations} />
+        },
+        None => Html::default(),
+    }
 }
 
 /// The image tree, with what to say above it.

@@ -37,11 +37,21 @@ mod list_filters;
 mod node_view;
 #[cfg(feature = "all-pages")]
 mod open_page;
+#[cfg(feature = "all-pages")]
+mod package_table;
 mod platform_picker;
+#[cfg(feature = "all-pages")]
+mod provenance_view;
 mod reference_view;
+#[cfg(feature = "all-pages")]
+mod row_window;
 mod share_links;
 mod signature_view;
 mod size_bar;
+#[cfg(not(feature = "all-pages"))]
+mod supply_chain_slot;
+#[cfg(feature = "all-pages")]
+pub mod supply_chain_view;
 #[cfg(feature = "all-pages")]
 mod tag_row;
 #[cfg(feature = "all-pages")]

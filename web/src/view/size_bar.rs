@@ -18,6 +18,6 @@ pub fn size_bar(bytes: u64, largest: u64) -> Html {
 /// The bar itself, `bytes` of `largest` wide. Its width is an SVG attribute, not a `style`, which the
 /// page's Content-Security-Policy would refuse.
 pub fn bar(bytes: u64, largest: u64) -> Html {
-    let percent = bytes as f64 * 100.0 / largest.max(1) as f64;
-    html! { <svg class="bar" aria-hidden="true" width={format!("{:.1}%", percent.clamp(0.0, 100.0))}></svg> }
+    let width = strata_explain::human_size::percent(bytes, largest);
+    html! { <svg class="bar" aria-hidden="true" {width}></svg> }
 }

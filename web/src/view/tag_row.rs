@@ -1,6 +1,5 @@
 //! One row of the tag table: the tag (a link; the whole row opens it) and what is known of its image, with
-//! the `data-*` attributes every detail is tested by, set together once the row is read; and the spacers
-//! that stand in for rows not rendered.
+//! the `data-*` attributes every detail is tested by, set together once the row is read.
 
 use strata_image::tag_table;
 use strata_image::verification::VerifyState;
@@ -14,18 +13,6 @@ use crate::tag_details::TagDetail;
 
 /// A row's height in pixels (the stylesheet's `.tag-table tr`).
 pub const ROW_HEIGHT: f64 = 30.0;
-
-/// Stands in for `rows` rows that are not rendered, so the table scrolls as if they were.
-pub fn spacer(rows: usize) -> Html {
-    if rows == 0 {
-        return Html::default();
-    }
-    // An image of the rows' height: the page's CSP allows no inline styles.
-    let height = (rows as f64 * ROW_HEIGHT).to_string();
-    html! {
-        <tr class="spacer" aria-hidden="true"><td colspan="6"><svg width="1" {height}></svg></td></tr>
-    }
-}
 
 /// One tag's row: a link to its tree (the whole row opens it), and what is known of its image.
 pub fn tag_row(name: &str, tag: &str, detail: Option<&TagDetail>, same_as: Option<&str>) -> Html {

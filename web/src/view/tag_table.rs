@@ -10,7 +10,8 @@ use strata_image::tag_table::{self, TagOrder, TagRow};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::tag_row::{ROW_HEIGHT, spacer, tag_row};
+use super::row_window::RowWindow;
+use super::tag_row::{ROW_HEIGHT, tag_row};
 use crate::tag_details::{self, TagDetail, TagDetails, use_tag_details};
 use crate::tag_pages::{TagPages, use_tag_pages};
 use crate::url_state;
@@ -24,10 +25,13 @@ pub struct TagTableProps {
 }
 /// The order's key in the address.
 const ORDER_PARAM: &str = "tag-sort";
-/// Up to this many rows every one is rendered.
-const RENDER_ALL: usize = 300;
-/// Rows rendered above and below the view when not all are.
-const RENDER_AROUND: usize = 40;
+/// Up to 300 rows every one is rendered; past that, 40 above and below the view.
+const WINDOW: RowWindow = RowWindow {
+    row_height: ROW_HEIGHT,
+    render_all: 300,
+    around: 40,
+    columns: 6,
+};
 /// Rows read past the last one in view, so a short scroll finds them ready.
 const READ_AHEAD: usize = 4;
 /// Rows taken to be in view before the table could be measured.
@@ -105,7 +109,7 @@ pub fn TagTable(props: &TagTableProps) -> Html {
         let view = view.clone();
         Callback::from(move |event: Event| {
             if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
-                view.set(measure(&element));
+                view.set(WINDOW.measure(&element));
             }
         })
     };
@@ -159,22 +163,14 @@ pub fn TagTable(props: &TagTableProps) -> Html {
         let (scroller, view) = (scroller.clone(), view.clone());
         use_effect_with((*open, total), move |_| {
             if let Some(element) = scroller.cast::<web_sys::Element>() {
-                let measured = measure(&element);
+                let measured = WINDOW.measure(&element);
                 if measured.1 > 0 && measured != *view {
                     view.set(measured);
                 }
             }
         });
     }
-    let (start, end) = if total <= RENDER_ALL {
-        (0, total)
-    } else {
-        let start = first_in_view.saturating_sub(RENDER_AROUND);
-        (
-            start,
-            (first_in_view + view_rows + RENDER_AROUND).min(total),
-        )
-    };
+    let (start, end) = WINDOW.range(total, first_in_view, view_rows);
     let progress = order.needs_details().then(|| {
         let read = details.borrow().settled(shown.iter().map(|(tag, _)| *tag));
         html! {
@@ -240,12 +236,12 @@ pub fn TagTable(props: &TagTableProps) -> Html {
                         <th scope="col">{"Same image as"}</th>
                     </tr></thead>
                     <tbody class="tag-list">
-                        { spacer(start) }
+                        { WINDOW.spacer(start) }
                         { for positions[start..end].iter().map(|&at| {
                             let (tag, detail) = &shown[at];
                             tag_row(&name, tag, detail.as_ref(), first_of.get(*tag).map(String::as_str))
                         }) }
-                        { spacer(total - end) }
+                        { WINDOW.spacer(total - end) }
                     </tbody>
                 </table>
             </div>
@@ -285,11 +281,4 @@ impl<'a> ShownTags<'a> {
             .collect();
         ShownTags { shown, first_of }
     }
-}
-
-/// The first row in view and how many rows the view holds.
-fn measure(element: &web_sys::Element) -> (usize, usize) {
-    let first = (f64::from(element.scroll_top()) / ROW_HEIGHT) as usize;
-    let rows = (f64::from(element.client_height()) / ROW_HEIGHT).ceil() as usize;
-    (first, rows)
 }

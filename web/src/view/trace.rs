@@ -63,7 +63,7 @@ fn exchange_rows(exchange: &Exchange) -> Html {
                 <td><code>{visible(&format!("{} {}", exchange.method, exchange.url))}</code></td>
                 <td class="status">{ if status.is_empty() { "no answer".to_owned() } else { status } }</td>
                 <td>{size(exchange.bytes as u64)}</td>
-                <td>{format!("{:.0} ms", exchange.ms)}</td>
+                <td>{format!("{} ms", exchange.ms.round() as u64)}</td>
             </tr>
             <tr class="exchange-headers">
                 <td colspan="4">

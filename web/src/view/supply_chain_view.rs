@@ -1,0 +1,160 @@
+//! "What's in it and how it was built": the selected platform's attestations, each statement hashed
+//! against its digest and its subject compared with the platform's manifest; SBOMs as package tables,
+//! provenance as the builder, source and inputs it names. A statement about another manifest is said
+//! loudly: it says nothing about this image.
+
+use std::rc::Rc;
+
+use strata_image::artifact::{self, IN_TOTO_PREDICATE_TYPE};
+use strata_supply_chain::attestation::{Attestation, Predicate};
+use strata_supply_chain::sbom::SbomFormat;
+use yew::prelude::*;
+
+use super::format::{short_digest, visible};
+use super::package_table::PackageTable;
+use super::provenance_view::provenance_facts;
+use crate::registry_api::Repository;
+use crate::supply_chain_state::{Reading, Statement, use_supply_chain};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct SupplyChainProps {
+    /// The repository the attestations are in.
+    pub repository: Repository,
+    /// The platform manifest they are attached to.
+    pub subject: String,
+    /// The platform, `os/arch[/variant]`, for the heading.
+    pub platform: String,
+    /// The attestation manifests attached to it, as the index lists them.
+    pub attestations: Vec<strata_image::manifest::Descriptor>,
+}
+
+/// The section, for one platform.
+#[component]
+pub fn SupplyChainSection(props: &SupplyChainProps) -> Html {
+    let state = use_supply_chain(&props.repository, &props.subject, &props.attestations);
+    let status = if !state.listed {
+        html! { <p class="muted" data-probe="pending">{"Reading the attestations…"}</p> }
+    } else if state.statements.is_empty() && state.problems.is_empty() {
+        html! { <p class="muted">{"The attestations hold no in-toto statements."}</p> }
+    } else {
+        Html::default()
+    };
+    html! {
+        <section class="supply-chain" id="supply-chain" data-subject={props.subject.clone()}>
+            <h2>{"What's in it and how it was built"}</h2>
+            <p class="muted">
+                {"The attestations attached to "}<code>{visible(&props.platform)}</code>{" ("}
+                <code title={props.subject.clone()}>{short_digest(&props.subject)}</code>
+                {"): each statement hashed against its digest in this browser, and its subject compared with \
+                  this platform's manifest. Who made a statement is another question: a signature answers it."}
+            </p>
+            {status}
+            { for state.problems.iter().map(|problem| html! { <p class="error" role="alert">{visible(problem)}</p> }) }
+            { for state.statements.iter().map(|statement| statement_view(statement, &props.subject)) }
+        </section>
+    }
+}
+
+fn statement_view(statement: &Statement, subject: &str) -> Html {
+    let hinted = statement
+        .layer
+        .annotations
+        .get(IN_TOTO_PREDICATE_TYPE)
+        .cloned()
+        .unwrap_or_default();
+    let digest = statement.layer.digest.clone();
+    let (verify, subject_state, heading, body) = match &statement.reading {
+        Reading::Pending => (
+            "pending",
+            "",
+            artifact::predicate_name(&hinted).to_owned(),
+            html! { <p class="muted">{"Fetching and hashing…"}</p> },
+        ),
+        Reading::Mismatch(why) => (
+            "mismatch",
+            "",
+            artifact::predicate_name(&hinted).to_owned(),
+            html! { <p class="error" role="alert">{"Not shown: its bytes do not match its digest. "}{visible(why)}</p> },
+        ),
+        Reading::Failed(why) => (
+            "error",
+            "",
+            artifact::predicate_name(&hinted).to_owned(),
+            html! { <p class="error">{visible(why)}</p> },
+        ),
+        Reading::Read(read) => (
+            "verified",
+            if read.about_subject {
+                "matches"
+            } else {
+                "mismatch"
+            },
+            heading(read),
+            read_body(read, subject),
+        ),
+    };
+    html! {
+        <article class="statement" data-statement={digest.clone()} data-verify={verify} data-subject={subject_state}>
+            <h3>
+                {heading}{" "}
+                <code class="digest muted" title={digest.clone()}>{short_digest(&digest)}</code>
+                {" "}<span class={classes!("badge", verify)}>{verify}</span>
+            </h3>
+            {body}
+        </article>
+    }
+}
+
+fn heading(read: &Attestation) -> String {
+    match &read.predicate {
+        Predicate::Sbom(sbom) => {
+            let listed = sbom
+                .packages
+                .iter()
+                .filter(|package| !package.described)
+                .count();
+            let format = match &sbom.format {
+                SbomFormat::Spdx(version) => version.clone(),
+                SbomFormat::CycloneDx(version) => format!("CycloneDX {version}"),
+            };
+            format!("SBOM ({format}): {listed} packages")
+        }
+        Predicate::Provenance(_) => "How it was built (SLSA provenance)".to_owned(),
+        Predicate::Other | Predicate::Unreadable(_) => {
+            artifact::predicate_name(&read.predicate_type).to_owned()
+        }
+    }
+}
+
+fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
+    let finding = (!read.about_subject).then(|| {
+        html! {
+            <p class="error subject-mismatch" role="alert">
+                <strong>{"This statement is not about this image. "}</strong>
+                {"Its subject is "}
+                { for read.subjects.iter().map(|named| html! { <><code>{visible(named)}</code>{" "}</> }) }
+                {"while it is attached to "}<code>{subject.to_owned()}</code>
+                {": what it says below describes something else."}
+            </p>
+        }
+    });
+    let content = match &read.predicate {
+        Predicate::Sbom(_) => html! { <PackageTable sbom={read.clone()} /> },
+        Predicate::Provenance(provenance) => provenance_facts(provenance),
+        Predicate::Other => html! {
+            <p class="muted">{"Predicate "}<code>{visible(&read.predicate_type)}</code>{": Strata shows its kind only."}</p>
+        },
+        Predicate::Unreadable(why) => {
+            html! { <p class="error">{"Its predicate could not be read: "}{visible(why)}</p> }
+        }
+    };
+    html! {
+        <>
+            { finding.unwrap_or_default() }
+            if read.enveloped {
+                <p class="muted">{"It came in a DSSE envelope; its signature is not checked here."}</p>
+            }
+            {content}
+        </>
+    }
+}
