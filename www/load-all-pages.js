@@ -19,7 +19,7 @@ export async function mountApp() {
   allPages.mount_app();
 }
 
-export async function showSupplyChain(element, registry, repository, root, platform) {
+export async function showSupplyChain(element, ...sources) {
   await ready;
-  allPages.show_supply_chain(element, registry, repository, root, platform);
+  allPages.show_supply_chain(element, ...sources);
 }

@@ -4,12 +4,14 @@
 //! that platform's manifest; a statement about another manifest said loudly.
 
 use serde_json::{Value, json};
+use strata_e2e::attested_image::{push_attested_image, statement};
 use strata_e2e::browser::Browser;
 use strata_e2e::demo_layout::DemoLayout;
-use strata_e2e::image_push::push_blob;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
+use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
+use strata_supply_chain::sbom::SPDX_PREDICATE as SPDX;
 
 /// The digests of the index's platform manifests, by `os/arch[/variant]`.
 fn platform_manifests(index: &Value) -> Vec<(String, String)> {
@@ -167,103 +169,26 @@ async fn sboms_and_provenance_of_the_shown_platform_are_read_and_checked_in_the_
     browser.close().await;
 }
 
-/// An attestation manifest for `subject` holding one SPDX statement about `about`.
-fn attestation(subject: &str, about: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-    let statement = json!({
-        "_type": "https://in-toto.io/Statement/v0.1",
-        "predicateType": "https://spdx.dev/Document",
-        "subject": [{"name": "pkg:docker/team/app@other", "digest": {"sha256": about.trim_start_matches("sha256:")}}],
-        "predicate": {
-            "spdxVersion": "SPDX-2.3",
-            "SPDXID": "SPDXRef-DOCUMENT",
-            "packages": [{"name": "openssl", "SPDXID": "SPDXRef-openssl", "versionInfo": "3.3.2-r0"}],
-        },
-    })
-    .to_string()
-    .into_bytes();
-    let config = b"{}".to_vec();
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                   "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.in-toto+json",
-                    "digest": Digest::sha256_of(&statement).to_string(), "size": statement.len(),
-                    "annotations": {"in-toto.io/predicate-type": "https://spdx.dev/Document"}}],
-        "annotations": {"vnd.docker.reference.type": "attestation-manifest",
-                        "vnd.docker.reference.digest": subject},
-    })
-    .to_string()
-    .into_bytes();
-    (statement, config, manifest)
-}
-
 #[tokio::test]
 async fn a_statement_about_another_manifest_is_said_loudly() {
     let registry = Registry::start().await;
-    let api = registry.api();
-    let client = reqwest::Client::new();
-    let layer = {
-        let mut tar = strata_e2e::tar_builder::TarBuilder::default();
-        tar.file("app", b"app\n");
-        tar.finish()
-    };
-    let (config, platform_manifest) =
-        strata_e2e::image_push::image_documents(std::slice::from_ref(&layer));
-    push_blob(&client, &api, "team/app", &config).await;
-    push_blob(&client, &api, "team/app", &layer.1).await;
-    let subject = Digest::sha256_of(&platform_manifest).to_string();
-    let put = |reference: String, media_type: &'static str, body: Vec<u8>| {
-        let client = client.clone();
-        let url = format!("{api}team/app/manifests/{reference}");
-        async move {
-            let answer = client
-                .put(url)
-                .header("content-type", media_type)
-                .body(body)
-                .send()
-                .await
-                .expect("a manifest is pushed");
-            assert_eq!(answer.status().as_u16(), 201);
-        }
-    };
-    put(
-        subject.clone(),
-        "application/vnd.oci.image.manifest.v1+json",
-        platform_manifest.clone(),
-    )
-    .await;
+    let mut layer = TarBuilder::default();
+    layer.file("app", b"app\n");
     let elsewhere = Digest::sha256_of(b"another image").to_string();
-    let (statement, empty, attestation_manifest) = attestation(&subject, &elsewhere);
-    push_blob(&client, &api, "team/app", &statement).await;
-    push_blob(&client, &api, "team/app", &empty).await;
-    let attestation_digest = Digest::sha256_of(&attestation_manifest).to_string();
-    put(
-        attestation_digest.clone(),
-        "application/vnd.oci.image.manifest.v1+json",
-        attestation_manifest.clone(),
+    let sbom = json!({
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "packages": [{"name": "openssl", "SPDXID": "SPDXRef-openssl", "versionInfo": "3.3.2-r0"}],
+    });
+    let pushed = push_attested_image(
+        &registry.api(),
+        "team/app",
+        "misattested",
+        layer.finish(),
+        &[(SPDX, statement(SPDX, sbom, &elsewhere))],
     )
     .await;
-    let index = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.index.v1+json",
-        "manifests": [
-            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject,
-             "size": platform_manifest.len(), "platform": {"os": "linux", "architecture": "amd64"}},
-            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": attestation_digest,
-             "size": attestation_manifest.len(), "platform": {"os": "unknown", "architecture": "unknown"},
-             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
-                             "vnd.docker.reference.digest": subject}},
-        ],
-    })
-    .to_string()
-    .into_bytes();
-    put(
-        "misattested".to_owned(),
-        "application/vnd.oci.image.index.v1+json",
-        index,
-    )
-    .await;
+    let subject = pushed.platform_manifest;
 
     let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
     let browser = Browser::start().await;
@@ -288,5 +213,51 @@ async fn a_statement_about_another_manifest_is_said_loudly() {
             && finding.contains(&subject),
         "{finding}"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn cosign_attestations_of_the_image_are_read_with_the_platform_s() {
+    // The embedded demo registry carries cosign's `.att` for the multi-arch index: a SLSA v1 provenance
+    // in a DSSE envelope, about the index.
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser
+        .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"))
+        .await;
+    browser
+        .wait_for(
+            "cosign's attestation",
+            "return [...document.querySelectorAll('.supply-chain .statement')] \
+               .some(s => s.textContent.includes('cosign attestation') && s.dataset.verify === 'verified')",
+        )
+        .await;
+    assert_eq!(
+        statements(&browser).await,
+        vec![("verified".to_owned(), "matches".to_owned()); 3],
+        "BuildKit's SBOM and provenance about the platform's manifest, and cosign's attestation about the index"
+    );
+    let cosign = browser
+        .eval(
+            "const last = [...document.querySelectorAll('.supply-chain .statement')].pop(); \
+             return [last.textContent.includes('DSSE envelope'), \
+               last.querySelector('.provenance')?.dataset.provenanceBuilder ?? '', \
+               last.querySelector('.provenance')?.dataset.provenanceSource ?? '']",
+        )
+        .await;
+    assert_eq!(cosign[0], true, "{cosign}");
+    assert!(
+        cosign[1]
+            .as_str()
+            .is_some_and(|builder| builder.starts_with("https://")),
+        "a CI builder names itself: {cosign}"
+    );
+    assert!(
+        cosign[2]
+            .as_str()
+            .is_some_and(|source| source.contains('@')),
+        "the source repository and commit: {cosign}"
+    );
+    browser.screenshot("supply_chain_cosign").await;
     browser.close().await;
 }

@@ -66,24 +66,19 @@ async fn load_all_pages() -> Result<(), String> {
     call_all_pages("mountApp", &js_sys::Array::new()).await
 }
 
-/// Has the module with every page show the supply chain (SBOMs, provenance) of the image whose root is
-/// `root` in `element`, for the platform the page shows (see `supply_chain_island`).
+/// Has the module with every page show an image's supply chain (SBOMs, provenance) in `element`: the
+/// arguments of `supply_chain_island::show_supply_chain` after the element, in its order (registry,
+/// repository, root digest, platform, cosign's `.att` and `.sbom` digests).
 #[cfg(not(feature = "all-pages"))]
 pub async fn show_supply_chain(
     element: web_sys::Element,
-    registry: &str,
-    repository: &str,
-    root: &str,
-    platform: Option<&str>,
+    arguments: [Option<String>; 6],
 ) -> Result<(), String> {
-    let arguments = js_sys::Array::of5(
-        &element,
-        &registry.into(),
-        &repository.into(),
-        &root.into(),
-        &platform.map_or(wasm_bindgen::JsValue::NULL, Into::into),
-    );
-    call_all_pages("showSupplyChain", &arguments).await
+    let passed = js_sys::Array::of1(&element);
+    for argument in arguments {
+        passed.push(&argument.map_or(wasm_bindgen::JsValue::NULL, Into::into));
+    }
+    call_all_pages("showSupplyChain", &passed).await
 }
 
 /// Calls what `www/load-all-pages.js` exports as `name` (through `www/boot.js`, which loads it once), and

@@ -194,13 +194,35 @@ impl InspectState {
         }
     }
 
-    /// Once the root verified as an index, the platform entry the page shows when attestations are
-    /// attached to it (see [`platform_attestations`]): what the supply-chain section reads.
-    pub fn shown_attestations(&self) -> Option<(String, String, Vec<manifest::Descriptor>)> {
-        let (_, Document::Index(index)) = self.verified_document(&NodeKey::Root)? else {
-            return None;
+    /// What the supply-chain section reads, once the root verified and there is any: the attestations
+    /// attached to the platform the page shows (see [`platform_attestations`]), and cosign's `.att` and
+    /// `.sbom` manifests when the tree found them.
+    pub fn supply_chain_sources(&self) -> Option<SupplyChainSources> {
+        let root = self.root_digest()?;
+        let attested = match self.verified_document(&NodeKey::Root) {
+            Some((_, Document::Index(index))) => {
+                platform_attestations(index, self.chosen_platform.as_deref())
+            }
+            _ => None,
         };
-        platform_attestations(index, self.chosen_platform.as_deref())
+        let cosign = |suffix| match self
+            .node(&NodeKey::CosignTag(artifact::cosign_tag_for(&root, suffix)))
+        {
+            Some(NodeState::Loaded(loaded)) if loaded.verification.is_trusted() => {
+                loaded.verification.digest().map(ToString::to_string)
+            }
+            _ => None,
+        };
+        let sources = SupplyChainSources {
+            root: root.to_string(),
+            attested,
+            cosign_attestation: cosign(CosignSuffix::Attestation),
+            cosign_sbom: cosign(CosignSuffix::Sbom),
+        };
+        let any = sources.attested.is_some()
+            || sources.cosign_attestation.is_some()
+            || sources.cosign_sbom.is_some();
+        any.then_some(sources)
     }
 
     /// The image the page shows expanded (the selected platform's, or the root manifest), with its config,
@@ -235,12 +257,36 @@ impl InspectState {
     }
 }
 
-/// The platform entry of `index` the page shows for `chosen` (as the tree picks it) when attestations
-/// are attached to it: its manifest's digest, `os/arch[/variant]`, and the attestation manifests.
+/// Where an image's supply chain is told: what the supply-chain section reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplyChainSources {
+    /// The root document's verified digest: what cosign's attestations are about.
+    pub root: String,
+    /// The platform the page shows, with the attestations attached to it.
+    pub attested: Option<AttestedPlatform>,
+    /// cosign's `.att` manifest, by the digest the tree verified it as.
+    pub cosign_attestation: Option<String>,
+    /// cosign's `.sbom` manifest, likewise.
+    pub cosign_sbom: Option<String>,
+}
+
+/// A platform entry of an index with attestations attached to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttestedPlatform {
+    /// The platform manifest's digest: what the attestations are about.
+    pub manifest: String,
+    /// `os/arch[/variant]`.
+    pub platform: String,
+    /// The attestation manifests, as the index lists them.
+    pub attestations: Vec<manifest::Descriptor>,
+}
+
+/// The platform entry of `index` the page shows for `chosen` (as the tree picks it), when attestations
+/// are attached to it.
 pub fn platform_attestations(
     index: &manifest::Index,
     chosen: Option<&str>,
-) -> Option<(String, String, Vec<manifest::Descriptor>)> {
+) -> Option<AttestedPlatform> {
     let entries = index.entries();
     let entry = entries
         .platforms
@@ -254,15 +300,15 @@ pub fn platform_attestations(
         .as_ref()
         .map(|platform| platform.os_arch_variant())
         .unwrap_or_default();
-    Some((
-        entry.descriptor.digest.clone(),
+    Some(AttestedPlatform {
+        manifest: entry.descriptor.digest.clone(),
         platform,
-        entry
+        attestations: entry
             .attestations
             .iter()
             .map(|&descriptor| descriptor.clone())
             .collect(),
-    ))
+    })
 }
 
 struct Job {

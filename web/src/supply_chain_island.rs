@@ -1,6 +1,7 @@
 //! The supply-chain section inside a page the first-load module renders: that module keeps an element
 //! for it and asks this one (`show_supply_chain`, through `www/boot.js`) to read the image's root again
-//! by its digest, find the platform's attestations and render them there, without taking the page over.
+//! by its digest, find the shown platform's attestations and render them there with cosign's, without
+//! taking the page over.
 
 use std::cell::RefCell;
 
@@ -11,7 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use yew::AppHandle;
 use yew::prelude::*;
 
-use crate::inspect_state::platform_attestations;
+use crate::inspect_state::{SupplyChainSources, platform_attestations};
 use crate::registry_api::Repository;
 use crate::view::supply_chain_view::{SupplyChainProps, SupplyChainSection};
 
@@ -20,8 +21,9 @@ thread_local! {
     static SHOWN: RefCell<Option<AppHandle<SupplyChainOfRoot>>> = const { RefCell::new(None) };
 }
 
-/// Shows, in `element`, the supply chain of the platform `platform` picks (the page's default when
-/// `None`) of the image whose root document is `root` in `registry`/`repository`.
+/// Shows, in `element`, the supply chain of the image whose root document is `root` in
+/// `registry`/`repository`: the attestations of the platform `platform` picks (the page's default when
+/// `None`), and cosign's `.att` and `.sbom` manifests by the digests the tree verified them as.
 #[wasm_bindgen]
 pub fn show_supply_chain(
     element: web_sys::Element,
@@ -29,6 +31,8 @@ pub fn show_supply_chain(
     repository: String,
     root: String,
     platform: Option<String>,
+    cosign_attestation: Option<String>,
+    cosign_sbom: Option<String>,
 ) {
     remove();
     let props = RootProps {
@@ -38,6 +42,8 @@ pub fn show_supply_chain(
         },
         root,
         platform,
+        cosign_attestation,
+        cosign_sbom,
     };
     let shown = yew::Renderer::<SupplyChainOfRoot>::with_root_and_props(element, props).render();
     SHOWN.with(|slot| *slot.borrow_mut() = Some(shown));
@@ -50,71 +56,63 @@ pub fn remove() {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 struct RootProps {
     repository: Repository,
     root: String,
     platform: Option<String>,
+    cosign_attestation: Option<String>,
+    cosign_sbom: Option<String>,
 }
 
 /// The root read again (from the browser's cache, hashed again), then the section for its platform.
 #[component]
 fn SupplyChainOfRoot(props: &RootProps) -> Html {
-    let found = use_state(|| None::<Result<Option<SupplyChainProps>, String>>);
+    let found = use_state(|| None::<Result<SupplyChainProps, String>>);
     {
         let found = found.clone();
-        let repository = props.repository.clone();
-        use_effect_with(
-            (props.root.clone(), props.platform.clone()),
-            move |(root, platform)| {
-                let (root, platform) = (root.clone(), platform.clone());
-                yew::platform::spawn_local(async move {
-                    found.set(Some(
-                        section_of(&repository, &root, platform.as_deref()).await,
-                    ));
-                });
-            },
-        );
+        use_effect_with(props.clone(), move |props| {
+            let props = props.clone();
+            yew::platform::spawn_local(async move {
+                found.set(Some(section_of(&props).await));
+            });
+        });
     }
     match &*found {
         None => Html::default(),
-        Some(Ok(None)) => Html::default(),
-        Some(Ok(Some(section))) => html! { <SupplyChainSection ..section.clone() /> },
+        Some(Ok(section)) => html! { <SupplyChainSection ..section.clone() /> },
         Some(Err(message)) => html! {
             <p class="error" role="alert">{"The image's attestations could not be read: "}{message.clone()}</p>
         },
     }
 }
 
-async fn section_of(
-    repository: &Repository,
-    root: &str,
-    platform: Option<&str>,
-) -> Result<Option<SupplyChainProps>, String> {
-    let digest = Digest::parse(root).map_err(|error| error.to_string())?;
+async fn section_of(props: &RootProps) -> Result<SupplyChainProps, String> {
+    let repository = &props.repository;
+    let digest = Digest::parse(&props.root).map_err(|error| error.to_string())?;
     let fetched = repository
-        .manifest(root)
+        .manifest(&props.root)
         .await
         .map_err(|error| error.message)?;
     if !matches!(
         fetched.checked_against(&digest, None),
         Verification::Verified { .. }
     ) {
-        return Err(format!("the image's index no longer hashes to {root}"));
+        return Err(format!("the image's root no longer hashes to {digest}"));
     }
     let read = manifest::read_document(&fetched.bytes, fetched.content_type.as_deref())
         .map_err(|error| error.to_string())?;
-    let Document::Index(index) = &read.document else {
-        return Ok(None);
+    let attested = match &read.document {
+        Document::Index(index) => platform_attestations(index, props.platform.as_deref()),
+        _ => None,
     };
-    Ok(
-        platform_attestations(index, platform).map(|(subject, platform, attestations)| {
-            SupplyChainProps {
-                repository: repository.clone(),
-                subject,
-                platform,
-                attestations,
-            }
-        }),
-    )
+    Ok(SupplyChainProps {
+        repository: repository.clone(),
+        sources: SupplyChainSources {
+            root: props.root.clone(),
+            attested,
+            cosign_attestation: props.cosign_attestation.clone(),
+            cosign_sbom: props.cosign_sbom.clone(),
+        },
+    })
 }

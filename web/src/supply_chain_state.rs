@@ -1,22 +1,51 @@
-//! What a platform's attestations say, read in the page: each attestation manifest fetched by its digest
-//! and hashed, each statement layer in it fetched and hashed, then read by `core` against the platform
-//! manifest it is attached to. Nothing is believed before its bytes matched their digest.
+//! What an image says about how it was made, read in the page: the attestation manifests BuildKit
+//! attaches to the shown platform, cosign's attestation (`.att`) and attached SBOM (`.sbom`) of the image,
+//! each manifest fetched by its digest and hashed, each statement or SBOM layer in it fetched and hashed,
+//! then read by `core` against what it should be about. Nothing is believed before its bytes matched their
+//! digest.
 
 use std::rc::Rc;
 
 use strata_image::digest::Digest;
-use strata_image::manifest::{self, Descriptor, Document};
+use strata_image::manifest::{self, Descriptor, Document, ImageManifest};
 use strata_image::verification::Verification;
 use strata_supply_chain::attestation::{self, Attestation};
 use yew::prelude::*;
 
+use crate::inspect_state::SupplyChainSources;
 use crate::registry_api::{Fetched, Repository};
 
-/// One statement of the platform's attestations.
+/// Where a statement comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// An attestation manifest attached to the shown platform (BuildKit): about its manifest.
+    Platform,
+    /// cosign's `.att` tag: about the image's root document.
+    CosignAttestation,
+    /// cosign's `.sbom` tag: an SBOM attached as it is, naming no subject.
+    CosignSbom,
+}
+
+impl Origin {
+    /// Where it comes from, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Origin::Platform => "attached to the platform",
+            Origin::CosignAttestation => "cosign attestation",
+            Origin::CosignSbom => "cosign attached SBOM",
+        }
+    }
+}
+
+/// One statement (or attached SBOM).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     /// The layer that holds it.
     pub layer: Descriptor,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// What it should be about.
+    pub subject: String,
     /// What reading it came to.
     pub reading: Reading,
 }
@@ -34,122 +63,146 @@ pub enum Reading {
     Read(Rc<Attestation>),
 }
 
-/// What the page knows of a platform's attestations.
+/// What the page knows of an image's supply chain.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SupplyChain {
-    /// Every statement found, in manifest and layer order.
+    /// Every statement found, in source, manifest and layer order.
     pub statements: Vec<Statement>,
-    /// Attestation manifests that could not be used: why.
+    /// Manifests that could not be used: why.
     pub problems: Vec<String>,
-    /// Whether every attestation manifest has been looked at.
+    /// Whether every manifest has been looked at.
     pub listed: bool,
 }
 
-/// Reads the attestations attached to the platform manifest `subject`.
+/// Reads what `sources` name.
 #[hook]
 pub fn use_supply_chain(
     repository: &Repository,
-    subject: &str,
-    attestations: &[Descriptor],
+    sources: &SupplyChainSources,
 ) -> UseStateHandle<SupplyChain> {
     let state = use_state(SupplyChain::default);
     {
         let state = state.clone();
         let repository = repository.clone();
-        use_effect_with(
-            (subject.to_owned(), attestations.to_vec()),
-            move |(subject, attestations)| {
-                state.set(SupplyChain::default());
-                let (subject, attestations) = (subject.clone(), attestations.clone());
-                yew::platform::spawn_local(async move {
-                    read_all(&repository, &subject, &attestations, &state).await;
-                });
-            },
-        );
+        use_effect_with(sources.clone(), move |sources| {
+            state.set(SupplyChain::default());
+            let sources = sources.clone();
+            yew::platform::spawn_local(async move {
+                read_all(&repository, &sources, &state).await;
+            });
+        });
     }
     state
 }
 
+/// The manifests to read, with where each comes from and what its statements should be about.
+fn manifests(sources: &SupplyChainSources) -> Vec<(Origin, String, String, Option<u64>)> {
+    let mut manifests = Vec::new();
+    if let Some(attested) = &sources.attested {
+        for descriptor in &attested.attestations {
+            manifests.push((
+                Origin::Platform,
+                descriptor.digest.clone(),
+                attested.manifest.clone(),
+                Some(descriptor.size),
+            ));
+        }
+    }
+    for (origin, digest) in [
+        (Origin::CosignAttestation, &sources.cosign_attestation),
+        (Origin::CosignSbom, &sources.cosign_sbom),
+    ] {
+        if let Some(digest) = digest {
+            manifests.push((origin, digest.clone(), sources.root.clone(), None));
+        }
+    }
+    manifests
+}
+
 async fn read_all(
     repository: &Repository,
-    subject: &str,
-    attestations: &[Descriptor],
+    sources: &SupplyChainSources,
     state: &UseStateHandle<SupplyChain>,
 ) {
     let mut known = SupplyChain::default();
-    let Ok(subject) = Digest::parse(subject) else {
-        known.problems.push(format!("{subject} is not a digest"));
-        known.listed = true;
-        state.set(known);
-        return;
-    };
-    let mut layers = Vec::new();
-    for descriptor in attestations {
-        match statement_layers(repository, descriptor).await {
-            Ok(found) => layers.extend(found),
+    for (origin, digest, subject, size) in manifests(sources) {
+        match manifest_at(repository, &digest, size).await {
+            Ok(manifest) => {
+                let layers: Vec<&Descriptor> = match origin {
+                    Origin::CosignSbom => attestation::attached_sbom_layers(&manifest).collect(),
+                    _ => attestation::statement_layers(&manifest).collect(),
+                };
+                known
+                    .statements
+                    .extend(layers.into_iter().map(|layer| Statement {
+                        layer: layer.clone(),
+                        origin,
+                        subject: subject.clone(),
+                        reading: Reading::Pending,
+                    }));
+            }
             Err(problem) => known.problems.push(problem),
         }
     }
     known.listed = true;
-    known.statements = layers
-        .iter()
-        .map(|layer| Statement {
-            layer: layer.clone(),
-            reading: Reading::Pending,
-        })
-        .collect();
     state.set(known.clone());
-    for (at, layer) in layers.iter().enumerate() {
-        known.statements[at].reading = read_statement(repository, layer, &subject).await;
+    for at in 0..known.statements.len() {
+        known.statements[at].reading = read_statement(repository, &known.statements[at]).await;
         state.set(known.clone());
     }
 }
 
-/// The statement layers of one attestation manifest, once its bytes matched its digest.
-async fn statement_layers(
+/// A manifest named by its digest (and size, when a descriptor gives it), once its bytes matched.
+async fn manifest_at(
     repository: &Repository,
-    descriptor: &Descriptor,
-) -> Result<Vec<Descriptor>, String> {
-    let digest = descriptor
-        .parsed_digest()
-        .map_err(|error| format!("{}: {error}", descriptor.digest))?;
+    digest: &str,
+    size: Option<u64>,
+) -> Result<ImageManifest, String> {
+    let digest = Digest::parse(digest).map_err(|error| format!("{digest}: {error}"))?;
     let fetched = repository
         .manifest(&digest.to_string())
         .await
         .map_err(|error| error.message)?;
-    let bytes = checked(&fetched, &digest, descriptor.size)?;
+    let bytes = checked(&fetched, &digest, size)?;
     let read = manifest::read_document(bytes, fetched.content_type.as_deref())
-        .map_err(|error| format!("the attestation manifest {digest} cannot be read: {error}"))?;
+        .map_err(|error| format!("the manifest {digest} cannot be read: {error}"))?;
     match read.document {
-        Document::Manifest(manifest) => {
-            Ok(attestation::statement_layers(&manifest).cloned().collect())
-        }
+        Document::Manifest(manifest) => Ok(*manifest),
         _ => Err(format!("{digest} is not an attestation manifest")),
     }
 }
 
-async fn read_statement(repository: &Repository, layer: &Descriptor, subject: &Digest) -> Reading {
-    let digest = match layer.parsed_digest() {
-        Ok(digest) => digest,
-        Err(error) => return Reading::Failed(error.to_string()),
+async fn read_statement(repository: &Repository, statement: &Statement) -> Reading {
+    let layer = &statement.layer;
+    let (digest, subject) = match (layer.parsed_digest(), Digest::parse(&statement.subject)) {
+        (Ok(digest), Ok(subject)) => (digest, subject),
+        (Err(error), _) | (_, Err(error)) => return Reading::Failed(error.to_string()),
     };
     let fetched = match repository.blob(&digest.to_string()).await {
         Ok(fetched) => fetched,
         Err(error) => return Reading::Failed(error.message),
     };
-    let bytes = match checked(&fetched, &digest, layer.size) {
+    let bytes = match checked(&fetched, &digest, Some(layer.size)) {
         Ok(bytes) => bytes,
         Err(why) => return Reading::Mismatch(why),
     };
-    match attestation::read(bytes, subject) {
+    let read = match statement.origin {
+        Origin::CosignSbom => attestation::read_attached_sbom(bytes, &layer.media_type),
+        _ => attestation::read(bytes, &subject),
+    };
+    match read {
         Ok(read) => Reading::Read(Rc::new(read)),
         Err(error) => Reading::Failed(error.to_string()),
     }
 }
 
 /// The bytes, when they hash to `digest` and have the stated size.
-fn checked<'a>(fetched: &'a Fetched, digest: &Digest, size: u64) -> Result<&'a [u8], String> {
-    match fetched.checked_against(digest, Some(size)) {
+fn checked<'a>(
+    fetched: &'a Fetched,
+    digest: &Digest,
+    size: Option<u64>,
+) -> Result<&'a [u8], String> {
+    match fetched.checked_against(digest, size) {
         Verification::Verified { .. } => Ok(&fetched.bytes),
         other => Err(other.explain()),
     }

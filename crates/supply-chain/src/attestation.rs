@@ -1,6 +1,7 @@
 //! One attestation as the page shows it: which layers of an attestation manifest hold in-toto
 //! statements, and what one statement says about the manifest it is attached to (an SBOM, a provenance,
-//! or another predicate), its subject checked against that manifest's digest.
+//! or another predicate), its subject checked against that manifest's digest; and the SBOM documents
+//! cosign attaches as they are (`cosign attach sbom`), which name no subject at all.
 
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
@@ -13,6 +14,10 @@ use crate::statement::{self, StatementError};
 pub const IN_TOTO_LAYER: &str = "application/vnd.in-toto+json";
 /// A DSSE envelope layer, as cosign stores what it attests.
 pub const DSSE_LAYER: &str = "application/vnd.dsse.envelope.v1+json";
+/// An SPDX JSON document, as `cosign attach sbom` stores it.
+pub const SPDX_JSON_LAYER: &str = "text/spdx+json";
+/// A CycloneDX JSON document, as `cosign attach sbom` stores it.
+pub const CYCLONEDX_JSON_LAYER: &str = "application/vnd.cyclonedx+json";
 
 /// The layers of an attestation manifest that hold statements, plain or enveloped.
 pub fn statement_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descriptor> {
@@ -20,6 +25,16 @@ pub fn statement_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descr
         .layers
         .iter()
         .filter(|layer| matches!(layer.media_type.as_str(), IN_TOTO_LAYER | DSSE_LAYER))
+}
+
+/// The layers of a cosign `.sbom` manifest that are SBOM documents Strata reads.
+pub fn attached_sbom_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descriptor> {
+    manifest.layers.iter().filter(|layer| {
+        matches!(
+            layer.media_type.as_str(),
+            SPDX_JSON_LAYER | CYCLONEDX_JSON_LAYER
+        )
+    })
 }
 
 /// What a statement's predicate is.
@@ -41,8 +56,9 @@ pub struct Attestation {
     /// Its predicate type.
     pub predicate_type: String,
     /// Whether one of its subjects names the manifest it is attached to. When not, it says nothing
-    /// about this image, and the page says so loudly.
-    pub about_subject: bool,
+    /// about this image, and the page says so loudly. `None`: it names no subject (an SBOM cosign
+    /// attached as it is, bound to the image by its tag's name only).
+    pub about_subject: Option<bool>,
     /// Its subjects' SHA-256 digests (`sha256:<hex>`), for the reader to compare.
     pub subjects: Vec<String>,
     /// Whether it came in a DSSE envelope (whose signatures are not checked here).
@@ -72,7 +88,7 @@ pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementErro
         _ => Predicate::Other,
     };
     Ok(Attestation {
-        about_subject: statement.is_about(subject),
+        about_subject: Some(statement.is_about(subject)),
         subjects: statement
             .subject
             .iter()
@@ -81,6 +97,33 @@ pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementErro
             .collect(),
         enveloped: read.envelope.is_some(),
         predicate_type,
+        predicate,
+    })
+}
+
+/// Reads an SBOM document cosign attached as it is (a layer of `media_type`, one of
+/// [`attached_sbom_layers`]'s), as an attestation that names no subject.
+pub fn read_attached_sbom(bytes: &[u8], media_type: &str) -> Result<Attestation, StatementError> {
+    let predicate_type = match media_type {
+        SPDX_JSON_LAYER => sbom::SPDX_PREDICATE,
+        CYCLONEDX_JSON_LAYER => sbom::CYCLONEDX_PREDICATE,
+        other => {
+            return Err(StatementError::Shape(format!(
+                "{other} is not an SBOM document Strata reads"
+            )));
+        }
+    };
+    let document: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|error| StatementError::NotJson(error.to_string()))?;
+    let predicate = match sbom::read(predicate_type, &document) {
+        Ok(read) => Predicate::Sbom(read),
+        Err(error) => Predicate::Unreadable(error.to_string()),
+    };
+    Ok(Attestation {
+        predicate_type: predicate_type.to_owned(),
+        about_subject: None,
+        subjects: Vec::new(),
+        enveloped: false,
         predicate,
     })
 }
@@ -165,7 +208,7 @@ mod tests {
                 Predicate::Unreadable(_) => "unreadable",
             };
             assert_eq!(found, kind, "{case}");
-            assert_eq!(read.about_subject, about, "{case}");
+            assert_eq!(read.about_subject, Some(about), "{case}");
             assert_eq!(read.subjects.len(), 1, "{case}");
             assert!(!read.enveloped, "{case}");
         }
@@ -185,6 +228,41 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(bytes)
             );
+        }
+    }
+
+    #[test]
+    fn attached_sboms_read_by_their_media_type() {
+        let cyclonedx = json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.5",
+            "metadata": { "tools": [{ "name": "syft", "version": "1.19.0" }] },
+            "components": [{ "type": "library", "name": "zlib", "version": "1.3.1-r0" }],
+        })
+        .to_string();
+        let spdx = spdx().to_string();
+        let cases: [(&str, &str, &str, Option<usize>); 4] = [
+            ("SPDX JSON", SPDX_JSON_LAYER, &spdx, Some(1)),
+            (
+                "CycloneDX JSON, its tools not packages",
+                CYCLONEDX_JSON_LAYER,
+                &cyclonedx,
+                Some(1),
+            ),
+            ("SPDX tag-value", "text/spdx", "SPDXVersion: SPDX-2.3", None),
+            ("not JSON", SPDX_JSON_LAYER, "SPDXVersion: SPDX-2.3", None),
+        ];
+        for (case, media_type, bytes, packages) in cases {
+            match (read_attached_sbom(bytes.as_bytes(), media_type), packages) {
+                (Ok(read), Some(count)) => {
+                    assert_eq!(read.about_subject, None, "{case}: no subject named");
+                    let Predicate::Sbom(sbom) = read.predicate else {
+                        panic!("{case}: an SBOM");
+                    };
+                    assert_eq!(sbom.packages.len(), count, "{case}");
+                }
+                (Err(_), None) => {}
+                (found, _) => panic!("{case}: {found:?}"),
+            }
         }
     }
 

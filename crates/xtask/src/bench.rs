@@ -29,13 +29,10 @@ pub fn run(only: Option<&str>) -> anyhow::Result<()> {
             "strata-bench",
         ],
         &[
-            ("STRATA_PROXY_BIN", &proxy),
-            ("STRATA_DIST", &built.dist),
-            ("STRATA_WASM_OPT", &wasm_opt),
-            (
-                "STRATA_BENCH_ONLY",
-                std::path::Path::new(only.unwrap_or("")),
-            ),
+            ("STRATA_PROXY_BIN", proxy.as_os_str()),
+            ("STRATA_DIST", built.dist.as_os_str()),
+            ("STRATA_WASM_OPT", wasm_opt.as_os_str()),
+            ("STRATA_BENCH_ONLY", only.unwrap_or("").as_ref()),
         ],
     )
 }

@@ -31,9 +31,20 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
             module.package,
         ];
         args.extend(module.feature_flags);
-        workspace::cargo(&args)?;
-        let wasm = root().join(format!(
-            "target/wasm32-unknown-unknown/{}/{}.wasm",
+        let target_dir = if module.rustflags.is_empty() {
+            root().join("target")
+        } else {
+            root().join("target").join(module.out_name)
+        };
+        if module.rustflags.is_empty() {
+            workspace::cargo(&args)?;
+        } else {
+            let target_flag = target_dir.to_string_lossy().into_owned();
+            args.extend(["--target-dir", target_flag.as_str()]);
+            workspace::cargo_with_env(&args, &[("RUSTFLAGS", module.rustflags.as_ref())])?;
+        }
+        let wasm = target_dir.join(format!(
+            "wasm32-unknown-unknown/{}/{}.wasm",
             module.profile,
             module.package.replace('-', "_")
         ));

@@ -23,8 +23,8 @@ commands:
                            build everything and start Strata on http://127.0.0.1:8080 with the demo registry
                            (--release: the optimized proxy)
   test                     install what is missing, then run every check and test (what CI runs)
-  bench [--only SECTION]   measure, and write docs/benchmarks.md (--only hashing|pages|proxy|layers|archives: one
-                           section, printed, the file left as it is)
+  bench [--only SECTION]   measure, and write docs/benchmarks.md (--only hashing|pages|proxy|layers|archives|
+                           tags|supply-chain: one section, printed, the file left as it is)
   build                    build the front end into dist/ and the proxy
   demo                     write the demo registry's OCI layout into target/demo-registry
   image [--out DIR]        write Strata as an OCI image layout (static proxy, front end inside) into

@@ -40,7 +40,7 @@ pub fn cargo(args: &[&str]) -> anyhow::Result<()> {
 }
 
 /// Runs cargo with extra environment variables.
-pub fn cargo_with_env(args: &[&str], env: &[(&str, &Path)]) -> anyhow::Result<()> {
+pub fn cargo_with_env(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> anyhow::Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("$ cargo {}", args.join(" "));
     let mut command = Command::new(cargo);

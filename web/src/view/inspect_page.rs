@@ -127,13 +127,12 @@ fn repository_tags(_: &Reference) -> Html {
     Html::default()
 }
 
-/// What the shown platform's attestations say (SBOMs, provenance), when it has any.
+/// What the image's attestations say (SBOMs, provenance), when it has any.
 #[cfg(feature = "all-pages")]
 fn supply_chain_section(reference: &Reference, state: &InspectState) -> Html {
-    match state.shown_attestations() {
-        Some((subject, platform, attestations)) => html! {
-            <super::supply_chain_view::SupplyChainSection repository={crate::registry_api::Repository::of(reference)}
-                {subject} {platform} {attestations} />
+    match state.supply_chain_sources() {
+        Some(sources) => html! {
+            <super::supply_chain_view::SupplyChainSection repository={crate::registry_api::Repository::of(reference)} {sources} />
         },
         None => Html::default(),
     }

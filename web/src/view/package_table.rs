@@ -11,7 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::format::visible;
-use super::row_window::RowWindow;
+use super::row_window::{RowView, RowWindow, use_row_view};
 
 const WINDOW: RowWindow = RowWindow {
     row_height: 28.0,
@@ -33,8 +33,6 @@ pub struct PackageTableProps {
 pub fn PackageTable(props: &PackageTableProps) -> Html {
     let search = use_state(String::new);
     let order = use_state(PackageOrder::default);
-    let view = use_state(|| (0usize, FIRST_VIEW_ROWS));
-    let scroller = use_node_ref();
     let oninput = {
         let search = search.clone();
         Callback::from(move |event: InputEvent| {
@@ -53,14 +51,6 @@ pub fn PackageTable(props: &PackageTableProps) -> Html {
             order.set(chosen);
         })
     };
-    let onscroll = {
-        let view = view.clone();
-        Callback::from(move |event: Event| {
-            if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
-                view.set(WINDOW.measure(&element));
-            }
-        })
-    };
     let packages: &[Package] = match &props.sbom.predicate {
         Predicate::Sbom(sbom) => &sbom.packages,
         _ => &[],
@@ -68,19 +58,13 @@ pub fn PackageTable(props: &PackageTableProps) -> Html {
     let positions = package_table::arranged(packages, &search, *order);
     let total = positions.len();
     let listed = packages.iter().filter(|package| !package.described).count();
-    {
-        let (scroller, view) = (scroller.clone(), view.clone());
-        use_effect_with(total, move |_| {
-            if let Some(element) = scroller.cast::<web_sys::Element>() {
-                let measured = WINDOW.measure(&element);
-                if measured.1 > 0 && measured != *view {
-                    view.set(measured);
-                }
-            }
-        });
-    }
-    let (first_in_view, view_rows) = *view;
-    let (start, end) = WINDOW.range(total, first_in_view, view_rows);
+    let RowView {
+        scroller,
+        onscroll,
+        first_in_view,
+        rows_in_view,
+    } = use_row_view(WINDOW, FIRST_VIEW_ROWS, total);
+    let (start, end) = WINDOW.range(total, first_in_view, rows_in_view);
     let count = if total == listed {
         format!("{listed} packages")
     } else {

@@ -4,6 +4,54 @@
 
 use yew::prelude::*;
 
+/// Where a windowed table's view is: what a table renders from.
+pub struct RowView {
+    /// The scrolling element.
+    pub scroller: NodeRef,
+    /// Its scroll handler, which measures the view again.
+    pub onscroll: Callback<Event>,
+    /// The first row in view.
+    pub first_in_view: usize,
+    /// How many rows the view holds.
+    pub rows_in_view: usize,
+}
+
+/// The view of a table windowed by `window`: taken to hold `first_rows` rows until it can be measured,
+/// measured again on every scroll and whenever `measure_on` changes (the table opened, its row count).
+#[hook]
+pub fn use_row_view<D>(window: RowWindow, first_rows: usize, measure_on: D) -> RowView
+where
+    D: PartialEq + 'static,
+{
+    let view = use_state(|| (0usize, first_rows));
+    let scroller = use_node_ref();
+    let onscroll = {
+        let view = view.clone();
+        Callback::from(move |event: Event| {
+            if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
+                view.set(window.measure(&element));
+            }
+        })
+    };
+    {
+        let (scroller, view) = (scroller.clone(), view.clone());
+        use_effect_with(measure_on, move |_| {
+            if let Some(element) = scroller.cast::<web_sys::Element>() {
+                let measured = window.measure(&element);
+                if measured.1 > 0 && measured != *view {
+                    view.set(measured);
+                }
+            }
+        });
+    }
+    RowView {
+        scroller,
+        onscroll,
+        first_in_view: view.0,
+        rows_in_view: view.1,
+    }
+}
+
 /// How a table is windowed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RowWindow {

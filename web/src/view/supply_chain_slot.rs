@@ -7,27 +7,26 @@ use yew::prelude::*;
 
 use crate::inspect_state::InspectState;
 
-/// The place, once the root verified and the shown platform has attestations; the section is asked for
-/// whenever the root or the platform changes.
+/// The place, once the root verified and the image has attestations or SBOMs; the section is asked for
+/// whenever what it should read changes.
 #[hook]
 pub fn use_supply_chain_slot(reference: Option<&Reference>, state: &InspectState) -> Html {
     let slot = use_node_ref();
     let failure = use_state(|| None::<String>);
     let wanted = reference
-        .filter(|_| state.shown_attestations().is_some())
-        .zip(state.root_digest())
-        .map(|(reference, root)| {
+        .zip(state.supply_chain_sources())
+        .map(|(reference, sources)| {
             (
                 reference.registry().to_owned(),
                 reference.repository().to_owned(),
-                root.to_string(),
                 state.chosen_platform.clone(),
+                sources,
             )
         });
     {
         let (slot, failure) = (slot.clone(), failure.clone());
         use_effect_with(wanted.clone(), move |wanted| {
-            let (Some((registry, repository, root, platform)), Some(element)) =
+            let (Some((registry, repository, platform, sources)), Some(element)) =
                 (wanted.clone(), slot.cast::<web_sys::Element>())
             else {
                 return;
@@ -35,10 +34,14 @@ pub fn use_supply_chain_slot(reference: Option<&Reference>, state: &InspectState
             yew::platform::spawn_local(async move {
                 let shown = crate::hand_over::show_supply_chain(
                     element,
-                    &registry,
-                    &repository,
-                    &root,
-                    platform.as_deref(),
+                    [
+                        Some(registry),
+                        Some(repository),
+                        Some(sources.root),
+                        platform,
+                        sources.cosign_attestation,
+                        sources.cosign_sbom,
+                    ],
                 )
                 .await;
                 failure.set(shown.err());

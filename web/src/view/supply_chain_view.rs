@@ -1,7 +1,7 @@
-//! "What's in it and how it was built": the selected platform's attestations, each statement hashed
-//! against its digest and its subject compared with the platform's manifest; SBOMs as package tables,
-//! provenance as the builder, source and inputs it names. A statement about another manifest is said
-//! loudly: it says nothing about this image.
+//! "What's in it and how it was built": the attestations attached to the shown platform and cosign's
+//! attestation and attached SBOM of the image, each statement hashed against its digest and its subject
+//! compared with what it should be about; SBOMs as package tables, provenance as the builder, source and
+//! inputs it names. A statement about another manifest is said loudly: it says nothing about this image.
 
 use std::rc::Rc;
 
@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::format::{short_digest, visible};
 use super::package_table::PackageTable;
 use super::provenance_view::provenance_facts;
+use crate::inspect_state::SupplyChainSources;
 use crate::registry_api::Repository;
 use crate::supply_chain_state::{Reading, Statement, use_supply_chain};
 
@@ -20,18 +21,19 @@ use crate::supply_chain_state::{Reading, Statement, use_supply_chain};
 pub struct SupplyChainProps {
     /// The repository the attestations are in.
     pub repository: Repository,
-    /// The platform manifest they are attached to.
-    pub subject: String,
-    /// The platform, `os/arch[/variant]`, for the heading.
-    pub platform: String,
-    /// The attestation manifests attached to it, as the index lists them.
-    pub attestations: Vec<strata_image::manifest::Descriptor>,
+    /// Where the image's supply chain is told.
+    pub sources: SupplyChainSources,
 }
 
-/// The section, for one platform.
+/// The section, for the image and the platform the page shows.
 #[component]
 pub fn SupplyChainSection(props: &SupplyChainProps) -> Html {
-    let state = use_supply_chain(&props.repository, &props.subject, &props.attestations);
+    let state = use_supply_chain(&props.repository, &props.sources);
+    let subject = props
+        .sources
+        .attested
+        .as_ref()
+        .map_or(&props.sources.root, |attested| &attested.manifest);
     let status = if !state.listed {
         html! { <p class="muted" data-probe="pending">{"Reading the attestations…"}</p> }
     } else if state.statements.is_empty() && state.problems.is_empty() {
@@ -40,22 +42,29 @@ pub fn SupplyChainSection(props: &SupplyChainProps) -> Html {
         Html::default()
     };
     html! {
-        <section class="supply-chain" id="supply-chain" data-subject={props.subject.clone()}>
+        <section class="supply-chain" id="supply-chain" data-subject={subject.clone()}>
             <h2>{"What's in it and how it was built"}</h2>
             <p class="muted">
-                {"The attestations attached to "}<code>{visible(&props.platform)}</code>{" ("}
-                <code title={props.subject.clone()}>{short_digest(&props.subject)}</code>
-                {"): each statement hashed against its digest in this browser, and its subject compared with \
-                  this platform's manifest. Who made a statement is another question: a signature answers it."}
+                {"Read here: "}
+                if let Some(attested) = &props.sources.attested {
+                    {"the attestations attached to "}<code>{visible(&attested.platform)}</code>{" ("}
+                    <code title={attested.manifest.clone()}>{short_digest(&attested.manifest)}</code>{")"}
+                    if props.sources.cosign_attestation.is_some() || props.sources.cosign_sbom.is_some() { {", "} }
+                }
+                if props.sources.cosign_attestation.is_some() || props.sources.cosign_sbom.is_some() {
+                    {"cosign's attestations and SBOMs of the image"}
+                }
+                {". Each statement is hashed against its digest in this browser, and its subject compared with \
+                  what it should be about. Who made a statement is another question: a signature answers it."}
             </p>
             {status}
             { for state.problems.iter().map(|problem| html! { <p class="error" role="alert">{visible(problem)}</p> }) }
-            { for state.statements.iter().map(|statement| statement_view(statement, &props.subject)) }
+            { for state.statements.iter().map(statement_view) }
         </section>
     }
 }
 
-fn statement_view(statement: &Statement, subject: &str) -> Html {
+fn statement_view(statement: &Statement) -> Html {
     let hinted = statement
         .layer
         .annotations
@@ -84,19 +93,19 @@ fn statement_view(statement: &Statement, subject: &str) -> Html {
         ),
         Reading::Read(read) => (
             "verified",
-            if read.about_subject {
-                "matches"
-            } else {
-                "mismatch"
+            match read.about_subject {
+                Some(true) => "matches",
+                Some(false) => "mismatch",
+                None => "none",
             },
             heading(read),
-            read_body(read, subject),
+            read_body(read, &statement.subject),
         ),
     };
     html! {
         <article class="statement" data-statement={digest.clone()} data-verify={verify} data-subject={subject_state}>
             <h3>
-                {heading}{" "}
+                {heading}{" "}<span class="muted origin">{format!("({})", statement.origin.describe())}</span>{" "}
                 <code class="digest muted" title={digest.clone()}>{short_digest(&digest)}</code>
                 {" "}<span class={classes!("badge", verify)}>{verify}</span>
             </h3>
@@ -127,7 +136,7 @@ fn heading(read: &Attestation) -> String {
 }
 
 fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
-    let finding = (!read.about_subject).then(|| {
+    let finding = (read.about_subject == Some(false)).then(|| {
         html! {
             <p class="error subject-mismatch" role="alert">
                 <strong>{"This statement is not about this image. "}</strong>
@@ -153,6 +162,9 @@ fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
             { finding.unwrap_or_default() }
             if read.enveloped {
                 <p class="muted">{"It came in a DSSE envelope; its signature is not checked here."}</p>
+            }
+            if read.about_subject.is_none() {
+                <p class="muted">{"An SBOM cosign attached as it is: it names no subject, and only its tag's name ties it to this image."}</p>
             }
             {content}
         </>

@@ -10,7 +10,7 @@ use strata_image::tag_table::{self, TagOrder, TagRow};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::row_window::RowWindow;
+use super::row_window::{RowView, RowWindow, use_row_view};
 use super::tag_row::{ROW_HEIGHT, tag_row};
 use crate::tag_details::{self, TagDetail, TagDetails, use_tag_details};
 use crate::tag_pages::{TagPages, use_tag_pages};
@@ -51,9 +51,6 @@ pub fn TagTable(props: &TagTableProps) -> Html {
             .unwrap_or_default()
     });
     let open = use_state(|| true);
-    // The first row in view and how many rows the view holds.
-    let view = use_state(|| (0usize, FIRST_VIEW_ROWS));
-    let scroller = use_node_ref();
     {
         let loader = loader.clone();
         use_effect_with(*open, move |open| {
@@ -105,15 +102,6 @@ pub fn TagTable(props: &TagTableProps) -> Html {
             order.set(chosen);
         })
     };
-    let onscroll = {
-        let view = view.clone();
-        Callback::from(move |event: Event| {
-            if let Some(element) = event.target_dyn_into::<web_sys::Element>() {
-                view.set(WINDOW.measure(&element));
-            }
-        })
-    };
-
     let pages = &*loader.pages;
     let ShownTags { shown, first_of } =
         ShownTags::of(pages, &details.borrow(), &filter, *show_cosign);
@@ -134,7 +122,13 @@ pub fn TagTable(props: &TagTableProps) -> Html {
         .collect();
     let positions = tag_table::sorted(&rows, *order);
     let total = positions.len();
-    let (first_in_view, view_rows) = *view;
+    // Once open and holding rows, the view's real height.
+    let RowView {
+        scroller,
+        onscroll,
+        first_in_view,
+        rows_in_view: view_rows,
+    } = use_row_view(WINDOW, FIRST_VIEW_ROWS, (*open, total));
     let first_in_view = first_in_view.min(total);
     let in_view_end = (first_in_view + view_rows + READ_AHEAD).min(total);
     let wanted: Vec<String> = if order.needs_details() {
@@ -155,18 +149,6 @@ pub fn TagTable(props: &TagTableProps) -> Html {
         use_effect_with((wanted, *open), move |(wanted, open)| {
             if *open {
                 tag_details::want(&details, wanted);
-            }
-        });
-    }
-    {
-        // Once open and holding rows, the view's real height.
-        let (scroller, view) = (scroller.clone(), view.clone());
-        use_effect_with((*open, total), move |_| {
-            if let Some(element) = scroller.cast::<web_sys::Element>() {
-                let measured = WINDOW.measure(&element);
-                if measured.1 > 0 && measured != *view {
-                    view.set(measured);
-                }
             }
         });
     }

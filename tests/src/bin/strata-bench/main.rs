@@ -6,6 +6,7 @@ mod history;
 mod layer_rows;
 mod page_rows;
 mod proxy_rows;
+mod supply_chain_rows;
 mod tag_rows;
 
 use std::fmt::Write as _;
@@ -50,7 +51,7 @@ pub(crate) fn run_ms(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 
     started.elapsed().as_secs_f64() * 1000.0
 }
 
-fn millis(duration: Duration) -> f64 {
+pub(crate) fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
@@ -176,6 +177,7 @@ async fn main() {
     let layers = layer_rows::measure(&browser).await;
     let archives = archive_rows::measure(&browser).await;
     let tags = tag_rows::measure(&browser).await;
+    let supply_chain = supply_chain_rows::measure(&browser).await;
     browser.close().await;
     drop(offline);
     let proxy = proxy_rows::measure().await;
@@ -185,6 +187,7 @@ async fn main() {
     layers.write(&mut text);
     archives.write(&mut text);
     tags.write(&mut text);
+    supply_chain.write(&mut text);
     text.push('\n');
     text.push_str(history::BEFORE_AND_AFTER);
     let path = strata_e2e::workspace_root().join("docs/benchmarks.md");
@@ -198,7 +201,7 @@ async fn section(name: &str) -> String {
     let mut text = String::new();
     match name {
         "proxy" => proxy_rows::measure().await.write(&mut text),
-        "hashing" | "pages" | "layers" | "archives" | "tags" => {
+        "hashing" | "pages" | "layers" | "archives" | "tags" | "supply-chain" => {
             let offline = Proxy::start(&["--offline"]);
             let browser = Browser::start().await;
             match name {
@@ -206,12 +209,15 @@ async fn section(name: &str) -> String {
                 "pages" => page_rows::measure(&browser).await.write(&mut text),
                 "archives" => archive_rows::measure(&browser).await.write(&mut text),
                 "tags" => tag_rows::measure(&browser).await.write(&mut text),
+                "supply-chain" => supply_chain_rows::measure(&browser).await.write(&mut text),
                 _ => layer_rows::measure(&browser).await.write(&mut text),
             }
             browser.close().await;
         }
         other => {
-            panic!("no bench section {other:?}: hashing, pages, proxy, layers, archives or tags")
+            panic!(
+                "no bench section {other:?}: hashing, pages, proxy, layers, archives, tags or supply-chain"
+            )
         }
     }
     text
