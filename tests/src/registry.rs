@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::processes::{KillOnDrop, free_port, wait_until};
+use crate::processes::{KillOnDrop, free_port};
 use crate::token_issuer::{ISSUER, SERVICE, TokenIssuer};
 
 /// A running registry.
@@ -17,6 +17,9 @@ pub struct Registry {
     storage: PathBuf,
     extra_files: Vec<PathBuf>,
 }
+
+/// A header the test registry sends with its port, so nothing else on that port passes for it.
+const IDENTITY_HEADER: &str = "X-Strata-Test-Registry";
 
 impl Registry {
     /// Starts an anonymous registry with empty storage and waits until `/v2/` answers.
@@ -58,6 +61,18 @@ impl Registry {
     }
 
     async fn start_with_auth(auth: &str) -> Registry {
+        // A free port may be taken by another test's server before the registry binds it: then the
+        // registry exits, and another port is tried. What answers is known to be this registry by a
+        // header only it sends.
+        for _ in 0..5 {
+            if let Some(registry) = Self::try_start(auth).await {
+                return registry;
+            }
+        }
+        panic!("the registry could not start on a free port five times");
+    }
+
+    async fn try_start(auth: &str) -> Option<Registry> {
         let program = crate::required_program("/usr/bin/docker-registry");
         let port = free_port();
         let storage =
@@ -67,7 +82,7 @@ impl Registry {
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}, secret: strata-test, relativeurls: true}}\n{auth}",
+                "version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}, secret: strata-test, relativeurls: true, headers: {{{IDENTITY_HEADER}: [\"{port}\"]}}}}\n{auth}",
                 storage.join("data").display()
             ),
         )
@@ -79,30 +94,36 @@ impl Registry {
             .stderr(Stdio::null())
             .spawn()
             .expect("docker-registry starts");
-        let authority = format!("127.0.0.1:{port}");
-        let registry = Registry {
-            authority,
+        let mut registry = Registry {
+            authority: format!("127.0.0.1:{port}"),
             _process: KillOnDrop(child),
             storage,
             extra_files: Vec::new(),
         };
         let url = format!("http://{}/v2/", registry.authority);
         let client = reqwest::Client::new();
-        wait_until(
-            Duration::from_secs(20),
-            "the registry to answer /v2/",
-            || {
-                let request = client.get(&url).send();
-                async move {
-                    request
-                        .await
-                        .map(|r| matches!(r.status().as_u16(), 200 | 401))
-                        .unwrap_or(false)
-                }
-            },
-        )
-        .await;
-        registry
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if registry._process.0.try_wait().ok().flatten().is_some() {
+                return None;
+            }
+            let answer = client.get(&url).send().await;
+            let ours = answer.is_ok_and(|answer| {
+                matches!(answer.status().as_u16(), 200 | 401)
+                    && answer
+                        .headers()
+                        .get(IDENTITY_HEADER)
+                        .is_some_and(|value| value.as_bytes() == port.to_string().as_bytes())
+            });
+            if ours {
+                return Some(registry);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out after 20s waiting for the registry to answer /v2/"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// `http://127.0.0.1:<port>/v2/`.
