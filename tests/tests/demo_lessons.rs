@@ -1,6 +1,7 @@
 //! The demo registry's lessons in the browser, offline: a tampered index shows mismatch exactly where
-//! bytes were altered, a moved tag's old build opens by digest while the tag names another, and an
-//! untagged manifest opens by digest though no tag lists it.
+//! bytes were altered, a moved tag's old build opens by digest while the tag names another, an
+//! untagged manifest opens by digest though no tag lists it, and cosign's signatures check with the
+//! demo key: valid for the image signed, invalid for the one whose signature was made for another.
 
 use serde_json::Value;
 use strata_e2e::browser::Browser;
@@ -326,5 +327,55 @@ async fn the_untagged_manifest_opens_by_digest_and_no_tag_lists_it() {
     );
     assert!(page_text(&browser).await.contains("1.3.0-rc.1"));
     browser.screenshot("demo-lessons-untagged").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_signature_lessons_check_the_demo_signatures_in_the_page() {
+    let proxy = Proxy::start(&["--offline"]);
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser
+        .wait_for(
+            "the signature lessons",
+            "return document.querySelectorAll('a.lesson-signature').length === 2",
+        )
+        .await;
+    let links = browser
+        .eval("return [...document.querySelectorAll('a.lesson-signature')].map(a => a.getAttribute('href'))")
+        .await;
+    let links: Vec<String> = serde_json::from_value(links).expect("links");
+    let layout = DemoLayout::open();
+    let signed = layout.root_digest("strata/multi-arch:1.0");
+    for (link, expected, image) in [
+        (
+            &links[0],
+            "valid",
+            "/inspect/demo.invalid/strata/multi-arch:1.0?key=",
+        ),
+        (
+            &links[1],
+            "invalid",
+            "/inspect/demo.invalid/strata/single:1.0?key=",
+        ),
+    ] {
+        assert!(link.starts_with(image), "{link}");
+        browser.open(&proxy.url(link)).await;
+        browser
+            .wait_for(
+                "the signature's verdict",
+                "return ['valid', 'invalid'].includes(document.querySelector('.signature-check')?.dataset.signature)",
+            )
+            .await;
+        let found = browser
+            .eval("const check = document.querySelector('.signature-check'); return [check.dataset.signature, check.dataset.signedDigest, check.textContent]")
+            .await;
+        assert_eq!(found[0], expected, "{link}: {found}");
+        assert_eq!(
+            found[1],
+            signed.as_str(),
+            "both vouch for the multi-arch index: {found}"
+        );
+    }
     browser.close().await;
 }

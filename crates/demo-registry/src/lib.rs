@@ -2,7 +2,7 @@
 //! manifest kind the inspector knows, all built from small real layers.
 //!
 //! The kinds: a buildx-style multi-arch index with SBOM and provenance attestations and
-//! cosign's tag-based signature and attestation, a Docker manifest list, a single Docker
+//! cosign's tag-based signature, attestation and attached CycloneDX SBOM, a Docker manifest list, a single Docker
 //! manifest, OCI 1.1 artifacts (a report and a Sigstore bundle, both referrers), a Helm
 //! chart, Docker schema 1 (signed and unsigned), a nested index with a Windows image, an
 //! image with one layer of each kind, an image whose layers whiteout, hide, link and
@@ -13,6 +13,7 @@
 //! share a layer.
 
 mod artifacts;
+mod cosign_key;
 mod encoding;
 mod error;
 mod helm;
@@ -41,6 +42,7 @@ use std::path::Path;
 use crate::error::{Context as _, bail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use strata_image::registry_host;
 
 pub use error::{DemoError, Result};
 pub use layers::{TarItem, append_entry, gzip};
@@ -88,9 +90,9 @@ pub const LAYERS_IMAGE: &str = "strata/layers:1.0";
 
 /// Repositories held by the layout, in `index.json` order, each with its tags.
 ///
-/// `strata/multi-arch` also carries cosign's `sha256-<index hex>.sig` and `.att` tags,
-/// which are not listed here because they are named after a digest computed while
-/// building.
+/// `strata/multi-arch` also carries cosign's `sha256-<index hex>.sig`, `.att` and `.sbom` tags, and
+/// `strata/single` a `.sig` tag, which are not listed here because they are named after a
+/// digest computed while building.
 pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (MULTI_ARCH, RELEASE_TAGS),
     (MANIFEST_LIST, RELEASE_TAGS),
@@ -376,8 +378,9 @@ impl Root {
     }
 
     /// The `index.json` entries: `repository:tag` for each tag, or, untagged,
-    /// `repository[:pinned tag]@digest` (the grammar of `ref.name` allows `@`).
-    fn entries(&self) -> Vec<Value> {
+    /// `repository[:pinned tag]@digest` (the grammar of `ref.name` allows `@`). A cosign-signed
+    /// demo image's names `cosign_key`, the demo's public key as `?key=` carries it.
+    fn entries(&self, cosign_key: &str) -> Vec<Value> {
         let entry = |annotations: Value| {
             let mut entry = descriptor(self.media_type, &self.blob);
             insert(&mut entry, "annotations", annotations);
@@ -405,6 +408,14 @@ impl Root {
                 {
                     annotations[DESCRIPTION_ANNOTATION] = json!(description);
                 }
+                if [
+                    registry_host::DEMO_SIGNED,
+                    registry_host::DEMO_COPIED_SIGNATURE,
+                ]
+                .contains(&name.as_str())
+                {
+                    annotations[registry_host::DEMO_COSIGN_KEY_ANNOTATION] = json!(cosign_key);
+                }
                 entry(annotations)
             })
             .collect()
@@ -416,7 +427,11 @@ fn build_layout() -> Result<(Blobs, Value)> {
     let mut blobs = Blobs::default();
     let roots = build_roots(&mut blobs)?;
     check_catalog(&roots)?;
-    let manifests: Vec<Value> = roots.iter().flat_map(Root::entries).collect();
+    let cosign_key = encoding::base64url(&cosign_key::public_key_der()?);
+    let manifests: Vec<Value> = roots
+        .iter()
+        .flat_map(|root| root.entries(&cosign_key))
+        .collect();
     let index = json!({
         "schemaVersion": 2,
         "mediaType": OCI_INDEX,
@@ -431,6 +446,9 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
     let index = &multi_arch.index;
     let signature_tag = sigstore::cosign_tag(index, sigstore::SIGNATURE_SUFFIX);
     let attestation_tag = sigstore::cosign_tag(index, sigstore::ATTESTATION_SUFFIX);
+    let sbom_tag = sigstore::cosign_tag(index, sigstore::SBOM_SUFFIX);
+    let single = images::build_single(blobs)?;
+    let single_signature_tag = sigstore::cosign_tag(&single, sigstore::SIGNATURE_SUFFIX);
     let [signed, unsigned] = schema1::build(blobs)?;
     let (first_build, second_build) = moved_tag::build(blobs)?;
     let (tagged_release, candidate) = untagged::build(blobs)?;
@@ -449,16 +467,24 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             sigstore::build_attestation(blobs, MULTI_ARCH, index)?,
         ),
         Root::new(
+            MULTI_ARCH,
+            &[&sbom_tag],
+            OCI_MANIFEST,
+            sigstore::build_attached_sbom(blobs, MULTI_ARCH)?,
+        ),
+        Root::new(
             MANIFEST_LIST,
             RELEASE_TAGS,
             DOCKER_LIST,
             images::build_manifest_list(blobs)?,
         ),
+        Root::new(SINGLE, RELEASE_TAGS, DOCKER_MANIFEST, single),
+        // A signature made for the multi-arch index, attached to this image: valid, and not its own.
         Root::new(
             SINGLE,
-            RELEASE_TAGS,
-            DOCKER_MANIFEST,
-            images::build_single(blobs)?,
+            &[&single_signature_tag],
+            OCI_MANIFEST,
+            sigstore::build_signature(blobs, MULTI_ARCH, index)?,
         ),
         Root::new(
             ARTIFACTS,
@@ -562,7 +588,7 @@ fn check_catalog(roots: &[Root]) -> Result<()> {
             .collect();
         let only_cosign = extra
             .iter()
-            .all(|tag| *repository == MULTI_ARCH && tag.starts_with("sha256-"));
+            .all(|tag| [MULTI_ARCH, SINGLE].contains(repository) && tag.starts_with("sha256-"));
         if !missing.is_empty() || !only_cosign {
             bail!("{repository}: tags {missing:?} not built, {extra:?} not listed");
         }

@@ -2,14 +2,17 @@
 //! attestation (`.att`), and the Sigstore bundle that cosign v3 attaches as an OCI 1.1
 //! referrer instead.
 //!
-//! Signatures, the signing key and the transparency-log entries are stand-ins with the
-//! right shape (see [`super::encoding`]): none of them verifies, and Strata does not check
-//! them.
+//! The `.sig` signatures are real, made with the demo's cosign key (`super::cosign_key`): the
+//! index's verifies, and `strata/single`'s is a valid signature over the index's digest, made
+//! for another image. The rest (the DSSE envelope's signature, the keyless bundle, the
+//! transparency-log entries) are stand-ins with the right shape (see [`super::encoding`]) that
+//! Strata does not check yet.
 
 use crate::error::Result;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::cosign_key;
 use super::encoding::{
     DemoKey, base64, go_object, json_string, placeholder_ecdsa_signature, pseudo_random,
 };
@@ -23,8 +26,11 @@ use super::{
 pub(super) const SIGNATURE_SUFFIX: &str = "sig";
 /// Tag suffix of a cosign attestation.
 pub(super) const ATTESTATION_SUFFIX: &str = "att";
+/// Tag suffix of an SBOM cosign attached.
+pub(super) const SBOM_SUFFIX: &str = "sbom";
 
 const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+const CYCLONEDX_JSON: &str = "application/vnd.cyclonedx+json";
 const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
 const BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
@@ -48,9 +54,10 @@ pub(super) fn cosign_tag(subject: &Blob, suffix: &str) -> String {
     format!("sha256-{}.{suffix}", subject.hex())
 }
 
-/// `cosign sign --key cosign.key demo.invalid/strata/multi-arch@sha256:…`: a simple-signing
-/// payload naming the index digest, with the signature and its Rekor bundle as layer
-/// annotations. The signature is a placeholder that does not verify.
+/// `cosign sign --key cosign.key demo.invalid/<repository>@sha256:…`: a simple-signing
+/// payload naming `subject`'s digest, signed with the demo key, with the signature and its
+/// Rekor bundle as layer annotations. Stored under the tag of the image it is attached to,
+/// which is `subject` unless the signature was made for another image.
 pub(super) fn build_signature(blobs: &mut Blobs, repository: &str, subject: &Blob) -> Result<Blob> {
     let payload = json_bytes(&json!({
         "critical": {
@@ -60,7 +67,7 @@ pub(super) fn build_signature(blobs: &mut Blobs, repository: &str, subject: &Blo
         },
         "optional": null,
     }))?;
-    let signature = placeholder_ecdsa_signature("cosign signature");
+    let signature = cosign_key::sign(&payload)?;
     let body = json!({
         "apiVersion": "0.0.1",
         "kind": "hashedrekord",
@@ -68,7 +75,7 @@ pub(super) fn build_signature(blobs: &mut Blobs, repository: &str, subject: &Blo
             "data": { "hash": { "algorithm": "sha256", "value": sha256_hex(&payload) } },
             "signature": {
                 "content": base64(&signature),
-                "publicKey": { "content": base64(DemoKey::new().pem().as_bytes()) },
+                "publicKey": { "content": base64(cosign_key::public_key_pem()?.as_bytes()) },
             },
         },
     });
@@ -118,6 +125,41 @@ pub(super) fn build_attestation(
         "predicateType": SLSA_V1,
     });
     cosign_manifest(blobs, DSSE_ENVELOPE, envelope, annotations)
+}
+
+/// `cosign attach sbom --type cyclonedx`: a CycloneDX 1.5 document attached to the index as
+/// it is, naming no subject (only the tag's name ties it to the image), with the tool that
+/// wrote it in `metadata.tools` (not a package).
+pub(super) fn build_attached_sbom(blobs: &mut Blobs, repository: &str) -> Result<Blob> {
+    let components: Vec<Value> = [
+        ("alpine-baselayout", "3.7.1-r8", "GPL-2.0-only"),
+        ("busybox", "1.37.0-r30", "GPL-2.0-only"),
+        ("musl", "1.2.5-r21", "MIT"),
+        ("zlib", "1.3.1-r2", "Zlib"),
+    ]
+    .into_iter()
+    .map(|(name, version, license)| {
+        json!({
+            "type": "library",
+            "name": name,
+            "version": version,
+            "licenses": [{ "license": { "id": license } }],
+            "purl": format!("pkg:apk/alpine/{name}@{version}?distro=alpine-3.23.2"),
+        })
+    })
+    .collect();
+    let sbom = json_bytes(&json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {
+            "timestamp": BUILD_FINISHED,
+            "tools": { "components": [{ "type": "application", "name": "syft", "version": "1.19.0" }] },
+            "component": { "type": "container", "name": format!("{DEMO_HOST}/{repository}"), "version": VERSION },
+        },
+        "components": components,
+    }))?;
+    cosign_manifest(blobs, CYCLONEDX_JSON, sbom, json!({}))
 }
 
 /// What cosign v3 attaches instead of tags: an OCI 1.1 referrer (empty config,

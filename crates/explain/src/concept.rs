@@ -18,6 +18,10 @@ pub enum Concept {
     Platforms,
     /// SBOM and provenance attestations.
     Attestations,
+    /// What an SBOM says, what a provenance says, and what checking them proves.
+    SbomVsProvenance,
+    /// What a signature proves, and what it doesn't.
+    Signatures,
     /// Untagged manifests.
     DanglingManifests,
     /// Docker Official Images vs everyone else's.
@@ -28,7 +32,7 @@ pub enum Concept {
 
 impl Concept {
     /// Every concept, in reading order.
-    pub const ALL: [Concept; 10] = [
+    pub const ALL: [Concept; 12] = [
         Concept::ImageVsContainer,
         Concept::RegistryRepositoryTag,
         Concept::LatestIsADefault,
@@ -37,6 +41,8 @@ impl Concept {
         Concept::IndexVsPlatformDigest,
         Concept::Platforms,
         Concept::Attestations,
+        Concept::SbomVsProvenance,
+        Concept::Signatures,
         Concept::DanglingManifests,
         Concept::LayersAndDiffIds,
     ];
@@ -51,6 +57,8 @@ impl Concept {
             Concept::IndexVsPlatformDigest => "index-vs-platform-digest",
             Concept::Platforms => "platforms",
             Concept::Attestations => "attestations",
+            Concept::SbomVsProvenance => "sbom-vs-provenance",
+            Concept::Signatures => "signatures",
             Concept::DanglingManifests => "dangling-manifests",
             Concept::OfficialImages => "official-images",
             Concept::LayersAndDiffIds => "layers-and-diff-ids",
@@ -74,6 +82,8 @@ impl Concept {
             Concept::IndexVsPlatformDigest => "Index digest vs per-platform digest",
             Concept::Platforms => "Platforms, variants and `buildx --platform`",
             Concept::Attestations => "Attestations: SBOM and provenance",
+            Concept::SbomVsProvenance => "SBOM vs provenance",
+            Concept::Signatures => "What a signature proves, and what it doesn't",
             Concept::DanglingManifests => "Dangling (untagged) manifests",
             Concept::OfficialImages => "Official vs unofficial images",
             Concept::LayersAndDiffIds => "Layers, diff_ids and two digests per layer",
@@ -137,6 +147,26 @@ impl Concept {
                 "In an index, each attestation manifest has the platform `unknown/unknown` and the annotations \
                  `vnd.docker.reference.type: attestation-manifest` and `vnd.docker.reference.digest` naming the \
                  image it describes. Pullers skip them; they are not runnable images.",
+            ],
+            Concept::SbomVsProvenance => &[
+                "An SBOM (software bill of materials) lists what is inside an image: its packages, their \
+                 versions, types and licenses, as SPDX or CycloneDX. A provenance tells how the image was made: \
+                 the builder, the source repository and commit, the build's arguments, and its inputs, such as \
+                 the base image by digest (SLSA).",
+                "Both are in-toto statements that name the image they describe by digest, their subject. Strata \
+                 hashes each statement against its digest and checks that its subject is the manifest it is \
+                 attached to. That makes a statement exactly the one stored, not a true one: a signature over it \
+                 says who made it, and an SBOM lists what its scanner recognized, not every file in the layers.",
+            ],
+            Concept::Signatures => &[
+                "A cosign signature is a small signed document stored beside the image, under a tag named after \
+                 the image's digest (`sha256-<hex>.sig`). Its payload names one digest; checking it takes the \
+                 signer's public key, the signature verified over the payload, and the digest it names compared \
+                 with the image shown.",
+                "A valid signature proves that whoever holds the private key signed this exact digest, so what \
+                 you pull by that digest is what they signed. It does not prove the image is safe, whose key it \
+                 is, or that a tag still points at the signed digest: tags move, so pull by digest. A valid \
+                 signature made for another image is not this image's.",
             ],
             Concept::DanglingManifests => &[
                 "A manifest no tag points to is dangling (untagged). It appears when a tag moves to a new push: \

@@ -113,6 +113,10 @@ impl DemoRegistry {
                         .annotations
                         .get(registry_host::DEMO_PINNED_ANNOTATION)
                         .cloned(),
+                    key: entry
+                        .annotations
+                        .get(registry_host::DEMO_COSIGN_KEY_ANNOTATION)
+                        .cloned(),
                 });
             }
             pending.push(entry);
@@ -258,6 +262,9 @@ pub struct DemoImage {
     /// For a link pinned with a tag and a digest: when it was pinned (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<String>,
+    /// For an image cosign signed: the demo's public key, as `?key=` carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// The name of an `index.json` entry: `repository:tag`, `repository@digest` or

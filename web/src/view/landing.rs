@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use strata_image::reference::Reference;
+use strata_image::registry_host;
 use yew::prelude::*;
 
 use crate::route::{compare_href, inspect_href};
@@ -16,6 +17,9 @@ struct DemoImage {
     /// A link pinned with a tag and a digest: when it was pinned (RFC 3339).
     #[serde(default)]
     pinned: Option<String>,
+    /// For an image cosign signed: the demo's public key, as `?key=` carries it.
+    #[serde(default)]
+    key: Option<String>,
 }
 
 impl DemoImage {
@@ -114,6 +118,20 @@ fn lessons(images: &[DemoImage]) -> Html {
                 Some("linux/arm64/v8"),
             )
         });
+    let signed = |reference: &str| {
+        let reference = format!("{}/{reference}", registry_host::DEMO_REGISTRY);
+        let image = images.iter().find(|image| image.reference == reference)?;
+        Some(format!(
+            "{}?{}={}",
+            inspect_href(&reference, None),
+            crate::signature_check::KEY_PARAM,
+            image.key.as_ref()?
+        ))
+    };
+    let (checked, copied) = (
+        signed(registry_host::DEMO_SIGNED),
+        signed(registry_host::DEMO_COPIED_SIGNATURE),
+    );
     html! {
         <>
             <h2>{"Learn"}</h2>
@@ -125,6 +143,12 @@ fn lessons(images: &[DemoImage]) -> Html {
                 }
                 if let Some(href) = moved {
                     <li><a class="lesson-compare" {href}>{"A tag that moved"}</a>{": the build a pinned link names, next to the one the tag names now."}</li>
+                }
+                if let Some(href) = checked {
+                    <li><a class="lesson-signature" {href}>{"A signed image, checked with its key"}</a>{": cosign's signature verified in your browser, with the demo's public key in the link."}</li>
+                }
+                if let Some(href) = copied {
+                    <li><a class="lesson-signature" {href}>{"A signature made for another image"}</a>{": valid, by the same key, and still not this image's."}</li>
                 }
             </ul>
         </>

@@ -7,6 +7,9 @@ use strata_supply_chain::{base64, public_key};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use strata_explain::concept::Concept;
+
+use super::concept_help::help;
 use super::format::{short_digest, visible};
 use crate::inspect_state::InspectState;
 use crate::navigation;
@@ -66,7 +69,7 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
     };
     html! {
         <section class="signatures">
-            <h2>{"Signature"}</h2>
+            <h2>{"Signature"}{ help(Concept::Signatures) }</h2>
             { check }
             <details class="public-key" open={key.is_some()}>
                 <summary>{"Check with a public key"}</summary>

@@ -10,6 +10,9 @@ use strata_supply_chain::attestation::{Attestation, Predicate};
 use strata_supply_chain::sbom::SbomFormat;
 use yew::prelude::*;
 
+use strata_explain::concept::Concept;
+
+use super::concept_help::help;
 use super::format::{short_digest, visible};
 use super::package_table::PackageTable;
 use super::provenance_view::provenance_facts;
@@ -43,7 +46,7 @@ pub fn SupplyChainSection(props: &SupplyChainProps) -> Html {
     };
     html! {
         <section class="supply-chain" id="supply-chain" data-subject={subject.clone()}>
-            <h2>{"What's in it and how it was built"}</h2>
+            <h2>{"What's in it and how it was built"}{ help(Concept::SbomVsProvenance) }</h2>
             <p class="muted">
                 {"Read here: "}
                 if let Some(attested) = &props.sources.attested {
