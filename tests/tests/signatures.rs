@@ -1,7 +1,7 @@
 //! Cosign key-based signatures checked in the page, against the real registry: images signed here with
 //! keys made here show `valid` with the right key (given in the address or pasted as PEM), `invalid`
 //! with another key or for a signature over another digest, `no-key` without a key, `unsigned` without
-//! a signature.
+//! a signature. An index signed recursively shows its shown platform's own signature too.
 
 use fantoccini::Locator;
 use p256::ecdsa::SigningKey;
@@ -165,5 +165,87 @@ async fn signatures_are_valid_invalid_no_key_or_unsigned_as_checked_in_the_page(
         )
         .await;
     browser.screenshot("signature_valid").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_shown_platform_s_own_signature_is_checked_with_the_key() {
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let ours = SigningKey::from_slice(&[7; 32]).expect("a key");
+    let public = ours
+        .verifying_key()
+        .to_public_key_der()
+        .expect("DER")
+        .as_bytes()
+        .to_vec();
+    let recursive = strata_e2e::attested_image::push_attested_image(
+        &api,
+        "team/app",
+        "recursive",
+        layer("recursive\n"),
+        &[],
+    )
+    .await;
+    // `cosign sign --recursive`: the index and its platform manifest, each under its own tag.
+    sign(&api, "team/app", &recursive.index, &recursive.index, &ours).await;
+    sign(
+        &api,
+        "team/app",
+        &recursive.platform_manifest,
+        &recursive.platform_manifest,
+        &ours,
+    )
+    .await;
+    let top_only = strata_e2e::attested_image::push_attested_image(
+        &api,
+        "team/app",
+        "top-only",
+        layer("top\n"),
+        &[],
+    )
+    .await;
+    sign(&api, "team/app", &top_only.index, &top_only.index, &ours).await;
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    for (tag, platform_verdict, platform_digest) in [
+        ("recursive", "valid", &recursive.platform_manifest),
+        ("top-only", "unsigned", &top_only.platform_manifest),
+    ] {
+        browser
+            .open(&proxy.url(&format!(
+                "/inspect/{}/team/app:{tag}?key={}",
+                registry.authority,
+                base64(&public, true)
+            )))
+            .await;
+        browser
+            .wait_for(
+                "both verdicts",
+                "return document.querySelector('.signature-check[data-signature]') !== null \
+                 && document.querySelector('[data-platform-signature]') !== null",
+            )
+            .await;
+        let found = browser
+            .eval(
+                "const own = document.querySelector('[data-platform-signature]'); \
+                 return [document.querySelector('.signature-check').dataset.signature, \
+                   own.dataset.platformSignature, own.dataset.signedDigest, own.textContent]",
+            )
+            .await;
+        assert_eq!(found[0], "valid", "{tag}: the index's signature: {found}");
+        assert_eq!(
+            found[1], platform_verdict,
+            "{tag}: the platform's own: {found}"
+        );
+        assert_eq!(found[2], platform_digest.as_str(), "{tag}: {found}");
+        assert!(
+            found[3]
+                .as_str()
+                .is_some_and(|text| text.contains("linux/amd64")),
+            "{tag}: {found}"
+        );
+    }
     browser.close().await;
 }

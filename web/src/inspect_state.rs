@@ -194,6 +194,16 @@ impl InspectState {
         }
     }
 
+    /// Once the root verified as an index, the platform manifest the page shows: its digest and
+    /// `os/arch[/variant]`.
+    pub fn shown_platform(&self) -> Option<(String, String)> {
+        let (_, Document::Index(index)) = self.verified_document(&NodeKey::Root)? else {
+            return None;
+        };
+        let entry = shown_entry(index, self.chosen_platform.as_deref())?;
+        Some((entry.descriptor.digest.clone(), platform_name(&entry)))
+    }
+
     /// What the supply-chain section reads, once the root verified and there is any: the attestations
     /// attached to the platform the page shows (see [`platform_attestations`]), and cosign's `.att` and
     /// `.sbom` manifests when the tree found them.
@@ -287,28 +297,39 @@ pub fn platform_attestations(
     index: &manifest::Index,
     chosen: Option<&str>,
 ) -> Option<AttestedPlatform> {
-    let entries = index.entries();
-    let entry = entries
-        .platforms
-        .get(entries.select_for_view(chosen).chosen?)?;
+    let entry = shown_entry(index, chosen)?;
     if entry.attestations.is_empty() {
         return None;
     }
-    let platform = entry
-        .descriptor
-        .platform
-        .as_ref()
-        .map(|platform| platform.os_arch_variant())
-        .unwrap_or_default();
     Some(AttestedPlatform {
         manifest: entry.descriptor.digest.clone(),
-        platform,
+        platform: platform_name(&entry),
         attestations: entry
             .attestations
             .iter()
             .map(|&descriptor| descriptor.clone())
             .collect(),
     })
+}
+
+/// The platform entry of `index` the tree shows for `chosen`.
+fn shown_entry<'a>(
+    index: &'a manifest::Index,
+    chosen: Option<&str>,
+) -> Option<manifest::PlatformEntry<'a>> {
+    let entries = index.entries();
+    let chosen = entries.select_for_view(chosen).chosen?;
+    entries.platforms.into_iter().nth(chosen)
+}
+
+/// A platform entry's `os/arch[/variant]`.
+fn platform_name(entry: &manifest::PlatformEntry<'_>) -> String {
+    entry
+        .descriptor
+        .platform
+        .as_ref()
+        .map(|platform| platform.os_arch_variant())
+        .unwrap_or_default()
 }
 
 struct Job {

@@ -1,10 +1,13 @@
 //! Whether the inspected image is signed with cosign's key-based signatures, and by the reader's key:
 //! the `sha256-<hex>.sig` tag the tree probes, each signature layer's payload fetched and hashed against
 //! its digest, and (in the module with every page, where the crypto lives) each signature checked with
-//! the key the address carries (`key=`).
+//! the key the address carries (`key=`); there too, the shown platform's own signature, which cosign
+//! makes when it signs an index recursively (`cosign sign --recursive`).
 
 use strata_image::artifact::{self, CosignSuffix};
 use strata_image::digest::Digest;
+#[cfg(feature = "all-pages")]
+use strata_image::manifest;
 use strata_image::manifest::{Descriptor, Document};
 #[cfg(feature = "all-pages")]
 use strata_image::verification::Verification;
@@ -127,6 +130,126 @@ fn use_checked(
     _key: Option<String>,
 ) -> Option<SignatureResult> {
     None
+}
+
+/// The first-load module checks no platform signature: a key hands the page to the module with every page.
+#[cfg(not(feature = "all-pages"))]
+#[hook]
+pub fn use_platform_signature(
+    _state: &InspectState,
+    _repository: &Repository,
+    _key: Option<String>,
+) -> Option<(String, SignatureResult)> {
+    None
+}
+
+/// With a key: the shown platform's manifest's own signature (`sha256-<its hex>.sig`), fetched, its
+/// payloads hashed, and checked with the key; with the platform, `os/arch[/variant]`.
+#[cfg(feature = "all-pages")]
+#[hook]
+pub fn use_platform_signature(
+    state: &InspectState,
+    repository: &Repository,
+    key: Option<String>,
+) -> Option<(String, SignatureResult)> {
+    let shown = state.shown_platform();
+    let checked = use_state(|| None::<(String, SignatureResult)>);
+    {
+        let checked = checked.clone();
+        let repository = repository.clone();
+        use_effect_with((shown, key), move |(shown, key)| {
+            checked.set(None);
+            if let (Some((digest, platform)), Some(key)) = (shown.clone(), key.clone()) {
+                yew::platform::spawn_local(async move {
+                    let result = platform_verdict(&repository, &digest, &key).await;
+                    checked.set(Some((platform, result)));
+                });
+            }
+        });
+    }
+    (*checked).clone()
+}
+
+/// A platform manifest's own signature, checked with the key.
+#[cfg(feature = "all-pages")]
+async fn platform_verdict(repository: &Repository, digest: &str, key: &str) -> SignatureResult {
+    let digest = match Digest::parse(digest) {
+        Ok(digest) => digest,
+        Err(error) => return unsigned_with(digest, error.to_string()),
+    };
+    let tag = artifact::cosign_tag_for(&digest, CosignSuffix::Signature);
+    let fetched = match repository.manifest(&tag).await {
+        Ok(fetched) => fetched,
+        Err(error) if error.not_found => {
+            return unsigned(
+                &digest,
+                Some(
+                    "no signature of its own: cosign signs each platform's manifest only when it signs \
+                     the index with --recursive"
+                        .to_owned(),
+                ),
+            );
+        }
+        Err(error) => {
+            return unsigned(
+                &digest,
+                Some(format!(
+                    "its signature tag could not be read: {}",
+                    error.message
+                )),
+            );
+        }
+    };
+    let named = fetched.registry_digest.as_deref().map(Digest::parse);
+    let manifest = match (
+        named,
+        manifest::read_document(&fetched.bytes, fetched.content_type.as_deref()),
+    ) {
+        (Some(Ok(named)), Ok(read))
+            if matches!(
+                fetched.checked_against(&named, None),
+                Verification::Verified { .. }
+            ) =>
+        {
+            read.document
+        }
+        _ => {
+            return SignatureResult {
+                verdict: "invalid",
+                signed_digest: digest.to_string(),
+                signed_reference: None,
+                reason: Some(
+                    "its signature manifest is not what the registry named, or not a manifest"
+                        .to_owned(),
+                ),
+            };
+        }
+    };
+    let Document::Manifest(manifest) = manifest else {
+        return unsigned(&digest, None);
+    };
+    let mut read = Vec::new();
+    for descriptor in cosign_signature::signature_layers(&manifest).cloned() {
+        let payload = payload(repository, &descriptor).await;
+        read.push(SignatureLayer {
+            descriptor,
+            payload,
+        });
+    }
+    if read.is_empty() {
+        return unsigned(&digest, None);
+    }
+    judge(&digest, &read, key)
+}
+
+#[cfg(feature = "all-pages")]
+fn unsigned_with(digest: &str, reason: String) -> SignatureResult {
+    SignatureResult {
+        verdict: "unsigned",
+        signed_digest: digest.to_owned(),
+        signed_reference: None,
+        reason: Some(reason),
+    }
 }
 
 /// With a key: each signature layer's payload fetched, hashed, and checked with the key.

@@ -14,7 +14,7 @@ use super::format::{short_digest, visible};
 use crate::inspect_state::InspectState;
 use crate::navigation;
 use crate::registry_api::Repository;
-use crate::signature_check::{KEY_PARAM, use_signature_check};
+use crate::signature_check::{KEY_PARAM, use_platform_signature, use_signature_check};
 use crate::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +29,7 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
     let key =
         share_link::query_value(&url_state::search(), KEY_PARAM).filter(|key| !key.is_empty());
     let result = use_signature_check(&props.state, &props.repository, key.clone());
+    let platform = use_platform_signature(&props.state, &props.repository, key.clone());
     let key_error = use_state(|| None::<String>);
     let oninput = {
         let key_error = key_error.clone();
@@ -71,6 +72,17 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
         <section class="signatures">
             <h2>{"Signature"}{ help(Concept::Signatures) }</h2>
             { check }
+            if let Some((platform, result)) = platform {
+                <div class={classes!("platform-signature-check", result.verdict)} data-platform-signature={result.verdict}
+                    data-signed-digest={result.signed_digest.clone()}>
+                    <p>
+                        {"The manifest of "}<code>{visible(&platform)}</code>{" itself: "}
+                        <strong>{verdict_words(result.verdict)}</strong>
+                        {" "}<code title={result.signed_digest.clone()}>{short_digest(&result.signed_digest)}</code>
+                    </p>
+                    if let Some(reason) = &result.reason { <p class="muted signature-reason">{visible(reason)}</p> }
+                </div>
+            }
             <details class="public-key" open={key.is_some()}>
                 <summary>{"Check with a public key"}</summary>
                 <label for="public-key">{"cosign public key (PEM), checked in this browser:"}</label>

@@ -339,8 +339,11 @@ impl PageRows {
              tree, an image's tag names and concepts (`app`). Opening files, a comparison, the tour, a repository's tag \
              table or a registry's catalog loads the module with every page \
              (`app_all_pages`, {} bytes of brotli wasm below), which takes the page over in place: no reload, the \
-             history kept, the documents read again from the browser's cache. One module built twice, with and \
-             without the `all-pages` feature, rather than a split by hand: they share every component.\n",
+             history kept, the documents read again from the browser's cache; its styles (`all-pages.css`) and \
+             loader (`load-all-pages.js`) come with it. The same module reads an image's SBOMs and provenance into a \
+             place the first-load page keeps for them, without taking the page over. One module built twice, with \
+             and without the `all-pages` feature, rather than a split by hand: they share every component. The \
+             first-load build uses sha2's compact rounds: it hashes documents of a few kB, not layers.\n",
             total as f64 / FIRST_LOAD_GOAL as f64,
             self.wasm_opt
                 .iter()
