@@ -1,14 +1,18 @@
 //! Fuzzes the readers of what an attestation or signature layer holds: in-toto statements, plain or in a
-//! DSSE envelope, the SBOM or provenance predicate inside, and cosign's simple-signing payloads. None may
-//! panic, and what they read must hold together.
+//! DSSE envelope, the SBOM or provenance predicate inside, cosign's simple-signing payloads and Sigstore
+//! bundles. None may panic, and what they read must hold together.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use strata_supply_chain::{dsse, provenance, sbom, simple_signing, statement};
+use strata_supply_chain::{dsse, provenance, sbom, sigstore_bundle, simple_signing, statement};
 
 fuzz_target!(|data: &[u8]| {
     let _ = simple_signing::read(data);
+    if let Ok(bundle) = sigstore_bundle::read(data) {
+        let image = strata_image::digest::Digest::sha256_of(data);
+        let _ = bundle.check_for_image(&image, &[]);
+    }
     if let Ok(envelope) = dsse::Envelope::parse(data) {
         assert!(envelope.signed_bytes().ends_with(&envelope.payload));
     }

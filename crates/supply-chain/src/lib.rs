@@ -2,7 +2,7 @@
 //! envelope (`statement`, `dsse`, `base64`), the packages an SBOM lists (`sbom`: SPDX 2.2/2.3 and
 //! CycloneDX 1.4–1.6 JSON) and the builder, source and inputs a SLSA provenance names (`provenance`:
 //! v0.2 and v1), one attestation read against the manifest it is attached to (`attestation`), an SBOM's
-//! packages searched and sorted (`package_table`), and cosign's key-based signatures checked against a reader's public key
+//! packages searched and sorted (`package_table`), Sigstore bundles v0.1 to v0.3 (`sigstore_bundle`), and cosign's key-based signatures checked against a reader's public key
 //! (`public_key`, `simple_signing`, `cosign_signature`). Pure functions of bytes, for native and wasm32.
 
 #![warn(missing_docs)]
@@ -16,5 +16,6 @@ pub mod provenance;
 pub mod public_key;
 pub mod rekor_set;
 pub mod sbom;
+pub mod sigstore_bundle;
 pub mod simple_signing;
 pub mod statement;

@@ -294,7 +294,7 @@ fn write_corpus(dir: &Path, seeds: Vec<(&str, Vec<u8>)>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An SPDX statement, a CycloneDX one in a DSSE envelope, and a SLSA v1 provenance.
+/// An SPDX statement, a CycloneDX one in a DSSE envelope, a SLSA v1 provenance, and a Sigstore bundle.
 fn attestation_seeds() -> Vec<(&'static str, Vec<u8>)> {
     let statement = |predicate_type: &str, predicate: serde_json::Value| {
         serde_json::json!({
@@ -331,10 +331,18 @@ fn attestation_seeds() -> Vec<(&'static str, Vec<u8>)> {
             "resolvedDependencies": [{"uri": "pkg:docker/alpine@3.20", "digest": {"sha256": HEX64}}]},
             "runDetails": {"builder": {"id": "https://github.com/org/app/actions/runs/1"}}}),
     );
+    let bundle = serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": [{"logIndex": "1",
+            "integratedTime": "1767226200", "kindVersion": {"kind": "dsse", "version": "0.0.1"},
+            "inclusionPromise": {"signedEntryTimestamp": "MEUCIQ=="}}]},
+        "dsseEnvelope": envelope.clone(),
+    });
     [
         ("spdx", spdx),
         ("cyclonedx-dsse", envelope),
         ("slsa-v1", slsa),
+        ("bundle-v0.3", bundle),
     ]
     .into_iter()
     .map(|(name, value)| (name, serde_json::to_vec(&value).unwrap_or_default()))
