@@ -1,13 +1,13 @@
 //! The image's signature: `valid`, `invalid`, `no-key` or `unsigned` (`data-signature`), the digest it
-//! vouches for (`data-signed-digest`) and why, and a box for the reader's public key (PEM), which goes into
-//! the address as `key=` so the link checks the same signature with the same key.
+//! vouches for (`data-signed-digest`) and why; with a key, the shown platform's own signature too
+//! (`data-platform-signature`); and a box for the reader's public key (PEM), which goes into the address
+//! as `key=` so the link checks the same signature with the same key.
 
+use strata_explain::concept::Concept;
 use strata_explain::share_link;
 use strata_supply_chain::{base64, public_key};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
-
-use strata_explain::concept::Concept;
 
 use super::concept_help::help;
 use super::format::{short_digest, visible};

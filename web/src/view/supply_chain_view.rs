@@ -5,12 +5,12 @@
 
 use std::rc::Rc;
 
+use strata_explain::concept::Concept;
 use strata_image::artifact::{self, IN_TOTO_PREDICATE_TYPE};
+use strata_image::verification::VerifyState;
 use strata_supply_chain::attestation::{Attestation, Predicate};
 use strata_supply_chain::sbom::SbomFormat;
 use yew::prelude::*;
-
-use strata_explain::concept::Concept;
 
 use super::concept_help::help;
 use super::format::{short_digest, visible};
@@ -77,25 +77,25 @@ fn statement_view(statement: &Statement) -> Html {
     let digest = statement.layer.digest.clone();
     let (verify, subject_state, heading, body) = match &statement.reading {
         Reading::Pending => (
-            "pending",
+            VerifyState::Pending,
             "",
             artifact::predicate_name(&hinted).to_owned(),
             html! { <p class="muted">{"Fetching and hashing…"}</p> },
         ),
         Reading::Mismatch(why) => (
-            "mismatch",
+            VerifyState::Mismatch,
             "",
             artifact::predicate_name(&hinted).to_owned(),
             html! { <p class="error" role="alert">{"Not shown: its bytes do not match its digest. "}{visible(why)}</p> },
         ),
         Reading::Failed(why) => (
-            "error",
+            VerifyState::Error,
             "",
             artifact::predicate_name(&hinted).to_owned(),
             html! { <p class="error">{visible(why)}</p> },
         ),
         Reading::Read(read) => (
-            "verified",
+            VerifyState::Verified,
             match read.about_subject {
                 Some(true) => "matches",
                 Some(false) => "mismatch",
@@ -105,6 +105,7 @@ fn statement_view(statement: &Statement) -> Html {
             read_body(read, &statement.subject),
         ),
     };
+    let verify = verify.as_str();
     html! {
         <article class="statement" data-statement={digest.clone()} data-verify={verify} data-subject={subject_state}>
             <h3>
