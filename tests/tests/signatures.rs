@@ -1,7 +1,8 @@
 //! Cosign key-based signatures checked in the page, against the real registry: images signed here with
 //! keys made here show `valid` with the right key (given in the address or pasted as PEM), `invalid`
 //! with another key or for a signature over another digest, `no-key` without a key, `unsigned` without
-//! a signature. An index signed recursively shows its shown platform's own signature too.
+//! a signature. An index signed recursively shows its shown platform's own signature too, and a
+//! Sigstore bundle attached as an OCI 1.1 referrer (cosign v3) is checked like a `.sig`.
 
 use fantoccini::Locator;
 use p256::ecdsa::SigningKey;
@@ -246,6 +247,121 @@ async fn the_shown_platform_s_own_signature_is_checked_with_the_key() {
                 .is_some_and(|text| text.contains("linux/amd64")),
             "{tag}: {found}"
         );
+    }
+    browser.close().await;
+}
+
+/// Signs `image` as cosign v3 does: a Sigstore bundle (v0.3) whose DSSE envelope signs an in-toto
+/// statement about the image, attached as an OCI 1.1 referrer; this registry has no referrers API, so
+/// the referrer is listed under the referrers tag schema (`sha256-<hex>`), which the proxy reads.
+async fn attach_bundle(api: &str, repository: &str, image: &str, key: &SigningKey) {
+    const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    const IN_TOTO: &str = "application/vnd.in-toto+json";
+    let statement = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": format!("registry.test/{repository}"),
+                     "digest": {"sha256": image.trim_start_matches("sha256:")}}],
+        "predicateType": "https://sigstore.dev/cosign/sign/v1",
+        "predicate": {},
+    })
+    .to_string()
+    .into_bytes();
+    let pae = strata_supply_chain::dsse::pae(IN_TOTO, &statement);
+    let signature: p256::ecdsa::Signature = key.sign(&pae);
+    let bundle = json!({
+        "mediaType": BUNDLE,
+        "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+        "dsseEnvelope": {
+            "payload": base64(&statement, false),
+            "payloadType": IN_TOTO,
+            "signatures": [{"sig": base64(signature.to_der().as_bytes(), false), "keyid": ""}],
+        },
+    })
+    .to_string()
+    .into_bytes();
+    let client = reqwest::Client::new();
+    let empty = b"{}".to_vec();
+    push_blob(&client, api, repository, &empty).await;
+    push_blob(&client, api, repository, &bundle).await;
+    let image_size = client
+        .get(format!("{api}{repository}/manifests/{image}"))
+        .header("accept", "application/vnd.oci.image.manifest.v1+json")
+        .send()
+        .await
+        .expect("the image")
+        .bytes()
+        .await
+        .expect("its bytes")
+        .len();
+    let referrer = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": BUNDLE,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                   "digest": Digest::sha256_of(&empty).to_string(), "size": empty.len()},
+        "layers": [{"mediaType": BUNDLE, "digest": Digest::sha256_of(&bundle).to_string(), "size": bundle.len()}],
+        "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": image, "size": image_size},
+    })
+    .to_string()
+    .into_bytes();
+    let referrer_digest = Digest::sha256_of(&referrer).to_string();
+    let index = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "digest": referrer_digest, "size": referrer.len(), "artifactType": BUNDLE}],
+    })
+    .to_string()
+    .into_bytes();
+    for (reference, media_type, body) in [
+        (
+            referrer_digest.clone(),
+            "application/vnd.oci.image.manifest.v1+json",
+            referrer,
+        ),
+        (
+            image.replace(':', "-"),
+            "application/vnd.oci.image.index.v1+json",
+            index,
+        ),
+    ] {
+        let answer = client
+            .put(format!("{api}{repository}/manifests/{reference}"))
+            .header("content-type", media_type)
+            .body(body)
+            .send()
+            .await
+            .expect("a manifest is pushed");
+        assert_eq!(answer.status().as_u16(), 201, "pushing {reference}");
+    }
+}
+
+#[tokio::test]
+async fn a_sigstore_bundle_among_the_referrers_is_checked_with_the_key() {
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let ours = SigningKey::from_slice(&[7; 32]).expect("a key");
+    let theirs = SigningKey::from_slice(&[9; 32]).expect("another key");
+    let bundled = push_image(&api, "team/app", "bundled", &[layer("bundled\n")]).await;
+    attach_bundle(&api, "team/app", &bundled, &ours).await;
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    for (key, expected) in [(&ours, "valid"), (&theirs, "invalid")] {
+        let public = key
+            .verifying_key()
+            .to_public_key_der()
+            .expect("DER")
+            .as_bytes()
+            .to_vec();
+        let url = proxy.url(&format!(
+            "/inspect/{}/team/app:bundled?key={}",
+            registry.authority,
+            base64(&public, true)
+        ));
+        let (found, signed_digest) = verdict(&browser, &url).await;
+        assert_eq!(found, expected, "{url}");
+        assert_eq!(signed_digest, bundled, "{url}");
     }
     browser.close().await;
 }

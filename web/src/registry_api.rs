@@ -229,6 +229,46 @@ impl Repository {
         .await
     }
 
+    /// The manifests that refer to `digest` (OCI 1.1 referrers, as the proxy answers them from the
+    /// registry's API or the tag schema) of `artifact_type`: their descriptors, which the caller fetches
+    /// and hashes by digest.
+    pub async fn referrers(
+        &self,
+        digest: &Digest,
+        artifact_type: &str,
+    ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
+        let what = format!(
+            "referrers of {digest} in {}/{}",
+            self.registry, self.repository
+        );
+        let url = format!(
+            "/v2/{}/{}/referrers/{digest}?artifactType={}",
+            self.registry,
+            self.repository,
+            String::from(js_sys::encode_uri_component(artifact_type))
+        );
+        let fetched = fetch(
+            Request::get(&url).header("Accept", strata_image::media_type::OCI_INDEX),
+            Exchange::asked("GET", &url, Some(strata_image::media_type::OCI_INDEX)),
+            &what,
+        )
+        .await?;
+        match manifest::read_document(&fetched.bytes, Some(strata_image::media_type::OCI_INDEX)) {
+            Ok(read) => match read.document {
+                manifest::Document::Index(index) => Ok(index
+                    .manifests
+                    .into_iter()
+                    .filter(|descriptor| descriptor.artifact_type.as_deref() == Some(artifact_type))
+                    .collect()),
+                _ => Ok(Vec::new()),
+            },
+            Err(error) => Err(FetchError::new(
+                format!("The {what} are not an index: {error}"),
+                fetched.exchange,
+            )),
+        }
+    }
+
     /// Asks which digest a tag names (`HEAD`, with every manifest type in `Accept`): registries answer it
     /// in `Docker-Content-Digest`, and Docker Hub does not count it as a pull.
     pub async fn manifest_head(&self, tag: &str) -> Result<Fetched, FetchError> {

@@ -57,11 +57,16 @@ pub fn use_signature_check(
     });
     let layers = signature_layers(probe.as_ref().and_then(Option::as_ref));
     let keyed = key.is_some();
+    let bundles = use_bundle_check(repository, root.as_ref(), key.clone());
     let checked = use_checked(repository, root.as_ref(), layers.clone(), key);
     let root = root?;
     match probe? {
         None | Some(NodeState::Pending) => None,
-        Some(NodeState::Absent) => Some(unsigned(&root, None)),
+        // Without a `.sig` tag, cosign v3 keeps its signatures as Sigstore bundles, OCI 1.1 referrers.
+        Some(NodeState::Absent) => match bundles? {
+            Some(verdict) => Some(verdict),
+            None => Some(unsigned(&root, None)),
+        },
         Some(NodeState::Failed(message)) => Some(unsigned(
             &root,
             Some(format!("its signature tag could not be read: {message}")),
@@ -130,6 +135,136 @@ fn use_checked(
     _key: Option<String>,
 ) -> Option<SignatureResult> {
     None
+}
+
+/// The first-load module reads no bundle: a key hands the page to the module with every page. (`Some(None)`:
+/// no bundle known.)
+#[cfg(not(feature = "all-pages"))]
+#[hook]
+fn use_bundle_check(
+    _repository: &Repository,
+    _root: Option<&Digest>,
+    _key: Option<String>,
+) -> Option<Option<SignatureResult>> {
+    Some(None)
+}
+
+/// With a key: the Sigstore bundles among the image's OCI 1.1 referrers, each referrer manifest and bundle
+/// fetched by digest and hashed, each bundle checked with the key (`None` while checking, `Some(None)`
+/// when there is none).
+#[cfg(feature = "all-pages")]
+#[hook]
+fn use_bundle_check(
+    repository: &Repository,
+    root: Option<&Digest>,
+    key: Option<String>,
+) -> Option<Option<SignatureResult>> {
+    let checked = use_state(|| None::<Option<SignatureResult>>);
+    {
+        let checked = checked.clone();
+        let repository = repository.clone();
+        use_effect_with((root.cloned(), key), move |(root, key)| {
+            checked.set(None);
+            match (root.clone(), key.clone()) {
+                (Some(root), Some(key)) => yew::platform::spawn_local(async move {
+                    checked.set(Some(bundle_verdict(&repository, &root, &key).await));
+                }),
+                _ => checked.set(Some(None)),
+            }
+        });
+    }
+    (*checked).clone()
+}
+
+/// The image's verdict from its bundles, if it has any: valid when one is signed by the key and about
+/// the image, else why not (the first reason).
+#[cfg(feature = "all-pages")]
+async fn bundle_verdict(
+    repository: &Repository,
+    root: &Digest,
+    key: &str,
+) -> Option<SignatureResult> {
+    use strata_supply_chain::public_key::PublicKey;
+    use strata_supply_chain::sigstore_bundle::{self, BUNDLE_V03, BundleCheck};
+
+    let referrers = repository.referrers(root, BUNDLE_V03).await.ok()?;
+    if referrers.is_empty() {
+        return None;
+    }
+    let key = PublicKey::from_address_value(key).ok()?;
+    let mut reasons = Vec::new();
+    for referrer in referrers {
+        let layers = match manifest_by_digest(repository, &referrer).await {
+            Ok(manifest) => manifest.layers,
+            Err(why) => {
+                reasons.push(why);
+                continue;
+            }
+        };
+        for layer in layers.iter().filter(|layer| layer.media_type == BUNDLE_V03) {
+            let check = match payload(repository, layer).await {
+                Ok(bytes) => match sigstore_bundle::read(&bytes) {
+                    Ok(bundle) => bundle.check_for_image(root, std::slice::from_ref(&key)),
+                    Err(error) => BundleCheck::Invalid(error.to_string()),
+                },
+                Err(why) => BundleCheck::Invalid(format!("its bundle could not be read: {why}")),
+            };
+            match check {
+                BundleCheck::Valid(_) => {
+                    return Some(SignatureResult {
+                        verdict: "valid",
+                        signed_digest: root.to_string(),
+                        signed_reference: None,
+                        reason: None,
+                    });
+                }
+                BundleCheck::Invalid(why) => reasons.push(why),
+                BundleCheck::Keyless => reasons.push(
+                    "signed keyless, with a certificate: Strata checks those against a trust root, not a key"
+                        .to_owned(),
+                ),
+            }
+        }
+    }
+    Some(SignatureResult {
+        verdict: "invalid",
+        signed_digest: root.to_string(),
+        signed_reference: None,
+        reason: Some(format!(
+            "its Sigstore bundle is not signed by this key for this image: {}",
+            reasons
+                .first()
+                .map_or("no bundle in its referrers", String::as_str)
+        )),
+    })
+}
+
+/// A referrer's manifest, fetched by its descriptor's digest and hashed.
+#[cfg(feature = "all-pages")]
+async fn manifest_by_digest(
+    repository: &Repository,
+    descriptor: &Descriptor,
+) -> Result<strata_image::manifest::ImageManifest, String> {
+    let digest = descriptor
+        .parsed_digest()
+        .map_err(|error| error.to_string())?;
+    let fetched = repository
+        .manifest(&digest.to_string())
+        .await
+        .map_err(|error| error.message)?;
+    if !matches!(
+        fetched.checked_against(&digest, Some(descriptor.size)),
+        Verification::Verified { .. }
+    ) {
+        return Err(format!("the referrer {digest} does not hash to its digest"));
+    }
+    match manifest::read_document(&fetched.bytes, fetched.content_type.as_deref()) {
+        Ok(read) => match read.document {
+            Document::Manifest(manifest) => Ok(*manifest),
+            _ => Err(format!("the referrer {digest} is not a manifest")),
+        },
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// The first-load module checks no platform signature: a key hands the page to the module with every page.
