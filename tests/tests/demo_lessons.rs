@@ -356,7 +356,7 @@ async fn the_signature_lessons_check_the_demo_signatures_in_the_page() {
         (
             &links[1],
             "invalid",
-            "/inspect/demo.invalid/strata/single:1.0?key=",
+            "/inspect/demo.invalid/strata/signed-elsewhere:1.0?key=",
         ),
     ] {
         assert!(link.starts_with(image), "{link}");

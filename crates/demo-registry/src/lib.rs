@@ -2,7 +2,7 @@
 //! manifest kind the inspector knows, all built from small real layers.
 //!
 //! The kinds: a buildx-style multi-arch index with SBOM and provenance attestations and
-//! cosign's tag-based signature, attestation and attached CycloneDX SBOM, a Docker manifest list, a single Docker
+//! cosign's tag-based signature and attestation, a Docker manifest list, a single Docker
 //! manifest, OCI 1.1 artifacts (a report and a Sigstore bundle, both referrers), a Helm
 //! chart, Docker schema 1 (signed and unsigned), a nested index with a Windows image, an
 //! image with one layer of each kind, an image whose layers whiteout, hide, link and
@@ -62,6 +62,9 @@ const MOVED_TAG: &str = "strata/moved-tag";
 const UNTAGGED: &str = "strata/untagged";
 const TAMPERED_REPOSITORY: &str = "strata/tampered";
 const SHARED_LAYERS: &str = "strata/shared-layers";
+/// `registry_host::DEMO_COPIED_SIGNATURE`'s repository and tag.
+const SIGNED_ELSEWHERE: &str = "strata/signed-elsewhere";
+const SIGNED_ELSEWHERE_TAG: &str = "1.0";
 
 /// The tags of the first three repositories; buildx names both in attestation subjects.
 const RELEASE_TAGS: &[&str] = &["1.0", "latest"];
@@ -90,9 +93,9 @@ pub const LAYERS_IMAGE: &str = "strata/layers:1.0";
 
 /// Repositories held by the layout, in `index.json` order, each with its tags.
 ///
-/// `strata/multi-arch` also carries cosign's `sha256-<index hex>.sig`, `.att` and `.sbom` tags, and
-/// `strata/single` a `.sig` tag, which are not listed here because they are named after a
-/// digest computed while building.
+/// `strata/multi-arch` also carries cosign's `sha256-<index hex>.sig` and `.att` tags, and
+/// `strata/signed-elsewhere` `.sig` and `.sbom` tags, which are not listed here because they are
+/// named after a digest computed while building.
 pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (MULTI_ARCH, RELEASE_TAGS),
     (MANIFEST_LIST, RELEASE_TAGS),
@@ -109,6 +112,7 @@ pub const REPOSITORIES: &[(&str, &[&str])] = &[
     (UNTAGGED, &[untagged::TAG]),
     (TAMPERED_REPOSITORY, &[tampered::TAG]),
     (SHARED_LAYERS, &[shared_layers::TAG]),
+    (SIGNED_ELSEWHERE, &[SIGNED_ELSEWHERE_TAG]),
 ];
 
 /// The tagged demo roots a reader should see, one per kind, as (reference without host,
@@ -175,6 +179,11 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
     ),
     ("strata/tampered:latest", tampered::DESCRIPTION),
     ("strata/shared-layers:1.0", shared_layers::DESCRIPTION),
+    (
+        "strata/signed-elsewhere:1.0",
+        "A cosign signature made for another image (strata/multi-arch), and a CycloneDX SBOM \
+         attached with cosign",
+    ),
 ];
 
 /// The host name the proxy serves the demo registry under; signatures name images with it.
@@ -408,12 +417,7 @@ impl Root {
                 {
                     annotations[DESCRIPTION_ANNOTATION] = json!(description);
                 }
-                if [
-                    registry_host::DEMO_SIGNED,
-                    registry_host::DEMO_COPIED_SIGNATURE,
-                ]
-                .contains(&name.as_str())
-                {
+                if name == registry_host::DEMO_SIGNED {
                     annotations[registry_host::DEMO_COSIGN_KEY_ANNOTATION] = json!(cosign_key);
                 }
                 entry(annotations)
@@ -446,9 +450,9 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
     let index = &multi_arch.index;
     let signature_tag = sigstore::cosign_tag(index, sigstore::SIGNATURE_SUFFIX);
     let attestation_tag = sigstore::cosign_tag(index, sigstore::ATTESTATION_SUFFIX);
-    let sbom_tag = sigstore::cosign_tag(index, sigstore::SBOM_SUFFIX);
     let single = images::build_single(blobs)?;
-    let single_signature_tag = sigstore::cosign_tag(&single, sigstore::SIGNATURE_SUFFIX);
+    let elsewhere_signature_tag = sigstore::cosign_tag(&single, sigstore::SIGNATURE_SUFFIX);
+    let elsewhere_sbom_tag = sigstore::cosign_tag(&single, sigstore::SBOM_SUFFIX);
     let [signed, unsigned] = schema1::build(blobs)?;
     let (first_build, second_build) = moved_tag::build(blobs)?;
     let (tagged_release, candidate) = untagged::build(blobs)?;
@@ -467,25 +471,12 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             sigstore::build_attestation(blobs, MULTI_ARCH, index)?,
         ),
         Root::new(
-            MULTI_ARCH,
-            &[&sbom_tag],
-            OCI_MANIFEST,
-            sigstore::build_attached_sbom(blobs, MULTI_ARCH)?,
-        ),
-        Root::new(
             MANIFEST_LIST,
             RELEASE_TAGS,
             DOCKER_LIST,
             images::build_manifest_list(blobs)?,
         ),
-        Root::new(SINGLE, RELEASE_TAGS, DOCKER_MANIFEST, single),
-        // A signature made for the multi-arch index, attached to this image: valid, and not its own.
-        Root::new(
-            SINGLE,
-            &[&single_signature_tag],
-            OCI_MANIFEST,
-            sigstore::build_signature(blobs, MULTI_ARCH, index)?,
-        ),
+        Root::new(SINGLE, RELEASE_TAGS, DOCKER_MANIFEST, single.clone()),
         Root::new(
             ARTIFACTS,
             &[REPORT_TAG],
@@ -563,6 +554,26 @@ fn build_roots(blobs: &mut Blobs) -> Result<Vec<Root>> {
             OCI_INDEX,
             shared_layers::build(blobs)?,
         ),
+        // The single image again, carrying a signature made for the multi-arch index (valid, and not
+        // its own) and a CycloneDX SBOM attached with cosign.
+        Root::new(
+            SIGNED_ELSEWHERE,
+            &[SIGNED_ELSEWHERE_TAG],
+            DOCKER_MANIFEST,
+            single,
+        ),
+        Root::new(
+            SIGNED_ELSEWHERE,
+            &[&elsewhere_signature_tag],
+            OCI_MANIFEST,
+            sigstore::build_signature(blobs, MULTI_ARCH, index)?,
+        ),
+        Root::new(
+            SIGNED_ELSEWHERE,
+            &[&elsewhere_sbom_tag],
+            OCI_MANIFEST,
+            sigstore::build_attached_sbom(blobs, SIGNED_ELSEWHERE)?,
+        ),
     ])
 }
 
@@ -586,9 +597,9 @@ fn check_catalog(roots: &[Root]) -> Result<()> {
             .iter()
             .filter(|tag| !built_tags.contains(tag))
             .collect();
-        let only_cosign = extra
-            .iter()
-            .all(|tag| [MULTI_ARCH, SINGLE].contains(repository) && tag.starts_with("sha256-"));
+        let only_cosign = extra.iter().all(|tag| {
+            [MULTI_ARCH, SIGNED_ELSEWHERE].contains(repository) && tag.starts_with("sha256-")
+        });
         if !missing.is_empty() || !only_cosign {
             bail!("{repository}: tags {missing:?} not built, {extra:?} not listed");
         }

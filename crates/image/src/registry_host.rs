@@ -56,16 +56,16 @@ pub const LOCAL_ARCHIVE_REGISTRY: &str = "local.invalid";
 /// The annotation, in the demo layout's `index.json`, that dates a demo link pinned to an old digest.
 pub const DEMO_PINNED_ANNOTATION: &str = "strata.demo.pinned";
 
-/// The annotation, in the demo layout's `index.json`, that gives a cosign-signed demo image the demo's
+/// The annotation, in the demo layout's `index.json`, that gives the cosign-signed demo image the demo's
 /// public key (base64url of its DER `SubjectPublicKeyInfo`, as `?key=` carries it).
 pub const DEMO_COSIGN_KEY_ANNOTATION: &str = "strata.demo.cosign-key";
 
 /// The demo image cosign signed with the demo key (`repository:tag` in the demo registry).
 pub const DEMO_SIGNED: &str = "strata/multi-arch:1.0";
 
-/// The demo image whose cosign signature was made for another image: a valid signature, over
-/// [`DEMO_SIGNED`]'s digest.
-pub const DEMO_COPIED_SIGNATURE: &str = "strata/single:1.0";
+/// The demo image whose cosign signature was made for another image: a valid signature by the demo key,
+/// over [`DEMO_SIGNED`]'s digest. It also has a CycloneDX SBOM attached with cosign.
+pub const DEMO_COPIED_SIGNATURE: &str = "strata/signed-elsewhere:1.0";
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! The demo registry's cosign signatures checked with the key its `index.json` gives the signed demo
-//! images: the multi-arch index's own signature is valid; the one attached to `strata/single` is a valid
-//! signature made for the index, so it is invalid for `strata/single`.
+//! image: the multi-arch index's own signature is valid; the one attached to `strata/signed-elsewhere` is
+//! a valid signature made for the index, so it is invalid there.
 
 use std::collections::BTreeMap;
 
@@ -34,12 +34,12 @@ fn the_demo_signatures_check_with_the_demo_key() {
         )
         .expect("a blob")
     };
+    let key = entry(DEMO_SIGNED)["annotations"][DEMO_COSIGN_KEY_ANNOTATION]
+        .as_str()
+        .expect("the signed demo image names the demo key");
+    let key = PublicKey::from_address_value(key).expect("a P-256 key");
     let verdict = |name: &str| {
         let image = entry(name);
-        let key = image["annotations"][DEMO_COSIGN_KEY_ANNOTATION]
-            .as_str()
-            .unwrap_or_else(|| panic!("{name} names the demo key"));
-        let key = PublicKey::from_address_value(key).expect("a P-256 key");
         let digest = Digest::parse(image["digest"].as_str().expect("a digest")).expect("a digest");
         let (repository, _) = name.split_once(':').expect("repository:tag");
         let signature_tag = format!("{repository}:{}.sig", digest.to_string().replace(':', "-"));

@@ -118,19 +118,28 @@ fn lessons(images: &[DemoImage]) -> Html {
                 Some("linux/arm64/v8"),
             )
         });
-    let signed = |reference: &str| {
-        let reference = format!("{}/{reference}", registry_host::DEMO_REGISTRY);
-        let image = images.iter().find(|image| image.reference == reference)?;
+    // The demo has one cosign key; its signed image's entry gives it.
+    let signed = format!(
+        "{}/{}",
+        registry_host::DEMO_REGISTRY,
+        registry_host::DEMO_SIGNED
+    );
+    let key = images
+        .iter()
+        .find(|image| image.reference == signed)
+        .and_then(|image| image.key.clone());
+    let with_key = |image: &str| {
+        let key = key.as_ref()?;
+        let reference = format!("{}/{image}", registry_host::DEMO_REGISTRY);
         Some(format!(
-            "{}?{}={}",
+            "{}?{}={key}",
             inspect_href(&reference, None),
-            crate::signature_check::KEY_PARAM,
-            image.key.as_ref()?
+            crate::signature_check::KEY_PARAM
         ))
     };
     let (checked, copied) = (
-        signed(registry_host::DEMO_SIGNED),
-        signed(registry_host::DEMO_COPIED_SIGNATURE),
+        with_key(registry_host::DEMO_SIGNED),
+        with_key(registry_host::DEMO_COPIED_SIGNATURE),
     );
     html! {
         <>

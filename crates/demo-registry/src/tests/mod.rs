@@ -394,13 +394,17 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .collect();
     expected.insert(format!("strata/multi-arch:sha256-{index_hex}.sig"));
     expected.insert(format!("strata/multi-arch:sha256-{index_hex}.att"));
-    expected.insert(format!("strata/multi-arch:sha256-{index_hex}.sbom"));
-    let single_hex = layout.root("strata/single:1.0")["digest"]
+    let elsewhere_hex = layout.root("strata/signed-elsewhere:1.0")["digest"]
         .as_str()
         .unwrap()
         .trim_start_matches("sha256:")
         .to_owned();
-    expected.insert(format!("strata/single:sha256-{single_hex}.sig"));
+    expected.insert(format!(
+        "strata/signed-elsewhere:sha256-{elsewhere_hex}.sig"
+    ));
+    expected.insert(format!(
+        "strata/signed-elsewhere:sha256-{elsewhere_hex}.sbom"
+    ));
     let untagged: BTreeSet<String> = names.difference(&expected).cloned().collect();
     let untagged_repositories: Vec<&str> = untagged
         .iter()
@@ -420,14 +424,14 @@ fn every_descriptor_resolves_to_a_matching_blob() {
         .iter()
         .map(|root| verifier.verify_tree(root))
         .collect();
-    // multi-arch (x2), .sig, .att, .sbom, manifest-list (x2), single (x2), its .sig, report, bundle,
-    // helm, schema1 signed and unsigned, nested-index, layer-kinds, layers (x2), soci,
+    // multi-arch (x2), .sig, .att, manifest-list (x2), single (x2), report, bundle, helm,
+    // schema1 signed and unsigned, nested-index, layer-kinds, layers (x2), soci,
     // unknown-kind, moved-tag (tagged, then by digest), untagged (likewise), tampered,
-    // shared-layers.
+    // shared-layers, signed-elsewhere and its .sig and .sbom.
     assert_eq!(
         manifest_counts,
         [
-            8, 8, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0, 1, 1, 1, 1, 3, 2
+            8, 8, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2, 0, 1, 1, 1, 1, 3, 2, 1, 1, 1
         ]
     );
 
