@@ -1,10 +1,10 @@
 //! Sigstore material for the multi-arch index: cosign's tag-based signature (`.sig`) and
 //! attestation (`.att`), and the Sigstore bundle that cosign v3 attaches as an OCI 1.1
-//! referrer instead.
+//! referrer instead; and an SBOM attached with cosign (`.sbom`).
 //!
 //! The `.sig` signatures are real, made with the demo's cosign key (`super::cosign_key`): the
-//! index's verifies, and `strata/single`'s is a valid signature over the index's digest, made
-//! for another image. The rest (the DSSE envelope's signature, the keyless bundle, the
+//! index's verifies, and `strata/signed-elsewhere`'s is a valid signature over the index's
+//! digest, made for another image. The rest (the DSSE envelope's signature, the keyless bundle, the
 //! transparency-log entries) are stand-ins with the right shape (see [`super::encoding`]) that
 //! Strata does not check yet.
 

@@ -55,7 +55,14 @@ pub fn PackageTable(props: &PackageTableProps) -> Html {
         Predicate::Sbom(sbom) => &sbom.packages,
         _ => &[],
     };
-    let positions = package_table::arranged(packages, &search, *order);
+    // Searched and sorted again only when the search or the order changes, not on every scroll.
+    let positions = use_memo(
+        (props.sbom.clone(), (*search).clone(), *order),
+        |(sbom, search, order)| match &sbom.predicate {
+            Predicate::Sbom(sbom) => package_table::arranged(&sbom.packages, search, *order),
+            _ => Vec::new(),
+        },
+    );
     let total = positions.len();
     let listed = packages.iter().filter(|package| !package.described).count();
     let RowView {
