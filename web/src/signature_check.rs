@@ -363,14 +363,10 @@ async fn platform_verdict(repository: &Repository, digest: &str, key: &str) -> S
     let Document::Manifest(manifest) = manifest else {
         return unsigned(&digest, None);
     };
-    let mut read = Vec::new();
-    for descriptor in cosign_signature::signature_layers(&manifest).cloned() {
-        let payload = payload(repository, &descriptor).await;
-        read.push(SignatureLayer {
-            descriptor,
-            payload,
-        });
-    }
+    let layers: Vec<Descriptor> = cosign_signature::signature_layers(&manifest)
+        .cloned()
+        .collect();
+    let read = payloads(repository, layers).await;
     if read.is_empty() {
         return unsigned(&digest, None);
     }
@@ -408,14 +404,7 @@ fn use_checked(
                 && !layers.is_empty()
             {
                 yew::platform::spawn_local(async move {
-                    let mut read = Vec::new();
-                    for descriptor in layers {
-                        let payload = payload(&repository, &descriptor).await;
-                        read.push(SignatureLayer {
-                            descriptor,
-                            payload,
-                        });
-                    }
+                    let read = payloads(&repository, layers).await;
                     checked.set(Some(judge(&root, &read, &key)));
                 });
             }
@@ -433,6 +422,26 @@ fn unsigned(root: &Digest, reason: Option<String>) -> SignatureResult {
             "no cosign signature: the registry has no sha256-<digest>.sig tag for it".to_owned()
         })),
     }
+}
+
+/// Every signature layer's payload, asked for at once (the browser queues what its connections cannot
+/// carry), each hashed against its descriptor.
+#[cfg(feature = "all-pages")]
+async fn payloads(repository: &Repository, layers: Vec<Descriptor>) -> Vec<SignatureLayer> {
+    let fetched = futures::future::join_all(
+        layers
+            .iter()
+            .map(|descriptor| payload(repository, descriptor)),
+    )
+    .await;
+    layers
+        .into_iter()
+        .zip(fetched)
+        .map(|(descriptor, payload)| SignatureLayer {
+            descriptor,
+            payload,
+        })
+        .collect()
 }
 
 /// A layer's payload, hashed against its descriptor.

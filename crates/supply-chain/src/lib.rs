@@ -2,15 +2,19 @@
 //! envelope (`statement`, `dsse`, `base64`), the packages an SBOM lists (`sbom`: SPDX 2.2/2.3 and
 //! CycloneDX 1.4–1.6 JSON) and the builder, source and inputs a SLSA provenance names (`provenance`:
 //! v0.2 and v1), one attestation read against the manifest it is attached to (`attestation`), an SBOM's
-//! packages searched and sorted (`package_table`), Sigstore bundles v0.1 to v0.3 (`sigstore_bundle`), and cosign's key-based signatures checked against a reader's public key
+//! packages searched and sorted (`package_table`), Sigstore bundles v0.1 to v0.3 (`sigstore_bundle`), X.509 chains as keyless signing uses them
+//! (`certificate_chain`) and cosign's keyless signatures checked against a trust root
+//! (`keyless_signature`), and cosign's key-based signatures checked against a reader's public key
 //! (`public_key`, `simple_signing`, `cosign_signature`). Pure functions of bytes, for native and wasm32.
 
 #![warn(missing_docs)]
 
 pub mod attestation;
 pub mod base64;
+pub mod certificate_chain;
 pub mod cosign_signature;
 pub mod dsse;
+pub mod keyless_signature;
 pub mod package_table;
 pub mod provenance;
 pub mod public_key;

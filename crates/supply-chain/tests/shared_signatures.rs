@@ -1,6 +1,7 @@
 //! The shared corpus's real cosign signatures (containers/image's fixtures, stored in its `dir:` form):
 //! each reaches the outcome containers/image's own tests assert, key-based signatures and Rekor entries
-//! alike. Keyless (Fulcio) and BYO-PKI certificate checks are not implemented yet and not asserted here.
+//! alike, and Fulcio's certificate chain checked at the logged time. BYO-PKI (RSA) certificates are not
+//! checked yet and not asserted here.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -270,4 +271,170 @@ fn pem_der(pem: &[u8]) -> Vec<u8> {
         .filter(|line| !line.starts_with("-----"))
         .collect();
     base64::decode(&body).expect("base64")
+}
+
+#[test]
+fn fulcio_certificates_chain_to_the_root_at_the_time_they_were_logged() {
+    use strata_supply_chain::certificate_chain::{self, Certificate};
+
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let read = |name: &str| {
+        Certificate::from_pem(
+            &std::fs::read_to_string(dir.join("keys").join(name)).expect("a certificate file"),
+        )
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
+    };
+    let leaf = read("fulcio-cert").remove(0);
+    let chain = read("fulcio-chain");
+    let root = read("fulcio_v1.crt.pem");
+    // containers/image adds every certificate of the chain but the last (the root) as intermediates.
+    let intermediates = &chain[..chain.len() - 1];
+    assert_eq!(leaf.identities(), ["mitr@redhat.com"]);
+    assert_eq!(
+        leaf.oidc_issuer().as_deref(),
+        Some("https://github.com/login/oauth")
+    );
+    assert!(leaf.public_key().is_ok(), "a P-256 leaf");
+    // `TestFulcioTrustRootVerifyFulcioCertificateAtTime`: the SET's time, the leaf's first and last
+    // second, a second either side, and no intermediates while only the root is trusted.
+    /// What it is, the intermediates, the trusted roots, when, and whether the chain holds.
+    type Case<'a> = (&'a str, &'a [Certificate], &'a [Certificate], i64, bool);
+    let cases: [Case<'_>; 7] = [
+        (
+            "at the logged time",
+            intermediates,
+            &root,
+            1_670_870_899,
+            true,
+        ),
+        (
+            "at the leaf's first second",
+            intermediates,
+            &root,
+            1_670_870_898,
+            true,
+        ),
+        (
+            "at its last second",
+            intermediates,
+            &root,
+            1_670_871_498,
+            true,
+        ),
+        (
+            "a second before",
+            intermediates,
+            &root,
+            1_670_870_897,
+            false,
+        ),
+        ("a second after", intermediates, &root, 1_670_871_499, false),
+        ("without the intermediate", &[], &root, 1_670_870_899, false),
+        (
+            "the chain trusted as the CA",
+            &[],
+            &chain,
+            1_670_870_899,
+            true,
+        ),
+    ];
+    for (case, intermediates, roots, at, valid) in cases {
+        let checked = certificate_chain::verify_chain(&leaf, intermediates, roots, at);
+        assert_eq!(checked.is_ok(), valid, "{case}: {checked:?}");
+    }
+    // Another root does not do: the chain's intermediate is not one of its own.
+    let other_root = read("pki_root_crts.pem");
+    assert!(
+        certificate_chain::verify_chain(&leaf, intermediates, &other_root, 1_670_870_899).is_err()
+    );
+    assert!(Certificate::from_pem("not PEM").is_err());
+    assert!(Certificate::from_der(b"not DER").is_err());
+}
+
+#[test]
+fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
+    use strata_supply_chain::certificate_chain::Certificate;
+    use strata_supply_chain::keyless_signature::{
+        self, CHAIN_ANNOTATION, KeylessCheck, KeylessTrust,
+    };
+
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let root = Certificate::from_pem(
+        &std::fs::read_to_string(dir.join("keys/fulcio_v1.crt.pem")).expect("the root"),
+    )
+    .expect("a certificate");
+    let folder = dir.join("dir-img-cosign-fulcio-rekor-valid");
+    let image =
+        Digest::sha256_of(&std::fs::read(folder.join("manifest.json")).expect("the manifest"));
+    let layer = read_layer(&folder.join("signature-1"));
+    let check = |annotations: &BTreeMap<String, String>, trust: &KeylessTrust| {
+        keyless_signature::check_layer(
+            &layer.media_type,
+            &layer.payload,
+            annotations,
+            &image,
+            trust,
+        )
+    };
+    let trusted = KeylessTrust {
+        roots: root.clone(),
+        log_keys: vec![key(&dir, "rekor.pub")],
+    };
+    // containers/image's "Successful Fulcio certificate use", and its failures.
+    match check(&layer.annotations, &trusted) {
+        KeylessCheck::Valid(signer) => {
+            assert_eq!(signer.identities, ["mitr@redhat.com"]);
+            assert_eq!(
+                signer.issuer.as_deref(),
+                Some("https://github.com/login/oauth")
+            );
+            assert_eq!(signer.logged_at, 1_674_247_893);
+            assert_eq!(
+                signer.claim.docker_reference,
+                "192.168.64.2:5000/cosign-signed/fulcio-rekor-1"
+            );
+        }
+        other => panic!("valid with the Fulcio root and the Rekor key: {other:?}"),
+    }
+    let not_the_log = KeylessTrust {
+        roots: root,
+        log_keys: vec![key(&dir, "cosign.pub")],
+    };
+    assert!(matches!(
+        check(&layer.annotations, &not_the_log),
+        KeylessCheck::Invalid(_)
+    ));
+    let mut without_chain = layer.annotations.clone();
+    without_chain.remove(CHAIN_ANNOTATION);
+    assert!(matches!(
+        check(&without_chain, &trusted),
+        KeylessCheck::Invalid(_)
+    ));
+    let other_image = Digest::sha256_of(b"another manifest");
+    assert!(matches!(
+        keyless_signature::check_layer(
+            &layer.media_type,
+            &layer.payload,
+            &layer.annotations,
+            &other_image,
+            &trusted
+        ),
+        KeylessCheck::Invalid(_)
+    ));
+    // A key-signed layer is not keyless.
+    let keyed = read_layer(&dir.join("dir-img-cosign-valid/signature-1"));
+    assert_eq!(
+        keyless_signature::check_layer(
+            &keyed.media_type,
+            &keyed.payload,
+            &keyed.annotations,
+            &image,
+            &trusted
+        ),
+        KeylessCheck::NotKeyless
+    );
 }

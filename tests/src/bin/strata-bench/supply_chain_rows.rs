@@ -1,6 +1,7 @@
 //! An image's SBOM in the page: a 10,000-package SPDX statement fetched, hashed against its digest, read
 //! and its first rows shown, then its package table scrolled to the end with a long-task observer
-//! watching, beside core reading the same bytes natively.
+//! watching, beside core reading the same bytes natively; and 100 cosign signatures of one image
+//! checked with a key in the page, beside core checking them natively.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -13,10 +14,23 @@ use strata_e2e::registry::Registry;
 use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
 use strata_supply_chain::attestation::{self, Predicate};
+use strata_supply_chain::cosign_signature::{self, LayerCheck};
 use strata_supply_chain::package_table::{self, PackageOrder};
+use strata_supply_chain::public_key::PublicKey;
 use strata_supply_chain::sbom::SPDX_PREDICATE;
 
 const PACKAGES: usize = 10_000;
+const SIGNATURES: usize = 100;
+const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+
+/// Records when the signature's verdict is shown (the page's clock).
+const VERDICT_WATCH: &str = "window.strataVerdict = null; \
+    const shown = () => document.querySelector('.signature-check[data-signature=\"valid\"]') !== null; \
+    const check = () => { if (window.strataVerdict === null && shown()) { \
+      window.strataVerdict = performance.now(); watch.disconnect(); } }; \
+    const watch = new MutationObserver(check); \
+    watch.observe(document.documentElement, { subtree: true, childList: true, attributes: true }); \
+    check(); return true;";
 const RUNS: usize = 5;
 
 /// Records when the package table holds all its packages and shows rows (the page's clock).
@@ -54,6 +68,71 @@ pub struct SupplyChainRows {
     native_ms: f64,
     longest_task_ms: f64,
     screens: u64,
+    /// 100 signatures checked natively, each payload hashed too.
+    signatures_native_ms: f64,
+    /// From the `.sig` manifest's request to the verdict shown.
+    signatures_page_ms: f64,
+}
+
+/// Pushes `team/signed:many` and a `.sig` manifest of [`SIGNATURES`] signature layers, each a
+/// simple-signing payload for it signed with `key`; returns the image's digest and each layer's
+/// (payload, annotations).
+async fn push_signed(
+    api: &str,
+    key: &p256::ecdsa::SigningKey,
+) -> (
+    Digest,
+    Vec<(Vec<u8>, std::collections::BTreeMap<String, String>)>,
+) {
+    use p256::ecdsa::signature::Signer as _;
+    let mut tar = TarBuilder::default();
+    tar.file("app", b"signed many times\n");
+    let image =
+        strata_e2e::image_push::push_image(api, "team/signed", "many", &[tar.finish()]).await;
+    let client = reqwest::Client::new();
+    let mut layers = Vec::new();
+    let mut descriptors = Vec::new();
+    for number in 0..SIGNATURES {
+        let payload = json!({
+            "critical": {"identity": {"docker-reference": "registry.test/team/signed"},
+                         "image": {"docker-manifest-digest": image},
+                         "type": "cosign container image signature"},
+            "optional": {"signer": format!("build {number}")},
+        })
+        .to_string()
+        .into_bytes();
+        let signature: p256::ecdsa::Signature = key.sign(&payload);
+        let encoded = strata_supply_chain::base64::encode(signature.to_der().as_bytes(), false);
+        let digest = strata_e2e::image_push::push_blob(&client, api, "team/signed", &payload).await;
+        descriptors.push(
+            json!({"mediaType": SIMPLE_SIGNING, "digest": digest, "size": payload.len(),
+                                "annotations": {"dev.cosignproject.cosign/signature": encoded}}),
+        );
+        let annotations = [("dev.cosignproject.cosign/signature".to_owned(), encoded)]
+            .into_iter()
+            .collect();
+        layers.push((payload, annotations));
+    }
+    let config = b"{}".to_vec();
+    let config_digest =
+        strata_e2e::image_push::push_blob(&client, api, "team/signed", &config).await;
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len()},
+        "layers": descriptors,
+    })
+    .to_string();
+    let tag = format!("{}.sig", image.replace(':', "-"));
+    let answer = client
+        .put(format!("{api}team/signed/manifests/{tag}"))
+        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
+        .body(manifest)
+        .send()
+        .await
+        .expect("the signatures are pushed");
+    assert_eq!(answer.status().as_u16(), 201);
+    (Digest::parse(&image).expect("a digest"), layers)
 }
 
 /// An SPDX document of `PACKAGES` apk packages.
@@ -135,7 +214,68 @@ pub async fn measure(browser: &Browser) -> SupplyChainRows {
         transfer.push(times[1].as_f64().expect("a time"));
     }
     let scrolled = browser.eval_async(SCROLL).await;
+
+    let key = p256::ecdsa::SigningKey::from_slice(&[7; 32]).expect("a key");
+    let (image, layers) = push_signed(&registry.api(), &key).await;
+    let public = PublicKey::from_der(
+        p256::pkcs8::EncodePublicKey::to_public_key_der(key.verifying_key())
+            .expect("DER")
+            .as_bytes(),
+    )
+    .expect("a key");
+    let signatures_native_ms = crate::median(
+        (0..RUNS)
+            .map(|_| {
+                let started = Instant::now();
+                let checks: Vec<LayerCheck> = layers
+                    .iter()
+                    .map(|(payload, annotations)| {
+                        let _ = Digest::sha256_of(payload);
+                        cosign_signature::check_layer(
+                            SIMPLE_SIGNING,
+                            payload,
+                            annotations,
+                            &image,
+                            std::slice::from_ref(&public),
+                        )
+                    })
+                    .collect();
+                assert!(
+                    checks
+                        .iter()
+                        .all(|check| matches!(check, LayerCheck::Valid(_)))
+                );
+                crate::millis(started.elapsed())
+            })
+            .collect(),
+    );
+    let signed_url = proxy.url(&format!(
+        "/inspect/{}/team/signed:many?key={}",
+        registry.authority,
+        public.address_value()
+    ));
+    let signature_tag = format!("{}.sig", image.to_string().replace(':', "-"));
+    let mut signatures_page = Vec::new();
+    for _ in 0..RUNS {
+        browser.open("about:blank").await;
+        browser.clear_http_cache().await;
+        browser.open(&signed_url).await;
+        browser.eval(VERDICT_WATCH).await;
+        browser
+            .wait_for("the verdict", "return window.strataVerdict !== null")
+            .await;
+        let since_asked = browser
+            .eval(&format!(
+                "const entry = performance.getEntriesByType('resource') \
+                   .find(e => e.name.endsWith('/manifests/{signature_tag}')); \
+                 return window.strataVerdict - entry.startTime"
+            ))
+            .await;
+        signatures_page.push(since_asked.as_f64().expect("a time"));
+    }
     SupplyChainRows {
+        signatures_native_ms,
+        signatures_page_ms: crate::median(signatures_page),
         statement_bytes: bytes.len(),
         page_ms: crate::median(page),
         transfer_ms: crate::median(transfer),
@@ -150,7 +290,7 @@ impl SupplyChainRows {
     pub fn write(&self, out: &mut String) {
         let _ = writeln!(
             out,
-            "## Supply chain: an SBOM of {PACKAGES} packages (`cargo xtask bench --only supply-chain`)\n\n\
+            "## Supply chain: an SBOM of {PACKAGES} packages, {SIGNATURES} signatures (`cargo xtask bench --only supply-chain`)\n\n\
              An image whose attestation holds one SPDX statement of {} bytes, pushed to a local \
              `docker-registry`; median of {RUNS} runs, nothing cached.\n",
             self.statement_bytes
@@ -188,6 +328,24 @@ impl SupplyChainRows {
              and sorting the names, then one render of the first rows. The SBOM is read once, in the module with \
              every page; its order is kept between scrolls.\n",
             self.transfer_ms * 100.0 / self.page_ms
+        );
+        let _ = writeln!(
+            out,
+            "An image with {SIGNATURES} cosign signatures (one `.sig` manifest of {SIGNATURES} simple-signing layers), \
+             opened with the key in the link; median of {RUNS} runs, nothing cached.\n"
+        );
+        let _ = writeln!(out, "| what | median | ratio to core natively |");
+        let _ = writeln!(out, "|---|---:|---:|");
+        let _ = writeln!(
+            out,
+            "| core natively (baseline): each payload hashed, each signature checked with the key | {:.0} ms | 1.00× |",
+            self.signatures_native_ms
+        );
+        let _ = writeln!(
+            out,
+            "| the page: from asking for the `.sig` manifest to the verdict shown (every payload fetched through the proxy, hashed and checked in wasm) | {:.0} ms | {:.2}× |\n",
+            self.signatures_page_ms,
+            self.signatures_page_ms / self.signatures_native_ms
         );
     }
 }

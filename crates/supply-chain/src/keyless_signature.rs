@@ -1,0 +1,145 @@
+//! Cosign's keyless signatures, checked as containers/image checks them with a Fulcio trust root: the
+//! layer's certificate (`dev.sigstore.cosign/certificate`) chains through its intermediates
+//! (`dev.sigstore.cosign/chain`, the root last and not trusted for being there) to a trusted root at
+//! the time the Rekor log integrated the signature (its signed entry timestamp, checked offline with the
+//! log's key), the certificate's key verifies the signature over the payload, and the payload vouches for
+//! the image's digest. What the page shows of it: who signed (the certificate's identities) and with which
+//! OIDC issuer.
+
+use std::collections::BTreeMap;
+
+use strata_image::digest::Digest;
+
+use crate::base64;
+use crate::certificate_chain::{self, Certificate};
+use crate::cosign_signature::{SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE};
+use crate::public_key::PublicKey;
+use crate::rekor_set::{self, BUNDLE_ANNOTATION, Signer};
+use crate::simple_signing::{self, SignedClaim};
+
+/// The layer annotation holding the leaf certificate (PEM).
+pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+/// The layer annotation holding the chain (PEM, the root last).
+pub const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
+
+/// What keyless signatures are checked against: the CA roots and the transparency logs' keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeylessTrust {
+    /// Trusted CA certificates (Fulcio's roots and intermediates, as a trust root lists them).
+    pub roots: Vec<Certificate>,
+    /// The Rekor logs' public keys.
+    pub log_keys: Vec<PublicKey>,
+}
+
+/// Who a valid keyless signature says signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeylessSigner {
+    /// What the payload claims.
+    pub claim: SignedClaim,
+    /// The certificate's subject alternative names (an email, a workflow's URI).
+    pub identities: Vec<String>,
+    /// The OIDC issuer that vouched for them.
+    pub issuer: Option<String>,
+    /// When the log integrated the signature (Unix seconds).
+    pub logged_at: i64,
+}
+
+/// What one layer of a signature manifest is, checked keyless.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeylessCheck {
+    /// Not a simple-signing layer.
+    NotASignature,
+    /// Signed with a key, not a certificate: a key checks it.
+    NotKeyless,
+    /// Valid: who signed.
+    Valid(KeylessSigner),
+    /// Why not, in words.
+    Invalid(String),
+}
+
+/// Checks one layer keyless, for the image whose manifest digest is `image`.
+pub fn check_layer(
+    media_type: &str,
+    payload: &[u8],
+    annotations: &BTreeMap<String, String>,
+    image: &Digest,
+    trust: &KeylessTrust,
+) -> KeylessCheck {
+    if media_type != SIMPLE_SIGNING_MEDIA_TYPE {
+        return KeylessCheck::NotASignature;
+    }
+    let Some(certificate) = annotations.get(CERTIFICATE_ANNOTATION) else {
+        return KeylessCheck::NotKeyless;
+    };
+    let invalid = |why: String| KeylessCheck::Invalid(why);
+    let leaf = match Certificate::from_pem(certificate) {
+        Ok(mut certificates) if certificates.len() == 1 => certificates.remove(0),
+        Ok(_) => {
+            return invalid(
+                "the certificate annotation holds more than one certificate".to_owned(),
+            );
+        }
+        Err(error) => return invalid(format!("its certificate: {error}")),
+    };
+    let intermediates = match annotations.get(CHAIN_ANNOTATION) {
+        Some(chain) => match Certificate::from_pem(chain) {
+            // The chain's last certificate is its root: trusted only if the trust root has it.
+            Ok(mut chain) => {
+                chain.pop();
+                chain
+            }
+            Err(error) => return invalid(format!("its chain: {error}")),
+        },
+        None => Vec::new(),
+    };
+    let unwrapped: String = annotations
+        .get(SIGNATURE_ANNOTATION)
+        .map(|encoded| encoded.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    let Ok(signature) = base64::decode(&unwrapped) else {
+        return invalid("the signature annotation is not base64".to_owned());
+    };
+    let Some(bundle) = annotations.get(BUNDLE_ANNOTATION) else {
+        return invalid(
+            "no Rekor entry: a keyless signature is trusted only once logged".to_owned(),
+        );
+    };
+    let logged_at = match rekor_set::verify(
+        bundle,
+        &trust.log_keys,
+        &signature,
+        Signer::Certificate(leaf.der()),
+        payload,
+    ) {
+        Ok(time) => time,
+        Err(error) => return invalid(format!("its Rekor entry: {error}")),
+    };
+    if let Err(error) =
+        certificate_chain::verify_chain(&leaf, &intermediates, &trust.roots, logged_at)
+    {
+        return invalid(format!("its certificate: {error}"));
+    }
+    let key = match leaf.public_key() {
+        Ok(key) => key,
+        Err(error) => return invalid(format!("its certificate's key: {error}")),
+    };
+    if !key.verifies(payload, &signature) {
+        return invalid("the signature does not verify with its certificate's key".to_owned());
+    }
+    let claim = match simple_signing::read(payload) {
+        Ok(claim) => claim,
+        Err(error) => return invalid(error.to_string()),
+    };
+    if claim.manifest_digest != image.to_string() {
+        return invalid(format!(
+            "the signature is genuine, but it vouches for {}, not this image ({image})",
+            claim.manifest_digest
+        ));
+    }
+    KeylessCheck::Valid(KeylessSigner {
+        claim,
+        identities: leaf.identities(),
+        issuer: leaf.oidc_issuer(),
+        logged_at,
+    })
+}
