@@ -143,3 +143,101 @@ pub fn check_layer(
         logged_at,
     })
 }
+
+/// The media type of a Sigstore trust root (`trusted_root.json`), v0.1.
+pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
+    "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+
+/// Why a trust root could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustRootError {
+    /// Not a trust root's JSON.
+    #[error("not a Sigstore trust root: {0}")]
+    Shape(String),
+    /// A certificate or key in it that cannot be read.
+    #[error("the trust root's {0}")]
+    Content(String),
+    /// No CA, or no log key: nothing keyless could be checked.
+    #[error("the trust root names no {0}")]
+    Missing(&'static str),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawTrustRoot {
+    media_type: String,
+    #[serde(default)]
+    tlogs: Vec<RawLog>,
+    #[serde(default)]
+    certificate_authorities: Vec<RawAuthority>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawLog {
+    public_key: RawRawBytes,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAuthority {
+    cert_chain: RawChain,
+}
+
+#[derive(serde::Deserialize)]
+struct RawChain {
+    #[serde(default)]
+    certificates: Vec<RawRawBytes>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRawBytes {
+    raw_bytes: String,
+}
+
+impl KeylessTrust {
+    /// Reads a Sigstore trust root (`trusted_root.json`, as the Sigstore TUF repository publishes it and
+    /// `--sigstore-trust-root` gives it): every certificate of every CA's chain is trusted, and every
+    /// transparency log's ECDSA P-256 key. Validity periods are not applied: a certificate's own
+    /// validity is.
+    pub fn from_trusted_root(bytes: &[u8]) -> Result<KeylessTrust, TrustRootError> {
+        let raw: RawTrustRoot = serde_json::from_slice(bytes)
+            .map_err(|error| TrustRootError::Shape(error.to_string()))?;
+        if raw.media_type != TRUSTED_ROOT_MEDIA_TYPE {
+            return Err(TrustRootError::Shape(format!(
+                "media type {:?}, not {TRUSTED_ROOT_MEDIA_TYPE}",
+                raw.media_type
+            )));
+        }
+        let decoded = |what: &str, text: &str| {
+            base64::decode(text)
+                .map_err(|error| TrustRootError::Content(format!("{what}: {error}")))
+        };
+        let mut roots = Vec::new();
+        for authority in &raw.certificate_authorities {
+            for certificate in &authority.cert_chain.certificates {
+                let der = decoded("certificate", &certificate.raw_bytes)?;
+                roots.push(
+                    Certificate::from_der(&der)
+                        .map_err(|error| TrustRootError::Content(error.to_string()))?,
+                );
+            }
+        }
+        let log_keys: Vec<PublicKey> = raw
+            .tlogs
+            .iter()
+            .filter_map(|log| decoded("log key", &log.public_key.raw_bytes).ok())
+            .filter_map(|der| PublicKey::from_der(&der).ok())
+            .collect();
+        if roots.is_empty() {
+            return Err(TrustRootError::Missing("certificate authority"));
+        }
+        if log_keys.is_empty() {
+            return Err(TrustRootError::Missing(
+                "transparency log key (ECDSA P-256)",
+            ));
+        }
+        Ok(KeylessTrust { roots, log_keys })
+    }
+}

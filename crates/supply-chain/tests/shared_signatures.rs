@@ -380,10 +380,17 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
             trust,
         )
     };
-    let trusted = KeylessTrust {
-        roots: root.clone(),
-        log_keys: vec![key(&dir, "rekor.pub")],
-    };
+    // As a Sigstore trust root names them: the Fulcio root and the Rekor key, base64 of their DER.
+    let trusted_root = serde_json::json!({
+        "mediaType": keyless_signature::TRUSTED_ROOT_MEDIA_TYPE,
+        "tlogs": [{"baseUrl": "https://rekor.sigstore.dev", "hashAlgorithm": "SHA2_256",
+                   "publicKey": {"rawBytes": base64::encode(&key(&dir, "rekor.pub").der(), false),
+                                 "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}],
+        "certificateAuthorities": [{"uri": "https://fulcio.sigstore.dev",
+            "certChain": {"certificates": [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
+    });
+    let trusted =
+        KeylessTrust::from_trusted_root(trusted_root.to_string().as_bytes()).expect("a trust root");
     // containers/image's "Successful Fulcio certificate use", and its failures.
     match check(&layer.annotations, &trusted) {
         KeylessCheck::Valid(signer) => {
@@ -437,4 +444,27 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
         ),
         KeylessCheck::NotKeyless
     );
+}
+
+#[test]
+fn trust_roots_without_a_ca_or_a_log_are_refused() {
+    use strata_supply_chain::keyless_signature::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+
+    let cases = [
+        ("not JSON", "trusted".to_owned()),
+        ("another media type", serde_json::json!({"mediaType": "application/json"}).to_string()),
+        ("nothing in it", serde_json::json!({"mediaType": TRUSTED_ROOT_MEDIA_TYPE}).to_string()),
+        (
+            "a certificate that is not one",
+            serde_json::json!({"mediaType": TRUSTED_ROOT_MEDIA_TYPE, "certificateAuthorities":
+                [{"certChain": {"certificates": [{"rawBytes": base64::encode(b"not DER", false)}]}}]})
+            .to_string(),
+        ),
+    ];
+    for (case, text) in cases {
+        assert!(
+            KeylessTrust::from_trusted_root(text.as_bytes()).is_err(),
+            "{case}"
+        );
+    }
 }
