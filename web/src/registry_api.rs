@@ -170,6 +170,22 @@ pub async fn tag_page(url: &str) -> Result<(TagPage, Option<String>), String> {
     Ok((page, next))
 }
 
+/// The proxy's Sigstore trust root (`--sigstore-trust-root`), as its bytes; `None` when it has none.
+pub async fn sigstore_trust_root() -> Result<Option<Vec<u8>>, String> {
+    let path = strata_registry_api::sigstore_trust_root::TRUST_ROOT_PATH;
+    match fetch(
+        Request::get(path),
+        Exchange::asked("GET", path, None),
+        "Sigstore trust root",
+    )
+    .await
+    {
+        Ok(fetched) => Ok(Some(fetched.bytes)),
+        Err(error) if error.not_found => Ok(None),
+        Err(error) => Err(error.message),
+    }
+}
+
 impl Repository {
     /// The repository a reference names.
     pub fn of(reference: &strata_image::reference::Reference) -> Repository {

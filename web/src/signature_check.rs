@@ -31,6 +31,8 @@ pub struct SignatureResult {
     pub signed_reference: Option<String>,
     /// Why, in words, for anything but valid.
     pub reason: Option<String>,
+    /// For a valid keyless signature: who signed, and which OIDC issuer vouched for them.
+    pub signer: Option<String>,
 }
 
 /// A signature layer: the descriptor its manifest gives, and its payload once fetched and hashed.
@@ -80,15 +82,40 @@ pub fn use_signature_check(
                     "its signature manifest is not what the registry named: {}",
                     loaded.verification.explain()
                 )),
+                signer: None,
             })
         }
         Some(NodeState::Loaded(_)) => match layers {
-            // With a key, the verdict waits for the check.
-            Some(layers) if !layers.is_empty() && keyed => checked,
+            // With a key, or signed keyless (a trust root checks it), the verdict waits for the check.
+            Some(layers) if !layers.is_empty() && (keyed || keyless(&layers)) => checked,
             Some(layers) if !layers.is_empty() => Some(unkeyed(&root)),
             _ => Some(unsigned(&root, None)),
         },
     }
+}
+
+/// Whether the image's `.sig` carries keyless signatures (a certificate instead of a key): the module
+/// with every page checks those against the proxy's Sigstore trust root, and the first-load module hands
+/// it the page.
+#[cfg(not(feature = "all-pages"))]
+pub fn signed_keyless(state: &InspectState) -> bool {
+    let probe = state.root_digest().and_then(|root| {
+        state
+            .node(&NodeKey::CosignTag(artifact::cosign_tag_for(
+                &root,
+                CosignSuffix::Signature,
+            )))
+            .cloned()
+    });
+    signature_layers(probe.as_ref()).is_some_and(|layers| keyless(&layers))
+}
+
+fn keyless(layers: &[Descriptor]) -> bool {
+    layers.iter().any(|layer| {
+        layer
+            .annotations
+            .contains_key(strata_supply_chain::keyless_signature::CERTIFICATE_ANNOTATION)
+    })
 }
 
 /// The simple-signing layers of a verified `.sig` manifest (`None` before it is in).
@@ -122,6 +149,7 @@ fn unkeyed(root: &Digest) -> SignatureResult {
             "signed, but no public key was given to check the signature with: paste one below"
                 .to_owned(),
         ),
+        signer: None,
     }
 }
 
@@ -216,6 +244,7 @@ async fn bundle_verdict(
                         signed_digest: root.to_string(),
                         signed_reference: None,
                         reason: None,
+                        signer: None,
                     });
                 }
                 BundleCheck::Invalid(why) => reasons.push(why),
@@ -236,6 +265,7 @@ async fn bundle_verdict(
                 .first()
                 .map_or("no bundle in its referrers", String::as_str)
         )),
+        signer: None,
     })
 }
 
@@ -357,6 +387,7 @@ async fn platform_verdict(repository: &Repository, digest: &str, key: &str) -> S
                     "its signature manifest is not what the registry named, or not a manifest"
                         .to_owned(),
                 ),
+                signer: None,
             };
         }
     };
@@ -370,7 +401,7 @@ async fn platform_verdict(repository: &Repository, digest: &str, key: &str) -> S
     if read.is_empty() {
         return unsigned(&digest, None);
     }
-    judge(&digest, &read, key)
+    judge(&digest, &read, Some(key), None)
 }
 
 #[cfg(feature = "all-pages")]
@@ -380,6 +411,7 @@ fn unsigned_with(digest: &str, reason: String) -> SignatureResult {
         signed_digest: digest.to_owned(),
         signed_reference: None,
         reason: Some(reason),
+        signer: None,
     }
 }
 
@@ -399,13 +431,19 @@ fn use_checked(
         let root = root.cloned();
         use_effect_with((layers, key, root), move |(layers, key, root)| {
             checked.set(None);
-            if let (Some(layers), Some(key), Some(root)) =
-                (layers.clone(), key.clone(), root.clone())
+            if let (Some(layers), Some(root)) = (layers.clone(), root.clone())
                 && !layers.is_empty()
+                && (key.is_some() || keyless(&layers))
             {
+                let key = key.clone();
                 yew::platform::spawn_local(async move {
+                    let trust = if keyless(&layers) {
+                        Some(crate::registry_api::sigstore_trust_root().await)
+                    } else {
+                        None
+                    };
                     let read = payloads(&repository, layers).await;
-                    checked.set(Some(judge(&root, &read, &key)));
+                    checked.set(Some(judge(&root, &read, key.as_deref(), trust)));
                 });
             }
         });
@@ -421,6 +459,7 @@ fn unsigned(root: &Digest, reason: Option<String>) -> SignatureResult {
         reason: Some(reason.unwrap_or_else(|| {
             "no cosign signature: the registry has no sha256-<digest>.sig tag for it".to_owned()
         })),
+        signer: None,
     }
 }
 
@@ -462,38 +501,93 @@ async fn payload(repository: &Repository, descriptor: &Descriptor) -> Result<Vec
 
 /// With the reader's key: each signature checked, the image's verdict as containers/image gives it.
 #[cfg(feature = "all-pages")]
-fn judge(root: &Digest, layers: &[SignatureLayer], key: &str) -> SignatureResult {
+fn judge(
+    root: &Digest,
+    layers: &[SignatureLayer],
+    key: Option<&str>,
+    trust: Option<Result<Option<Vec<u8>>, String>>,
+) -> SignatureResult {
     use strata_supply_chain::cosign_signature::{LayerCheck, Verdict};
+    use strata_supply_chain::keyless_signature::{
+        self, CERTIFICATE_ANNOTATION, KeylessCheck, KeylessTrust,
+    };
     use strata_supply_chain::public_key::PublicKey;
     use strata_supply_chain::simple_signing;
 
     let claim_of = |layer: &SignatureLayer| simple_signing::read(layer.payload.as_ref().ok()?).ok();
-    let key = match PublicKey::from_address_value(key) {
-        Ok(key) => key,
-        Err(error) => {
+    let keys = match key.map(PublicKey::from_address_value) {
+        Some(Ok(key)) => vec![key],
+        Some(Err(error)) => {
             let mut result = unkeyed(root);
             result.reason = Some(format!("the key in the address is unusable: {error}"));
             return result;
         }
+        None => Vec::new(),
     };
+    // What keyless signatures are checked against, or why they cannot be.
+    let trust = match trust {
+        None => Err("no trust root was asked for".to_owned()),
+        Some(Ok(Some(bytes))) => KeylessTrust::from_trusted_root(&bytes)
+            .map_err(|error| format!("the proxy's Sigstore trust root is unusable: {error}")),
+        Some(Ok(None)) => Err(
+            "signed keyless, with a certificate, and this proxy has no Sigstore trust root to check \
+             it against (its operator gives one with --sigstore-trust-root)"
+                .to_owned(),
+        ),
+        Some(Err(why)) => Err(format!("the proxy's Sigstore trust root could not be read: {why}")),
+    };
+    let mut signer = None;
     let checks: Vec<LayerCheck> = layers
         .iter()
-        .map(|layer| match &layer.payload {
-            Ok(payload) => cosign_signature::check_layer(
-                &layer.descriptor.media_type,
+        .map(|layer| {
+            let payload = match &layer.payload {
+                Ok(payload) => payload,
+                Err(why) => {
+                    return LayerCheck::Invalid(format!("its payload could not be read: {why}"));
+                }
+            };
+            let descriptor = &layer.descriptor;
+            if !descriptor.annotations.contains_key(CERTIFICATE_ANNOTATION) {
+                return cosign_signature::check_layer(
+                    &descriptor.media_type,
+                    payload,
+                    &descriptor.annotations,
+                    root,
+                    &keys,
+                );
+            }
+            let Ok(trust) = &trust else {
+                return LayerCheck::Unchecked(simple_signing::read(payload).ok());
+            };
+            match keyless_signature::check_layer(
+                &descriptor.media_type,
                 payload,
-                &layer.descriptor.annotations,
+                &descriptor.annotations,
                 root,
-                std::slice::from_ref(&key),
-            ),
-            Err(why) => LayerCheck::Invalid(format!("its payload could not be read: {why}")),
+                trust,
+            ) {
+                KeylessCheck::Valid(keyless) => {
+                    signer.get_or_insert_with(|| {
+                        let issuer = keyless
+                            .issuer
+                            .as_deref()
+                            .map(|issuer| format!(", vouched for by {issuer}"))
+                            .unwrap_or_default();
+                        format!("{}{issuer}", keyless.identities.join(", "))
+                    });
+                    LayerCheck::Valid(keyless.claim)
+                }
+                KeylessCheck::Invalid(why) => LayerCheck::Invalid(why),
+                KeylessCheck::NotASignature | KeylessCheck::NotKeyless => LayerCheck::NotASignature,
+            }
         })
         .collect();
     let verdict = cosign_signature::verdict(&checks);
     let (claim, reason) = match &verdict {
         Verdict::Valid(claim) => (Some(claim.clone()), None),
         Verdict::Invalid(reason) => (layers.iter().find_map(claim_of), Some(reason.clone())),
-        Verdict::NoKey | Verdict::Unsigned => (None, None),
+        Verdict::NoKey => (None, trust.err()),
+        Verdict::Unsigned => (None, None),
     };
     SignatureResult {
         verdict: verdict.as_str(),
@@ -502,5 +596,10 @@ fn judge(root: &Digest, layers: &[SignatureLayer], key: &str) -> SignatureResult
             .map_or_else(|| root.to_string(), |claim| claim.manifest_digest.clone()),
         signed_reference: claim.map(|claim| claim.docker_reference),
         reason,
+        signer: if verdict.as_str() == "valid" {
+            signer
+        } else {
+            None
+        },
     }
 }

@@ -45,7 +45,11 @@ pub fn app(state: AppState) -> Router {
         .route("/concepts", get(app_page))
         .route("/open", get(app_page))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/demo.json", get(demo_names));
+        .route("/demo.json", get(demo_names))
+        .route(
+            strata_registry_api::sigstore_trust_root::TRUST_ROOT_PATH,
+            get(sigstore_trust_root),
+        );
     let router = match &state.settings.dist {
         Some(dist) => {
             router.fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
@@ -161,6 +165,25 @@ async fn limit_registry_requests(
 /// Every app route is the same single page; the front end reads the URL.
 async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     front_end::index(state.settings.dist.as_deref(), &headers).await
+}
+
+/// The operator's Sigstore trust root, as given; 404 without one.
+async fn sigstore_trust_root(State(state): State<AppState>) -> Response {
+    match &state.sigstore_trust_root {
+        Some(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/json"),
+                (axum::http::header::CACHE_CONTROL, "no-cache"),
+            ],
+            bytes.as_ref().clone(),
+        )
+            .into_response(),
+        None => (
+            axum::http::StatusCode::NOT_FOUND,
+            "no Sigstore trust root: the proxy's operator gives one with --sigstore-trust-root",
+        )
+            .into_response(),
+    }
 }
 
 /// The demo images, for the landing page.

@@ -110,4 +110,7 @@ pub enum StartError {
     /// `--upstream-proxy` is not a usable proxy URL.
     #[error("--upstream-proxy {0:?} is not an http:// or https:// proxy URL")]
     BadUpstreamProxy(String),
+    /// `--sigstore-trust-root` could not be read as a Sigstore trust root.
+    #[error("--sigstore-trust-root {0}")]
+    TrustRoot(String),
 }

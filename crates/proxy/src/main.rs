@@ -73,6 +73,10 @@ struct Flags {
     /// in the environment are ignored; with it, the SSRF rules still apply to the registries named.
     #[arg(long, value_name = "URL")]
     upstream_proxy: Option<String>,
+    /// A Sigstore trust root (`trusted_root.json`: Fulcio's CA certificates and Rekor's keys) the page
+    /// checks keyless signatures against; served to the page as it is, read and used there.
+    #[arg(long, value_name = "FILE")]
+    sigstore_trust_root: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -96,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
         dist: flags.dist,
         offline: flags.offline,
         docker_config: flags.docker_config,
+        sigstore_trust_root: flags.sigstore_trust_root,
         allow_origins: flags.allow_origins,
         cache_bytes: flags.cache_bytes,
         max_manifest_bytes: flags.max_manifest_bytes,

@@ -49,6 +49,8 @@ pub struct Settings {
     pub offline: bool,
     /// A Docker `config.json` with credentials for private registries, used only server-side.
     pub docker_config: Option<PathBuf>,
+    /// A Sigstore `trusted_root.json` served to the page (`--sigstore-trust-root`).
+    pub sigstore_trust_root: Option<PathBuf>,
     /// Origins allowed to call the proxy from elsewhere (CORS).
     pub allow_origins: Vec<String>,
     /// Bytes of digest-addressed content kept in memory.
@@ -85,6 +87,7 @@ impl Default for Settings {
             dist: None,
             offline: false,
             docker_config: None,
+            sigstore_trust_root: None,
             allow_origins: Vec::new(),
             cache_bytes: 256 * 1024 * 1024,
             max_manifest_bytes: 4 * 1024 * 1024,

@@ -8,6 +8,7 @@ pub mod auth_challenge;
 pub mod catalog_list;
 pub mod registry_error;
 pub mod registry_header;
+pub mod sigstore_trust_root;
 pub mod tag_list;
 pub mod token_answer;
 pub mod upstream_trace;

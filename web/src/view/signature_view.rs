@@ -51,6 +51,11 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
         })
     };
     let check = match &result {
+        // Keyless signatures are checked with crypto only the module with every page holds.
+        #[cfg(not(feature = "all-pages"))]
+        None if crate::signature_check::signed_keyless(&props.state) => {
+            html! { <crate::hand_over::HandOver /> }
+        }
         None => {
             html! { <p class="signature-check muted">{"Looking for a cosign signature…"}</p> }
         }
@@ -58,12 +63,16 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
             <div class={classes!("signature-check", result.verdict)} data-signature={result.verdict}
                 data-signed-digest={result.signed_digest.clone()}>
                 <p>
-                    <strong>{verdict_words(result.verdict)}</strong>
+                    <strong>{ if result.signer.is_some() { "Signed keyless, and checked:" } else { verdict_words(result.verdict) } }</strong>
                     {" "}<code title={result.signed_digest.clone()}>{short_digest(&result.signed_digest)}</code>
                     if let Some(reference) = &result.signed_reference {
                         {" signed as "}<code>{visible(reference)}</code>
                     }
                 </p>
+                if let Some(signer) = &result.signer {
+                    <p class="signer" data-signer={signer.clone()}>{"Keyless: signed by "}{visible(signer)}
+                        {", its certificate checked up to the proxy's Sigstore trust root at the time the log recorded it."}</p>
+                }
                 if let Some(reason) = &result.reason { <p class="muted signature-reason">{visible(reason)}</p> }
             </div>
         },

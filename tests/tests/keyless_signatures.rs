@@ -1,0 +1,169 @@
+//! Keyless cosign signatures checked in the page against the proxy's Sigstore trust root
+//! (`--sigstore-trust-root`): the shared corpus's real Fulcio + Rekor signature (containers/image's
+//! `dir-img-cosign-fulcio-rekor-valid`) is valid, naming who signed and the OIDC issuer; without a trust
+//! root the page says it cannot check it. The registry is a hand-made one: the fixture's manifest names
+//! blobs nobody has, which a real registry refuses to store.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use strata_e2e::browser::Browser;
+use strata_e2e::proxy::Proxy;
+use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
+use strata_image::digest::Digest;
+use strata_supply_chain::base64;
+use strata_supply_chain::certificate_chain::Certificate;
+use strata_supply_chain::keyless_signature::TRUSTED_ROOT_MEDIA_TYPE;
+use strata_supply_chain::public_key::PublicKey;
+
+const REPOSITORY: &str = "cosign-signed/fulcio-rekor-1";
+const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+
+fn answer(content_type: &str, body: &[u8], digest: Option<&str>) -> Answer {
+    let mut headers = vec![("content-type".to_owned(), content_type.to_owned())];
+    if let Some(digest) = digest {
+        headers.push(("docker-content-digest".to_owned(), digest.to_owned()));
+    }
+    Answer {
+        status: 200,
+        headers,
+        body: body.to_vec(),
+    }
+}
+
+/// The fixture's image and its keyless `.sig`, as a registry would serve them; the image's digest.
+fn signed_image(fixture: &std::path::Path) -> (HashMap<String, Answer>, String) {
+    let manifest = std::fs::read(fixture.join("manifest.json")).expect("the manifest");
+    let image = Digest::sha256_of(&manifest).to_string();
+    let stored = std::fs::read(fixture.join("signature-1")).expect("the signature");
+    let stored: Value = serde_json::from_slice(
+        stored
+            .strip_prefix(b"\0sigstore-json\n")
+            .expect("containers/image's sigstore-json form")
+            .trim_ascii_end(),
+    )
+    .expect("JSON");
+    let payload = base64::decode(stored["payload"].as_str().expect("a payload")).expect("base64");
+    let config = b"{}".to_vec();
+    let signature_manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
+        "layers": [{"mediaType": SIMPLE_SIGNING, "digest": Digest::sha256_of(&payload).to_string(),
+                    "size": payload.len(), "annotations": stored["annotations"]}],
+    })
+    .to_string()
+    .into_bytes();
+    let signature_digest = Digest::sha256_of(&signature_manifest).to_string();
+    let docker_manifest = "application/vnd.docker.distribution.manifest.v2+json";
+    let oci_manifest = "application/vnd.oci.image.manifest.v1+json";
+    let at = |what: &str| format!("/v2/{REPOSITORY}/{what}");
+    let answers = HashMap::from([
+        ("/v2/".to_owned(), answer("application/json", b"{}", None)),
+        (
+            at("manifests/latest"),
+            answer(docker_manifest, &manifest, Some(&image)),
+        ),
+        (
+            at(&format!("manifests/{image}")),
+            answer(docker_manifest, &manifest, Some(&image)),
+        ),
+        (
+            at(&format!("manifests/{}.sig", image.replace(':', "-"))),
+            answer(oci_manifest, &signature_manifest, Some(&signature_digest)),
+        ),
+        (
+            at(&format!("manifests/{signature_digest}")),
+            answer(oci_manifest, &signature_manifest, Some(&signature_digest)),
+        ),
+        (
+            at(&format!("blobs/{}", Digest::sha256_of(&payload))),
+            answer("application/octet-stream", &payload, None),
+        ),
+    ]);
+    (answers, image)
+}
+
+/// A Sigstore trust root naming Fulcio's public-good root and the Rekor key the fixture was logged with.
+fn trust_root(keys: &std::path::Path) -> Vec<u8> {
+    let root = Certificate::from_pem(
+        &std::fs::read_to_string(keys.join("fulcio_v1.crt.pem")).expect("the Fulcio root"),
+    )
+    .expect("a certificate");
+    let rekor = PublicKey::from_pem(
+        &std::fs::read_to_string(keys.join("rekor.pub")).expect("the Rekor key"),
+    )
+    .expect("a key");
+    json!({
+        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+        "tlogs": [{"baseUrl": "https://rekor.sigstore.dev", "hashAlgorithm": "SHA2_256",
+                   "publicKey": {"rawBytes": base64::encode(&rekor.der(), false),
+                                 "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}],
+        "certificateAuthorities": [{"uri": "https://fulcio.sigstore.dev",
+            "certChain": {"certificates": [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
+    })
+    .to_string()
+    .into_bytes()
+}
+
+async fn verdict(browser: &Browser, url: &str) -> Value {
+    browser.open(url).await;
+    browser
+        .wait_for(
+            "the signature's verdict",
+            "return document.querySelector('.signature-check[data-signature]') !== null",
+        )
+        .await;
+    browser
+        .eval(
+            "const check = document.querySelector('.signature-check'); \
+             return [check.dataset.signature, check.dataset.signedDigest, \
+               check.querySelector('[data-signer]')?.dataset.signer ?? '', check.textContent]",
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_keyless_signature_is_checked_against_the_proxys_trust_root() {
+    let Some(corpus) = strata_test_corpus::corpus_dir() else {
+        return;
+    };
+    let signatures = corpus.join("signatures/containers-image");
+    let (answers, image) = signed_image(&signatures.join("dir-img-cosign-fulcio-rekor-valid"));
+    let registry = TamperingRegistry::start(answers).await;
+    let root_file =
+        std::env::temp_dir().join(format!("strata-trusted-root-{}.json", std::process::id()));
+    std::fs::write(&root_file, trust_root(&signatures.join("keys"))).expect("a temp file");
+    let trusting = Proxy::start(&[
+        "--insecure-registry",
+        &registry.authority,
+        "--sigstore-trust-root",
+        root_file.to_str().expect("a UTF-8 path"),
+    ]);
+    let browser = Browser::start().await;
+    let page = format!("/inspect/{}/{REPOSITORY}:latest", registry.authority);
+
+    let found = verdict(&browser, &trusting.url(&page)).await;
+    assert_eq!(found[0], "valid", "{found}");
+    assert_eq!(found[1], image.as_str(), "{found}");
+    let signer = found[2].as_str().unwrap_or_default();
+    assert!(
+        signer.contains("mitr@redhat.com") && signer.contains("https://github.com/login/oauth"),
+        "who signed and who vouched for them: {found}"
+    );
+    browser.screenshot("keyless_signature").await;
+
+    // Without a trust root, the signature is there and cannot be checked.
+    let bare = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let found = verdict(&browser, &bare.url(&page)).await;
+    assert_eq!(found[0], "no-key", "{found}");
+    assert!(
+        found[3]
+            .as_str()
+            .is_some_and(|text| text.contains("--sigstore-trust-root")),
+        "{found}"
+    );
+    browser.close().await;
+    let _ = std::fs::remove_file(&root_file);
+}
