@@ -1,7 +1,8 @@
 //! The demo registry's lessons in the browser, offline: a tampered index shows mismatch exactly where
 //! bytes were altered, a moved tag's old build opens by digest while the tag names another, an
 //! untagged manifest opens by digest though no tag lists it, and cosign's signatures check with the
-//! demo key: valid for the image signed, invalid for the one whose signature was made for another.
+//! demo key: valid for the image signed (and its attestation's envelope), invalid for the one whose
+//! signature was made for another.
 
 use serde_json::Value;
 use strata_e2e::browser::Browser;
@@ -377,5 +378,13 @@ async fn the_signature_lessons_check_the_demo_signatures_in_the_page() {
             "both vouch for the multi-arch index: {found}"
         );
     }
+    // The signed image's cosign attestation: its DSSE envelope signed by the same key.
+    browser.open(&proxy.url(&links[0])).await;
+    browser
+        .wait_for(
+            "the attestation's envelope checked with the key",
+            "return document.querySelector('.supply-chain [data-envelope-signature]')?.dataset.envelopeSignature === 'valid'",
+        )
+        .await;
     browser.close().await;
 }

@@ -2,11 +2,10 @@
 //! attestation (`.att`), and the Sigstore bundle that cosign v3 attaches as an OCI 1.1
 //! referrer instead; and an SBOM attached with cosign (`.sbom`).
 //!
-//! The `.sig` signatures are real, made with the demo's cosign key (`super::cosign_key`): the
-//! index's verifies, and `strata/signed-elsewhere`'s is a valid signature over the index's
-//! digest, made for another image. The rest (the DSSE envelope's signature, the keyless bundle, the
-//! transparency-log entries) are stand-ins with the right shape (see [`super::encoding`]) that
-//! Strata does not check yet.
+//! The `.sig` signatures and the `.att` envelope's are real, made with the demo's cosign key
+//! (`super::cosign_key`): the index's verify, and `strata/signed-elsewhere`'s is a valid signature
+//! over the index's digest, made for another image. The rest (the keyless bundle, the
+//! transparency-log entries) are stand-ins with the right shape (see [`super::encoding`]).
 
 use crate::error::Result;
 use serde_json::{Value, json};
@@ -100,7 +99,7 @@ pub(super) fn build_attestation(
         "subject": statement_subject(repository, subject),
         "predicate": slsa_v1_provenance(),
     }))?;
-    let signature = placeholder_ecdsa_signature("cosign attestation");
+    let signature = cosign_key::sign(&strata_supply_chain::dsse::pae(IN_TOTO, &statement))?;
     let envelope = dsse_envelope(&statement, &signature);
     let body = json!({
         "apiVersion": "0.0.2",
@@ -110,7 +109,7 @@ pub(super) fn build_attestation(
                 "envelope": {
                     "payloadType": IN_TOTO,
                     "signatures": [{
-                        "publicKey": base64(DemoKey::new().pem().as_bytes()),
+                        "publicKey": base64(cosign_key::public_key_pem()?.as_bytes()),
                         "sig": base64(base64(&signature).as_bytes()),
                     }],
                 },

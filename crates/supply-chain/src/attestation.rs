@@ -6,7 +6,9 @@
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
 
+use crate::dsse::Envelope;
 use crate::provenance::{self, Provenance};
+use crate::public_key::PublicKey;
 use crate::sbom::{self, Sbom};
 use crate::statement::{self, StatementError};
 
@@ -61,8 +63,10 @@ pub struct Attestation {
     pub about_subject: Option<bool>,
     /// Its subjects' SHA-256 digests (`sha256:<hex>`), for the reader to compare.
     pub subjects: Vec<String>,
-    /// Whether it came in a DSSE envelope (whose signatures are not checked here).
+    /// Whether it came in a DSSE envelope.
     pub enveloped: bool,
+    /// The envelope it came in, whose signatures a reader's key checks ([`Attestation::signed_by`]).
+    pub envelope: Option<Envelope>,
     /// What it says.
     pub predicate: Predicate,
 }
@@ -96,9 +100,23 @@ pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementErro
             .map(|hex| format!("sha256:{hex}"))
             .collect(),
         enveloped: read.envelope.is_some(),
+        envelope: read.envelope,
         predicate_type,
         predicate,
     })
+}
+
+impl Attestation {
+    /// For a statement in a DSSE envelope: whether one of its signatures verifies with one of `keys`
+    /// over the envelope's pre-authentication encoding. `None` for a plain statement.
+    pub fn signed_by(&self, keys: &[PublicKey]) -> Option<bool> {
+        let envelope = self.envelope.as_ref()?;
+        let signed = envelope.signed_bytes();
+        Some(envelope.signatures.iter().any(|signature| {
+            keys.iter()
+                .any(|key| key.verifies(&signed, &signature.signature))
+        }))
+    }
 }
 
 /// Reads an SBOM document cosign attached as it is (a layer of `media_type`, one of
@@ -124,6 +142,7 @@ pub fn read_attached_sbom(bytes: &[u8], media_type: &str) -> Result<Attestation,
         about_subject: None,
         subjects: Vec::new(),
         enveloped: false,
+        envelope: None,
         predicate,
     })
 }
@@ -212,6 +231,29 @@ mod tests {
             assert_eq!(read.subjects.len(), 1, "{case}");
             assert!(!read.enveloped, "{case}");
         }
+    }
+
+    #[test]
+    fn an_enveloped_statement_is_checked_with_a_key() {
+        use crate::dsse::{IN_TOTO_PAYLOAD_TYPE, pae};
+        use crate::public_key::test_keys::{pair, sign};
+
+        let subject = Digest::parse(SUBJECT).unwrap();
+        let payload = statement(sbom::SPDX_PREDICATE, spdx(), SUBJECT);
+        let (signer, ours) = pair(3);
+        let (_, theirs) = pair(4);
+        let envelope = json!({
+            "payloadType": IN_TOTO_PAYLOAD_TYPE,
+            "payload": crate::base64::encode(&payload, false),
+            "signatures": [{ "keyid": "", "sig": crate::base64::encode(&sign(&signer, &pae(IN_TOTO_PAYLOAD_TYPE, &payload)), false) }],
+        })
+        .to_string();
+        let read = read(envelope.as_bytes(), &subject).unwrap();
+        assert!(read.enveloped);
+        assert_eq!(read.signed_by(std::slice::from_ref(&ours)), Some(true));
+        assert_eq!(read.signed_by(&[theirs]), Some(false));
+        let plain = super::read(&payload, &subject).unwrap();
+        assert_eq!(plain.signed_by(&[ours]), None);
     }
 
     #[test]

@@ -6,9 +6,11 @@
 use std::rc::Rc;
 
 use strata_explain::concept::Concept;
+use strata_explain::share_link;
 use strata_image::artifact::{self, IN_TOTO_PREDICATE_TYPE};
 use strata_image::verification::VerifyState;
 use strata_supply_chain::attestation::{Attestation, Predicate};
+use strata_supply_chain::public_key::PublicKey;
 use strata_supply_chain::sbom::SbomFormat;
 use yew::prelude::*;
 
@@ -18,7 +20,9 @@ use super::package_table::PackageTable;
 use super::provenance_view::provenance_facts;
 use crate::inspect_state::SupplyChainSources;
 use crate::registry_api::Repository;
+use crate::signature_check::KEY_PARAM;
 use crate::supply_chain_state::{Reading, Statement, use_supply_chain};
+use crate::url_state;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct SupplyChainProps {
@@ -139,6 +143,30 @@ fn heading(read: &Attestation) -> String {
     }
 }
 
+/// For a statement in a DSSE envelope: whether the key in the address signed it.
+fn envelope_check(read: &Attestation) -> Html {
+    if !read.enveloped {
+        return Html::default();
+    }
+    let key = share_link::query_value(&url_state::search(), KEY_PARAM)
+        .and_then(|key| PublicKey::from_address_value(&key).ok());
+    match key.and_then(|key| read.signed_by(&[key])) {
+        Some(true) => html! {
+            <p class="envelope-signature valid" data-envelope-signature="valid">
+                {"Its DSSE envelope is signed by the key given, checked in this browser."}
+            </p>
+        },
+        Some(false) => html! {
+            <p class="envelope-signature invalid error" data-envelope-signature="invalid">
+                {"Its DSSE envelope is not signed by the key given: someone else made this statement."}
+            </p>
+        },
+        None => html! {
+            <p class="muted">{"It came in a DSSE envelope: give a public key under Signature to check who signed it."}</p>
+        },
+    }
+}
+
 fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
     let finding = (read.about_subject == Some(false)).then(|| {
         html! {
@@ -164,9 +192,7 @@ fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
     html! {
         <>
             { finding.unwrap_or_default() }
-            if read.enveloped {
-                <p class="muted">{"It came in a DSSE envelope; its signature is not checked here."}</p>
-            }
+            { envelope_check(read) }
             if read.about_subject.is_none() {
                 <p class="muted">{"An SBOM cosign attached as it is: it names no subject, and only its tag's name ties it to this image."}</p>
             }
