@@ -316,6 +316,31 @@ impl Browser {
         serde_json::from_value(value).expect("a list of pairs")
     }
 
+    /// Opens `url` and waits for the image's signature verdict: `data-signature`, `data-signed-digest`,
+    /// the keyless signer (`data-signer`, empty for a key-based one) and the verdict's text.
+    pub async fn signature_verdict(&self, url: &str) -> SignatureVerdict {
+        self.open(url).await;
+        self.wait_for(
+            "the signature's verdict",
+            "return document.querySelector('.signature-check[data-signature]') !== null",
+        )
+        .await;
+        let found = self
+            .eval(
+                "const check = document.querySelector('.signature-check'); \
+                 return [check.dataset.signature, check.dataset.signedDigest, \
+                   check.querySelector('[data-signer]')?.dataset.signer ?? '', check.textContent]",
+            )
+            .await;
+        let text = |at: usize| found[at].as_str().unwrap_or_default().to_owned();
+        SignatureVerdict {
+            verdict: text(0),
+            signed_digest: text(1),
+            signer: text(2),
+            text: text(3),
+        }
+    }
+
     /// The text of the first `role="alert"` element, if any.
     pub async fn alert(&self) -> Option<String> {
         let value = self.eval("const a = document.querySelector('[role=\"alert\"]'); return a ? a.textContent : null;").await;
@@ -374,4 +399,17 @@ impl Drop for Browser {
         ));
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// What the page says of an image's signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureVerdict {
+    /// `data-signature`: valid, invalid, no-key or unsigned.
+    pub verdict: String,
+    /// `data-signed-digest`.
+    pub signed_digest: String,
+    /// For a keyless signature: who signed, and the OIDC issuer.
+    pub signer: String,
+    /// The verdict in words.
+    pub text: String,
 }

@@ -107,23 +107,6 @@ fn trust_root(keys: &std::path::Path) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn verdict(browser: &Browser, url: &str) -> Value {
-    browser.open(url).await;
-    browser
-        .wait_for(
-            "the signature's verdict",
-            "return document.querySelector('.signature-check[data-signature]') !== null",
-        )
-        .await;
-    browser
-        .eval(
-            "const check = document.querySelector('.signature-check'); \
-             return [check.dataset.signature, check.dataset.signedDigest, \
-               check.querySelector('[data-signer]')?.dataset.signer ?? '', check.textContent]",
-        )
-        .await
-}
-
 #[tokio::test]
 async fn a_keyless_signature_is_checked_against_the_proxys_trust_root() {
     let Some(corpus) = strata_test_corpus::corpus_dir() else {
@@ -144,26 +127,21 @@ async fn a_keyless_signature_is_checked_against_the_proxys_trust_root() {
     let browser = Browser::start().await;
     let page = format!("/inspect/{}/{REPOSITORY}:latest", registry.authority);
 
-    let found = verdict(&browser, &trusting.url(&page)).await;
-    assert_eq!(found[0], "valid", "{found}");
-    assert_eq!(found[1], image.as_str(), "{found}");
-    let signer = found[2].as_str().unwrap_or_default();
+    let found = browser.signature_verdict(&trusting.url(&page)).await;
+    assert_eq!(found.verdict, "valid", "{found:?}");
+    assert_eq!(found.signed_digest, image, "{found:?}");
     assert!(
-        signer.contains("mitr@redhat.com") && signer.contains("https://github.com/login/oauth"),
-        "who signed and who vouched for them: {found}"
+        found.signer.contains("mitr@redhat.com")
+            && found.signer.contains("https://github.com/login/oauth"),
+        "who signed and who vouched for them: {found:?}"
     );
     browser.screenshot("keyless_signature").await;
 
     // Without a trust root, the signature is there and cannot be checked.
     let bare = Proxy::start(&["--insecure-registry", &registry.authority]);
-    let found = verdict(&browser, &bare.url(&page)).await;
-    assert_eq!(found[0], "no-key", "{found}");
-    assert!(
-        found[3]
-            .as_str()
-            .is_some_and(|text| text.contains("--sigstore-trust-root")),
-        "{found}"
-    );
+    let found = browser.signature_verdict(&bare.url(&page)).await;
+    assert_eq!(found.verdict, "no-key", "{found:?}");
+    assert!(found.text.contains("--sigstore-trust-root"), "{found:?}");
     browser.close().await;
     let _ = std::fs::remove_file(&root_file);
 }

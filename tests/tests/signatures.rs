@@ -68,20 +68,8 @@ fn layer(text: &str) -> (Vec<u8>, Vec<u8>) {
 }
 
 async fn verdict(browser: &Browser, url: &str) -> (String, String) {
-    browser.open(url).await;
-    browser
-        .wait_for(
-            "the signature's verdict",
-            "return document.querySelector('.signature-check[data-signature]') !== null",
-        )
-        .await;
-    let found = browser
-        .eval("const check = document.querySelector('.signature-check'); return [check.dataset.signature, check.dataset.signedDigest]")
-        .await;
-    (
-        found[0].as_str().unwrap_or_default().to_owned(),
-        found[1].as_str().unwrap_or_default().to_owned(),
-    )
+    let found = browser.signature_verdict(url).await;
+    (found.verdict, found.signed_digest)
 }
 
 #[tokio::test]

@@ -347,5 +347,11 @@ impl SupplyChainRows {
             self.signatures_page_ms,
             self.signatures_page_ms / self.signatures_native_ms
         );
+        let _ = writeln!(
+            out,
+            "The baseline has the payloads in memory; the page asks for all {SIGNATURES} at once, and the browser \
+             sends them six at a time (HTTP/1.1 to the proxy here), each through the proxy to the registry, then \
+             hashes and checks each in WebAssembly.\n"
+        );
     }
 }
