@@ -1,8 +1,9 @@
-//! Whether the inspected image is signed with cosign's key-based signatures, and by the reader's key:
-//! the `sha256-<hex>.sig` tag the tree probes, each signature layer's payload fetched and hashed against
-//! its digest, and (in the module with every page, where the crypto lives) each signature checked with
-//! the key the address carries (`key=`); there too, the shown platform's own signature, which cosign
-//! makes when it signs an index recursively (`cosign sign --recursive`).
+//! Whether the inspected image is signed with cosign, and by whom: the `sha256-<hex>.sig` tag the tree
+//! probes, each signature layer's payload fetched and hashed against its digest, and (in the module with
+//! every page, where the crypto lives) each signature checked: with the key the address carries
+//! (`key=`), or, for a keyless one, against the proxy's Sigstore trust root. There too: without a `.sig`,
+//! the Sigstore bundles among the image's OCI 1.1 referrers (cosign v3), and the shown platform's own
+//! signature, which cosign makes when it signs an index recursively (`cosign sign --recursive`).
 
 use strata_image::artifact::{self, CosignSuffix};
 use strata_image::digest::Digest;
