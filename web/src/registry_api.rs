@@ -285,6 +285,25 @@ impl Repository {
         }
     }
 
+    /// The manifest at `digest`, read, once its bytes hash to it (and have `size`, when a descriptor
+    /// states one); why not, in words.
+    pub async fn manifest_by_digest(
+        &self,
+        digest: &Digest,
+        size: Option<u64>,
+    ) -> Result<manifest::ReadDocument, String> {
+        let fetched = self
+            .manifest(&digest.to_string())
+            .await
+            .map_err(|error| error.message)?;
+        let verification = fetched.checked_against(digest, size);
+        if !matches!(verification, Verification::Verified { .. }) {
+            return Err(verification.explain());
+        }
+        manifest::read_document(&fetched.bytes, fetched.content_type.as_deref())
+            .map_err(|error| format!("the manifest {digest} cannot be read: {error}"))
+    }
+
     /// Asks which digest a tag names (`HEAD`, with every manifest type in `Accept`): registries answer it
     /// in `Docker-Content-Digest`, and Docker Hub does not count it as a pull.
     pub async fn manifest_head(&self, tag: &str) -> Result<Fetched, FetchError> {

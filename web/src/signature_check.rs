@@ -279,22 +279,13 @@ async fn manifest_by_digest(
     let digest = descriptor
         .parsed_digest()
         .map_err(|error| error.to_string())?;
-    let fetched = repository
-        .manifest(&digest.to_string())
-        .await
-        .map_err(|error| error.message)?;
-    if !matches!(
-        fetched.checked_against(&digest, Some(descriptor.size)),
-        Verification::Verified { .. }
-    ) {
-        return Err(format!("the referrer {digest} does not hash to its digest"));
-    }
-    match manifest::read_document(&fetched.bytes, fetched.content_type.as_deref()) {
-        Ok(read) => match read.document {
-            Document::Manifest(manifest) => Ok(*manifest),
-            _ => Err(format!("the referrer {digest} is not a manifest")),
-        },
-        Err(error) => Err(error.to_string()),
+    match repository
+        .manifest_by_digest(&digest, Some(descriptor.size))
+        .await?
+        .document
+    {
+        Document::Manifest(manifest) => Ok(*manifest),
+        _ => Err(format!("the referrer {digest} is not a manifest")),
     }
 }
 

@@ -6,8 +6,7 @@
 use std::cell::RefCell;
 
 use strata_image::digest::Digest;
-use strata_image::manifest::{self, Document};
-use strata_image::verification::Verification;
+use strata_image::manifest::Document;
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::AppHandle;
 use yew::prelude::*;
@@ -90,18 +89,7 @@ fn SupplyChainOfRoot(props: &RootProps) -> Html {
 async fn section_of(props: &RootProps) -> Result<SupplyChainProps, String> {
     let repository = &props.repository;
     let digest = Digest::parse(&props.root).map_err(|error| error.to_string())?;
-    let fetched = repository
-        .manifest(&props.root)
-        .await
-        .map_err(|error| error.message)?;
-    if !matches!(
-        fetched.checked_against(&digest, None),
-        Verification::Verified { .. }
-    ) {
-        return Err(format!("the image's root no longer hashes to {digest}"));
-    }
-    let read = manifest::read_document(&fetched.bytes, fetched.content_type.as_deref())
-        .map_err(|error| error.to_string())?;
+    let read = repository.manifest_by_digest(&digest, None).await?;
     let attested = match &read.document {
         Document::Index(index) => platform_attestations(index, props.platform.as_deref()),
         _ => None,

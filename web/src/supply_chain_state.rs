@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use strata_image::digest::Digest;
-use strata_image::manifest::{self, Descriptor, Document, ImageManifest};
+use strata_image::manifest::{Descriptor, Document, ImageManifest};
 use strata_image::verification::Verification;
 use strata_supply_chain::attestation::{self, Attestation};
 use yew::prelude::*;
@@ -159,14 +159,7 @@ async fn manifest_at(
     size: Option<u64>,
 ) -> Result<ImageManifest, String> {
     let digest = Digest::parse(digest).map_err(|error| format!("{digest}: {error}"))?;
-    let fetched = repository
-        .manifest(&digest.to_string())
-        .await
-        .map_err(|error| error.message)?;
-    let bytes = checked(&fetched, &digest, size)?;
-    let read = manifest::read_document(bytes, fetched.content_type.as_deref())
-        .map_err(|error| format!("the manifest {digest} cannot be read: {error}"))?;
-    match read.document {
+    match repository.manifest_by_digest(&digest, size).await?.document {
         Document::Manifest(manifest) => Ok(*manifest),
         _ => Err(format!("{digest} is not an attestation manifest")),
     }
