@@ -12,6 +12,7 @@ pub mod portless_registry;
 pub mod process_memory;
 pub mod processes;
 pub mod proxy;
+pub mod referrers;
 pub mod registry;
 pub mod tampering_registry;
 pub mod tar_builder;

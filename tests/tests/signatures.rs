@@ -12,6 +12,7 @@ use serde_json::json;
 use strata_e2e::browser::Browser;
 use strata_e2e::image_push::{push_blob, push_image};
 use strata_e2e::proxy::Proxy;
+use strata_e2e::referrers::{self, Referrer};
 use strata_e2e::registry::Registry;
 use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
@@ -267,61 +268,12 @@ async fn attach_bundle(api: &str, repository: &str, image: &str, key: &SigningKe
     })
     .to_string()
     .into_bytes();
-    let client = reqwest::Client::new();
-    let empty = b"{}".to_vec();
-    push_blob(&client, api, repository, &empty).await;
-    push_blob(&client, api, repository, &bundle).await;
-    let image_size = client
-        .get(format!("{api}{repository}/manifests/{image}"))
-        .header("accept", "application/vnd.oci.image.manifest.v1+json")
-        .send()
-        .await
-        .expect("the image")
-        .bytes()
-        .await
-        .expect("its bytes")
-        .len();
-    let referrer = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "artifactType": BUNDLE,
-        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
-                   "digest": Digest::sha256_of(&empty).to_string(), "size": empty.len()},
-        "layers": [{"mediaType": BUNDLE, "digest": Digest::sha256_of(&bundle).to_string(), "size": bundle.len()}],
-        "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": image, "size": image_size},
-    })
-    .to_string()
-    .into_bytes();
-    let referrer_digest = Digest::sha256_of(&referrer).to_string();
-    let index = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.index.v1+json",
-        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                       "digest": referrer_digest, "size": referrer.len(), "artifactType": BUNDLE}],
-    })
-    .to_string()
-    .into_bytes();
-    for (reference, media_type, body) in [
-        (
-            referrer_digest.clone(),
-            "application/vnd.oci.image.manifest.v1+json",
-            referrer,
-        ),
-        (
-            image.replace(':', "-"),
-            "application/vnd.oci.image.index.v1+json",
-            index,
-        ),
-    ] {
-        let answer = client
-            .put(format!("{api}{repository}/manifests/{reference}"))
-            .header("content-type", media_type)
-            .body(body)
-            .send()
-            .await
-            .expect("a manifest is pushed");
-        assert_eq!(answer.status().as_u16(), 201, "pushing {reference}");
-    }
+    let referrer = Referrer {
+        artifact_type: BUNDLE,
+        annotations: &[],
+        layers: vec![(BUNDLE, bundle)],
+    };
+    referrers::attach(api, repository, image, image, &referrer).await;
 }
 
 #[tokio::test]

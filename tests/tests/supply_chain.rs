@@ -289,3 +289,164 @@ async fn cosign_attestations_and_attached_sboms_are_read() {
     );
     browser.close().await;
 }
+
+/// An in-toto statement about `about`, in a Sigstore bundle (v0.3) whose DSSE envelope `key` signs.
+fn attestation_bundle(statement: &[u8], key: &p256::ecdsa::SigningKey) -> Vec<u8> {
+    use p256::ecdsa::signature::Signer as _;
+    const IN_TOTO: &str = "application/vnd.in-toto+json";
+    let encode = |bytes: &[u8]| strata_supply_chain::base64::encode(bytes, false);
+    let signature: p256::ecdsa::Signature =
+        key.sign(&strata_supply_chain::dsse::pae(IN_TOTO, statement));
+    json!({
+        "mediaType": strata_supply_chain::sigstore_bundle::BUNDLE_V03,
+        "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+        "dsseEnvelope": {
+            "payload": encode(statement),
+            "payloadType": IN_TOTO,
+            "signatures": [{"sig": encode(signature.to_der().as_bytes()), "keyid": ""}],
+        },
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn sboms_statements_and_attestation_bundles_attached_as_referrers_are_read() {
+    use strata_e2e::image_push::push_image;
+    use strata_e2e::referrers::{self, Referrer};
+    use strata_supply_chain::referrer_source::{
+        BUNDLE_CONTENT_ANNOTATION as CONTENT, BUNDLE_PREDICATE_ANNOTATION as PREDICATE,
+        SIGN_PREDICATE,
+    };
+    use strata_supply_chain::sbom::CYCLONEDX_PREDICATE as CYCLONEDX;
+    const BUNDLE: &str = strata_supply_chain::sigstore_bundle::BUNDLE_V03;
+    const SLSA_V1: &str = "https://slsa.dev/provenance/v1";
+
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let mut layer = TarBuilder::default();
+    layer.file("app", b"referred\n");
+    let image = push_image(&api, "team/app", "referred", &[layer.finish()]).await;
+    let mut other = TarBuilder::default();
+    other.file("app", b"another\n");
+    let elsewhere = push_image(&api, "team/app", "other", &[other.finish()]).await;
+    let key = p256::ecdsa::SigningKey::from_slice(&[5; 32]).expect("a key");
+
+    let spdx = json!({
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "team/app",
+        "packages": [
+            {"name": "openssl", "SPDXID": "SPDXRef-openssl", "versionInfo": "3.3.2-r0"},
+            {"name": "zlib", "SPDXID": "SPDXRef-zlib", "versionInfo": "1.3.1-r1"},
+        ],
+    })
+    .to_string()
+    .into_bytes();
+    let sbom = Referrer {
+        artifact_type: "application/spdx+json",
+        annotations: &[],
+        layers: vec![("application/spdx+json", spdx.clone())],
+    };
+    referrers::attach(&api, "team/app", &image, &image, &sbom).await;
+    // Listed under this image, but its manifest names the other one.
+    referrers::attach(&api, "team/app", &image, &elsewhere, &sbom).await;
+    let provenance = statement(
+        SLSA_V1,
+        json!({
+            "buildDefinition": {"buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                                "externalParameters": {}},
+            "runDetails": {"builder": {"id": "https://github.com/actions/runner/github-hosted"}},
+        }),
+        &image,
+    );
+    let statements_referrer = Referrer {
+        artifact_type: "application/vnd.in-toto+json",
+        annotations: &[],
+        layers: vec![("application/vnd.in-toto+json", provenance)],
+    };
+    referrers::attach(&api, "team/app", &image, &image, &statements_referrer).await;
+    let cyclonedx = statement(
+        CYCLONEDX,
+        json!({"bomFormat": "CycloneDX", "specVersion": "1.5",
+               "components": [{"type": "library", "name": "left-pad", "version": "1.3.0"}]}),
+        &image,
+    );
+    let attested = Referrer {
+        artifact_type: BUNDLE,
+        annotations: &[(CONTENT, "dsse-envelope"), (PREDICATE, CYCLONEDX)],
+        layers: vec![(BUNDLE, attestation_bundle(&cyclonedx, &key))],
+    };
+    referrers::attach(&api, "team/app", &image, &image, &attested).await;
+    let signed = Referrer {
+        artifact_type: BUNDLE,
+        annotations: &[(CONTENT, "dsse-envelope"), (PREDICATE, SIGN_PREDICATE)],
+        layers: vec![(
+            BUNDLE,
+            attestation_bundle(&statement(SIGN_PREDICATE, json!({}), &image), &key),
+        )],
+    };
+    referrers::attach(&api, "team/app", &image, &image, &signed).await;
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    let page = proxy.url(&format!(
+        "/inspect/{}/team/app:referred",
+        registry.authority
+    ));
+    browser.open(&page).await;
+    browser
+        .wait_for(
+            "the referrers' packages",
+            "return document.querySelector('.supply-chain [data-package=\"left-pad@1.3.0\"]') !== null",
+        )
+        .await;
+    assert_eq!(
+        statements(&browser).await,
+        [
+            ("verified", "matches"),
+            ("verified", "mismatch"),
+            ("verified", "matches"),
+            ("verified", "matches"),
+        ]
+        .map(|(verify, subject)| (verify.to_owned(), subject.to_owned())),
+        "two SBOMs attached as they are (one whose manifest names another image), a provenance and an \
+         attestation bundle; the signing bundle is the signature's, not a statement"
+    );
+    let found = browser
+        .eval(
+            "return [[...document.querySelectorAll('.supply-chain tr[data-package]')].map(r => r.dataset.package), \
+               document.querySelector('.supply-chain .provenance')?.dataset.provenanceBuilder, \
+               document.querySelectorAll('.supply-chain .subject-mismatch').length, \
+               document.querySelector('.supply-chain').textContent.includes('referrer')]",
+        )
+        .await;
+    let packages: Vec<String> = serde_json::from_value(found[0].clone()).expect("names");
+    for package in ["openssl@3.3.2-r0", "zlib@1.3.1-r1", "left-pad@1.3.0"] {
+        assert!(
+            packages.iter().any(|shown| shown == package),
+            "{package} in {packages:?}"
+        );
+    }
+    assert_eq!(found[1], "https://github.com/actions/runner/github-hosted");
+    assert_eq!(
+        found[2], 1,
+        "the SBOM whose manifest names another image is said loudly"
+    );
+    assert_eq!(found[3], true, "where each statement came from is said");
+    browser.screenshot("supply_chain_referrers").await;
+
+    // Without a key, a bundle among the referrers makes the image signed but unchecked, not unsigned.
+    let verdict = browser.signature_verdict(&page).await;
+    assert_eq!(
+        (verdict.verdict.as_str(), verdict.signed_digest.as_str()),
+        ("no-key", image.as_str()),
+        "{}",
+        verdict.text
+    );
+    let bare = browser
+        .signature_verdict(&proxy.url(&format!("/inspect/{}/team/app:other", registry.authority)))
+        .await;
+    assert_eq!(bare.verdict, "unsigned", "{}", bare.text);
+    browser.close().await;
+}

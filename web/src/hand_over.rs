@@ -68,11 +68,12 @@ async fn load_all_pages() -> Result<(), String> {
 
 /// Has the module with every page show an image's supply chain (SBOMs, provenance) in `element`: the
 /// arguments of `supply_chain_island::show_supply_chain` after the element, in its order (registry,
-/// repository, root digest, platform, cosign's `.att` and `.sbom` digests).
+/// repository, root digest, platform, cosign's `.att` and `.sbom` digests, the digests whose referrers to
+/// read).
 #[cfg(not(feature = "all-pages"))]
 pub async fn show_supply_chain(
     element: web_sys::Element,
-    arguments: [Option<String>; 6],
+    arguments: [Option<String>; 7],
 ) -> Result<(), String> {
     let passed = js_sys::Array::of1(&element);
     for argument in arguments {

@@ -13,6 +13,7 @@ use strata_image::reference::Reference;
 use strata_image::verification::{self, Expected, Verification, VerifyState};
 use strata_registry_api::registry_error::RateLimit;
 use strata_registry_api::upstream_trace::TraceStep;
+use strata_supply_chain::referrer_source::ReferrerKind;
 use yew::prelude::*;
 
 use crate::page_clock;
@@ -95,6 +96,8 @@ pub struct InspectState {
     pub chosen_platform: Option<String>,
     /// Layers read to their end: `data-verify` and a sentence, by layer digest.
     pub layer_checks: HashMap<String, LayerCheck>,
+    /// The OCI 1.1 referrers listed for a manifest, by its digest; why not, when they could not be.
+    pub referrers: HashMap<String, Result<Vec<manifest::Descriptor>, String>>,
 }
 
 /// What reading a layer to its end proved.
@@ -116,6 +119,8 @@ pub enum Action {
     ChoosePlatform(Option<String>),
     /// A layer was read to its end (or failed).
     LayerChecked(String, LayerCheck),
+    /// A manifest's referrers were listed (or could not be).
+    Referrers(String, Result<Vec<manifest::Descriptor>, String>),
     /// Several of the above, in order, rendered once.
     Batch(Vec<Action>),
 }
@@ -142,6 +147,9 @@ impl InspectState {
             Action::ChoosePlatform(platform) => self.chosen_platform = platform,
             Action::LayerChecked(digest, check) => {
                 self.layer_checks.insert(digest, check);
+            }
+            Action::Referrers(digest, listed) => {
+                self.referrers.insert(digest, listed);
             }
             Action::Batch(actions) => {
                 for action in actions {
@@ -223,16 +231,35 @@ impl InspectState {
             }
             _ => None,
         };
+        let mut referred: Vec<String> = [
+            Some(root.to_string()),
+            self.shown_platform().map(|(digest, _)| digest),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|digest| self.referred(digest, ReferrerKind::tells_supply_chain))
+        .collect();
+        referred.dedup();
         let sources = SupplyChainSources {
             root: root.to_string(),
             attested,
             cosign_attestation: cosign(CosignSuffix::Attestation),
             cosign_sbom: cosign(CosignSuffix::Sbom),
+            referred,
         };
         let any = sources.attested.is_some()
             || sources.cosign_attestation.is_some()
-            || sources.cosign_sbom.is_some();
+            || sources.cosign_sbom.is_some()
+            || !sources.referred.is_empty();
         any.then_some(sources)
+    }
+
+    /// Whether `digest`'s listed referrers include one whose kind passes `wanted` (false until listed).
+    pub fn referred(&self, digest: &str, wanted: fn(ReferrerKind) -> bool) -> bool {
+        matches!(self.referrers.get(digest), Some(Ok(listed)) if listed
+            .iter()
+            .filter_map(ReferrerKind::of)
+            .any(wanted))
     }
 
     /// The image the page shows expanded (the selected platform's, or the root manifest), with its config,
@@ -278,6 +305,9 @@ pub struct SupplyChainSources {
     pub cosign_attestation: Option<String>,
     /// cosign's `.sbom` manifest, likewise.
     pub cosign_sbom: Option<String>,
+    /// The manifests (the root, the shown platform's) whose OCI 1.1 referrers include SBOMs, statements
+    /// or attestation bundles.
+    pub referred: Vec<String>,
 }
 
 /// A platform entry of an index with attestations attached to it.

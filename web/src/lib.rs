@@ -22,6 +22,7 @@ mod navigation;
 #[cfg(feature = "all-pages")]
 mod open_archive;
 mod page_clock;
+mod referrer_probe;
 mod registry_api;
 mod route;
 mod signature_check;

@@ -253,15 +253,36 @@ impl Repository {
         digest: &Digest,
         artifact_type: &str,
     ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
+        let filter = String::from(js_sys::encode_uri_component(artifact_type));
+        let listed = self
+            .referrers_listed(digest, &format!("?artifactType={filter}"))
+            .await?;
+        Ok(listed
+            .into_iter()
+            .filter(|descriptor| descriptor.artifact_type.as_deref() == Some(artifact_type))
+            .collect())
+    }
+
+    /// Every manifest that refers to `digest`, of any artifact type.
+    pub async fn all_referrers(
+        &self,
+        digest: &Digest,
+    ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
+        self.referrers_listed(digest, "").await
+    }
+
+    async fn referrers_listed(
+        &self,
+        digest: &Digest,
+        query: &str,
+    ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
         let what = format!(
             "referrers of {digest} in {}/{}",
             self.registry, self.repository
         );
         let url = format!(
-            "/v2/{}/{}/referrers/{digest}?artifactType={}",
-            self.registry,
-            self.repository,
-            String::from(js_sys::encode_uri_component(artifact_type))
+            "/v2/{}/{}/referrers/{digest}{query}",
+            self.registry, self.repository
         );
         let fetched = fetch(
             Request::get(&url).header("Accept", strata_image::media_type::OCI_INDEX),
@@ -271,11 +292,7 @@ impl Repository {
         .await?;
         match manifest::read_document(&fetched.bytes, Some(strata_image::media_type::OCI_INDEX)) {
             Ok(read) => match read.document {
-                manifest::Document::Index(index) => Ok(index
-                    .manifests
-                    .into_iter()
-                    .filter(|descriptor| descriptor.artifact_type.as_deref() == Some(artifact_type))
-                    .collect()),
+                manifest::Document::Index(index) => Ok(index.manifests),
                 _ => Ok(Vec::new()),
             },
             Err(error) => Err(FetchError::new(

@@ -13,6 +13,7 @@ use strata_image::manifest::{Descriptor, Document};
 #[cfg(feature = "all-pages")]
 use strata_image::verification::Verification;
 use strata_supply_chain::cosign_signature;
+use strata_supply_chain::referrer_source::ReferrerKind;
 use yew::prelude::*;
 
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
@@ -68,7 +69,19 @@ pub fn use_signature_check(
         // Without a `.sig` tag, cosign v3 keeps its signatures as Sigstore bundles, OCI 1.1 referrers.
         Some(NodeState::Absent) => match bundles? {
             Some(verdict) => Some(verdict),
-            None => Some(unsigned(&root, None)),
+            None if keyed => Some(unsigned(&root, None)),
+            None => match state.referrers.get(&root.to_string())? {
+                Ok(_) if state.referred(&root.to_string(), ReferrerKind::may_sign) => {
+                    Some(unkeyed_bundles(&root))
+                }
+                Ok(_) => Some(unsigned(&root, None)),
+                Err(message) => Some(unsigned(
+                    &root,
+                    Some(format!(
+                        "its OCI 1.1 referrers could not be listed: {message}"
+                    )),
+                )),
+            },
         },
         Some(NodeState::Failed(message)) => Some(unsigned(
             &root,
@@ -151,6 +164,17 @@ fn unkeyed(root: &Digest) -> SignatureResult {
                 .to_owned(),
         ),
         signer: None,
+    }
+}
+
+/// Sigstore bundles among the image's referrers, and no key to check them with.
+fn unkeyed_bundles(root: &Digest) -> SignatureResult {
+    SignatureResult {
+        reason: Some(
+            "Sigstore bundles are attached to it (OCI 1.1 referrers), but no public key was given to check them with: paste one below"
+                .to_owned(),
+        ),
+        ..unkeyed(root)
     }
 }
 

@@ -22,8 +22,11 @@ thread_local! {
 
 /// Shows, in `element`, the supply chain of the image whose root document is `root` in
 /// `registry`/`repository`: the attestations of the platform `platform` picks (the page's default when
-/// `None`), and cosign's `.att` and `.sbom` manifests by the digests the tree verified them as.
+/// `None`), cosign's `.att` and `.sbom` manifests by the digests the tree verified them as, and the OCI
+/// 1.1 referrers of the manifests `referred` names (digests separated by spaces).
 #[wasm_bindgen]
+// Called from JavaScript (`www/load-all-pages.js`) with the slot's values one by one, as plain strings.
+#[allow(clippy::too_many_arguments)]
 pub fn show_supply_chain(
     element: web_sys::Element,
     registry: String,
@@ -32,6 +35,7 @@ pub fn show_supply_chain(
     platform: Option<String>,
     cosign_attestation: Option<String>,
     cosign_sbom: Option<String>,
+    referred: Option<String>,
 ) {
     remove();
     let props = RootProps {
@@ -43,6 +47,11 @@ pub fn show_supply_chain(
         platform,
         cosign_attestation,
         cosign_sbom,
+        referred: referred
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
     };
     let shown = yew::Renderer::<SupplyChainOfRoot>::with_root_and_props(element, props).render();
     SHOWN.with(|slot| *slot.borrow_mut() = Some(shown));
@@ -62,6 +71,7 @@ struct RootProps {
     platform: Option<String>,
     cosign_attestation: Option<String>,
     cosign_sbom: Option<String>,
+    referred: Vec<String>,
 }
 
 /// The root read again (from the browser's cache, hashed again), then the section for its platform.
@@ -101,6 +111,7 @@ async fn section_of(props: &RootProps) -> Result<SupplyChainProps, String> {
             attested,
             cosign_attestation: props.cosign_attestation.clone(),
             cosign_sbom: props.cosign_sbom.clone(),
+            referred: props.referred.clone(),
         },
     })
 }

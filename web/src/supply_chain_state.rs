@@ -1,6 +1,7 @@
 //! What an image says about how it was made, read in the page: the attestation manifests BuildKit
 //! attaches to the shown platform, cosign's attestation (`.att`) and attached SBOM (`.sbom`) of the image,
-//! each manifest fetched by its digest and hashed, each statement or SBOM layer in it fetched and hashed,
+//! and the OCI 1.1 referrers of the root and the shown platform that hold SBOMs, statements or attestation
+//! bundles, each manifest fetched by its digest and hashed, each statement or SBOM layer in it fetched and hashed,
 //! then read by `core` against what it should be about. Nothing is believed before its bytes matched their
 //! digest.
 
@@ -10,6 +11,7 @@ use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, Document, ImageManifest};
 use strata_image::verification::Verification;
 use strata_supply_chain::attestation::{self, Attestation};
+use strata_supply_chain::referrer_source::{self, ReferrerKind};
 use yew::prelude::*;
 
 use crate::inspect_state::SupplyChainSources;
@@ -24,6 +26,8 @@ pub enum Origin {
     CosignAttestation,
     /// cosign's `.sbom` tag: an SBOM attached as it is, naming no subject.
     CosignSbom,
+    /// An OCI 1.1 referrer of the manifest the statement should be about.
+    Referrer(ReferrerKind),
 }
 
 impl Origin {
@@ -33,6 +37,9 @@ impl Origin {
             Origin::Platform => "attached to the platform",
             Origin::CosignAttestation => "cosign attestation",
             Origin::CosignSbom => "cosign attached SBOM",
+            Origin::Referrer(ReferrerKind::Sbom) => "SBOM attached as a referrer",
+            Origin::Referrer(ReferrerKind::Statements) => "in-toto referrer",
+            Origin::Referrer(_) => "Sigstore bundle referrer",
         }
     }
 }
@@ -46,6 +53,8 @@ pub struct Statement {
     pub origin: Origin,
     /// What it should be about.
     pub subject: String,
+    /// For a referrer: its manifest's artifact type, and the subject the manifest names.
+    pub referrer: Option<(String, Option<String>)>,
     /// What reading it came to.
     pub reading: Reading,
 }
@@ -61,6 +70,9 @@ pub enum Reading {
     Failed(String),
     /// Verified and read.
     Read(Rc<Attestation>),
+    /// Verified, and a signature of the image rather than a statement about it (a bundle that only
+    /// signs): the signature check reads it, not this section.
+    Signature,
 }
 
 /// What the page knows of an image's supply chain.
@@ -138,9 +150,16 @@ async fn read_all(
                         layer: layer.clone(),
                         origin,
                         subject: subject.clone(),
+                        referrer: None,
                         reading: Reading::Pending,
                     }));
             }
+            Err(problem) => known.problems.push(problem),
+        }
+    }
+    for subject in &sources.referred {
+        match referrer_statements(repository, subject).await {
+            Ok(statements) => known.statements.extend(statements),
             Err(problem) => known.problems.push(problem),
         }
     }
@@ -150,6 +169,41 @@ async fn read_all(
         known.statements[at].reading = read_statement(repository, &known.statements[at]).await;
         state.set(known.clone());
     }
+}
+
+/// The layers to read of `subject`'s referrers that hold SBOMs, statements or attestation bundles, each
+/// referrer manifest fetched by its digest and hashed.
+async fn referrer_statements(
+    repository: &Repository,
+    subject: &str,
+) -> Result<Vec<Statement>, String> {
+    let digest = Digest::parse(subject).map_err(|error| format!("{subject}: {error}"))?;
+    let listed = repository
+        .all_referrers(&digest)
+        .await
+        .map_err(|error| error.message)?;
+    let mut statements = Vec::new();
+    for descriptor in listed {
+        let Some(kind) = ReferrerKind::of(&descriptor).filter(|kind| kind.tells_supply_chain())
+        else {
+            continue;
+        };
+        let manifest = manifest_at(repository, &descriptor.digest, Some(descriptor.size)).await?;
+        let artifact_type = manifest
+            .artifact_type
+            .clone()
+            .or(descriptor.artifact_type)
+            .unwrap_or_default();
+        let named = referrer_source::named_subject(&manifest).map(str::to_owned);
+        statements.extend(referrer_source::layers(&manifest).map(|layer| Statement {
+            layer: layer.clone(),
+            origin: Origin::Referrer(kind),
+            subject: subject.to_owned(),
+            referrer: Some((artifact_type.clone(), named.clone())),
+            reading: Reading::Pending,
+        }));
+    }
+    Ok(statements)
 }
 
 /// A manifest named by its digest (and size, when a descriptor gives it), once its bytes matched.
@@ -179,12 +233,23 @@ async fn read_statement(repository: &Repository, statement: &Statement) -> Readi
         Ok(bytes) => bytes,
         Err(why) => return Reading::Mismatch(why),
     };
-    let read = match statement.origin {
-        Origin::CosignSbom => attestation::read_attached_sbom(bytes, &layer.media_type),
-        _ => attestation::read(bytes, &subject),
+    let read = match (statement.origin, &statement.referrer) {
+        (Origin::CosignSbom, _) => {
+            attestation::read_attached_sbom(bytes, &layer.media_type).map(Some)
+        }
+        (Origin::Referrer(kind), Some((artifact_type, named))) => referrer_source::read_layer(
+            kind,
+            artifact_type,
+            layer,
+            bytes,
+            &subject,
+            named.as_deref(),
+        ),
+        _ => attestation::read(bytes, &subject).map(Some),
     };
     match read {
-        Ok(read) => Reading::Read(Rc::new(read)),
+        Ok(Some(read)) => Reading::Read(Rc::new(read)),
+        Ok(None) => Reading::Signature,
         Err(error) => Reading::Failed(error.to_string()),
     }
 }

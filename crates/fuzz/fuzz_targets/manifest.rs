@@ -5,10 +5,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use strata_explain::pretty;
 use strata_image::config::{self, ImageConfig};
 use strata_image::manifest::{self, Descriptor, Document};
 use strata_image::media_type;
-use strata_explain::pretty;
 
 /// The Content-Type header the first input byte picks (modulo the length).
 const CONTENT_TYPES: [Option<&str>; 7] = [

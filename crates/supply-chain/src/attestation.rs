@@ -73,7 +73,11 @@ pub struct Attestation {
 
 /// Reads a statement layer's bytes, attached to the manifest `subject`.
 pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementError> {
-    let read = statement::read(bytes)?;
+    Ok(from_statement(statement::read(bytes)?, subject))
+}
+
+/// What a statement, already read (from a layer or a bundle's envelope), says about `subject`.
+pub fn from_statement(read: statement::ReadStatement, subject: &Digest) -> Attestation {
     let statement = read.statement;
     let predicate_type = statement.predicate_type.clone();
     let predicate = match predicate_type.as_str() {
@@ -91,7 +95,7 @@ pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementErro
         }
         _ => Predicate::Other,
     };
-    Ok(Attestation {
+    Attestation {
         about_subject: Some(statement.is_about(subject)),
         subjects: statement
             .subject
@@ -103,7 +107,7 @@ pub fn read(bytes: &[u8], subject: &Digest) -> Result<Attestation, StatementErro
         envelope: read.envelope,
         predicate_type,
         predicate,
-    })
+    }
 }
 
 impl Attestation {

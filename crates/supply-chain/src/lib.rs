@@ -5,7 +5,8 @@
 //! packages searched and sorted (`package_table`), Sigstore bundles v0.1 to v0.3 (`sigstore_bundle`), X.509 chains as keyless signing uses them
 //! (`certificate_chain`) and cosign's keyless signatures checked against a trust root
 //! (`keyless_signature`), and cosign's key-based signatures checked against a reader's public key
-//! (`public_key`, `simple_signing`, `cosign_signature`). Pure functions of bytes, for native and wasm32.
+//! (`public_key`, `simple_signing`, `cosign_signature`), and the OCI 1.1 referrers that carry any of these
+//! (`referrer_source`). Pure functions of bytes, for native and wasm32.
 
 #![warn(missing_docs)]
 
@@ -18,6 +19,7 @@ pub mod keyless_signature;
 pub mod package_table;
 pub mod provenance;
 pub mod public_key;
+pub mod referrer_source;
 pub mod rekor_set;
 pub mod sbom;
 pub mod sigstore_bundle;

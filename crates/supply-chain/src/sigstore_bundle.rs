@@ -199,16 +199,29 @@ fn integer(value: &Value) -> Option<i64> {
         .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
 }
 
+/// The bundle version a media type names, if any.
+fn version_of(media_type: &str) -> Option<BundleVersion> {
+    match media_type {
+        BUNDLE_V01 => Some(BundleVersion::V01),
+        BUNDLE_V02 => Some(BundleVersion::V02),
+        BUNDLE_V03 | "application/vnd.dev.sigstore.bundle+json;version=0.3" => {
+            Some(BundleVersion::V03)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `media_type` (an artifact type, say) names a bundle version Strata reads.
+pub fn is_bundle_media_type(media_type: &str) -> bool {
+    version_of(media_type).is_some()
+}
+
 /// Reads a bundle.
 pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
     let raw: RawBundle =
         serde_json::from_slice(bytes).map_err(|error| BundleError::Shape(error.to_string()))?;
-    let version = match raw.media_type.as_str() {
-        BUNDLE_V01 => BundleVersion::V01,
-        BUNDLE_V02 => BundleVersion::V02,
-        BUNDLE_V03 | "application/vnd.dev.sigstore.bundle+json;version=0.3" => BundleVersion::V03,
-        other => return Err(BundleError::Version(other.to_owned())),
-    };
+    let version =
+        version_of(&raw.media_type).ok_or_else(|| BundleError::Version(raw.media_type.clone()))?;
     let material = raw
         .verification_material
         .ok_or(BundleError::Missing("verification material"))?;

@@ -69,22 +69,26 @@ pub fn read(bytes: &[u8]) -> Result<ReadStatement, StatementError> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| StatementError::NotJson(error.to_string()))?;
     if value.get("payloadType").is_some() && value.get("payload").is_some() {
-        let envelope = Envelope::parse(bytes)?;
-        if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
-            return Err(StatementError::PayloadType(envelope.payload_type));
-        }
-        let statement = serde_json::from_slice(&envelope.payload)
-            .map_err(|error| StatementError::Shape(error.to_string()))?;
-        return Ok(ReadStatement {
-            statement,
-            envelope: Some(envelope),
-        });
+        return from_envelope(Envelope::parse(bytes)?);
     }
     let statement =
         serde_json::from_value(value).map_err(|error| StatementError::Shape(error.to_string()))?;
     Ok(ReadStatement {
         statement,
         envelope: None,
+    })
+}
+
+/// The statement a DSSE envelope carries (an in-toto payload, or an error).
+pub fn from_envelope(envelope: Envelope) -> Result<ReadStatement, StatementError> {
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(StatementError::PayloadType(envelope.payload_type));
+    }
+    let statement = serde_json::from_slice(&envelope.payload)
+        .map_err(|error| StatementError::Shape(error.to_string()))?;
+    Ok(ReadStatement {
+        statement,
+        envelope: Some(envelope),
     })
 }
 

@@ -46,6 +46,7 @@ pub fn InspectPage(props: &InspectPageProps) -> Html {
             }
         });
     }
+    crate::referrer_probe::use_referrer_probe(parsed.as_ref().ok(), &state);
     #[cfg(not(feature = "all-pages"))]
     let supply_chain =
         super::supply_chain_slot::use_supply_chain_slot(parsed.as_ref().ok(), &state);

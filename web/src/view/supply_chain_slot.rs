@@ -41,6 +41,7 @@ pub fn use_supply_chain_slot(reference: Option<&Reference>, state: &InspectState
                         platform,
                         sources.cosign_attestation,
                         sources.cosign_sbom,
+                        Some(sources.referred.join(" ")),
                     ],
                 )
                 .await;

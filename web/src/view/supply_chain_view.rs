@@ -56,17 +56,24 @@ pub fn SupplyChainSection(props: &SupplyChainProps) -> Html {
                 if let Some(attested) = &props.sources.attested {
                     {"the attestations attached to "}<code>{visible(&attested.platform)}</code>{" ("}
                     <code title={attested.manifest.clone()}>{short_digest(&attested.manifest)}</code>{")"}
-                    if props.sources.cosign_attestation.is_some() || props.sources.cosign_sbom.is_some() { {", "} }
+                    if props.sources.cosign_attestation.is_some() || props.sources.cosign_sbom.is_some() || !props.sources.referred.is_empty() { {", "} }
                 }
                 if props.sources.cosign_attestation.is_some() || props.sources.cosign_sbom.is_some() {
                     {"cosign's attestations and SBOMs of the image"}
+                    if !props.sources.referred.is_empty() { {", "} }
+                }
+                if !props.sources.referred.is_empty() {
+                    {"the OCI 1.1 referrers of "}
+                    { for props.sources.referred.iter().enumerate().map(|(at, digest)| html! {
+                        <>{ if at > 0 { " and " } else { "" } }<code title={digest.clone()}>{short_digest(digest)}</code></>
+                    }) }
                 }
                 {". Each statement is hashed against its digest in this browser, and its subject compared with \
                   what it should be about. Who made a statement is another question: a signature answers it."}
             </p>
             {status}
             { for state.problems.iter().map(|problem| html! { <p class="error" role="alert">{visible(problem)}</p> }) }
-            { for state.statements.iter().map(statement_view) }
+            { for state.statements.iter().filter(|statement| statement.reading != Reading::Signature).map(statement_view) }
         </section>
     }
 }
@@ -80,6 +87,7 @@ fn statement_view(statement: &Statement) -> Html {
         .unwrap_or_default();
     let digest = statement.layer.digest.clone();
     let (verify, subject_state, heading, body) = match &statement.reading {
+        Reading::Signature => return Html::default(),
         Reading::Pending => (
             VerifyState::Pending,
             "",
@@ -172,8 +180,12 @@ fn read_body(read: &Rc<Attestation>, subject: &str) -> Html {
         html! {
             <p class="error subject-mismatch" role="alert">
                 <strong>{"This statement is not about this image. "}</strong>
-                {"Its subject is "}
-                { for read.subjects.iter().map(|named| html! { <><code>{visible(named)}</code>{" "}</> }) }
+                if read.subjects.is_empty() {
+                    {"It names no subject, "}
+                } else {
+                    {"Its subject is "}
+                    { for read.subjects.iter().map(|named| html! { <><code>{visible(named)}</code>{" "}</> }) }
+                }
                 {"while it is attached to "}<code>{subject.to_owned()}</code>
                 {": what it says below describes something else."}
             </p>
