@@ -1,8 +1,9 @@
 //! Keyless cosign signatures checked in the page against the proxy's Sigstore trust root
 //! (`--sigstore-trust-root`): the shared corpus's real Fulcio + Rekor signature (containers/image's
 //! `dir-img-cosign-fulcio-rekor-valid`) is valid, naming who signed and the OIDC issuer; without a trust
-//! root the page says it cannot check it. The registry is a hand-made one: the fixture's manifest names
-//! blobs nobody has, which a real registry refuses to store.
+//! root the page says it cannot check it. A signature made with one's own PKI (`dir-img-cosign-pki-valid`,
+//! RSA certificates, no log) is valid against a trust root naming that PKI's CA. The registry is a
+//! hand-made one: the fixtures' manifests name blobs nobody has, which a real registry refuses to store.
 
 use std::collections::HashMap;
 
@@ -31,10 +32,15 @@ fn answer(content_type: &str, body: &[u8], digest: Option<&str>) -> Answer {
     }
 }
 
-/// The fixture's image and its keyless `.sig`, as a registry would serve them; the image's digest.
-fn signed_image(fixture: &std::path::Path) -> (HashMap<String, Answer>, String) {
+/// The fixture's image and its `.sig`, as a registry would serve them under `repository`; the image's
+/// digest.
+fn signed_image(fixture: &std::path::Path, repository: &str) -> (HashMap<String, Answer>, String) {
     let manifest = std::fs::read(fixture.join("manifest.json")).expect("the manifest");
     let image = Digest::sha256_of(&manifest).to_string();
+    let manifest_type = serde_json::from_slice::<Value>(&manifest).expect("JSON")["mediaType"]
+        .as_str()
+        .expect("a media type")
+        .to_owned();
     let stored = std::fs::read(fixture.join("signature-1")).expect("the signature");
     let stored: Value = serde_json::from_slice(
         stored
@@ -56,18 +62,17 @@ fn signed_image(fixture: &std::path::Path) -> (HashMap<String, Answer>, String) 
     .to_string()
     .into_bytes();
     let signature_digest = Digest::sha256_of(&signature_manifest).to_string();
-    let docker_manifest = "application/vnd.docker.distribution.manifest.v2+json";
     let oci_manifest = "application/vnd.oci.image.manifest.v1+json";
-    let at = |what: &str| format!("/v2/{REPOSITORY}/{what}");
+    let at = |what: &str| format!("/v2/{repository}/{what}");
     let answers = HashMap::from([
         ("/v2/".to_owned(), answer("application/json", b"{}", None)),
         (
             at("manifests/latest"),
-            answer(docker_manifest, &manifest, Some(&image)),
+            answer(&manifest_type, &manifest, Some(&image)),
         ),
         (
             at(&format!("manifests/{image}")),
-            answer(docker_manifest, &manifest, Some(&image)),
+            answer(&manifest_type, &manifest, Some(&image)),
         ),
         (
             at(&format!("manifests/{}.sig", image.replace(':', "-"))),
@@ -113,7 +118,10 @@ async fn a_keyless_signature_is_checked_against_the_proxys_trust_root() {
         return;
     };
     let signatures = corpus.join("signatures/containers-image");
-    let (answers, image) = signed_image(&signatures.join("dir-img-cosign-fulcio-rekor-valid"));
+    let (answers, image) = signed_image(
+        &signatures.join("dir-img-cosign-fulcio-rekor-valid"),
+        REPOSITORY,
+    );
     let registry = TamperingRegistry::start(answers).await;
     let root_file =
         std::env::temp_dir().join(format!("strata-trusted-root-{}.json", std::process::id()));
@@ -144,4 +152,58 @@ async fn a_keyless_signature_is_checked_against_the_proxys_trust_root() {
     assert!(found.text.contains("--sigstore-trust-root"), "{found:?}");
     browser.close().await;
     let _ = std::fs::remove_file(&root_file);
+}
+
+#[tokio::test]
+async fn a_signature_of_ones_own_pki_is_checked_against_its_ca() {
+    let Some(corpus) = strata_test_corpus::corpus_dir() else {
+        return;
+    };
+    let signatures = corpus.join("signatures/containers-image");
+    let (answers, image) = signed_image(&signatures.join("dir-img-cosign-pki-valid"), "test");
+    let registry = TamperingRegistry::start(answers).await;
+    let keys = signatures.join("keys");
+    // A trust root naming the PKI's root CA and no transparency log, as BYO-PKI needs none.
+    let trust_root_of = |root: &str| {
+        let root =
+            Certificate::from_pem(&std::fs::read_to_string(keys.join(root)).expect("a root"))
+                .expect("a certificate");
+        json!({
+            "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+            "certificateAuthorities": [{"certChain": {"certificates":
+                [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
+        })
+        .to_string()
+    };
+    let browser = Browser::start().await;
+    let page = format!("/inspect/{}/test:latest", registry.authority);
+    for (root, expected) in [
+        ("pki_root_crts.pem", "valid"),
+        ("fulcio_v1.crt.pem", "invalid"),
+    ] {
+        let root_file = std::env::temp_dir().join(format!(
+            "strata-pki-root-{}-{root}.json",
+            std::process::id()
+        ));
+        std::fs::write(&root_file, trust_root_of(root)).expect("a temp file");
+        let proxy = Proxy::start(&[
+            "--insecure-registry",
+            &registry.authority,
+            "--sigstore-trust-root",
+            root_file.to_str().expect("a UTF-8 path"),
+        ]);
+        let found = browser.signature_verdict(&proxy.url(&page)).await;
+        assert_eq!(found.verdict, expected, "with {root}: {found:?}");
+        assert_eq!(found.signed_digest, image, "{found:?}");
+        if expected == "valid" {
+            assert!(
+                found.signer.contains("qiwan@redhat.com")
+                    && found.text.contains("no transparency log"),
+                "who signed, and that no log recorded it: {found:?}"
+            );
+            browser.screenshot("pki_signature").await;
+        }
+        let _ = std::fs::remove_file(&root_file);
+    }
+    browser.close().await;
 }

@@ -1,8 +1,9 @@
 //! Cosign key-based signatures checked in the page, against the real registry: images signed here with
 //! keys made here show `valid` with the right key (given in the address or pasted as PEM), `invalid`
 //! with another key or for a signature over another digest, `no-key` without a key, `unsigned` without
-//! a signature. An index signed recursively shows its shown platform's own signature too, and a
-//! Sigstore bundle attached as an OCI 1.1 referrer (cosign v3) is checked like a `.sig`.
+//! a signature. An index signed recursively shows its shown platform's own signature too, a Sigstore
+//! bundle attached as an OCI 1.1 referrer (cosign v3) is checked like a `.sig`, and an Ed25519 key checks
+//! signatures as a P-256 one does.
 
 use fantoccini::Locator;
 use p256::ecdsa::SigningKey;
@@ -26,6 +27,21 @@ fn base64(bytes: &[u8], url_safe: bool) -> String {
 /// Signs `image` (its manifest digest `signed`) as `cosign sign --key` does: a simple-signing payload
 /// pushed as the layer of a `sha256-<hex>.sig` manifest, the signature in its annotation.
 async fn sign(api: &str, repository: &str, image: &str, signed: &str, key: &SigningKey) {
+    sign_with(api, repository, image, signed, |payload| {
+        let signature: p256::ecdsa::Signature = key.sign(payload);
+        signature.to_der().as_bytes().to_vec()
+    })
+    .await;
+}
+
+/// [`sign`], the payload's signature made by `signature_of`.
+async fn sign_with(
+    api: &str,
+    repository: &str,
+    image: &str,
+    signed: &str,
+    signature_of: impl FnOnce(&[u8]) -> Vec<u8>,
+) {
     let payload = json!({
         "critical": {
             "identity": {"docker-reference": format!("registry.test/{repository}")},
@@ -36,7 +52,7 @@ async fn sign(api: &str, repository: &str, image: &str, signed: &str, key: &Sign
     })
     .to_string()
     .into_bytes();
-    let signature: p256::ecdsa::Signature = key.sign(&payload);
+    let signature = signature_of(&payload);
     let client = reqwest::Client::new();
     let config = b"{}".to_vec();
     push_blob(&client, api, repository, &config).await;
@@ -48,7 +64,7 @@ async fn sign(api: &str, repository: &str, image: &str, signed: &str, key: &Sign
                    "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
         "layers": [{"mediaType": SIMPLE_SIGNING, "digest": Digest::sha256_of(&payload).to_string(),
                     "size": payload.len(),
-                    "annotations": {"dev.cosignproject.cosign/signature": base64(signature.to_der().as_bytes(), false)}}],
+                    "annotations": {"dev.cosignproject.cosign/signature": base64(&signature, false)}}],
     })
     .to_string();
     let tag = format!("{}.sig", image.replace(':', "-"));
@@ -302,6 +318,42 @@ async fn a_sigstore_bundle_among_the_referrers_is_checked_with_the_key() {
         let (found, signed_digest) = verdict(&browser, &url).await;
         assert_eq!(found, expected, "{url}");
         assert_eq!(signed_digest, bundled, "{url}");
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_ed25519_key_checks_signatures_too() {
+    use ed25519_dalek::Signer as _;
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let ours = ed25519_dalek::SigningKey::from_bytes(&[11; 32]);
+    let theirs = ed25519_dalek::SigningKey::from_bytes(&[12; 32]);
+    let image = push_image(&api, "team/app", "edwards", &[layer("edwards\n")]).await;
+    sign_with(&api, "team/app", &image, &image, |payload| {
+        ours.sign(payload).to_bytes().to_vec()
+    })
+    .await;
+
+    let proxy = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let browser = Browser::start().await;
+    for (key, expected) in [(&ours, "valid"), (&theirs, "invalid")] {
+        // A SubjectPublicKeyInfo: the Ed25519 algorithm (1.3.101.112), then the key's 32 bytes.
+        let mut der = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        der.extend_from_slice(key.verifying_key().as_bytes());
+        let url = proxy.url(&format!(
+            "/inspect/{}/team/app:edwards?key={}",
+            registry.authority,
+            base64(&der, true)
+        ));
+        let (found, signed_digest) = verdict(&browser, &url).await;
+        assert_eq!(
+            (found.as_str(), signed_digest.as_str()),
+            (expected, image.as_str()),
+            "{url}"
+        );
     }
     browser.close().await;
 }

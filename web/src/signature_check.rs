@@ -33,8 +33,18 @@ pub struct SignatureResult {
     pub signed_reference: Option<String>,
     /// Why, in words, for anything but valid.
     pub reason: Option<String>,
-    /// For a valid keyless signature: who signed, and which OIDC issuer vouched for them.
-    pub signer: Option<String>,
+    /// For a valid signature made with a certificate: who signed.
+    pub signer: Option<Signer>,
+}
+
+/// Who made a valid signature with a certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signer {
+    /// The certificate's identities, and the OIDC issuer that vouched for them (keyless).
+    pub who: String,
+    /// Whether a transparency log recorded the signature (keyless), its certificate checked at that
+    /// time; if not, a certificate of one's own PKI, checked as of now.
+    pub logged: bool,
 }
 
 /// A signature layer: the descriptor its manifest gives, and its payload once fetched and hashed.
@@ -528,6 +538,7 @@ fn judge(
         self, CERTIFICATE_ANNOTATION, KeylessCheck, KeylessTrust,
     };
     use strata_supply_chain::public_key::PublicKey;
+    use strata_supply_chain::rekor_set::BUNDLE_ANNOTATION;
     use strata_supply_chain::simple_signing;
 
     let claim_of = |layer: &SignatureLayer| simple_signing::read(layer.payload.as_ref().ok()?).ok();
@@ -575,13 +586,29 @@ fn judge(
             let Ok(trust) = &trust else {
                 return LayerCheck::Unchecked(simple_signing::read(payload).ok());
             };
-            match keyless_signature::check_layer(
-                &descriptor.media_type,
-                payload,
-                &descriptor.annotations,
-                root,
-                trust,
-            ) {
+            // Without a Rekor entry, a certificate of one's own PKI (BYO-PKI): checked against the
+            // trust root's CAs as of now, since no log recorded when it signed.
+            let logged = descriptor.annotations.contains_key(BUNDLE_ANNOTATION);
+            let checked = if logged {
+                keyless_signature::check_layer(
+                    &descriptor.media_type,
+                    payload,
+                    &descriptor.annotations,
+                    root,
+                    trust,
+                )
+            } else {
+                keyless_signature::check_layer_with_ca(
+                    &descriptor.media_type,
+                    payload,
+                    &descriptor.annotations,
+                    root,
+                    &trust.roots,
+                    &[],
+                    (js_sys::Date::now() / 1000.0) as i64,
+                )
+            };
+            match checked {
                 KeylessCheck::Valid(keyless) => {
                     signer.get_or_insert_with(|| {
                         let issuer = keyless
@@ -589,7 +616,10 @@ fn judge(
                             .as_deref()
                             .map(|issuer| format!(", vouched for by {issuer}"))
                             .unwrap_or_default();
-                        format!("{}{issuer}", keyless.identities.join(", "))
+                        Signer {
+                            who: format!("{}{issuer}", keyless.identities.join(", ")),
+                            logged,
+                        }
                     });
                     LayerCheck::Valid(keyless.claim)
                 }

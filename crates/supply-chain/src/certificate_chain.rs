@@ -1,11 +1,13 @@
 //! X.509 certificates as keyless signing uses them: Fulcio's short-lived leaf, checked up through its
-//! intermediates to a trusted root at the time the signature was logged (every link's ECDSA signature,
-//! P-256 or P-384 over SHA-256 or SHA-384, every certificate valid then, every issuer a CA), and the
+//! intermediates to a trusted root at the time the signature was logged (every link's signature, ECDSA
+//! P-256 or P-384 over SHA-256 or SHA-384, or RSA PKCS #1 v1.5 over SHA-256 to SHA-512 as one's own PKI
+//! signs, every certificate valid then, every issuer a CA), and the
 //! identity the leaf vouches for: its subject alternative names and the OIDC issuer Fulcio records in an
 //! extension of its own.
 
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
-use sha2::{Digest as _, Sha256, Sha384};
+use rsa::pkcs1::DecodeRsaPublicKey as _;
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, SubjectAltName};
@@ -22,6 +24,10 @@ const ECDSA_WITH_SHA256: &str = "1.2.840.10045.4.3.2";
 const ECDSA_WITH_SHA384: &str = "1.2.840.10045.4.3.3";
 const P256_CURVE: &str = "1.2.840.10045.3.1.7";
 const P384_CURVE: &str = "1.3.132.0.34";
+const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
+const SHA384_WITH_RSA: &str = "1.2.840.113549.1.1.12";
+const SHA512_WITH_RSA: &str = "1.2.840.113549.1.1.13";
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 /// Longer chains are refused: Fulcio's has two links.
 const MOST_LINKS: usize = 8;
 
@@ -38,7 +44,7 @@ pub enum CertificateError {
     /// Not PEM, or not DER of a certificate.
     #[error("not a certificate: {0}")]
     Unreadable(String),
-    /// A signature algorithm or key Strata does not check (it checks ECDSA P-256 and P-384).
+    /// A signature algorithm or key Strata does not check (it checks ECDSA P-256 and P-384, and RSA).
     #[error("a {0} Strata does not check")]
     Unsupported(String),
     /// A certificate outside its validity at the time asked.
@@ -147,7 +153,7 @@ impl Certificate {
             .map(str::to_owned)
     }
 
-    /// Its public key, when it is an ECDSA P-256 key (the leaf's, which signs payloads).
+    /// Its public key, when it is one Strata checks signatures with (the leaf's, which signs payloads).
     pub fn public_key(&self) -> Result<PublicKey, CertificateError> {
         let spki = self
             .parsed
@@ -196,17 +202,36 @@ impl Certificate {
         let signed = tbs
             .to_der()
             .map_err(|error| CertificateError::Unreadable(error.to_string()))?;
+        let signature = self.parsed.signature().raw_bytes();
+        let key_info = issuer.parsed.tbs_certificate().subject_public_key_info();
+        let rsa = |scheme: rsa::Pkcs1v15Sign, digest: &[u8]| {
+            if key_info.algorithm.oid.to_string() != RSA_ENCRYPTION {
+                return Err(CertificateError::Unsupported(
+                    "RSA signature by a key that is not RSA".to_owned(),
+                ));
+            }
+            let key = rsa::PublicKey::from_pkcs1_der(key_info.subject_public_key.raw_bytes())
+                .map_err(|error| CertificateError::Unsupported(format!("RSA key: {error}")))?;
+            Ok(key.verify(scheme, digest, signature).is_ok())
+        };
         let digest = match self.parsed.signature_algorithm().oid.to_string().as_str() {
             ECDSA_WITH_SHA256 => Sha256::digest(&signed).to_vec(),
             ECDSA_WITH_SHA384 => Sha384::digest(&signed).to_vec(),
+            SHA256_WITH_RSA => {
+                return rsa(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&signed));
+            }
+            SHA384_WITH_RSA => {
+                return rsa(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(&signed));
+            }
+            SHA512_WITH_RSA => {
+                return rsa(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(&signed));
+            }
             other => {
                 return Err(CertificateError::Unsupported(format!(
                     "signature algorithm {other}"
                 )));
             }
         };
-        let signature = self.parsed.signature().raw_bytes();
-        let key_info = issuer.parsed.tbs_certificate().subject_public_key_info();
         let curve = key_info
             .algorithm
             .parameters

@@ -4,7 +4,8 @@
 //! the time the Rekor log integrated the signature (its signed entry timestamp, checked offline with the
 //! log's key), the certificate's key verifies the signature over the payload, and the payload vouches for
 //! the image's digest. What the page shows of it: who signed (the certificate's identities) and with which
-//! OIDC issuer.
+//! OIDC issuer. A certificate of one's own PKI (BYO-PKI) is checked the same way, against one's CA at a
+//! given time, with no log.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,56 @@ pub fn check_layer(
     image: &Digest,
     trust: &KeylessTrust,
 ) -> KeylessCheck {
+    certified(
+        media_type,
+        payload,
+        annotations,
+        image,
+        &trust.roots,
+        &[],
+        When::Logged(&trust.log_keys),
+    )
+}
+
+/// Checks one layer signed with a certificate of one's own PKI (cosign's BYO-PKI, as containers/image
+/// checks it): the chain up to `roots`, through the layer's chain and `intermediates`, valid at `now`
+/// (Unix seconds; no log is involved), then the signature and the digest as for a keyless one.
+pub fn check_layer_with_ca(
+    media_type: &str,
+    payload: &[u8],
+    annotations: &BTreeMap<String, String>,
+    image: &Digest,
+    roots: &[Certificate],
+    intermediates: &[Certificate],
+    now: i64,
+) -> KeylessCheck {
+    certified(
+        media_type,
+        payload,
+        annotations,
+        image,
+        roots,
+        intermediates,
+        When::At(now),
+    )
+}
+
+/// When a certificate chain must hold: when a transparency log (one of these keys) integrated the
+/// signature, or at a given time.
+enum When<'a> {
+    Logged(&'a [PublicKey]),
+    At(i64),
+}
+
+fn certified(
+    media_type: &str,
+    payload: &[u8],
+    annotations: &BTreeMap<String, String>,
+    image: &Digest,
+    roots: &[Certificate],
+    configured_intermediates: &[Certificate],
+    when: When,
+) -> KeylessCheck {
     if media_type != SIMPLE_SIGNING_MEDIA_TYPE {
         return KeylessCheck::NotASignature;
     }
@@ -81,7 +132,7 @@ pub fn check_layer(
         }
         Err(error) => return invalid(format!("its certificate: {error}")),
     };
-    let intermediates = match annotations.get(CHAIN_ANNOTATION) {
+    let mut intermediates = match annotations.get(CHAIN_ANNOTATION) {
         Some(chain) => match Certificate::from_pem(chain) {
             // The chain's last certificate is its root: trusted only if the trust root has it.
             Ok(mut chain) => {
@@ -92,6 +143,7 @@ pub fn check_layer(
         },
         None => Vec::new(),
     };
+    intermediates.extend_from_slice(configured_intermediates);
     let unwrapped: String = annotations
         .get(SIGNATURE_ANNOTATION)
         .map(|encoded| encoded.chars().filter(|c| !c.is_whitespace()).collect())
@@ -99,24 +151,33 @@ pub fn check_layer(
     let Ok(signature) = base64::decode(&unwrapped) else {
         return invalid("the signature annotation is not base64".to_owned());
     };
-    let Some(bundle) = annotations.get(BUNDLE_ANNOTATION) else {
-        return invalid(
-            "no Rekor entry: a keyless signature is trusted only once logged".to_owned(),
-        );
+    let logged_at = match when {
+        When::At(now) => now,
+        When::Logged([]) => {
+            return invalid(
+                "it was logged in Rekor, and the trust root names no transparency log to check that with"
+                    .to_owned(),
+            );
+        }
+        When::Logged(log_keys) => {
+            let Some(bundle) = annotations.get(BUNDLE_ANNOTATION) else {
+                return invalid(
+                    "no Rekor entry: a keyless signature is trusted only once logged".to_owned(),
+                );
+            };
+            match rekor_set::verify(
+                bundle,
+                log_keys,
+                &signature,
+                Signer::Certificate(leaf.der()),
+                payload,
+            ) {
+                Ok(time) => time,
+                Err(error) => return invalid(format!("its Rekor entry: {error}")),
+            }
+        }
     };
-    let logged_at = match rekor_set::verify(
-        bundle,
-        &trust.log_keys,
-        &signature,
-        Signer::Certificate(leaf.der()),
-        payload,
-    ) {
-        Ok(time) => time,
-        Err(error) => return invalid(format!("its Rekor entry: {error}")),
-    };
-    if let Err(error) =
-        certificate_chain::verify_chain(&leaf, &intermediates, &trust.roots, logged_at)
-    {
+    if let Err(error) = certificate_chain::verify_chain(&leaf, &intermediates, roots, logged_at) {
         return invalid(format!("its certificate: {error}"));
     }
     let key = match leaf.public_key() {
@@ -199,8 +260,9 @@ struct RawRawBytes {
 impl KeylessTrust {
     /// Reads a Sigstore trust root (`trusted_root.json`, as the Sigstore TUF repository publishes it and
     /// `--sigstore-trust-root` gives it): every certificate of every CA's chain is trusted, and every
-    /// transparency log's ECDSA P-256 key. Validity periods are not applied: a certificate's own
-    /// validity is.
+    /// transparency log's ECDSA P-256 key (other keys are not a log's, as containers/image holds). One
+    /// with CAs and no log is one's own PKI's: it checks certificates with no log entry. Validity periods
+    /// are not applied: a certificate's own validity is.
     pub fn from_trusted_root(bytes: &[u8]) -> Result<KeylessTrust, TrustRootError> {
         let raw: RawTrustRoot = serde_json::from_slice(bytes)
             .map_err(|error| TrustRootError::Shape(error.to_string()))?;
@@ -229,14 +291,10 @@ impl KeylessTrust {
             .iter()
             .filter_map(|log| decoded("log key", &log.public_key.raw_bytes).ok())
             .filter_map(|der| PublicKey::from_der(&der).ok())
+            .filter(PublicKey::is_ecdsa)
             .collect();
         if roots.is_empty() {
             return Err(TrustRootError::Missing("certificate authority"));
-        }
-        if log_keys.is_empty() {
-            return Err(TrustRootError::Missing(
-                "transparency log key (ECDSA P-256)",
-            ));
         }
         Ok(KeylessTrust { roots, log_keys })
     }

@@ -1,17 +1,33 @@
 //! A signer's public key as a reader gives it: PEM (`-----BEGIN PUBLIC KEY-----`, what `cosign
 //! generate-key-pair` writes) or the DER SubjectPublicKeyInfo itself (base64url in a page address,
-//! `?key=`). ECDSA P-256, cosign's default, is what Strata verifies.
+//! `?key=`). The keys cosign signs with: ECDSA P-256 (its default, over SHA-256), RSA (PKCS #1 v1.5 over
+//! SHA-256, as BYO-PKI certificates carry) and Ed25519.
 
-use p256::ecdsa::VerifyingKey;
-use p256::pkcs8::{DecodePublicKey, EncodePublicKey};
+use p256::pkcs8::DecodePublicKey;
+use rsa::pkcs1::DecodeRsaPublicKey as _;
+use sha2::{Digest as _, Sha256};
+use x509_cert::der::Decode as _;
+use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 use crate::base64;
+
+const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+const P256_CURVE: &str = "1.2.840.10045.3.1.7";
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const ED25519: &str = "1.3.101.112";
 
 /// A public key signatures are checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicKey {
-    key: VerifyingKey,
+    key: Key,
     der: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    P256(p256::ecdsa::VerifyingKey),
+    Rsa(Box<rsa::PublicKey>),
+    Ed25519(ed25519_dalek::VerifyingKey),
 }
 
 /// Why text is not a key Strata can verify with.
@@ -20,16 +36,54 @@ pub enum KeyError {
     /// Not PEM, nor base64 of DER.
     #[error("not a public key: {0}")]
     Unreadable(String),
-    /// A SubjectPublicKeyInfo of another algorithm or curve.
-    #[error("not an ECDSA P-256 public key (the kind cosign makes): {0}")]
-    NotP256(String),
+    /// A SubjectPublicKeyInfo of another algorithm or curve, or a malformed one.
+    #[error("not a key Strata checks signatures with (ECDSA P-256, RSA, Ed25519): {0}")]
+    Unsupported(String),
 }
 
 impl PublicKey {
     /// A key from its DER SubjectPublicKeyInfo.
     pub fn from_der(der: &[u8]) -> Result<PublicKey, KeyError> {
-        let key = VerifyingKey::from_public_key_der(der)
-            .map_err(|error| KeyError::NotP256(error.to_string()))?;
+        let info = SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|error| KeyError::Unsupported(error.to_string()))?;
+        let unsupported = |error: String| KeyError::Unsupported(error);
+        let bits = info.subject_public_key.raw_bytes();
+        let key = match info.algorithm.oid.to_string().as_str() {
+            EC_PUBLIC_KEY => {
+                let curve = info
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|parameters| {
+                        parameters
+                            .decode_as::<x509_cert::der::asn1::ObjectIdentifier>()
+                            .ok()
+                    })
+                    .map(|oid| oid.to_string())
+                    .unwrap_or_default();
+                if curve != P256_CURVE {
+                    return Err(unsupported(format!("an ECDSA key on curve {curve:?}")));
+                }
+                Key::P256(
+                    p256::ecdsa::VerifyingKey::from_public_key_der(der)
+                        .map_err(|error| unsupported(error.to_string()))?,
+                )
+            }
+            RSA_ENCRYPTION => Key::Rsa(Box::new(
+                rsa::PublicKey::from_pkcs1_der(bits)
+                    .map_err(|error| unsupported(format!("an RSA key: {error}")))?,
+            )),
+            ED25519 => {
+                let bytes: &[u8; 32] = bits
+                    .try_into()
+                    .map_err(|_| unsupported("an Ed25519 key of the wrong length".to_owned()))?;
+                Key::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_bytes(bytes)
+                        .map_err(|error| unsupported(format!("an Ed25519 key: {error}")))?,
+                )
+            }
+            other => return Err(unsupported(format!("a key of algorithm {other}"))),
+        };
         Ok(PublicKey {
             key,
             der: der.to_vec(),
@@ -60,21 +114,45 @@ impl PublicKey {
         base64::encode(&self.der, true)
     }
 
-    /// The DER SubjectPublicKeyInfo, as it would be written again (what Rekor entries compare).
+    /// The DER SubjectPublicKeyInfo (an ECDSA key as it would be written again), what Rekor entries
+    /// compare.
     pub fn der(&self) -> Vec<u8> {
-        self.key
-            .to_public_key_der()
-            .map(|document| document.as_bytes().to_vec())
-            .unwrap_or_else(|_| self.der.clone())
+        use p256::pkcs8::EncodePublicKey as _;
+        match &self.key {
+            Key::P256(key) => key
+                .to_public_key_der()
+                .map(|document| document.as_bytes().to_vec())
+                .unwrap_or_else(|_| self.der.clone()),
+            _ => self.der.clone(),
+        }
     }
 
-    /// Whether `signature` (ASN.1 DER ECDSA) signs `message` (hashed with SHA-256) with this key.
+    /// Whether it is an ECDSA key (what a transparency log signs with).
+    pub fn is_ecdsa(&self) -> bool {
+        matches!(self.key, Key::P256(_))
+    }
+
+    /// Whether `signature` signs `message` with this key: ASN.1 DER ECDSA over SHA-256, RSA PKCS #1 v1.5
+    /// over SHA-256, or Ed25519 over the message itself.
     pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
-        use p256::ecdsa::signature::Verifier as _;
-        p256::ecdsa::DerSignature::from_bytes(signature)
-            .ok()
-            .and_then(|signature| p256::ecdsa::Signature::from_der(signature.as_bytes()).ok())
-            .is_some_and(|signature| self.key.verify(message, &signature).is_ok())
+        match &self.key {
+            Key::P256(key) => {
+                use p256::ecdsa::signature::Verifier as _;
+                p256::ecdsa::Signature::from_der(signature)
+                    .is_ok_and(|signature| key.verify(message, &signature).is_ok())
+            }
+            Key::Rsa(key) => key
+                .verify(
+                    rsa::Pkcs1v15Sign::new::<Sha256>(),
+                    &Sha256::digest(message),
+                    signature,
+                )
+                .is_ok(),
+            Key::Ed25519(key) => <&[u8; 64]>::try_from(signature).is_ok_and(|bytes| {
+                key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(bytes))
+                    .is_ok()
+            }),
+        }
     }
 }
 
@@ -150,8 +228,32 @@ mod tests {
         }
         assert!(matches!(
             PublicKey::from_address_value("AAAA"),
-            Err(KeyError::NotP256(_))
+            Err(KeyError::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn ed25519_keys_check_signatures_over_the_message_itself() {
+        use ed25519_dalek::Signer as _;
+        let signing = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        // SubjectPublicKeyInfo: the Ed25519 algorithm (1.3.101.112), then the 32 key bytes.
+        let mut der = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        der.extend_from_slice(signing.verifying_key().as_bytes());
+        let key = PublicKey::from_der(&der).expect("an Ed25519 key");
+        assert!(!key.is_ecdsa());
+        assert_eq!(key.der(), der);
+        let signature = signing.sign(b"payload").to_bytes();
+        assert!(key.verifies(b"payload", &signature));
+        assert!(!key.verifies(b"another payload", &signature));
+        assert!(!key.verifies(b"payload", &signature[..63]));
+        let ecdsa = sign(&pair(1).0, b"payload");
+        assert!(!key.verifies(b"payload", &ecdsa), "an ECDSA signature");
+        assert!(
+            !pair(1).1.verifies(b"payload", &signature),
+            "an Ed25519 signature"
+        );
     }
 
     #[test]

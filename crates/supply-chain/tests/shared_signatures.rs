@@ -1,7 +1,7 @@
 //! The shared corpus's real cosign signatures (containers/image's fixtures, stored in its `dir:` form):
 //! each reaches the outcome containers/image's own tests assert, key-based signatures and Rekor entries
-//! alike, and Fulcio's certificate chain checked at the logged time. BYO-PKI (RSA) certificates are not
-//! checked yet and not asserted here.
+//! alike, Fulcio's certificate chain checked at the logged time, and a BYO-PKI (RSA) certificate chain
+//! checked up to its own CA.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -467,4 +467,137 @@ fn trust_roots_without_a_ca_or_a_log_are_refused() {
             "{case}"
         );
     }
+}
+
+#[test]
+fn a_signature_made_with_ones_own_pki_is_valid_up_to_its_ca() {
+    use strata_supply_chain::certificate_chain::Certificate;
+    use strata_supply_chain::keyless_signature::{self, KeylessCheck};
+
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let certificates = |name: &str| {
+        Certificate::from_pem(
+            &std::fs::read_to_string(dir.join("keys").join(name)).expect("a PEM file"),
+        )
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
+    };
+    let (roots, intermediates) = (
+        certificates("pki_root_crts.pem"),
+        certificates("pki_intermediate_crts.pem"),
+    );
+    let folder = dir.join("dir-img-cosign-pki-valid");
+    let image =
+        Digest::sha256_of(&std::fs::read(folder.join("manifest.json")).expect("the manifest"));
+    let layer = read_layer(&folder.join("signature-1"));
+    // 2026-01-01, inside the certificates' validity (2024-10-01 to 2052-02-16).
+    let now = 1_767_225_600;
+    let check = |image: &Digest, roots: &[Certificate], intermediates: &[Certificate], at: i64| {
+        keyless_signature::check_layer_with_ca(
+            &layer.media_type,
+            &layer.payload,
+            &layer.annotations,
+            image,
+            roots,
+            intermediates,
+            at,
+        )
+    };
+    // containers/image's "Successful PKI certificate use" (its RSA signature, wrapped base64 and all).
+    match check(&image, &roots, &intermediates, now) {
+        KeylessCheck::Valid(signer) => {
+            assert!(
+                signer
+                    .identities
+                    .iter()
+                    .any(|named| named == "qiwan@redhat.com")
+                    && signer
+                        .identities
+                        .iter()
+                        .any(|named| named == "myhost.example.com"),
+                "{:?}",
+                signer.identities
+            );
+        }
+        other => panic!("valid with the PKI's root: {other:?}"),
+    }
+    // The layer's own chain carries the intermediate: the configured one is not needed.
+    assert!(matches!(
+        check(&image, &roots, &[], now),
+        KeylessCheck::Valid(_)
+    ));
+    let fulcio = certificates("fulcio_v1.crt.pem");
+    for (case, found) in [
+        ("another CA", check(&image, &fulcio, &intermediates, now)),
+        (
+            "after the certificates expired",
+            check(&image, &roots, &intermediates, 2_000_000_000 * 2),
+        ),
+        (
+            "another image",
+            check(
+                &Digest::sha256_of(b"another manifest"),
+                &roots,
+                &intermediates,
+                now,
+            ),
+        ),
+    ] {
+        assert!(
+            matches!(found, KeylessCheck::Invalid(_)),
+            "{case}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
+    use strata_supply_chain::certificate_chain::Certificate;
+    use strata_supply_chain::keyless_signature::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let rsa = key(&dir, "some-rsa-key.pub");
+    assert!(!rsa.is_ecdsa());
+    // The PKI leaf's RSA key verifies the fixture's payload signature (PKCS #1 v1.5, SHA-256).
+    let layer = read_layer(&dir.join("dir-img-cosign-pki-valid/signature-1"));
+    let leaf =
+        Certificate::from_pem(&std::fs::read_to_string(dir.join("keys/pki-cert")).expect("a leaf"))
+            .expect("a certificate")
+            .remove(0)
+            .public_key()
+            .expect("an RSA key");
+    let wrapped = &layer.annotations[SIGNATURE_ANNOTATION];
+    let signature = base64::decode(&wrapped.replace(['\n', '\r'], "")).expect("base64");
+    assert!(leaf.verifies(&layer.payload, &signature));
+    assert!(!rsa.verifies(&layer.payload, &signature), "another RSA key");
+    // containers/image refuses a Rekor key that is not ECDSA: a trust root naming only one has no log,
+    // and a signature logged in Rekor is not valid with it.
+    let fulcio = std::fs::read_to_string(dir.join("keys/fulcio_v1.crt.pem")).expect("a root");
+    let root = Certificate::from_pem(&fulcio).expect("a certificate");
+    let trusted_root = serde_json::json!({
+        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+        "tlogs": [{"publicKey": {"rawBytes": base64::encode(&rsa.der(), false)}}],
+        "certificateAuthorities": [{"certChain": {"certificates": [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
+    });
+    let trusted =
+        KeylessTrust::from_trusted_root(trusted_root.to_string().as_bytes()).expect("a trust root");
+    assert!(trusted.log_keys.is_empty());
+    let keyless = read_layer(&dir.join("dir-img-cosign-fulcio-rekor-valid/signature-1"));
+    let image = Digest::sha256_of(
+        &std::fs::read(dir.join("dir-img-cosign-fulcio-rekor-valid/manifest.json"))
+            .expect("the manifest"),
+    );
+    assert!(matches!(
+        strata_supply_chain::keyless_signature::check_layer(
+            &keyless.media_type,
+            &keyless.payload,
+            &keyless.annotations,
+            &image,
+            &trusted
+        ),
+        strata_supply_chain::keyless_signature::KeylessCheck::Invalid(_)
+    ));
 }

@@ -63,15 +63,25 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
             <div class={classes!("signature-check", result.verdict)} data-signature={result.verdict}
                 data-signed-digest={result.signed_digest.clone()}>
                 <p>
-                    <strong>{ if result.signer.is_some() { "Signed keyless, and checked:" } else { verdict_words(result.verdict) } }</strong>
+                    <strong>{ match &result.signer {
+                        Some(signer) if signer.logged => "Signed keyless, and checked:",
+                        Some(_) => "Signed with a certificate, and checked:",
+                        None => verdict_words(result.verdict),
+                    } }</strong>
                     {" "}<code title={result.signed_digest.clone()}>{short_digest(&result.signed_digest)}</code>
                     if let Some(reference) = &result.signed_reference {
                         {" signed as "}<code>{visible(reference)}</code>
                     }
                 </p>
                 if let Some(signer) = &result.signer {
-                    <p class="signer" data-signer={signer.clone()}>{"Keyless: signed by "}{visible(signer)}
-                        {", its certificate checked up to the proxy's Sigstore trust root at the time the log recorded it."}</p>
+                    if signer.logged {
+                        <p class="signer" data-signer={signer.who.clone()}>{"Keyless: signed by "}{visible(&signer.who)}
+                            {", its certificate checked up to the proxy's Sigstore trust root at the time the log recorded it."}</p>
+                    } else {
+                        <p class="signer" data-signer={signer.who.clone()}>{"Signed by "}{visible(&signer.who)}
+                            {", with a certificate checked up to a CA the proxy's trust root names, as of now: no \
+                              transparency log recorded when it was made (one's own PKI)."}</p>
+                    }
                 }
                 if let Some(reason) = &result.reason { <p class="muted signature-reason">{visible(reason)}</p> }
             </div>
