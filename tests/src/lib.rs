@@ -1,6 +1,7 @@
 //! The end-to-end harness: starts the real pieces — the distribution registry, Strata's proxy binary,
 //! ChromeDriver with headless Chromium — on free loopback ports, and stops them when dropped.
 
+pub mod accessibility;
 pub mod attested_image;
 pub mod browser;
 pub mod demo_layout;

@@ -174,7 +174,7 @@ async fn an_image_typed_by_the_reader_renders_from_a_real_registry() {
     );
     assert_eq!(browser.nodes().await[0].1, digest);
     let trace = browser
-        .eval("return Array.from(document.querySelectorAll('.tree > .node > details.trace tr[data-step]')).map(r => r.textContent)")
+        .eval("return Array.from(document.querySelectorAll('.tree-items > .node > .node-body > details.trace tr[data-step]')).map(r => r.textContent)")
         .await;
     let trace: Vec<String> = serde_json::from_value(trace).expect("strings");
     assert!(

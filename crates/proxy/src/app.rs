@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::handler::HandlerWithoutStateExt as _;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -52,7 +53,17 @@ pub fn app(state: AppState) -> Router {
         );
     let router = match &state.settings.dist {
         Some(dist) => {
-            router.fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
+            let pages = dist.clone();
+            let missing = move |uri: Uri, headers: HeaderMap| {
+                let pages = pages.clone();
+                async move { front_end::missing(Some(&pages), &uri, &headers).await }
+            };
+            router.fallback_service(
+                ServeDir::new(dist)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .not_found_service(missing.into_service()),
+            )
         }
         None => router.fallback(front_end::embedded_file),
     };

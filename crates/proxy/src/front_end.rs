@@ -55,7 +55,28 @@ pub async fn embedded_file(uri: Uri, headers: HeaderMap) -> Response {
         "/" => INDEX,
         path => path,
     };
-    embedded(path, &headers)
+    match embedded_front_end::file(path) {
+        Some(_) => embedded(path, &headers),
+        None => missing(None, &uri, &headers).await,
+    }
+}
+
+/// What an address nothing serves gets, with status 404: a page a browser asked for (a mistyped or
+/// outdated link) the app, which says there is no such page and leads on; anything else a plain answer.
+pub async fn missing(dist: Option<&Path>, uri: &Uri, headers: &HeaderMap) -> Response {
+    let wants_page = !uri.path().starts_with(ASSETS_PREFIX)
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_page {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let mut page = index(dist, headers).await;
+    if page.status().is_success() {
+        *page.status_mut() = StatusCode::NOT_FOUND;
+    }
+    page
 }
 
 /// Whether the proxy has a front end to serve: `--dist` or the embedded one.

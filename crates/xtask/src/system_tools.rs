@@ -88,6 +88,40 @@ pub fn ensure_wasm_opt() -> anyhow::Result<std::path::PathBuf> {
     Ok(wasm_opt)
 }
 
+/// Deque's axe-core, the accessibility rules browsers' own audits use, pinned: the accessibility tests
+/// inject it into every page.
+const AXE_CORE_NPM: &str = "axe-core@4.14.1";
+
+/// axe-core's browser script, installed from npm under `target/tools` (and npm with apt) when missing.
+pub fn ensure_axe_core() -> anyhow::Result<std::path::PathBuf> {
+    let prefix = crate::workspace::root().join("target/tools/axe-core");
+    let script = prefix.join("node_modules/axe-core/axe.min.js");
+    if script.exists() {
+        return Ok(script);
+    }
+    ensure_packages(&[("/usr/bin/npm", "npm")])?;
+    std::fs::create_dir_all(&prefix)?;
+    let prefix_text = prefix.to_str().context("a UTF-8 target path")?;
+    run(
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            prefix_text,
+            AXE_CORE_NPM,
+        ],
+    )?;
+    if !script.exists() {
+        bail!(
+            "npm installed {AXE_CORE_NPM} but {} is missing",
+            script.display()
+        );
+    }
+    Ok(script)
+}
+
 /// Installs the missing Debian packages when running as root; otherwise stops with the command to run.
 pub fn ensure_debian_tools() -> anyhow::Result<()> {
     ensure_packages(DEBIAN_TOOLS)?;

@@ -62,7 +62,8 @@ pub fn run() -> anyhow::Result<()> {
     ])?;
     let image_layout = image::layout_dir();
     image::write(&image_layout)?;
-    let mut totals = run_tests(&built, &image_layout)?;
+    let axe_core = system_tools::ensure_axe_core()?;
+    let mut totals = run_tests(&built, &image_layout, &axe_core)?;
     // Each fuzz target counts as a test; the closing line comes last, fuzz included, for CI to read.
     let targets = fuzz::targets()?;
     let fuzzed = fuzz::run(&targets, FUZZ_SECONDS);
@@ -81,7 +82,11 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// Runs `cargo test`, echoing its output and adding up the `test result:` lines.
-fn run_tests(built: &build_steps::Built, image_layout: &Path) -> anyhow::Result<Totals> {
+fn run_tests(
+    built: &build_steps::Built,
+    image_layout: &Path,
+    axe_core: &Path,
+) -> anyhow::Result<Totals> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = [
         "test",
@@ -99,6 +104,7 @@ fn run_tests(built: &build_steps::Built, image_layout: &Path) -> anyhow::Result<
         .env("STRATA_PROXY_BIN", &built.proxy)
         .env("STRATA_DIST", &built.dist)
         .env("STRATA_IMAGE_LAYOUT", image_layout)
+        .env("STRATA_AXE_CORE", axe_core)
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot run cargo test")?;

@@ -39,6 +39,7 @@ pub fn artifact_body(
     manifest: &ImageManifest,
     role: &ManifestRole,
     chart: Option<&HelmChart>,
+    heading: &'static str,
 ) -> Html {
     let artifact_type = manifest
         .artifact_type
@@ -60,7 +61,7 @@ pub fn artifact_body(
                     if let Some(description) = &chart.description { <tr><th>{"Description"}</th><td>{visible(description)}</td></tr> }
                 }
             </table>
-            <h4>{format!("{} blobs", manifest.layers.len())}</h4>
+            <@{heading}>{format!("{} blobs", manifest.layers.len())}</@>
             <ul class="blobs">
                 { for manifest.layers.iter().map(blob_row) }
             </ul>

@@ -52,7 +52,7 @@ pub fn totals(comparison: &Comparison) -> Html {
                     {format!("The configs differ in: {}.", changed.join(", "))}
                 }
             </p>
-            <table class="compare-sizes">
+            <table class="compare-sizes" tabindex="0">
                 { bar_row("Left image", "left", Some(totals.left_layers), totals.left_bytes) }
                 { bar_row("Right image", "right", Some(totals.right_layers), totals.right_bytes) }
                 { bar_row("Shared", "shared", Some(totals.shared_layers), totals.shared_bytes) }
@@ -119,9 +119,9 @@ pub fn layers(comparison: &Comparison) -> Html {
     html! {
         <section class="compare-layers" id="compare-layers">
             <h3>{"Layers"}</h3>
-            <table class="compare-table">
+            <table class="compare-table" tabindex="0">
                 <thead><tr>
-                    <th>{"Left"}</th><th>{"Right"}</th><th></th><th>{"Digest"}</th><th>{"Type"}</th>
+                    <th>{"Left"}</th><th>{"Right"}</th><th>{"Where"}</th><th>{"Digest"}</th><th>{"Type"}</th>
                     <th>{"Size"}</th><th>{"diff_id"}</th>
                 </tr></thead>
                 <tbody>{ for comparison.layers.iter().map(row) }</tbody>
@@ -196,8 +196,8 @@ pub fn config(comparison: &Comparison) -> Html {
     html! {
         <section class="compare-config" id="compare-config">
             <h3>{"Config"}</h3>
-            <table class="compare-table">
-                <thead><tr><th></th><th>{"Left"}</th><th>{"Right"}</th></tr></thead>
+            <table class="compare-table" tabindex="0">
+                <thead><tr><th>{"Field"}</th><th>{"Left"}</th><th>{"Right"}</th></tr></thead>
                 <tbody>{ for comparison.config.iter().map(field_row) }</tbody>
             </table>
         </section>
@@ -245,7 +245,7 @@ pub fn history(comparison: &Comparison) -> Html {
         <section class="compare-history" id="compare-history">
             <h3>{"History"}</h3>
             <p class="muted">{format!("{} steps, {changed} not the same on both sides.", comparison.history.len())}</p>
-            <table class="compare-table">
+            <table class="compare-table" tabindex="0">
                 <thead><tr><th>{"Left"}</th><th>{"Right"}</th><th>{"Layer"}</th></tr></thead>
                 <tbody>{ for comparison.history.iter().map(row) }</tbody>
             </table>

@@ -142,8 +142,8 @@ fn supply_chain_section(reference: &Reference, state: &InspectState) -> Html {
 /// The image tree, with what to say above it.
 fn tree(context: &NodeContext, root_digest: Option<String>, above: Option<Html>) -> Html {
     html! {
-        <section class="tree" role="tree" aria-label="Image tree" onfocusin={node_view::tree_focus()}>
-            <h2>{"Image tree"}</h2>
+        <section class="tree" aria-labelledby="image-tree-heading">
+            <h2 id="image-tree-heading">{"Image tree"}</h2>
             { mismatch_summary(context.state.mismatches()) }
             { above.unwrap_or_default() }
             { node_view::root(context, root_digest) }

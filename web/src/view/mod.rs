@@ -98,6 +98,15 @@ pub fn App() -> Html {
         Route::Catalog { registry } => registry.clone(),
         _ => String::new(),
     };
+    // Pages whose visible headings start at level 2 get their level-one heading here, for screen readers.
+    let heading = match &route {
+        Route::Inspect { reference, .. } => Some(format!("Inspect {reference}")),
+        Route::Compare { left, right, .. } => Some(format!("Compare {left} with {right}")),
+        Route::Tour { .. } => Some("Guided tour: what docker pull does".to_owned()),
+        Route::Concepts => Some("Concepts".to_owned()),
+        Route::NotFound(_) => Some("No such page".to_owned()),
+        _ => None,
+    };
     let page = match route {
         Route::Home => html! { <landing::Landing /> },
         // A repository's page leads with its tag table, and a key is checked with crypto: only the module
@@ -149,12 +158,16 @@ pub fn App() -> Html {
     };
     html! {
         <>
+            <a class="skip-link" href="#main">{"Skip to the content"}</a>
             <header class="top">
                 <a class="brand" href="/">{"Strata"}</a>
-                <nav class="top-links"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
+                <nav class="top-links" aria-label="Strata's pages"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
                 <ReferenceForm initial={typed} />
             </header>
-            <main key={page_key}>{page}</main>
+            <main key={page_key} id="main" tabindex="-1">
+                if let Some(heading) = heading { <h1 class="visually-hidden">{format::visible(&heading)}</h1> }
+                {page}
+            </main>
         </>
     }
 }

@@ -30,7 +30,7 @@ use crate::inspect_state::{Content, Loaded, NodeKey, NodeState};
 use crate::route::{FilesRequest, files_href, tag_href};
 
 /// What the element with `role="tree"` does when focus moves inside it (see `tree_keyboard`).
-pub fn tree_focus() -> Callback<FocusEvent> {
+fn tree_focus() -> Callback<FocusEvent> {
     Callback::from(|event: FocusEvent| tree_keyboard::handle_focus(&event))
 }
 
@@ -107,11 +107,15 @@ pub fn root(context: &NodeContext, requested_digest: Option<String>) -> Html {
         }),
         _ => None,
     };
+    // The tree holds only its items and their groups: the notices go before it, cosign's tags after it
+    // (each one found a tree of its own, beside the tag's link).
     html! {
         <>
             {failure}
             { rate_limit.unwrap_or_default() }
-            {tree}
+            <div class="tree-items" role="tree" aria-label="Image tree" onfocusin={tree_focus()}>
+                {tree}
+            </div>
             { cosign.unwrap_or_default() }
         </>
     }
@@ -131,7 +135,11 @@ fn cosign_section(context: &NodeContext, root: &strata_image::digest::Digest) ->
                         Some(NodeState::Pending) | None => html! { <span class="muted" data-probe="pending">{" looking…"}</span> },
                         Some(NodeState::Loaded(loaded)) => {
                             let digest = loaded.verification.digest().map(ToString::to_string).unwrap_or_default();
-                            html! { { node(context, &key, NodeKind::Artifact, digest, None, 1) } }
+                            html! {
+                                <div role="tree" aria-label={format!("{tag}, the manifest")} onfocusin={tree_focus()}>
+                                    { node(context, &key, NodeKind::Artifact, digest, None, 1) }
+                                </div>
+                            }
                         }
                         Some(NodeState::Failed(message)) => html! { <span class="error">{" "}{visible(&message)}</span> },
                     };
@@ -225,12 +233,11 @@ fn node(
         Some(NodeState::Loaded(loaded)) => visible_string(&loaded.verification.explain()),
         _ => String::new(),
     };
-    let label = format!("{kind} {} {verify}", short_digest(&digest));
     // The root is where Tab first enters the tree; `tree_keyboard` moves the stop from then on.
     let tab_stop = if *key == NodeKey::Root { "0" } else { "-1" };
     html! {
         <div class={classes!("node", kind)} data-kind={kind} data-digest={digest.clone()} data-verify={verify}
-            role="treeitem" aria-level={level.to_string()} aria-label={label} tabindex={tab_stop}
+            role="treeitem" aria-level={level.to_string()} tabindex={tab_stop}
             onkeydown={Callback::from(|event: KeyboardEvent| { tree_keyboard::handle_key(&event); })}>
             <div class="node-head">
                 <span class="kind">{kind}</span>
@@ -239,8 +246,11 @@ fn node(
                 <span class="size">{size_text}</span>
                 <span class={classes!("badge", verify)} title={explanation.clone()}>{verify}</span>
             </div>
-            if !explanation.is_empty() { <p class={classes!("verify-note", verify)}>{explanation}</p> }
-            {body}
+            // What the item holds beside its own line is a group: the item's accessible name is that line.
+            <div class="node-body" role="group">
+                if !explanation.is_empty() { <p class={classes!("verify-note", verify)}>{explanation}</p> }
+                {body}
+            </div>
         </div>
     }
 }
@@ -284,6 +294,7 @@ fn loaded_body(
                         manifest,
                         &role,
                         helm_chart(context, manifest).as_ref(),
+                        heading_for(level),
                     ),
                 },
                 Document::Schema1(manifest) => artifact_view::schema1_body(manifest),
@@ -419,9 +430,8 @@ fn platform_entry(
     } else {
         label.clone()
     };
-    let item_label = visible_string(&format!("platform {name}, {verify}"));
     html! {
-        <div class="platform-item" role="treeitem" aria-level={level.to_string()} aria-label={item_label}
+        <div class="platform-item" role="treeitem" aria-level={level.to_string()}
             aria-expanded={selected.to_string()} aria-selected={selected.to_string()} tabindex="-1"
             {onkeydown}>
         <details class="platform" data-platform={label.clone()} data-selected={selected.to_string()} open={selected}
@@ -491,12 +501,12 @@ fn manifest_body(
         <>
             { annotations(&manifest.annotations) }
             {config_node}
-            <h4>
+            <@{heading_for(level)}>
                 {format!("{} layers, {} compressed", manifest.layers.len(), size(manifest.layers_size()))}{" "}
                 <a class="open-files" href={files_href(&context.reference, index_entry.map(|p| p.os_arch_variant()).as_deref(), &FilesRequest::default())}>
                     {"browse the merged filesystem"}
                 </a>
-            </h4>
+            </@>
             { config_view::layers(context, manifest, config.as_ref(), index_entry.map(|p| p.os_arch_variant()).as_deref()) }
         </>
     }
@@ -514,4 +524,10 @@ pub fn annotations(annotations: &std::collections::BTreeMap<String, String>) -> 
             </table>
         </details>
     }
+}
+
+/// The heading level inside a node at tree level `level`: right under the tree's own heading (`h2`) at
+/// the top, one further down below it, so that heading levels never skip one.
+fn heading_for(level: u32) -> &'static str {
+    if level <= 1 { "h3" } else { "h4" }
 }

@@ -38,7 +38,7 @@ pub fn both_sides(exchanges: &[Exchange], steps: &[TraceStep]) -> Html {
 /// response headers that matter, one `<tbody>` per exchange.
 pub fn exchange_table(exchanges: &[Exchange]) -> Html {
     html! {
-        <table class="exchange-table">
+        <table class="exchange-table" tabindex="0">
             <thead><tr><th>{"request"}</th><th>{"status"}</th><th>{"bytes"}</th><th>{"time"}</th></tr></thead>
             { for exchanges.iter().map(exchange_rows) }
         </table>
@@ -85,7 +85,7 @@ fn exchange_rows(exchange: &Exchange) -> Html {
 
 fn steps_table(steps: &[TraceStep]) -> Html {
     html! {
-        <table class="trace-steps">
+        <table class="trace-steps" tabindex="0">
             <thead><tr><th>{"step"}</th><th>{"request"}</th><th>{"auth"}</th><th>{"status"}</th><th>{"time"}</th><th>{"size"}</th></tr></thead>
             { for steps.iter().map(row) }
         </table>

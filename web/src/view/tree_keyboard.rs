@@ -7,6 +7,18 @@ use web_sys::{Element, Event, FocusEvent, HtmlDetailsElement, HtmlElement, Keybo
 
 const ITEM: &str = "[role=\"treeitem\"]";
 const TREE: &str = "[role=\"tree\"]";
+/// What holds the image tree and the trees of cosign's tags after it: the keys walk them as one.
+const TREES: &str = ".tree";
+
+/// Where the arrow keys and the one tab stop range: the image tree with cosign's tags after it (each a
+/// tree of its own, as the pattern wants the links beside them outside any tree), else one tree.
+fn walked(element: &Element) -> Option<Element> {
+    element
+        .closest(TREES)
+        .ok()
+        .flatten()
+        .or_else(|| element.closest(TREE).ok().flatten())
+}
 
 /// Handles a key pressed while a tree item itself has focus. Returns the item when the key activates
 /// it (Enter, Space), for the view to do what activating that item means.
@@ -19,7 +31,7 @@ pub fn handle_key(event: &KeyboardEvent) -> Option<Element> {
         .target()
         .and_then(|target| target.dyn_into::<Element>().ok())
         .filter(|element| element.matches(ITEM).unwrap_or(false))?;
-    let tree = item.closest(TREE).ok().flatten()?;
+    let tree = walked(&item)?;
     let items = visible_items(&tree);
     let position = items.iter().position(|candidate| *candidate == item)?;
     let destination = match event.key().as_str() {
@@ -65,7 +77,7 @@ pub fn handle_focus(event: &FocusEvent) {
     else {
         return;
     };
-    let Some(tree) = target.closest(TREE).ok().flatten() else {
+    let Some(tree) = walked(&target) else {
         return;
     };
     let from_outside = event
@@ -175,7 +187,7 @@ fn focus(item: &Element) {
 
 /// Gives the item the tree's only `tabindex="0"`.
 fn make_current(item: &Element) {
-    if let Some(tree) = item.closest(TREE).ok().flatten()
+    if let Some(tree) = walked(item)
         && let Ok(list) = tree.query_selector_all(ITEM)
     {
         for index in 0..list.length() {
