@@ -158,7 +158,7 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            <a class="skip-link" href="#main">{"Skip to the content"}</a>
+            <a class="skip-link" href={skip_link_target()}>{"Skip to the content"}</a>
             <header class="top">
                 <a class="brand" href="/">{"Strata"}</a>
                 <nav class="top-links" aria-label="Strata's pages"><a href="/tour">{"Tour"}</a>{" "}<a href="/concepts">{"Concepts"}</a></nav>
@@ -204,4 +204,20 @@ fn ReferenceForm(props: &ReferenceFormProps) -> Html {
             <button type="submit">{"Inspect"}</button>
         </form>
     }
+}
+
+/// This page's own address with `#main`: the browser moves to the content itself (the app leaves a link
+/// within the same page alone), and every link still names a path of Strata's.
+fn skip_link_target() -> String {
+    let here = web_sys::window()
+        .map(|window| window.location())
+        .map(|location| {
+            format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    format!("{here}#main")
 }
