@@ -97,3 +97,8 @@ pub fn announce_change() {
         let _ = window.dispatch_event(&event);
     }
 }
+
+/// The page's path and query, as the address bar has them.
+pub fn current_address() -> String {
+    format!("{}{}", path(), search())
+}

@@ -232,17 +232,8 @@ impl Certificate {
                 )));
             }
         };
-        let curve = key_info
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|parameters| {
-                parameters
-                    .decode_as::<x509_cert::der::asn1::ObjectIdentifier>()
-                    .ok()
-            })
-            .map(|oid| oid.to_string())
-            .unwrap_or_default();
+        let curve =
+            crate::public_key::named_curve(key_info.algorithm.parameters.as_ref().map(Into::into));
         let point = key_info.subject_public_key.raw_bytes();
         let verified = match curve.as_str() {
             P256_CURVE => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)

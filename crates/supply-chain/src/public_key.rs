@@ -50,17 +50,7 @@ impl PublicKey {
         let bits = info.subject_public_key.raw_bytes();
         let key = match info.algorithm.oid.to_string().as_str() {
             EC_PUBLIC_KEY => {
-                let curve = info
-                    .algorithm
-                    .parameters
-                    .as_ref()
-                    .and_then(|parameters| {
-                        parameters
-                            .decode_as::<x509_cert::der::asn1::ObjectIdentifier>()
-                            .ok()
-                    })
-                    .map(|oid| oid.to_string())
-                    .unwrap_or_default();
+                let curve = named_curve(info.algorithm.parameters);
                 if curve != P256_CURVE {
                     return Err(unsupported(format!("an ECDSA key on curve {curve:?}")));
                 }
@@ -154,6 +144,18 @@ impl PublicKey {
             }),
         }
     }
+}
+
+/// The curve an EC key's algorithm parameters name (its OID, dotted), or "" when they name none.
+pub(crate) fn named_curve(parameters: Option<x509_cert::der::AnyRef<'_>>) -> String {
+    parameters
+        .and_then(|parameters| {
+            parameters
+                .decode_as::<x509_cert::der::asn1::ObjectIdentifier>()
+                .ok()
+        })
+        .map(|oid| oid.to_string())
+        .unwrap_or_default()
 }
 
 /// The DER inside a PEM `PUBLIC KEY` block, as a reader pastes it (any line breaks and spaces), without

@@ -60,32 +60,7 @@ const BINARYEN_NPM: &str = "binaryen@132.0.0";
 
 /// `wasm-opt` from npm's binaryen package, installed under `target/tools` (and npm with apt) when missing.
 pub fn ensure_wasm_opt() -> anyhow::Result<std::path::PathBuf> {
-    let prefix = crate::workspace::root().join("target/tools/binaryen");
-    let wasm_opt = prefix.join("node_modules/.bin/wasm-opt");
-    if wasm_opt.exists() {
-        return Ok(wasm_opt);
-    }
-    ensure_packages(&[("/usr/bin/npm", "npm")])?;
-    std::fs::create_dir_all(&prefix)?;
-    let prefix_text = prefix.to_str().context("a UTF-8 target path")?;
-    run(
-        "npm",
-        &[
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            prefix_text,
-            BINARYEN_NPM,
-        ],
-    )?;
-    if !wasm_opt.exists() {
-        bail!(
-            "npm installed {BINARYEN_NPM} but {} is missing",
-            wasm_opt.display()
-        );
-    }
-    Ok(wasm_opt)
+    npm_tool("binaryen", BINARYEN_NPM, "node_modules/.bin/wasm-opt")
 }
 
 /// Deque's axe-core, the accessibility rules browsers' own audits use, pinned: the accessibility tests
@@ -94,10 +69,16 @@ const AXE_CORE_NPM: &str = "axe-core@4.14.1";
 
 /// axe-core's browser script, installed from npm under `target/tools` (and npm with apt) when missing.
 pub fn ensure_axe_core() -> anyhow::Result<std::path::PathBuf> {
-    let prefix = crate::workspace::root().join("target/tools/axe-core");
-    let script = prefix.join("node_modules/axe-core/axe.min.js");
-    if script.exists() {
-        return Ok(script);
+    npm_tool("axe-core", AXE_CORE_NPM, "node_modules/axe-core/axe.min.js")
+}
+
+/// `file` of the npm `package` (pinned, `name@version`), installed under `target/tools/<folder>` when
+/// missing, with npm from apt if need be.
+fn npm_tool(folder: &str, package: &str, file: &str) -> anyhow::Result<std::path::PathBuf> {
+    let prefix = crate::workspace::root().join("target/tools").join(folder);
+    let installed = prefix.join(file);
+    if installed.exists() {
+        return Ok(installed);
     }
     ensure_packages(&[("/usr/bin/npm", "npm")])?;
     std::fs::create_dir_all(&prefix)?;
@@ -110,16 +91,16 @@ pub fn ensure_axe_core() -> anyhow::Result<std::path::PathBuf> {
             "--no-fund",
             "--prefix",
             prefix_text,
-            AXE_CORE_NPM,
+            package,
         ],
     )?;
-    if !script.exists() {
+    if !installed.exists() {
         bail!(
-            "npm installed {AXE_CORE_NPM} but {} is missing",
-            script.display()
+            "npm installed {package} but {} is missing",
+            installed.display()
         );
     }
-    Ok(script)
+    Ok(installed)
 }
 
 /// Installs the missing Debian packages when running as root; otherwise stops with the command to run.

@@ -186,26 +186,12 @@ fn local_notice(reference: &Reference) -> Html {
             } else {
                 <p class="local-reopen">
                     {"This link shows a file from someone's disk, and it is not open in this tab. "}
-                    <a id="reopen-local" href={page_link::open_again_path(&current_address())}>{"Choose the file again"}</a>
+                    <a id="reopen-local" href={page_link::open_again_path(&crate::url_state::current_address())}>{"Choose the file again"}</a>
                     {" to see this page."}
                 </p>
             }
         </section>
     }
-}
-
-/// The page's path and query, as the address bar has them.
-fn current_address() -> String {
-    web_sys::window()
-        .map(|window| window.location())
-        .map(|location| {
-            format!(
-                "{}{}",
-                location.pathname().unwrap_or_default(),
-                location.search().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default()
 }
 
 /// What the page says when the address holds no valid reference.

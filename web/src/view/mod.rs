@@ -209,15 +209,5 @@ fn ReferenceForm(props: &ReferenceFormProps) -> Html {
 /// This page's own address with `#main`: the browser moves to the content itself (the app leaves a link
 /// within the same page alone), and every link still names a path of Strata's.
 fn skip_link_target() -> String {
-    let here = web_sys::window()
-        .map(|window| window.location())
-        .map(|location| {
-            format!(
-                "{}{}",
-                location.pathname().unwrap_or_default(),
-                location.search().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
-    format!("{here}#main")
+    format!("{}#main", crate::url_state::current_address())
 }
