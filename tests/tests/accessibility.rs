@@ -120,15 +120,22 @@ async fn the_tour_concepts_and_other_pages_have_no_violations() {
     no_violations(&pages).await;
 }
 
+/// Chromium's accessibility tree of `url`, once the page has settled.
+async fn settled_tree(browser: &Browser, url: &str) -> Vec<accessibility::AxNode> {
+    browser.open(url).await;
+    accessibility::wait_until_settled(browser).await;
+    accessibility::accessibility_tree(browser).await
+}
+
 #[tokio::test]
 async fn the_image_tree_and_the_file_grid_read_as_their_patterns_say() {
     let proxy = Proxy::start(&["--offline"]);
     let browser = Browser::start().await;
-    browser
-        .open(&proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"))
-        .await;
-    accessibility::wait_until_settled(&browser).await;
-    let nodes = accessibility::accessibility_tree(&browser).await;
+    let nodes = settled_tree(
+        &browser,
+        &proxy.url("/inspect/demo.invalid/strata/multi-arch:1.0"),
+    )
+    .await;
     assert!(
         nodes
             .iter()
@@ -174,11 +181,11 @@ async fn the_image_tree_and_the_file_grid_read_as_their_patterns_say() {
     );
     assert!(nodes.iter().any(|node| node.role == "group"));
 
-    browser
-        .open(&proxy.url(&format!("/inspect/{LAYERS}?view=files&path=/etc")))
-        .await;
-    accessibility::wait_until_settled(&browser).await;
-    let nodes = accessibility::accessibility_tree(&browser).await;
+    let nodes = settled_tree(
+        &browser,
+        &proxy.url(&format!("/inspect/{LAYERS}?view=files&path=/etc")),
+    )
+    .await;
     assert!(
         nodes
             .iter()

@@ -45,7 +45,7 @@ pub fn use_referrer_probe(reference: Option<&Reference>, state: &UseReducerHandl
             yew::platform::spawn_local(async move {
                 let listed = match Digest::parse(&digest) {
                     Ok(parsed) => repository
-                        .all_referrers(&parsed)
+                        .referrers(&parsed)
                         .await
                         .map_err(|error| error.message),
                     Err(error) => Err(error.to_string()),

@@ -245,43 +245,19 @@ impl Repository {
         .await
     }
 
-    /// The manifests that refer to `digest` (OCI 1.1 referrers, as the proxy answers them from the
-    /// registry's API or the tag schema) of `artifact_type`: their descriptors, which the caller fetches
-    /// and hashes by digest.
+    /// Every manifest that refers to `digest` (OCI 1.1 referrers, as the proxy answers them from the
+    /// registry's API or the tag schema), of any artifact type: their descriptors, which the caller
+    /// fetches and hashes by digest.
     pub async fn referrers(
         &self,
         digest: &Digest,
-        artifact_type: &str,
-    ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
-        let filter = String::from(js_sys::encode_uri_component(artifact_type));
-        let listed = self
-            .referrers_listed(digest, &format!("?artifactType={filter}"))
-            .await?;
-        Ok(listed
-            .into_iter()
-            .filter(|descriptor| descriptor.artifact_type.as_deref() == Some(artifact_type))
-            .collect())
-    }
-
-    /// Every manifest that refers to `digest`, of any artifact type.
-    pub async fn all_referrers(
-        &self,
-        digest: &Digest,
-    ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
-        self.referrers_listed(digest, "").await
-    }
-
-    async fn referrers_listed(
-        &self,
-        digest: &Digest,
-        query: &str,
     ) -> Result<Vec<strata_image::manifest::Descriptor>, FetchError> {
         let what = format!(
             "referrers of {digest} in {}/{}",
             self.registry, self.repository
         );
         let url = format!(
-            "/v2/{}/{}/referrers/{digest}{query}",
+            "/v2/{}/{}/referrers/{digest}",
             self.registry, self.repository
         );
         let fetched = fetch(

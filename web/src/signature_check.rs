@@ -14,6 +14,7 @@ use strata_image::manifest::{Descriptor, Document};
 use strata_image::verification::Verification;
 use strata_supply_chain::cosign_signature;
 use strata_supply_chain::referrer_source::ReferrerKind;
+use strata_supply_chain::sigstore_bundle::BUNDLE_V03;
 use yew::prelude::*;
 
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
@@ -71,7 +72,19 @@ pub fn use_signature_check(
     });
     let layers = signature_layers(probe.as_ref().and_then(Option::as_ref));
     let keyed = key.is_some();
-    let bundles = use_bundle_check(repository, root.as_ref(), key.clone());
+    // The bundles among the referrers the page listed for the root (`None` until listed).
+    let listed_bundles = root
+        .as_ref()
+        .and_then(|root| state.referrers.get(&root.to_string()))
+        .map(|listed| {
+            listed
+                .iter()
+                .flatten()
+                .filter(|referrer| referrer.artifact_type.as_deref() == Some(BUNDLE_V03))
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+    let bundles = use_bundle_check(repository, root.as_ref(), listed_bundles, key.clone());
     let checked = use_checked(repository, root.as_ref(), layers.clone(), key);
     let root = root?;
     match probe? {
@@ -207,34 +220,44 @@ fn use_checked(
 fn use_bundle_check(
     _repository: &Repository,
     _root: Option<&Digest>,
+    _bundles: Option<Vec<Descriptor>>,
     _key: Option<String>,
 ) -> Option<Option<SignatureResult>> {
     Some(None)
 }
 
-/// With a key: the Sigstore bundles among the image's OCI 1.1 referrers, each referrer manifest and bundle
-/// fetched by digest and hashed, each bundle checked with the key (`None` while checking, `Some(None)`
-/// when there is none).
+/// With a key: the Sigstore bundles among the image's OCI 1.1 referrers (`bundles`, as the page listed
+/// them), each referrer manifest and bundle fetched by digest and hashed, each bundle checked with the key
+/// (`None` while listing or checking, `Some(None)` when there is none).
 #[cfg(feature = "all-pages")]
 #[hook]
 fn use_bundle_check(
     repository: &Repository,
     root: Option<&Digest>,
+    bundles: Option<Vec<Descriptor>>,
     key: Option<String>,
 ) -> Option<Option<SignatureResult>> {
     let checked = use_state(|| None::<Option<SignatureResult>>);
     {
         let checked = checked.clone();
         let repository = repository.clone();
-        use_effect_with((root.cloned(), key), move |(root, key)| {
-            checked.set(None);
-            match (root.clone(), key.clone()) {
-                (Some(root), Some(key)) => yew::platform::spawn_local(async move {
-                    checked.set(Some(bundle_verdict(&repository, &root, &key).await));
-                }),
-                _ => checked.set(Some(None)),
-            }
-        });
+        use_effect_with(
+            (root.cloned(), bundles, key),
+            move |(root, bundles, key)| {
+                checked.set(None);
+                match (root.clone(), bundles.clone(), key.clone()) {
+                    (_, None, Some(_)) => {}
+                    (Some(root), Some(bundles), Some(key)) => {
+                        yew::platform::spawn_local(async move {
+                            checked.set(Some(
+                                bundle_verdict(&repository, &root, bundles, &key).await,
+                            ));
+                        })
+                    }
+                    _ => checked.set(Some(None)),
+                }
+            },
+        );
     }
     (*checked).clone()
 }
@@ -245,12 +268,12 @@ fn use_bundle_check(
 async fn bundle_verdict(
     repository: &Repository,
     root: &Digest,
+    referrers: Vec<Descriptor>,
     key: &str,
 ) -> Option<SignatureResult> {
     use strata_supply_chain::public_key::PublicKey;
-    use strata_supply_chain::sigstore_bundle::{self, BUNDLE_V03, BundleCheck};
+    use strata_supply_chain::sigstore_bundle::{self, BundleCheck};
 
-    let referrers = repository.referrers(root, BUNDLE_V03).await.ok()?;
     if referrers.is_empty() {
         return None;
     }

@@ -179,7 +179,7 @@ async fn referrer_statements(
 ) -> Result<Vec<Statement>, String> {
     let digest = Digest::parse(subject).map_err(|error| format!("{subject}: {error}"))?;
     let listed = repository
-        .all_referrers(&digest)
+        .referrers(&digest)
         .await
         .map_err(|error| error.message)?;
     let mut statements = Vec::new();

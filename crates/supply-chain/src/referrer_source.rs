@@ -42,12 +42,6 @@ impl ReferrerKind {
     /// The kind of the referrer `descriptor` lists, if it is one of the supply chain's.
     pub fn of(descriptor: &Descriptor) -> Option<ReferrerKind> {
         let artifact_type = descriptor.artifact_type.as_deref()?;
-        let essence = artifact_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
         if sigstore_bundle::is_bundle_media_type(artifact_type) {
             let annotation = |name: &str| descriptor.annotations.get(name).map(String::as_str);
             return Some(
@@ -63,13 +57,10 @@ impl ReferrerKind {
                 },
             );
         }
-        match essence.as_str() {
-            SPDX_ARTIFACT | attestation::SPDX_JSON_LAYER | attestation::CYCLONEDX_JSON_LAYER => {
-                Some(ReferrerKind::Sbom)
-            }
-            IN_TOTO_ARTIFACT => Some(ReferrerKind::Statements),
-            _ => None,
+        if !sbom_layer_type(artifact_type).is_empty() {
+            return Some(ReferrerKind::Sbom);
         }
+        (essence(artifact_type) == IN_TOTO_ARTIFACT).then_some(ReferrerKind::Statements)
     }
 
     /// Whether it may hold an SBOM, a provenance or another attestation (not only a signature).
@@ -138,17 +129,21 @@ pub fn read_layer(
 
 /// The SBOM layer type Strata reads that `media_type` names (parameters and case aside), or "".
 fn sbom_layer_type(media_type: &str) -> &'static str {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
+    match essence(media_type).as_str() {
         SPDX_ARTIFACT | attestation::SPDX_JSON_LAYER => attestation::SPDX_JSON_LAYER,
         attestation::CYCLONEDX_JSON_LAYER => attestation::CYCLONEDX_JSON_LAYER,
         _ => "",
     }
+}
+
+/// A media type without its parameters, lowercased.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
