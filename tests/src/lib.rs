@@ -8,6 +8,7 @@ pub mod demo_layout;
 pub mod first_load;
 pub mod image_layout;
 pub mod image_push;
+pub mod keyless_pki;
 pub mod nginx;
 pub mod portless_registry;
 pub mod process_memory;

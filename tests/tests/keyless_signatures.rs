@@ -4,6 +4,10 @@
 //! root the page says it cannot check it. A signature made with one's own PKI (`dir-img-cosign-pki-valid`,
 //! RSA certificates, no log) is valid against a trust root naming that PKI's CA. The registry is a
 //! hand-made one: the fixtures' manifests name blobs nobody has, which a real registry refuses to store.
+//! A keyless Sigstore bundle attached as an OCI 1.1 referrer (cosign v3), signed in the test with a CA
+//! and a transparency log of its own, is checked in the page against the real registry: valid, naming
+//! who signed; invalid when about another image or logged by a log the trust root does not name; not
+//! checked without a trust root.
 
 use std::collections::HashMap;
 
@@ -14,8 +18,8 @@ use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_image::digest::Digest;
 use strata_supply_chain::base64;
 use strata_supply_chain::certificate_chain::Certificate;
-use strata_supply_chain::keyless_signature::TRUSTED_ROOT_MEDIA_TYPE;
 use strata_supply_chain::public_key::PublicKey;
+use strata_supply_chain::trust_root::TRUSTED_ROOT_MEDIA_TYPE;
 
 const REPOSITORY: &str = "cosign-signed/fulcio-rekor-1";
 const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
@@ -205,5 +209,85 @@ async fn a_signature_of_ones_own_pki_is_checked_against_its_ca() {
         }
         let _ = std::fs::remove_file(&root_file);
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_keyless_bundle_among_the_referrers_is_checked_against_the_trust_root() {
+    use p256::ecdsa::SigningKey;
+    use strata_e2e::image_push::push_image;
+    use strata_e2e::keyless_pki::KeylessPki;
+    use strata_e2e::referrers::{self, Referrer};
+    use strata_e2e::registry::Registry;
+    use strata_e2e::tar_builder::TarBuilder;
+
+    const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    let registry = Registry::start().await;
+    let api = registry.api();
+    let pki = KeylessPki::new("builder@example.test", "https://issuer.example.test");
+    let unknown_log = SigningKey::from_slice(&[15; 32]).expect("a key");
+    let layer = |text: &str| {
+        let mut tar = TarBuilder::default();
+        tar.file("app", text.as_bytes());
+        tar.finish()
+    };
+    let elsewhere = push_image(&api, "team/app", "elsewhere", &[layer("elsewhere\n")]).await;
+    // Each image and the bundle attached to it: about itself, or about another image; logged by the
+    // trust root's log, or by another.
+    let cases = [
+        ("keyless", "valid"),
+        ("about-another", "invalid"),
+        ("unknown-log", "invalid"),
+    ];
+    let mut images = Vec::new();
+    for (tag, expected) in cases {
+        let image = push_image(&api, "team/app", tag, &[layer(&format!("{tag}\n"))]).await;
+        let bundle = match tag {
+            "keyless" => pki.bundle("team/app", &image, &pki.log_key),
+            "about-another" => pki.bundle("team/app", &elsewhere, &pki.log_key),
+            _ => pki.bundle("team/app", &image, &unknown_log),
+        };
+        let referrer = Referrer {
+            artifact_type: BUNDLE,
+            annotations: &[],
+            layers: vec![(BUNDLE, bundle)],
+        };
+        referrers::attach(&api, "team/app", &image, &image, &referrer).await;
+        images.push((tag, image, expected));
+    }
+
+    let trusting = Proxy::start(&[
+        "--insecure-registry",
+        &registry.authority,
+        "--sigstore-trust-root",
+        pki.trust_root_file().to_str().expect("a UTF-8 path"),
+    ]);
+    let browser = Browser::start().await;
+    for (tag, image, expected) in &images {
+        let url = trusting.url(&format!("/inspect/{}/team/app:{tag}", registry.authority));
+        let found = browser.signature_verdict(&url).await;
+        assert_eq!(found.verdict, *expected, "{tag}: {found:?}");
+        assert_eq!(&found.signed_digest, image, "{tag}: {found:?}");
+        match *tag {
+            "keyless" => {
+                assert!(
+                    found.signer.contains("builder@example.test")
+                        && found.signer.contains("https://issuer.example.test"),
+                    "who signed and who vouched for them: {found:?}"
+                );
+                browser.screenshot("keyless_bundle").await;
+            }
+            "about-another" => assert!(found.text.contains("another digest"), "{found:?}"),
+            _ => assert!(found.text.contains("transparency log"), "{found:?}"),
+        }
+    }
+
+    // Without a trust root, the bundle is there and cannot be checked.
+    let bare = Proxy::start(&["--insecure-registry", &registry.authority]);
+    let found = browser
+        .signature_verdict(&bare.url(&format!("/inspect/{}/team/app:keyless", registry.authority)))
+        .await;
+    assert_eq!(found.verdict, "no-key", "{found:?}");
+    assert!(found.text.contains("--sigstore-trust-root"), "{found:?}");
     browser.close().await;
 }

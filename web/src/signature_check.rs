@@ -14,7 +14,6 @@ use strata_image::manifest::{Descriptor, Document};
 use strata_image::verification::Verification;
 use strata_supply_chain::cosign_signature;
 use strata_supply_chain::referrer_source::ReferrerKind;
-use strata_supply_chain::sigstore_bundle::BUNDLE_V03;
 use yew::prelude::*;
 
 use crate::inspect_state::{Content, InspectState, NodeKey, NodeState};
@@ -80,7 +79,7 @@ pub fn use_signature_check(
             listed
                 .iter()
                 .flatten()
-                .filter(|referrer| referrer.artifact_type.as_deref() == Some(BUNDLE_V03))
+                .filter(|referrer| ReferrerKind::of(referrer).is_some_and(ReferrerKind::may_sign))
                 .cloned()
                 .collect::<Vec<_>>()
         });
@@ -89,14 +88,12 @@ pub fn use_signature_check(
     let root = root?;
     match probe? {
         None | Some(NodeState::Pending) => None,
-        // Without a `.sig` tag, cosign v3 keeps its signatures as Sigstore bundles, OCI 1.1 referrers.
+        // Without a `.sig` tag, cosign v3 keeps its signatures as Sigstore bundles, OCI 1.1 referrers,
+        // which the module with every page checks (the first-load module hands it the page).
         Some(NodeState::Absent) => match bundles? {
             Some(verdict) => Some(verdict),
-            None if keyed => Some(unsigned(&root, None)),
             None => match state.referrers.get(&root.to_string())? {
-                Ok(_) if state.referred(&root.to_string(), ReferrerKind::may_sign) => {
-                    Some(unkeyed_bundles(&root))
-                }
+                Ok(_) if state.referred(&root.to_string(), ReferrerKind::may_sign) => None,
                 Ok(_) => Some(unsigned(&root, None)),
                 Err(message) => Some(unsigned(
                     &root,
@@ -131,20 +128,25 @@ pub fn use_signature_check(
     }
 }
 
-/// Whether the image's `.sig` carries keyless signatures (a certificate instead of a key): the module
-/// with every page checks those against the proxy's Sigstore trust root, and the first-load module hands
-/// it the page.
+/// Whether the image's signature needs the module with every page even without a key: its `.sig`
+/// carries keyless signatures (a certificate instead of a key), or, without a `.sig`, Sigstore bundles
+/// are among its referrers (a keyless one is checked against the proxy's Sigstore trust root, and only
+/// reading one tells). The first-load module hands that module the page.
 #[cfg(not(feature = "all-pages"))]
-pub fn signed_keyless(state: &InspectState) -> bool {
-    let probe = state.root_digest().and_then(|root| {
-        state
-            .node(&NodeKey::CosignTag(artifact::cosign_tag_for(
-                &root,
-                CosignSuffix::Signature,
-            )))
-            .cloned()
-    });
-    signature_layers(probe.as_ref()).is_some_and(|layers| keyless(&layers))
+pub fn checked_by_all_pages(state: &InspectState) -> bool {
+    let Some(root) = state.root_digest() else {
+        return false;
+    };
+    let probe = state
+        .node(&NodeKey::CosignTag(artifact::cosign_tag_for(
+            &root,
+            CosignSuffix::Signature,
+        )))
+        .cloned();
+    match probe {
+        Some(NodeState::Absent) => state.referred(&root.to_string(), ReferrerKind::may_sign),
+        probe => signature_layers(probe.as_ref()).is_some_and(|layers| keyless(&layers)),
+    }
 }
 
 fn keyless(layers: &[Descriptor]) -> bool {
@@ -190,17 +192,6 @@ fn unkeyed(root: &Digest) -> SignatureResult {
     }
 }
 
-/// Sigstore bundles among the image's referrers, and no key to check them with.
-fn unkeyed_bundles(root: &Digest) -> SignatureResult {
-    SignatureResult {
-        reason: Some(
-            "Sigstore bundles are attached to it (OCI 1.1 referrers), but no public key was given to check them with: paste one below"
-                .to_owned(),
-        ),
-        ..unkeyed(root)
-    }
-}
-
 /// The first-load module checks nothing: a key hands the page to the module with every page.
 #[cfg(not(feature = "all-pages"))]
 #[hook]
@@ -213,7 +204,7 @@ fn use_checked(
     None
 }
 
-/// The first-load module reads no bundle: a key hands the page to the module with every page. (`Some(None)`:
+/// The first-load module reads no bundle: it hands the page to the module with every page. (`Some(None)`:
 /// no bundle known.)
 #[cfg(not(feature = "all-pages"))]
 #[hook]
@@ -226,9 +217,10 @@ fn use_bundle_check(
     Some(None)
 }
 
-/// With a key: the Sigstore bundles among the image's OCI 1.1 referrers (`bundles`, as the page listed
-/// them), each referrer manifest and bundle fetched by digest and hashed, each bundle checked with the key
-/// (`None` while listing or checking, `Some(None)` when there is none).
+/// The Sigstore bundles among the image's OCI 1.1 referrers (`bundles`, as the page listed them), each
+/// referrer manifest and bundle fetched by digest and hashed, each bundle checked: with the key, or,
+/// keyless, against the proxy's Sigstore trust root (`None` while listing or checking, `Some(None)` when
+/// there is none).
 #[cfg(feature = "all-pages")]
 #[hook]
 fn use_bundle_check(
@@ -246,11 +238,11 @@ fn use_bundle_check(
             move |(root, bundles, key)| {
                 checked.set(None);
                 match (root.clone(), bundles.clone(), key.clone()) {
-                    (_, None, Some(_)) => {}
-                    (Some(root), Some(bundles), Some(key)) => {
+                    (Some(_), None, _) => {}
+                    (Some(root), Some(bundles), key) if !bundles.is_empty() => {
                         yew::platform::spawn_local(async move {
                             checked.set(Some(
-                                bundle_verdict(&repository, &root, bundles, &key).await,
+                                bundle_verdict(&repository, &root, bundles, key.as_deref()).await,
                             ));
                         })
                     }
@@ -262,69 +254,159 @@ fn use_bundle_check(
     (*checked).clone()
 }
 
-/// The image's verdict from its bundles, if it has any: valid when one is signed by the key and about
-/// the image, else why not (the first reason).
+/// The image's verdict from its bundles, if it has any: valid when one is signed by the key, or keyless
+/// and holding against the trust root, and about the image; else invalid when one does not hold, else
+/// no key (bundles signed with a key, and none given; or keyless ones, and no trust root).
 #[cfg(feature = "all-pages")]
 async fn bundle_verdict(
     repository: &Repository,
     root: &Digest,
     referrers: Vec<Descriptor>,
-    key: &str,
+    key: Option<&str>,
 ) -> Option<SignatureResult> {
     use strata_supply_chain::public_key::PublicKey;
-    use strata_supply_chain::sigstore_bundle::{self, BundleCheck};
+    use strata_supply_chain::sigstore_bundle::{self, BundleCheck, Material};
 
     if referrers.is_empty() {
         return None;
     }
-    let key = PublicKey::from_address_value(key).ok()?;
-    let mut reasons = Vec::new();
+    let keys = match key.map(PublicKey::from_address_value) {
+        Some(Ok(key)) => vec![key],
+        Some(Err(error)) => return Some(unusable_key(root, &error.to_string())),
+        None => Vec::new(),
+    };
+    let mut trust = None;
+    let (mut invalid, mut unchecked) = (Vec::new(), Vec::new());
     for referrer in referrers {
         let layers = match manifest_by_digest(repository, &referrer).await {
             Ok(manifest) => manifest.layers,
             Err(why) => {
-                reasons.push(why);
+                invalid.push(why);
                 continue;
             }
         };
-        for layer in layers.iter().filter(|layer| layer.media_type == BUNDLE_V03) {
-            let check = match payload(repository, layer).await {
-                Ok(bytes) => match sigstore_bundle::read(&bytes) {
-                    Ok(bundle) => bundle.check_for_image(root, std::slice::from_ref(&key)),
-                    Err(error) => BundleCheck::Invalid(error.to_string()),
-                },
-                Err(why) => BundleCheck::Invalid(format!("its bundle could not be read: {why}")),
+        let bundles = layers
+            .iter()
+            .filter(|layer| sigstore_bundle::is_bundle_media_type(&layer.media_type));
+        for layer in bundles {
+            let bundle = match payload(repository, layer).await {
+                Ok(bytes) => sigstore_bundle::read(&bytes).map_err(|error| error.to_string()),
+                Err(why) => Err(format!("its bundle could not be read: {why}")),
+            };
+            let check = match bundle {
+                Err(why) => BundleCheck::Invalid(why),
+                Ok(bundle) if matches!(bundle.material, Material::PublicKey { .. }) => {
+                    if keys.is_empty() {
+                        unchecked.push(
+                            "Sigstore bundles signed with a key are attached to it (OCI 1.1 referrers), \
+                             but no public key was given to check them with: paste one below"
+                                .to_owned(),
+                        );
+                        continue;
+                    }
+                    bundle.check_for_image(root, &keys)
+                }
+                Ok(bundle) => {
+                    if trust.is_none() {
+                        trust = Some(keyless_trust(Some(
+                            crate::registry_api::sigstore_trust_root().await,
+                        )));
+                    }
+                    match trust.as_ref() {
+                        Some(Ok(trust)) => bundle.check_keyless(root, trust),
+                        Some(Err(why)) => {
+                            unchecked.push(why.clone());
+                            continue;
+                        }
+                        None => continue,
+                    }
+                }
             };
             match check {
-                BundleCheck::Valid(_) => {
-                    return Some(SignatureResult {
-                        verdict: "valid",
-                        signed_digest: root.to_string(),
-                        signed_reference: None,
-                        reason: None,
-                        signer: None,
-                    });
+                BundleCheck::Valid(_) => return Some(valid(root, None)),
+                BundleCheck::ValidKeyless(signer) => {
+                    return Some(valid(
+                        root,
+                        Some(Signer {
+                            who: signer_words(&signer.identities, signer.issuer.as_deref()),
+                            logged: true,
+                        }),
+                    ));
                 }
-                BundleCheck::Invalid(why) => reasons.push(why),
-                BundleCheck::Keyless => reasons.push(
-                    "signed keyless, with a certificate: Strata checks those against a trust root, not a key"
-                        .to_owned(),
-                ),
+                BundleCheck::Invalid(why) => invalid.push(why),
+                BundleCheck::Keyless => {}
             }
         }
     }
+    let signed_digest = root.to_string();
+    if let Some(why) = invalid.first() {
+        let what = if keys.is_empty() {
+            "its Sigstore bundle does not hold for this image"
+        } else {
+            "its Sigstore bundle is not signed by this key for this image"
+        };
+        return Some(SignatureResult {
+            verdict: "invalid",
+            signed_digest,
+            signed_reference: None,
+            reason: Some(format!("{what}: {why}")),
+            signer: None,
+        });
+    }
+    let why = unchecked.into_iter().next()?;
     Some(SignatureResult {
-        verdict: "invalid",
+        reason: Some(why),
+        ..unkeyed(root)
+    })
+}
+
+#[cfg(feature = "all-pages")]
+fn valid(root: &Digest, signer: Option<Signer>) -> SignatureResult {
+    SignatureResult {
+        verdict: "valid",
         signed_digest: root.to_string(),
         signed_reference: None,
-        reason: Some(format!(
-            "its Sigstore bundle is not signed by this key for this image: {}",
-            reasons
-                .first()
-                .map_or("no bundle in its referrers", String::as_str)
-        )),
-        signer: None,
-    })
+        reason: None,
+        signer,
+    }
+}
+
+/// Who signed with a certificate, in words: its identities, and the OIDC issuer that vouched for them.
+#[cfg(feature = "all-pages")]
+fn signer_words(identities: &[String], issuer: Option<&str>) -> String {
+    let issuer = issuer
+        .map(|issuer| format!(", vouched for by {issuer}"))
+        .unwrap_or_default();
+    format!("{}{issuer}", identities.join(", "))
+}
+
+/// The key in the address cannot check anything.
+#[cfg(feature = "all-pages")]
+fn unusable_key(root: &Digest, error: &str) -> SignatureResult {
+    SignatureResult {
+        reason: Some(format!("the key in the address is unusable: {error}")),
+        ..unkeyed(root)
+    }
+}
+
+/// The proxy's Sigstore trust root, read (`None`: not asked for), or why keyless signatures cannot be
+/// checked.
+#[cfg(feature = "all-pages")]
+fn keyless_trust(
+    fetched: Option<Result<Option<Vec<u8>>, String>>,
+) -> Result<strata_supply_chain::trust_root::KeylessTrust, String> {
+    use strata_supply_chain::trust_root::KeylessTrust;
+    match fetched {
+        None => Err("no trust root was asked for".to_owned()),
+        Some(Ok(Some(bytes))) => KeylessTrust::from_trusted_root(&bytes)
+            .map_err(|error| format!("the proxy's Sigstore trust root is unusable: {error}")),
+        Some(Ok(None)) => Err(
+            "signed keyless, with a certificate, and this proxy has no Sigstore trust root to check \
+             it against (its operator gives one with --sigstore-trust-root)"
+                .to_owned(),
+        ),
+        Some(Err(why)) => Err(format!("the proxy's Sigstore trust root could not be read: {why}")),
+    }
 }
 
 /// A referrer's manifest, fetched by its descriptor's digest and hashed.
@@ -557,9 +639,7 @@ fn judge(
     trust: Option<Result<Option<Vec<u8>>, String>>,
 ) -> SignatureResult {
     use strata_supply_chain::cosign_signature::{LayerCheck, Verdict};
-    use strata_supply_chain::keyless_signature::{
-        self, CERTIFICATE_ANNOTATION, KeylessCheck, KeylessTrust,
-    };
+    use strata_supply_chain::keyless_signature::{self, CERTIFICATE_ANNOTATION, KeylessCheck};
     use strata_supply_chain::public_key::PublicKey;
     use strata_supply_chain::rekor_set::BUNDLE_ANNOTATION;
     use strata_supply_chain::simple_signing;
@@ -567,26 +647,13 @@ fn judge(
     let claim_of = |layer: &SignatureLayer| simple_signing::read(layer.payload.as_ref().ok()?).ok();
     let keys = match key.map(PublicKey::from_address_value) {
         Some(Ok(key)) => vec![key],
-        Some(Err(error)) => {
-            let mut result = unkeyed(root);
-            result.reason = Some(format!("the key in the address is unusable: {error}"));
-            return result;
-        }
+        Some(Err(error)) => return unusable_key(root, &error.to_string()),
         None => Vec::new(),
     };
     // What keyless signatures are checked against, or why they cannot be.
-    let trust = match trust {
-        None => Err("no trust root was asked for".to_owned()),
-        Some(Ok(Some(bytes))) => KeylessTrust::from_trusted_root(&bytes)
-            .map_err(|error| format!("the proxy's Sigstore trust root is unusable: {error}")),
-        Some(Ok(None)) => Err(
-            "signed keyless, with a certificate, and this proxy has no Sigstore trust root to check \
-             it against (its operator gives one with --sigstore-trust-root)"
-                .to_owned(),
-        ),
-        Some(Err(why)) => Err(format!("the proxy's Sigstore trust root could not be read: {why}")),
-    };
+    let trust = keyless_trust(trust);
     let mut signer = None;
+    let now = (js_sys::Date::now() / 1000.0) as i64;
     let checks: Vec<LayerCheck> = layers
         .iter()
         .map(|layer| {
@@ -626,23 +693,16 @@ fn judge(
                     payload,
                     &descriptor.annotations,
                     root,
-                    &trust.roots,
+                    &trust.roots_at(now),
                     &[],
-                    (js_sys::Date::now() / 1000.0) as i64,
+                    now,
                 )
             };
             match checked {
                 KeylessCheck::Valid(keyless) => {
-                    signer.get_or_insert_with(|| {
-                        let issuer = keyless
-                            .issuer
-                            .as_deref()
-                            .map(|issuer| format!(", vouched for by {issuer}"))
-                            .unwrap_or_default();
-                        Signer {
-                            who: format!("{}{issuer}", keyless.identities.join(", ")),
-                            logged,
-                        }
+                    signer.get_or_insert_with(|| Signer {
+                        who: signer_words(&keyless.identities, keyless.issuer.as_deref()),
+                        logged,
                     });
                     LayerCheck::Valid(keyless.claim)
                 }

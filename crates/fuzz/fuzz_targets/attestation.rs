@@ -1,6 +1,7 @@
 //! Fuzzes the readers of what an attestation or signature layer holds: in-toto statements, plain or in a
 //! DSSE envelope, the SBOM or provenance predicate inside, cosign's simple-signing payloads, Sigstore
-//! bundles, and a referrer's layer read as each kind of referrer. None may panic, and what they read must
+//! bundles (checked keyless too), transparency-log checkpoints and inclusion proofs, and a referrer's
+//! layer read as each kind of referrer. None may panic, and what they read must
 //! hold together.
 
 #![no_main]
@@ -8,13 +9,28 @@
 use libfuzzer_sys::fuzz_target;
 use strata_image::manifest::Descriptor;
 use strata_supply_chain::referrer_source::{self, ReferrerKind};
-use strata_supply_chain::{dsse, provenance, sbom, sigstore_bundle, simple_signing, statement};
+use strata_supply_chain::trust_root::KeylessTrust;
+use strata_supply_chain::{
+    checkpoint, dsse, merkle_proof, provenance, sbom, sigstore_bundle, simple_signing, statement,
+};
 
 fuzz_target!(|data: &[u8]| {
     let _ = simple_signing::read(data);
     if let Ok(bundle) = sigstore_bundle::read(data) {
         let image = strata_image::digest::Digest::sha256_of(data);
         let _ = bundle.check_for_image(&image, &[]);
+        let _ = bundle.check_keyless(&image, &KeylessTrust::default());
+    }
+    if let Ok(note) = std::str::from_utf8(data) {
+        let _ = checkpoint::verify(note, &[]);
+    }
+    if let (Some(index), Some(size)) = (data.get(..8), data.get(8..16)) {
+        let number = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        let path: Vec<merkle_proof::TreeHash> = data[16..]
+            .chunks_exact(32)
+            .map(|chunk| chunk.try_into().unwrap_or_default())
+            .collect();
+        let _ = merkle_proof::root_from_inclusion(number(index), number(size), [0; 32], &path);
     }
     let subject = strata_image::digest::Digest::sha256_of(b"subject");
     for kind in [

@@ -14,23 +14,14 @@ use strata_image::digest::Digest;
 use crate::base64;
 use crate::certificate_chain::{self, Certificate};
 use crate::cosign_signature::{SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE};
-use crate::public_key::PublicKey;
 use crate::rekor_set::{self, BUNDLE_ANNOTATION, Signer};
 use crate::simple_signing::{self, SignedClaim};
+use crate::trust_root::{KeylessTrust, TransparencyLog};
 
 /// The layer annotation holding the leaf certificate (PEM).
 pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
 /// The layer annotation holding the chain (PEM, the root last).
 pub const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
-
-/// What keyless signatures are checked against: the CA roots and the transparency logs' keys.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeylessTrust {
-    /// Trusted CA certificates (Fulcio's roots and intermediates, as a trust root lists them).
-    pub roots: Vec<Certificate>,
-    /// The Rekor logs' public keys.
-    pub log_keys: Vec<PublicKey>,
-}
 
 /// Who a valid keyless signature says signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +62,8 @@ pub fn check_layer(
         payload,
         annotations,
         image,
-        &trust.roots,
         &[],
-        When::Logged(&trust.log_keys),
+        When::Logged(trust),
     )
 }
 
@@ -94,17 +84,43 @@ pub fn check_layer_with_ca(
         payload,
         annotations,
         image,
-        roots,
         intermediates,
-        When::At(now),
+        When::At(roots, now),
     )
 }
 
-/// When a certificate chain must hold: when a transparency log (one of these keys) integrated the
-/// signature, or at a given time.
+/// When a certificate chain must hold, and up to what: the trust root's CAs when one of its
+/// transparency logs integrated the signature, or the given roots at a given time.
 enum When<'a> {
-    Logged(&'a [PublicKey]),
-    At(i64),
+    Logged(&'a KeylessTrust),
+    At(&'a [Certificate], i64),
+}
+
+/// The time a log of `trust`, valid then, vouches for with `check` (given one log key, the time it
+/// says the entry was logged at), or why none does.
+pub(crate) fn logged_time<E: std::fmt::Display>(
+    logs: &[TransparencyLog],
+    check: impl Fn(&[crate::public_key::PublicKey]) -> Result<i64, E>,
+) -> Result<i64, String> {
+    let mut first_error = None;
+    for log in logs {
+        match check(std::slice::from_ref(&log.key)) {
+            Ok(time) if log.valid.contains(time) => return Ok(time),
+            Ok(_) => {
+                first_error.get_or_insert_with(|| {
+                    "it was signed by a transparency log key outside the period the trust root \
+                     trusts that key for"
+                        .to_owned()
+                });
+            }
+            Err(error) => {
+                first_error.get_or_insert_with(|| error.to_string());
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| {
+        "it was logged, and the trust root names no transparency log to check that with".to_owned()
+    }))
 }
 
 fn certified(
@@ -112,7 +128,6 @@ fn certified(
     payload: &[u8],
     annotations: &BTreeMap<String, String>,
     image: &Digest,
-    roots: &[Certificate],
     configured_intermediates: &[Certificate],
     when: When,
 ) -> KeylessCheck {
@@ -151,33 +166,30 @@ fn certified(
     let Ok(signature) = base64::decode(&unwrapped) else {
         return invalid("the signature annotation is not base64".to_owned());
     };
-    let logged_at = match when {
-        When::At(now) => now,
-        When::Logged([]) => {
-            return invalid(
-                "it was logged in Rekor, and the trust root names no transparency log to check that with"
-                    .to_owned(),
-            );
-        }
-        When::Logged(log_keys) => {
+    let (roots, logged_at) = match when {
+        When::At(roots, now) => (roots.to_vec(), now),
+        When::Logged(trust) => {
             let Some(bundle) = annotations.get(BUNDLE_ANNOTATION) else {
                 return invalid(
                     "no Rekor entry: a keyless signature is trusted only once logged".to_owned(),
                 );
             };
-            match rekor_set::verify(
-                bundle,
-                log_keys,
-                &signature,
-                Signer::Certificate(leaf.der()),
-                payload,
-            ) {
-                Ok(time) => time,
+            let logged = logged_time(&trust.logs, |log_keys| {
+                rekor_set::verify(
+                    bundle,
+                    log_keys,
+                    &signature,
+                    Signer::Certificate(leaf.der()),
+                    payload,
+                )
+            });
+            match logged {
+                Ok(time) => (trust.roots_at(time), time),
                 Err(error) => return invalid(format!("its Rekor entry: {error}")),
             }
         }
     };
-    if let Err(error) = certificate_chain::verify_chain(&leaf, &intermediates, roots, logged_at) {
+    if let Err(error) = certificate_chain::verify_chain(&leaf, &intermediates, &roots, logged_at) {
         return invalid(format!("its certificate: {error}"));
     }
     let key = match leaf.public_key() {
@@ -203,99 +215,4 @@ fn certified(
         issuer: leaf.oidc_issuer(),
         logged_at,
     })
-}
-
-/// The media type of a Sigstore trust root (`trusted_root.json`), v0.1.
-pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
-    "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
-
-/// Why a trust root could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TrustRootError {
-    /// Not a trust root's JSON.
-    #[error("not a Sigstore trust root: {0}")]
-    Shape(String),
-    /// A certificate or key in it that cannot be read.
-    #[error("the trust root's {0}")]
-    Content(String),
-    /// No CA, or no log key: nothing keyless could be checked.
-    #[error("the trust root names no {0}")]
-    Missing(&'static str),
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawTrustRoot {
-    media_type: String,
-    #[serde(default)]
-    tlogs: Vec<RawLog>,
-    #[serde(default)]
-    certificate_authorities: Vec<RawAuthority>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawLog {
-    public_key: RawRawBytes,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawAuthority {
-    cert_chain: RawChain,
-}
-
-#[derive(serde::Deserialize)]
-struct RawChain {
-    #[serde(default)]
-    certificates: Vec<RawRawBytes>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawRawBytes {
-    raw_bytes: String,
-}
-
-impl KeylessTrust {
-    /// Reads a Sigstore trust root (`trusted_root.json`, as the Sigstore TUF repository publishes it and
-    /// `--sigstore-trust-root` gives it): every certificate of every CA's chain is trusted, and every
-    /// transparency log's ECDSA P-256 key (other keys are not a log's, as containers/image holds). One
-    /// with CAs and no log is one's own PKI's: it checks certificates with no log entry. Validity periods
-    /// are not applied: a certificate's own validity is.
-    pub fn from_trusted_root(bytes: &[u8]) -> Result<KeylessTrust, TrustRootError> {
-        let raw: RawTrustRoot = serde_json::from_slice(bytes)
-            .map_err(|error| TrustRootError::Shape(error.to_string()))?;
-        if raw.media_type != TRUSTED_ROOT_MEDIA_TYPE {
-            return Err(TrustRootError::Shape(format!(
-                "media type {:?}, not {TRUSTED_ROOT_MEDIA_TYPE}",
-                raw.media_type
-            )));
-        }
-        let decoded = |what: &str, text: &str| {
-            base64::decode(text)
-                .map_err(|error| TrustRootError::Content(format!("{what}: {error}")))
-        };
-        let mut roots = Vec::new();
-        for authority in &raw.certificate_authorities {
-            for certificate in &authority.cert_chain.certificates {
-                let der = decoded("certificate", &certificate.raw_bytes)?;
-                roots.push(
-                    Certificate::from_der(&der)
-                        .map_err(|error| TrustRootError::Content(error.to_string()))?,
-                );
-            }
-        }
-        let log_keys: Vec<PublicKey> = raw
-            .tlogs
-            .iter()
-            .filter_map(|log| decoded("log key", &log.public_key.raw_bytes).ok())
-            .filter_map(|der| PublicKey::from_der(&der).ok())
-            .filter(PublicKey::is_ecdsa)
-            .collect();
-        if roots.is_empty() {
-            return Err(TrustRootError::Missing("certificate authority"));
-        }
-        Ok(KeylessTrust { roots, log_keys })
-    }
 }

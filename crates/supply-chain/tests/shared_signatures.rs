@@ -356,9 +356,8 @@ fn fulcio_certificates_chain_to_the_root_at_the_time_they_were_logged() {
 #[test]
 fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
     use strata_supply_chain::certificate_chain::Certificate;
-    use strata_supply_chain::keyless_signature::{
-        self, CHAIN_ANNOTATION, KeylessCheck, KeylessTrust,
-    };
+    use strata_supply_chain::keyless_signature::{self, CHAIN_ANNOTATION, KeylessCheck};
+    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE, TransparencyLog};
 
     let Some(dir) = fixtures() else {
         return;
@@ -382,7 +381,7 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
     };
     // As a Sigstore trust root names them: the Fulcio root and the Rekor key, base64 of their DER.
     let trusted_root = serde_json::json!({
-        "mediaType": keyless_signature::TRUSTED_ROOT_MEDIA_TYPE,
+        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
         "tlogs": [{"baseUrl": "https://rekor.sigstore.dev", "hashAlgorithm": "SHA2_256",
                    "publicKey": {"rawBytes": base64::encode(&key(&dir, "rekor.pub").der(), false),
                                  "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}],
@@ -408,8 +407,8 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
         other => panic!("valid with the Fulcio root and the Rekor key: {other:?}"),
     }
     let not_the_log = KeylessTrust {
-        roots: root,
-        log_keys: vec![key(&dir, "cosign.pub")],
+        logs: vec![TransparencyLog::always(key(&dir, "cosign.pub"))],
+        ..trusted.clone()
     };
     assert!(matches!(
         check(&layer.annotations, &not_the_log),
@@ -448,7 +447,7 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
 
 #[test]
 fn trust_roots_without_a_ca_or_a_log_are_refused() {
-    use strata_supply_chain::keyless_signature::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
 
     let cases = [
         ("not JSON", "trusted".to_owned()),
@@ -554,7 +553,7 @@ fn a_signature_made_with_ones_own_pki_is_valid_up_to_its_ca() {
 #[test]
 fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
     use strata_supply_chain::certificate_chain::Certificate;
-    use strata_supply_chain::keyless_signature::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
 
     let Some(dir) = fixtures() else {
         return;
@@ -584,7 +583,7 @@ fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
     });
     let trusted =
         KeylessTrust::from_trusted_root(trusted_root.to_string().as_bytes()).expect("a trust root");
-    assert!(trusted.log_keys.is_empty());
+    assert!(trusted.logs.is_empty());
     let keyless = read_layer(&dir.join("dir-img-cosign-fulcio-rekor-valid/signature-1"));
     let image = Digest::sha256_of(
         &std::fs::read(dir.join("dir-img-cosign-fulcio-rekor-valid/manifest.json"))
@@ -600,4 +599,102 @@ fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
         ),
         strata_supply_chain::keyless_signature::KeylessCheck::Invalid(_)
     ));
+}
+
+/// containers/image's real Fulcio + Rekor signature, carried as a Sigstore bundle v0.1 would carry it
+/// (its certificate and chain, its Rekor entry with the signed entry timestamp, a message signature):
+/// the log's promise, the entry's body and the chain hold against the real Rekor key and Fulcio root, so
+/// the check reaches the last step, where a message signature names no image. Any other log key, or a
+/// body that records another signature, stops it at the log.
+#[test]
+fn a_real_rekor_entry_checks_in_a_bundle_as_in_a_signature_tag() {
+    use sha2::{Digest as _, Sha256};
+    use strata_supply_chain::certificate_chain::Certificate;
+    use strata_supply_chain::sigstore_bundle::{self, BUNDLE_V01, BundleCheck};
+    use strata_supply_chain::trust_root::{Authority, KeylessTrust, TransparencyLog, Validity};
+
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let layer = read_layer(&dir.join("dir-img-cosign-fulcio-rekor-valid/signature-1"));
+    let image = Digest::sha256_of(
+        &std::fs::read(dir.join("dir-img-cosign-fulcio-rekor-valid/manifest.json"))
+            .expect("the manifest"),
+    );
+    let certificate = |text: &str| Certificate::from_pem(text).expect("PEM certificates");
+    let leaf = certificate(&layer.annotations["dev.sigstore.cosign/certificate"]);
+    let mut chain = certificate(&layer.annotations["dev.sigstore.cosign/chain"]);
+    chain.pop();
+    let rekor: serde_json::Value =
+        serde_json::from_str(&layer.annotations[BUNDLE_ANNOTATION]).expect("the Rekor bundle");
+    let payload = &rekor["Payload"];
+    let log_id: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&payload["logID"].as_str().unwrap()[at..at + 2], 16).unwrap())
+        .collect();
+    let signature = &layer.annotations[SIGNATURE_ANNOTATION];
+    let bundle_with = |body: &str| {
+        serde_json::json!({
+            "mediaType": BUNDLE_V01,
+            "verificationMaterial": {
+                "x509CertificateChain": { "certificates": leaf.iter().chain(&chain)
+                    .map(|certificate| serde_json::json!({ "rawBytes": base64::encode(certificate.der(), false) }))
+                    .collect::<Vec<_>>() },
+                "tlogEntries": [{
+                    "logIndex": payload["logIndex"].to_string(),
+                    "logId": { "keyId": base64::encode(&log_id, false) },
+                    "kindVersion": { "kind": "hashedrekord", "version": "0.0.1" },
+                    "integratedTime": payload["integratedTime"].to_string(),
+                    "inclusionPromise": { "signedEntryTimestamp": rekor["SignedEntryTimestamp"] },
+                    "canonicalizedBody": body,
+                }],
+            },
+            "messageSignature": {
+                "messageDigest": { "algorithm": "SHA2_256",
+                                   "digest": base64::encode(&Sha256::digest(&layer.payload), false) },
+                "signature": signature,
+            },
+        })
+        .to_string()
+    };
+    let fulcio = Certificate::from_pem(
+        &std::fs::read_to_string(dir.join("keys/fulcio_v1.crt.pem")).expect("the root"),
+    )
+    .expect("a certificate");
+    let trust_with = |log: &str| KeylessTrust {
+        authorities: vec![Authority {
+            certificates: fulcio.clone(),
+            valid: Validity::default(),
+        }],
+        logs: vec![TransparencyLog::always(key(&dir, log))],
+    };
+    let check = |bundle: &str, trust: &KeylessTrust| {
+        sigstore_bundle::read(bundle.as_bytes())
+            .expect("a bundle")
+            .check_keyless(&image, trust)
+    };
+    let body = payload["body"].as_str().expect("a body");
+    let reason = |found: BundleCheck| match found {
+        BundleCheck::Invalid(why) => why,
+        other => panic!("a message signature names no image: {other:?}"),
+    };
+    assert!(
+        reason(check(&bundle_with(body), &trust_with("rekor.pub"))).contains("names no image"),
+        "the real entry holds up to the image"
+    );
+    assert!(
+        reason(check(&bundle_with(body), &trust_with("cosign.pub")))
+            .contains("transparency-log entry"),
+        "another log"
+    );
+    // The log's body re-encoded with another signature: the promise no longer covers it.
+    let mut logged: serde_json::Value =
+        serde_json::from_slice(&base64::decode(body).expect("base64")).expect("JSON");
+    logged["spec"]["signature"]["content"] = serde_json::json!(base64::encode(b"another", false));
+    let altered = base64::encode(logged.to_string().as_bytes(), false);
+    assert!(
+        reason(check(&bundle_with(&altered), &trust_with("rekor.pub")))
+            .contains("signed entry timestamp"),
+        "an altered body"
+    );
 }

@@ -51,9 +51,10 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
         })
     };
     let check = match &result {
-        // Keyless signatures are checked with crypto only the module with every page holds.
+        // Keyless signatures and Sigstore bundles are checked with crypto only the module with every page
+        // holds.
         #[cfg(not(feature = "all-pages"))]
-        None if crate::signature_check::signed_keyless(&props.state) => {
+        None if crate::signature_check::checked_by_all_pages(&props.state) => {
             html! { <crate::hand_over::HandOver /> }
         }
         None => {
