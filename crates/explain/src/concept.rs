@@ -167,6 +167,13 @@ impl Concept {
                  you pull by that digest is what they signed. It does not prove the image is safe, whose key it \
                  is, or that a tag still points at the signed digest: tags move, so pull by digest. A valid \
                  signature made for another image is not this image's.",
+                "Keyless signing (Sigstore) needs no long-lived key: an OIDC provider vouches for an identity (an \
+                 email, a CI workflow), a CA such as Fulcio issues a certificate for it that lasts minutes, and a \
+                 transparency log such as Rekor records the signature and signs when it did. Strata checks the \
+                 log's signature, the certificate up to a CA of the trust root its operator gives, valid at the \
+                 time the log recorded, and the signature with the certificate's key. That proves who the issuer \
+                 said signed, not that you trust them. cosign v3 attaches its signatures as Sigstore bundles (OCI \
+                 1.1 referrers) instead of a `.sig` tag; they are checked the same way.",
             ],
             Concept::DanglingManifests => &[
                 "A manifest no tag points to is dangling (untagged). It appears when a tag moves to a new push: \
