@@ -353,7 +353,12 @@ async fn bundle_verdict(
             signer: None,
         });
     }
-    let why = unchecked.into_iter().next()?;
+    let Some(why) = unchecked.into_iter().next() else {
+        return Some(unsigned(
+            root,
+            Some("its referrers said to hold Sigstore bundles hold none".to_owned()),
+        ));
+    };
     Some(SignatureResult {
         reason: Some(why),
         ..unkeyed(root)
