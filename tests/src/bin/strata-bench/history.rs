@@ -21,6 +21,7 @@ pub const BEFORE_AND_AFTER: &str = "## Before and after: what each change measur
 | The tag table: what an image's documents say kept by its digest (another tag of it costs a `HEAD` only), and the table re-rendered at most every 100 ms as details come in | the first screen of 1,000 tags | 828 ms, 113 requests | 418 ms, 60 requests |
 | The styles of the pages only the module with every page shows (files, compare, the tag table, the catalog, `/open`, the supply chain) moved to `all-pages.css`, loaded with that module | the first load's stylesheet, brotli bytes | 4717 | 3052 |
 | The first-load module built with sha2's compact rounds (`--cfg sha2_backend_soft=\"compact\"`, its own target folder): it hashes documents of a few kB | the first-load wasm, brotli bytes | 239305 | 235684 |
+| Yew's trace events compiled out of both modules (the `tracing` crate's `release_max_level_off`; nothing in the page collects them): their messages and source paths gone from the wasm | first load, bytes on the wire (with the OCI 1.1 referrers probe added the same day) | 251848 | 242220 |
 
 Tried and dropped: `wasm-opt -Oz` (the app 5–7% larger in brotli), `opt-level = \"s\"` for the app, \
 building the standard library with `panic = \"immediate-abort\"` (4% smaller, but a nightly toolchain for every \
@@ -28,7 +29,15 @@ build), `-Zfmt-debug=none` (2% smaller, same), hashing in the proxy on a thread 
 cores), flushing the tree's updates on animation frames instead of timer turns, and asking for an inspect \
 page's root document at the Enter that opens it, before the page renders, with requests built by `web-sys` \
 directly instead of `gloo-net` (the warm tree the same within noise in interleaved runs of both builds: the \
-browser sends the request only once the render's task is over), and probing cosign's tags with `HEAD` (one \
-upstream request instead of two for the usual 404) and together with the platform manifests instead of after \
-the tree (the warm tree 1.50× against 1.51×, within noise; the first load 330 bytes larger).
+request does leave during the render, but its answer, back in a few ms from a local registry, waits for the \
+render and its layout to end either way; on a real network it would save up to a round trip), rendering each \
+round of answers (the index, then the platform manifests) while the next round is on the network instead of \
+once at the end (the warm tree slower, 106 → 145 ms in a profiling run: each render takes the main thread \
+from the answers that start the next round), building the raw bytes and \"How it was fetched\" panels only \
+once opened (they hold 40% of the page's elements, 1,069 of 2,690 for the demo multi-arch image; in \
+interleaved runs of both builds with a CDP harness, slower than this report's, the warm tree went from 135 to \
+124 ms and the cold one from 301 to 276 ms: 8% less, the goals still far, and what those panels hold would \
+be missing from the page until opened), and probing cosign's tags with `HEAD` (one upstream request instead \
+of two for the usual 404) and together with the platform manifests instead of after the tree (the warm tree \
+1.50× against 1.51×, within noise; the first load 330 bytes larger).
 ";
