@@ -824,6 +824,15 @@ mod tests {
                 chained.check_keyless(&image, &world.trust),
                 BundleCheck::ValidKeyless(_)
             ));
+            // A proof without its checkpoint proves nothing, and the signed entry timestamp still vouches.
+            let unproven = bundle(&world, &statement_about(IMAGE), LOGGED_AT, 22, |bundle| {
+                let proof = &mut bundle["verificationMaterial"]["tlogEntries"][0]["inclusionProof"];
+                proof.as_object_mut().unwrap().remove("checkpoint");
+            });
+            assert!(matches!(
+                unproven.check_keyless(&image, &world.trust),
+                BundleCheck::ValidKeyless(_)
+            ));
         }
 
         #[test]
