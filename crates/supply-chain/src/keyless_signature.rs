@@ -98,7 +98,7 @@ enum When<'a> {
 
 /// The time a log of `trust`, valid then, vouches for with `check` (given one log key, the time it
 /// says the entry was logged at), or why none does.
-pub(crate) fn logged_time<E: std::fmt::Display>(
+fn logged_time<E: std::fmt::Display>(
     logs: &[TransparencyLog],
     check: impl Fn(&[crate::public_key::PublicKey]) -> Result<i64, E>,
 ) -> Result<i64, String> {

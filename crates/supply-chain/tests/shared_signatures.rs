@@ -357,7 +357,9 @@ fn fulcio_certificates_chain_to_the_root_at_the_time_they_were_logged() {
 fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
     use strata_supply_chain::certificate_chain::Certificate;
     use strata_supply_chain::keyless_signature::{self, CHAIN_ANNOTATION, KeylessCheck};
-    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE, TransparencyLog};
+    use strata_supply_chain::trust_root::{
+        KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE, TransparencyLog, Validity,
+    };
 
     let Some(dir) = fixtures() else {
         return;
@@ -410,10 +412,31 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
         logs: vec![TransparencyLog::always(key(&dir, "cosign.pub"))],
         ..trusted.clone()
     };
-    assert!(matches!(
-        check(&layer.annotations, &not_the_log),
-        KeylessCheck::Invalid(_)
-    ));
+    // The trust root's periods: the log's key and the CA each trusted only until 2020, before the
+    // signature was logged (2023-01-20).
+    let until_2020 = Validity {
+        start: None,
+        end: Some(1_577_836_800),
+    };
+    let log_retired = KeylessTrust {
+        logs: vec![TransparencyLog {
+            key: key(&dir, "rekor.pub"),
+            valid: until_2020,
+        }],
+        ..trusted.clone()
+    };
+    let mut ca_retired = trusted.clone();
+    ca_retired.authorities[0].valid = until_2020;
+    for (case, trust) in [
+        ("another log", &not_the_log),
+        ("the log's key retired", &log_retired),
+        ("the CA retired", &ca_retired),
+    ] {
+        assert!(
+            matches!(check(&layer.annotations, trust), KeylessCheck::Invalid(_)),
+            "{case}"
+        );
+    }
     let mut without_chain = layer.annotations.clone();
     without_chain.remove(CHAIN_ANNOTATION);
     assert!(matches!(
