@@ -275,6 +275,10 @@ async fn a_keyless_bundle_among_the_referrers_is_checked_against_the_trust_root(
                         && found.signer.contains("https://issuer.example.test"),
                     "who signed and who vouched for them: {found:?}"
                 );
+                assert!(
+                    found.text.contains(" UTC)"),
+                    "when the log recorded it: {found:?}"
+                );
                 browser.screenshot("keyless_bundle").await;
             }
             "about-another" => assert!(found.text.contains("another digest"), "{found:?}"),

@@ -42,9 +42,9 @@ pub struct SignatureResult {
 pub struct Signer {
     /// The certificate's identities, and the OIDC issuer that vouched for them (keyless).
     pub who: String,
-    /// Whether a transparency log recorded the signature (keyless), its certificate checked at that
-    /// time; if not, a certificate of one's own PKI, checked as of now.
-    pub logged: bool,
+    /// When a transparency log recorded the signature (keyless, Unix seconds), the time its certificate
+    /// was checked at; none for a certificate of one's own PKI, checked as of now.
+    pub logged_at: Option<i64>,
 }
 
 /// A signature layer: the descriptor its manifest gives, and its payload once fetched and hashed.
@@ -329,7 +329,7 @@ async fn bundle_verdict(
                         root,
                         Some(Signer {
                             who: signer_words(&signer.identities, signer.issuer.as_deref()),
-                            logged: true,
+                            logged_at: Some(signer.logged_at),
                         }),
                     ));
                 }
@@ -707,7 +707,7 @@ fn judge(
                 KeylessCheck::Valid(keyless) => {
                     signer.get_or_insert_with(|| Signer {
                         who: signer_words(&keyless.identities, keyless.issuer.as_deref()),
-                        logged,
+                        logged_at: logged.then_some(keyless.logged_at),
                     });
                     LayerCheck::Valid(keyless.claim)
                 }

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::format::{size, visible};
+use super::format::{size, utc_minute, visible};
 use crate::route::{FilesRequest, files_href};
 
 #[derive(Properties, PartialEq)]
@@ -183,7 +183,7 @@ fn file_row(row: &FileRow, index: usize, selected: bool, href: String) -> Html {
             <span class="size" role="gridcell">{if matches!(row.entry.kind, EntryKind::File) { size(row.entry.size) } else { String::new() }}</span>
             <code class="mode" role="gridcell">{row.entry.mode_string()}</code>
             <span class="owner" role="gridcell">{format!("{}:{}", row.entry.uid, row.entry.gid)}</span>
-            <span class="mtime" role="gridcell">{date(row.entry.mtime)}</span>
+            <span class="mtime" role="gridcell">{utc_minute(row.entry.mtime)}</span>
             <span class="layer" role="gridcell">{format!("#{}", row.layer + 1)}</span>
         </div>
     }
@@ -295,12 +295,4 @@ fn keep_one_tab_stop(list: &NodeRef) {
     if let Some(link) = chosen {
         make_tab_stop(list, &link);
     }
-}
-
-/// `2026-01-01 00:00` (UTC) from seconds since the epoch.
-fn date(seconds: i64) -> String {
-    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0))
-        .to_iso_string()
-        .into();
-    iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or(iso)
 }

@@ -9,6 +9,14 @@ pub fn size(bytes: u64) -> String {
     strata_explain::human_size::decimal(bytes)
 }
 
+/// `2026-01-01 00:00` (UTC) from seconds since the epoch.
+pub fn utc_minute(seconds: i64) -> String {
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0))
+        .to_iso_string()
+        .into();
+    iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or(iso)
+}
+
 /// The first 12 characters of a digest's encoded part, as Docker shows image IDs; a digest from a
 /// manifest may be anything, so its hidden characters are shown.
 pub fn short_digest(digest: &str) -> String {

@@ -10,7 +10,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::concept_help::help;
-use super::format::{short_digest, visible};
+use super::format::{short_digest, utc_minute, visible};
 use crate::inspect_state::InspectState;
 use crate::navigation;
 use crate::registry_api::Repository;
@@ -65,7 +65,7 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
                 data-signed-digest={result.signed_digest.clone()}>
                 <p>
                     <strong>{ match &result.signer {
-                        Some(signer) if signer.logged => "Signed keyless, and checked:",
+                        Some(signer) if signer.logged_at.is_some() => "Signed keyless, and checked:",
                         Some(_) => "Signed with a certificate, and checked:",
                         None => verdict_words(result.verdict),
                     } }</strong>
@@ -75,9 +75,10 @@ pub fn SignatureView(props: &SignatureViewProps) -> Html {
                     }
                 </p>
                 if let Some(signer) = &result.signer {
-                    if signer.logged {
+                    if let Some(logged_at) = signer.logged_at {
                         <p class="signer" data-signer={signer.who.clone()}>{"Keyless: signed by "}{visible(&signer.who)}
-                            {", its certificate checked up to the proxy's Sigstore trust root at the time the log recorded it."}</p>
+                            {format!(", its certificate checked up to the proxy's Sigstore trust root at the time the \
+                              log recorded it ({} UTC).", utc_minute(logged_at))}</p>
                     } else {
                         <p class="signer" data-signer={signer.who.clone()}>{"Signed by "}{visible(&signer.who)}
                             {", with a certificate checked up to a CA the proxy's trust root names, as of now: no \
