@@ -158,15 +158,7 @@ impl KeylessPki {
     /// A Sigstore bundle v0.3 as cosign v3 signs an image: a DSSE envelope of an in-toto statement about
     /// `digest`, signed by the leaf's key, logged now by `log` as the last of three entries.
     pub fn bundle(&self, repository: &str, digest: &str, log: &SigningKey) -> Vec<u8> {
-        let statement = json!({
-            "_type": "https://in-toto.io/Statement/v1",
-            "subject": [{ "name": format!("registry.test/{repository}"),
-                          "digest": { "sha256": digest.trim_start_matches("sha256:") } }],
-            "predicateType": "https://sigstore.dev/cosign/sign/v1",
-            "predicate": {},
-        })
-        .to_string()
-        .into_bytes();
+        let statement = crate::referrers::cosign_signing_statement(repository, digest);
         let signature: p256::ecdsa::Signature = self
             .leaf_key
             .sign(&dsse::pae(dsse::IN_TOTO_PAYLOAD_TYPE, &statement));

@@ -14,6 +14,20 @@ const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
 
+/// The in-toto statement cosign v3 signs for an image (`digest`, pushed as `registry.test/<repository>`):
+/// predicate type `https://sigstore.dev/cosign/sign/v1`, what its Sigstore bundle's envelope carries.
+pub fn cosign_signing_statement(repository: &str, digest: &str) -> Vec<u8> {
+    json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{ "name": format!("registry.test/{repository}"),
+                      "digest": { "sha256": digest.trim_start_matches("sha256:") } }],
+        "predicateType": "https://sigstore.dev/cosign/sign/v1",
+        "predicate": {},
+    })
+    .to_string()
+    .into_bytes()
+}
+
 /// One referrer to attach.
 pub struct Referrer<'a> {
     /// Its artifact type.

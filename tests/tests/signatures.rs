@@ -262,15 +262,7 @@ async fn the_shown_platform_s_own_signature_is_checked_with_the_key() {
 async fn attach_bundle(api: &str, repository: &str, image: &str, key: &SigningKey) {
     const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
     const IN_TOTO: &str = "application/vnd.in-toto+json";
-    let statement = json!({
-        "_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": format!("registry.test/{repository}"),
-                     "digest": {"sha256": image.trim_start_matches("sha256:")}}],
-        "predicateType": "https://sigstore.dev/cosign/sign/v1",
-        "predicate": {},
-    })
-    .to_string()
-    .into_bytes();
+    let statement = referrers::cosign_signing_statement(repository, image);
     let pae = strata_supply_chain::dsse::pae(IN_TOTO, &statement);
     let signature: p256::ecdsa::Signature = key.sign(&pae);
     let bundle = json!({
