@@ -12,13 +12,12 @@ use p256::ecdsa::signature::Signer as _;
 use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
+use strata_image::media_type;
+use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
 use strata_supply_chain::base64::encode as base64;
 use strata_supply_chain::dsse;
 use strata_supply_chain::merkle_proof::{leaf_hash, node_hash};
 use strata_supply_chain::rekor_set::canonical_json;
-use strata_supply_chain::trust_root::TRUSTED_ROOT_MEDIA_TYPE;
-
-const BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
 /// A CA with one leaf certificate, and a transparency log.
 pub struct KeylessPki {
@@ -136,7 +135,7 @@ impl KeylessPki {
     /// `--sigstore-trust-root`.
     pub fn trust_root_file(&self) -> PathBuf {
         let trust_root = json!({
-            "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+            "mediaType": TRUST_ROOT_MEDIA_TYPE,
             "tlogs": [{
                 "baseUrl": "https://log.test", "hashAlgorithm": "SHA2_256",
                 "publicKey": { "rawBytes": base64(&public_der(&self.log_key), false),
@@ -161,7 +160,7 @@ impl KeylessPki {
         let statement = crate::referrers::cosign_signing_statement(repository, digest);
         let signature: p256::ecdsa::Signature = self
             .leaf_key
-            .sign(&dsse::pae(dsse::IN_TOTO_PAYLOAD_TYPE, &statement));
+            .sign(&dsse::pae(media_type::IN_TOTO, &statement));
         let signature = signature.to_der().as_bytes().to_vec();
         let body = json!({
             "apiVersion": "0.0.1",
@@ -175,14 +174,14 @@ impl KeylessPki {
         });
         let body = base64(body.to_string().as_bytes(), false);
         json!({
-            "mediaType": BUNDLE_V03,
+            "mediaType": media_type::SIGSTORE_BUNDLE_V03,
             "verificationMaterial": {
                 "certificate": { "rawBytes": base64(&self.leaf_der, false) },
                 "tlogEntries": [log_entry(&body, log)],
             },
             "dsseEnvelope": {
                 "payload": base64(&statement, false),
-                "payloadType": dsse::IN_TOTO_PAYLOAD_TYPE,
+                "payloadType": media_type::IN_TOTO,
                 "signatures": [{ "sig": base64(&signature, false), "keyid": "" }],
             },
         })

@@ -4,6 +4,7 @@
 pub mod accessibility;
 pub mod attested_image;
 pub mod browser;
+pub mod cosign_signing;
 pub mod demo_layout;
 pub mod first_load;
 pub mod image_layout;

@@ -10,9 +10,9 @@ use strata_image::digest::Digest;
 
 use crate::image_push::push_blob;
 
-const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
+use strata_image::media_type::OCI_EMPTY;
+use strata_image::media_type::OCI_INDEX;
+use strata_image::media_type::OCI_MANIFEST;
 
 /// The in-toto statement cosign v3 signs for an image (`digest`, pushed as `registry.test/<repository>`):
 /// predicate type `https://sigstore.dev/cosign/sign/v1`, what its Sigstore bundle's envelope carries.

@@ -12,8 +12,8 @@ use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_image::digest::Digest;
 
-const INDEX: &str = "application/vnd.oci.image.index.v1+json";
-const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+use strata_image::media_type::OCI_INDEX as INDEX;
+use strata_image::media_type::OCI_MANIFEST as MANIFEST;
 const MULTI_ARCH: &str = "strata/multi-arch:1.0";
 const MULTI_ARCH_PLATFORMS: [&str; 4] = [
     "linux/amd64",

@@ -11,7 +11,7 @@ use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_e2e::tar_builder::TarBuilder;
 use strata_image::digest::Digest;
 
-const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+use strata_image::media_type::OCI_MANIFEST as MANIFEST;
 /// The OCI empty descriptor's blob, `{}`.
 const EMPTY_CONFIG: &str =
     "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";

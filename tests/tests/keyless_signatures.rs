@@ -16,13 +16,13 @@ use strata_e2e::browser::Browser;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_image::digest::Digest;
+use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
 use strata_supply_chain::base64;
 use strata_supply_chain::certificate_chain::Certificate;
 use strata_supply_chain::public_key::PublicKey;
-use strata_supply_chain::trust_root::TRUSTED_ROOT_MEDIA_TYPE;
 
 const REPOSITORY: &str = "cosign-signed/fulcio-rekor-1";
-const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+use strata_image::media_type::COSIGN_SIMPLE_SIGNING as SIMPLE_SIGNING;
 
 fn answer(content_type: &str, body: &[u8], digest: Option<&str>) -> Answer {
     let mut headers = vec![("content-type".to_owned(), content_type.to_owned())];
@@ -105,7 +105,7 @@ fn trust_root(keys: &std::path::Path) -> Vec<u8> {
     )
     .expect("a key");
     json!({
-        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+        "mediaType": TRUST_ROOT_MEDIA_TYPE,
         "tlogs": [{"baseUrl": "https://rekor.sigstore.dev", "hashAlgorithm": "SHA2_256",
                    "publicKey": {"rawBytes": base64::encode(&rekor.der(), false),
                                  "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}],
@@ -173,7 +173,7 @@ async fn a_signature_of_ones_own_pki_is_checked_against_its_ca() {
             Certificate::from_pem(&std::fs::read_to_string(keys.join(root)).expect("a root"))
                 .expect("a certificate");
         json!({
-            "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+            "mediaType": TRUST_ROOT_MEDIA_TYPE,
             "certificateAuthorities": [{"certChain": {"certificates":
                 [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
         })
@@ -221,7 +221,7 @@ async fn a_keyless_bundle_among_the_referrers_is_checked_against_the_trust_root(
     use strata_e2e::registry::Registry;
     use strata_e2e::tar_builder::TarBuilder;
 
-    const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    use strata_image::media_type::SIGSTORE_BUNDLE_V03 as BUNDLE;
     let registry = Registry::start().await;
     let api = registry.api();
     let pki = KeylessPki::new("builder@example.test", "https://issuer.example.test");

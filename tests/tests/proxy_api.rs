@@ -13,10 +13,10 @@ use strata_e2e::registry::Registry;
 use strata_e2e::tampering_registry::{Answer, TamperingRegistry};
 use strata_image::digest::Digest;
 
-const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+use strata_image::media_type::OCI_INDEX;
 const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
-const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+use strata_image::media_type::SIGSTORE_BUNDLE_V03 as BUNDLE;
 const REPORT: &str = "application/vnd.strata.report.v1+json";
 
 async fn get(url: &str) -> reqwest::Response {

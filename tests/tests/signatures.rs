@@ -11,14 +11,12 @@ use p256::ecdsa::signature::Signer as _;
 use p256::pkcs8::{EncodePublicKey, LineEnding};
 use serde_json::json;
 use strata_e2e::browser::Browser;
-use strata_e2e::image_push::{push_blob, push_image};
+use strata_e2e::cosign_signing;
+use strata_e2e::image_push::push_image;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::referrers::{self, Referrer};
 use strata_e2e::registry::Registry;
 use strata_e2e::tar_builder::TarBuilder;
-use strata_image::digest::Digest;
-
-const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 
 fn base64(bytes: &[u8], url_safe: bool) -> String {
     strata_supply_chain::base64::encode(bytes, url_safe)
@@ -42,40 +40,13 @@ async fn sign_with(
     signed: &str,
     signature_of: impl FnOnce(&[u8]) -> Vec<u8>,
 ) {
-    let payload = json!({
-        "critical": {
-            "identity": {"docker-reference": format!("registry.test/{repository}")},
-            "image": {"docker-manifest-digest": signed},
-            "type": "cosign container image signature",
-        },
-        "optional": null,
-    })
-    .to_string()
-    .into_bytes();
+    let payload = cosign_signing::simple_signing_payload(
+        &format!("registry.test/{repository}"),
+        signed,
+        serde_json::Value::Null,
+    );
     let signature = signature_of(&payload);
-    let client = reqwest::Client::new();
-    let config = b"{}".to_vec();
-    push_blob(&client, api, repository, &config).await;
-    push_blob(&client, api, repository, &payload).await;
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                   "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
-        "layers": [{"mediaType": SIMPLE_SIGNING, "digest": Digest::sha256_of(&payload).to_string(),
-                    "size": payload.len(),
-                    "annotations": {"dev.cosignproject.cosign/signature": base64(&signature, false)}}],
-    })
-    .to_string();
-    let tag = format!("{}.sig", image.replace(':', "-"));
-    let response = client
-        .put(format!("{api}{repository}/manifests/{tag}"))
-        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
-        .body(manifest)
-        .send()
-        .await
-        .expect("the signature is pushed");
-    assert_eq!(response.status().as_u16(), 201);
+    cosign_signing::push_signature_tag(api, repository, image, &[(payload, signature)]).await;
 }
 
 fn layer(text: &str) -> (Vec<u8>, Vec<u8>) {
@@ -260,8 +231,8 @@ async fn the_shown_platform_s_own_signature_is_checked_with_the_key() {
 /// statement about the image, attached as an OCI 1.1 referrer; this registry has no referrers API, so
 /// the referrer is listed under the referrers tag schema (`sha256-<hex>`), which the proxy reads.
 async fn attach_bundle(api: &str, repository: &str, image: &str, key: &SigningKey) {
-    const BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
-    const IN_TOTO: &str = "application/vnd.in-toto+json";
+    use strata_image::media_type::IN_TOTO;
+    use strata_image::media_type::SIGSTORE_BUNDLE_V03 as BUNDLE;
     let statement = referrers::cosign_signing_statement(repository, image);
     let pae = strata_supply_chain::dsse::pae(IN_TOTO, &statement);
     let signature: p256::ecdsa::Signature = key.sign(&pae);

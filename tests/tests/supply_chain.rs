@@ -293,12 +293,12 @@ async fn cosign_attestations_and_attached_sboms_are_read() {
 /// An in-toto statement about `about`, in a Sigstore bundle (v0.3) whose DSSE envelope `key` signs.
 fn attestation_bundle(statement: &[u8], key: &p256::ecdsa::SigningKey) -> Vec<u8> {
     use p256::ecdsa::signature::Signer as _;
-    const IN_TOTO: &str = "application/vnd.in-toto+json";
+    use strata_image::media_type::IN_TOTO;
     let encode = |bytes: &[u8]| strata_supply_chain::base64::encode(bytes, false);
     let signature: p256::ecdsa::Signature =
         key.sign(&strata_supply_chain::dsse::pae(IN_TOTO, statement));
     json!({
-        "mediaType": strata_supply_chain::sigstore_bundle::BUNDLE_V03,
+        "mediaType": strata_image::media_type::SIGSTORE_BUNDLE_V03,
         "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
         "dsseEnvelope": {
             "payload": encode(statement),
@@ -319,8 +319,8 @@ async fn sboms_statements_and_attestation_bundles_attached_as_referrers_are_read
         SIGN_PREDICATE,
     };
     use strata_supply_chain::sbom::CYCLONEDX_PREDICATE as CYCLONEDX;
-    const BUNDLE: &str = strata_supply_chain::sigstore_bundle::BUNDLE_V03;
-    const SLSA_V1: &str = "https://slsa.dev/provenance/v1";
+    const BUNDLE: &str = strata_image::media_type::SIGSTORE_BUNDLE_V03;
+    use strata_supply_chain::provenance::SLSA_V1;
 
     let registry = Registry::start().await;
     let api = registry.api();

@@ -531,7 +531,7 @@ fn counted_answer(content_type: &str, bytes: &[u8]) -> Answer {
 
 #[tokio::test]
 async fn a_registry_that_counts_pulls_gets_head_requests_only_until_the_reader_asks_for_more() {
-    const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+    use strata_image::media_type::OCI_MANIFEST as MANIFEST;
     let mut answers = HashMap::new();
     let mut digests = Vec::new();
     for tag in ["1.0", "2.0"] {

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+use strata_image::artifact::REF_NAME_ANNOTATION;
 use strata_image::digest::Digest;
 use strata_image::media_type;
 use strata_layers::TarMember;
@@ -13,10 +14,7 @@ use strata_layers::TarMember;
 use crate::layout::{ArchiveError, ArchiveLayout, LegacyImage};
 
 /// Annotations that name an image in an OCI layout's `index.json`, most telling first.
-const NAME_ANNOTATIONS: [&str; 2] = [
-    "io.containerd.image.name",
-    "org.opencontainers.image.ref.name",
-];
+const NAME_ANNOTATIONS: [&str; 2] = ["io.containerd.image.name", REF_NAME_ANNOTATION];
 
 /// One image an archive holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

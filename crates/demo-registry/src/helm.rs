@@ -10,10 +10,8 @@ use super::encoding::{go_object, json_string};
 use super::layers::{Entry, tar_bytes};
 use super::{Blob, Blobs, CREATED, DEMO_HOST, DESCRIPTION, MULTI_ARCH, OCI_MANIFEST, descriptor};
 
-/// Config media type of a Helm chart.
-pub(super) const HELM_CONFIG: &str = "application/vnd.cncf.helm.config.v1+json";
-/// Layer media type of a packaged chart.
-pub(super) const HELM_CHART_CONTENT: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+pub(super) use strata_image::media_type::HELM_CHART_CONTENT;
+pub(super) use strata_image::media_type::HELM_CONFIG;
 
 const CHART_NAME: &str = "greet";
 const CHART_VERSION: &str = "0.1.0";

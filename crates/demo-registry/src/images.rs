@@ -15,12 +15,12 @@ use super::{
     insert, sha256_hex,
 };
 
-pub(super) const REFERENCE_TYPE: &str = "vnd.docker.reference.type";
-pub(super) const REFERENCE_DIGEST: &str = "vnd.docker.reference.digest";
-pub(super) const ATTESTATION_MANIFEST: &str = "attestation-manifest";
-pub(super) const PREDICATE_TYPE: &str = "in-toto.io/predicate-type";
-pub(super) const SPDX_PREDICATE: &str = "https://spdx.dev/Document";
-pub(super) const SLSA_PREDICATE: &str = "https://slsa.dev/provenance/v0.2";
+pub(super) use strata_image::artifact::IN_TOTO_PREDICATE_TYPE as PREDICATE_TYPE;
+pub(super) use strata_image::manifest::ATTESTATION_MANIFEST;
+pub(super) use strata_image::manifest::REFERENCE_DIGEST_ANNOTATION as REFERENCE_DIGEST;
+pub(super) use strata_image::manifest::REFERENCE_TYPE_ANNOTATION as REFERENCE_TYPE;
+pub(super) use strata_supply_chain::provenance::SLSA_V02 as SLSA_PREDICATE;
+pub(super) use strata_supply_chain::sbom::SPDX_PREDICATE;
 
 const BASE_IMAGE: &str = "docker.io/library/alpine:3.23.2";
 const USER: &str = "65534:65534";

@@ -14,22 +14,16 @@ use super::{
     REVISION, SOURCE_URL, descriptor, insert, sha256_hex, sorted_keys,
 };
 
-/// zstd-compressed OCI layer.
-pub(super) const OCI_LAYER_ZSTD: &str = "application/vnd.oci.image.layer.v1.tar+zstd";
-/// Uncompressed OCI layer.
-pub(super) const OCI_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
-/// Docker's "uncompressed" type, which containerd treats as possibly compressed.
-pub(super) const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
-/// Deprecated OCI non-distributable layer.
-pub(super) const OCI_LAYER_NONDISTRIBUTABLE: &str =
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+pub(super) use strata_image::media_type::DOCKER_LAYER as DOCKER_LAYER_TAR;
+pub(super) use strata_image::media_type::ESTARGZ_TOC_DIGEST;
+pub(super) use strata_image::media_type::ESTARGZ_UNCOMPRESSED_SIZE;
+pub(super) use strata_image::media_type::OCI_LAYER as OCI_LAYER_TAR;
+pub(super) use strata_image::media_type::OCI_LAYER_ZSTD;
+pub(super) use strata_image::media_type::OCI_NONDISTRIBUTABLE_LAYER_GZIP as OCI_LAYER_NONDISTRIBUTABLE;
+
 /// ocicrypt-encrypted gzip layer.
 pub(super) const OCI_LAYER_ENCRYPTED: &str =
     "application/vnd.oci.image.layer.v1.tar+gzip+encrypted";
-/// Annotation naming the digest of an eStargz layer's table of contents.
-pub(super) const ESTARGZ_TOC_DIGEST: &str = "containerd.io/snapshot/stargz/toc.digest";
-/// Annotation with the uncompressed size of an eStargz layer.
-pub(super) const ESTARGZ_UNCOMPRESSED_SIZE: &str = "io.containers.estargz.uncompressed-size";
 /// Name of the table of contents inside an eStargz layer.
 pub(super) const ESTARGZ_TOC: &str = "stargz.index.json";
 const ENC_KEYS_JWE: &str = "org.opencontainers.image.enc.keys.jwe";

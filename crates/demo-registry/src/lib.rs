@@ -42,6 +42,14 @@ use std::path::Path;
 use crate::error::{Context as _, bail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use strata_image::artifact::{
+    CREATED_ANNOTATION as CREATED, DESCRIPTION_ANNOTATION, REF_NAME_ANNOTATION as REF_NAME,
+    TITLE_ANNOTATION as TITLE,
+};
+use strata_image::media_type::{
+    DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST as DOCKER_LIST,
+    IN_TOTO, OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST,
+};
 use strata_image::registry_host;
 
 pub use error::{DemoError, Result};
@@ -187,24 +195,8 @@ pub const DEMO_IMAGES: &[(&str, &str)] = &[
 ];
 
 /// The host name the proxy serves the demo registry under; signatures name images with it.
-const DEMO_HOST: &str = "demo.invalid";
+const DEMO_HOST: &str = registry_host::DEMO_REGISTRY;
 
-const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
-const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
-const OCI_LAYER_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
-const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
-const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
-const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
-const DOCKER_LAYER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-const IN_TOTO: &str = "application/vnd.in-toto+json";
-
-const REF_NAME: &str = "org.opencontainers.image.ref.name";
-/// On the `index.json` entries of [`DEMO_IMAGES`]: the proxy lists exactly these on the landing page.
-const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
-const CREATED: &str = "org.opencontainers.image.created";
-const TITLE: &str = "org.opencontainers.image.title";
 const IN_TOTO_STATEMENT: &str = "https://in-toto.io/Statement/v0.1";
 
 /// 2026-01-01T00:00:00Z, used as the mtime of every tar entry.

@@ -12,9 +12,7 @@ use super::{
     OCI_INDEX, OCI_MANIFEST, REVISION, SOURCE_URL, descriptor, insert, sha256_hex,
 };
 
-/// Layer media type of a Windows base layer that registries do not store.
-pub(super) const DOCKER_FOREIGN_LAYER: &str =
-    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+pub(super) use strata_image::media_type::DOCKER_FOREIGN_LAYER_GZIP as DOCKER_FOREIGN_LAYER;
 
 const WINDOWS_VERSION: &str = "10.0.20348.2227";
 const WINDOWS_BASE_CREATED: &str = "2024-01-05T20:26:57.2530286Z";

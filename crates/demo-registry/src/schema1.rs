@@ -22,10 +22,8 @@ use super::{
     sha256_hex,
 };
 
-/// Media type of a signed schema 1 manifest.
-pub(super) const SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
-/// Media type of an unsigned schema 1 manifest.
-pub(super) const UNSIGNED: &str = "application/vnd.docker.distribution.manifest.v1+json";
+pub(super) use strata_image::media_type::DOCKER_SCHEMA1 as UNSIGNED;
+pub(super) use strata_image::media_type::DOCKER_SCHEMA1_SIGNED as SIGNED;
 
 /// What distribution's schema 1 builder lists for history steps without a layer: its
 /// gzip of an empty tar (1024 zero bytes), byte for byte, so the digest is the well-known

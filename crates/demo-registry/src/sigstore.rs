@@ -21,6 +21,15 @@ use super::{
     descriptor, insert, json_bytes, sha256_hex,
 };
 
+use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION as SIGNATURE_ANNOTATION;
+use strata_image::media_type::COSIGN_SIMPLE_SIGNING as SIMPLE_SIGNING;
+use strata_image::media_type::DSSE_ENVELOPE;
+use strata_image::media_type::SIGSTORE_BUNDLE_V03 as BUNDLE_V03;
+use strata_supply_chain::attestation::CYCLONEDX_JSON_LAYER as CYCLONEDX_JSON;
+use strata_supply_chain::provenance::SLSA_V1;
+use strata_supply_chain::referrer_source::SIGN_PREDICATE as COSIGN_SIGN_PREDICATE;
+use strata_supply_chain::rekor_set::BUNDLE_ANNOTATION;
+
 /// Tag suffix of a cosign signature.
 pub(super) const SIGNATURE_SUFFIX: &str = "sig";
 /// Tag suffix of a cosign attestation.
@@ -28,14 +37,6 @@ pub(super) const ATTESTATION_SUFFIX: &str = "att";
 /// Tag suffix of an SBOM cosign attached.
 pub(super) const SBOM_SUFFIX: &str = "sbom";
 
-const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-const CYCLONEDX_JSON: &str = "application/vnd.cyclonedx+json";
-const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
-const BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
-const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
-const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
-const SLSA_V1: &str = "https://slsa.dev/provenance/v1";
-const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
 const IN_TOTO_STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
 /// The alpine:3.23.2 index the greet image is built `FROM`.
 const ALPINE_INDEX: &str = "865b95f46d98cf867a156fe4a135ad3fe50d2056aa3f25ed31662dff6da4eb62";

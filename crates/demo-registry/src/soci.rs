@@ -9,8 +9,7 @@ use super::images::{Flavor, image_manifest};
 use super::platforms::AMD64;
 use super::{Blob, Blobs, OCI_INDEX, OCI_MANIFEST, SOCI, descriptor, insert};
 
-/// Artifact type (and config media type) of a SOCI index manifest v2.
-pub(super) const SOCI_INDEX_V2: &str = "application/vnd.amazon.soci.index.v2+json";
+pub(super) use strata_image::media_type::SOCI_INDEX_V2;
 /// On the image manifest (and its index entry): the digest of its SOCI index.
 pub(super) const INDEX_DIGEST: &str = "com.amazon.soci.index-digest";
 /// On the SOCI index's entry in the image index: the digest of the image manifest.

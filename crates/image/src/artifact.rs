@@ -19,6 +19,10 @@ pub const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";
 pub const VERSION_ANNOTATION: &str = "org.opencontainers.image.version";
 /// Manifest annotation with a description.
 pub const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
+/// Manifest annotation with the time the image or artifact was created (RFC 3339).
+pub const CREATED_ANNOTATION: &str = "org.opencontainers.image.created";
+/// `index.json` annotation naming an image in an OCI layout (its tag).
+pub const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
 
 /// What a manifest is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

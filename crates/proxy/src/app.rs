@@ -16,6 +16,7 @@ use axum::routing::get;
 use tower_http::services::ServeDir;
 use tracing::Instrument as _;
 
+use crate::cache_control::NO_CACHE;
 use crate::host_allowlist;
 use crate::limits::HoldPermit;
 use crate::registry_route;
@@ -122,7 +123,7 @@ async fn request_id(request: Request, next: Next) -> Response {
             headers.insert(TRACE_HEADER, HeaderValue::from_static("[]"));
         }
         if !headers.contains_key(header::CACHE_CONTROL) {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
         }
     }
     response
@@ -184,7 +185,7 @@ async fn sigstore_trust_root(State(state): State<AppState>) -> Response {
         Some(bytes) => (
             [
                 (axum::http::header::CONTENT_TYPE, "application/json"),
-                (axum::http::header::CACHE_CONTROL, "no-cache"),
+                (axum::http::header::CACHE_CONTROL, NO_CACHE),
             ],
             bytes.as_ref().clone(),
         )

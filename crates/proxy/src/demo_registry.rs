@@ -18,19 +18,18 @@ use std::collections::{HashMap, HashSet};
 use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
+use strata_image::artifact::{DESCRIPTION_ANNOTATION, REF_NAME_ANNOTATION};
 use strata_image::digest::Digest;
 use strata_image::registry_host;
 use strata_registry_api::registry_error::ErrorCode;
 use strata_registry_api::registry_header;
 
-use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
+use crate::cache_control::{IMMUTABLE, NO_CACHE, NO_STORE};
+use crate::registry_path::{Endpoint, RegistryPath};
 
 mod layout {
     include!(concat!(env!("OUT_DIR"), "/demo_layout.rs"));
 }
-
-const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
-const DESCRIPTION_ANNOTATION: &str = "org.opencontainers.image.description";
 
 #[derive(Deserialize)]
 struct LayoutIndex {

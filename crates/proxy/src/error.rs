@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use strata_registry_api::registry_error::{self, ErrorCode};
 
+use crate::cache_control::NO_STORE;
 use crate::credentials::CredentialsError;
 
 /// Why the proxy did not forward a request.
@@ -71,7 +72,7 @@ impl IntoResponse for ProxyError {
             status,
             [
                 (header::CONTENT_TYPE, "application/json"),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CACHE_CONTROL, NO_STORE),
             ],
             body,
         )

@@ -10,14 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 
+use crate::cache_control::{IMMUTABLE, NO_CACHE};
 use crate::content_encoding::{Encoding, negotiate};
 use crate::embedded_front_end::{self, INDEX};
 
 /// Where the content-named files are.
 pub const ASSETS_PREFIX: &str = "/assets/";
-
-/// `Cache-Control` of a content-named file: its bytes never change under its name.
-pub const IMMUTABLE_ASSET: &str = "public, max-age=31536000, immutable";
 
 /// The page every app route answers with.
 pub async fn index(dist: Option<&Path>, request: &HeaderMap) -> Response {
@@ -93,9 +91,9 @@ pub async fn cache_rules(request: Request, next: Next) -> Response {
         return response;
     }
     let value = if path.starts_with(ASSETS_PREFIX) && response.status().is_success() {
-        IMMUTABLE_ASSET
+        IMMUTABLE
     } else {
-        "no-cache"
+        NO_CACHE
     };
     response
         .headers_mut()

@@ -5,6 +5,7 @@
 mod api_dispatch;
 mod api_root;
 pub mod app;
+pub mod cache_control;
 mod catalog_route;
 mod content_cache;
 mod content_encoding;

@@ -261,7 +261,7 @@ fn source_header(source: ReferrersSource) -> (HeaderName, HeaderValue) {
 mod tests {
     use super::*;
 
-    const SIG: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
+    use strata_image::media_type::COSIGN_SIGNATURE_ARTIFACT as SIG;
     const SBOM: &str = "application/spdx+json";
 
     fn index() -> Vec<u8> {

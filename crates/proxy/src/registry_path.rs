@@ -95,13 +95,6 @@ impl RegistryPath {
     }
 }
 
-/// Content at a digest the proxy checked never changes.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Tag answers and anything the proxy did not check: caches must ask again.
-pub const NO_CACHE: &str = "no-cache";
-/// Bytes that do not match the digest they were asked by: never kept anywhere.
-pub const NO_STORE: &str = "no-store";
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,10 @@ use strata_image::digest::{Algorithm, Digest, Sha256Hasher};
 use strata_image::registry_host;
 use strata_registry_api::registry_header;
 
+use crate::cache_control::{IMMUTABLE, NO_CACHE, NO_STORE};
 use crate::content_cache::{CacheKey, CachedContent, MAX_BLOB_ENTRY};
 use crate::error::ProxyError;
-use crate::registry_path::{Endpoint, IMMUTABLE, NO_CACHE, NO_STORE, RegistryPath};
+use crate::registry_path::{Endpoint, RegistryPath};
 use crate::relay::{PASSED_ON_HEADERS, pass_on};
 use crate::state::AppState;
 use crate::upstream::UpstreamRequest;

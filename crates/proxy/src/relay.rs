@@ -7,6 +7,7 @@ use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use strata_registry_api::registry_error::{self, ErrorCode};
 use strata_registry_api::registry_header;
 
+use crate::cache_control::NO_CACHE;
 use crate::error::ProxyError;
 use crate::upstream_body;
 
@@ -39,10 +40,6 @@ pub fn pass_on<'a>(
     response
 }
 
-/// What shared caches and browsers may do with a list answer: keep it, but ask again before each use
-/// (lists change whenever a registry is pushed to).
-const LIST_CACHE_CONTROL: &str = "no-cache";
-
 /// Passes a registry's answer on, with `link` (already pointing back through the proxy) as its `Link`.
 /// A HEAD answer has no body.
 pub fn relay(
@@ -54,7 +51,7 @@ pub fn relay(
         StatusCode::from_u16(upstream.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut response = Response::builder()
         .status(status)
-        .header(header::CACHE_CONTROL, LIST_CACHE_CONTROL);
+        .header(header::CACHE_CONTROL, NO_CACHE);
     let names = PASSED_ON_HEADERS.into_iter().chain(["oci-filters-applied"]);
     response = pass_on(response, upstream.headers(), names);
     if let Some(link) = link {
@@ -85,7 +82,7 @@ pub fn made_here(
         .status(status)
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, bytes.len())
-        .header(header::CACHE_CONTROL, LIST_CACHE_CONTROL);
+        .header(header::CACHE_CONTROL, NO_CACHE);
     for (name, value) in headers {
         response = response.header(name, value);
     }

@@ -5,6 +5,7 @@
 
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
+use strata_image::media_type;
 
 use crate::dsse::Envelope;
 use crate::provenance::{self, Provenance};
@@ -12,10 +13,6 @@ use crate::public_key::PublicKey;
 use crate::sbom::{self, Sbom};
 use crate::statement::{self, StatementError};
 
-/// A plain in-toto statement layer, as BuildKit stores them.
-pub const IN_TOTO_LAYER: &str = "application/vnd.in-toto+json";
-/// A DSSE envelope layer, as cosign stores what it attests.
-pub const DSSE_LAYER: &str = "application/vnd.dsse.envelope.v1+json";
 /// An SPDX JSON document, as `cosign attach sbom` stores it.
 pub const SPDX_JSON_LAYER: &str = "text/spdx+json";
 /// A CycloneDX JSON document, as `cosign attach sbom` stores it.
@@ -23,10 +20,12 @@ pub const CYCLONEDX_JSON_LAYER: &str = "application/vnd.cyclonedx+json";
 
 /// The layers of an attestation manifest that hold statements, plain or enveloped.
 pub fn statement_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descriptor> {
-    manifest
-        .layers
-        .iter()
-        .filter(|layer| matches!(layer.media_type.as_str(), IN_TOTO_LAYER | DSSE_LAYER))
+    manifest.layers.iter().filter(|layer| {
+        matches!(
+            layer.media_type.as_str(),
+            media_type::IN_TOTO | media_type::DSSE_ENVELOPE
+        )
+    })
 }
 
 /// The layers of a cosign `.sbom` manifest that are SBOM documents Strata reads.
@@ -239,17 +238,18 @@ mod tests {
 
     #[test]
     fn an_enveloped_statement_is_checked_with_a_key() {
-        use crate::dsse::{IN_TOTO_PAYLOAD_TYPE, pae};
+        use crate::dsse::pae;
         use crate::public_key::test_keys::{pair, sign};
+        use strata_image::media_type;
 
         let subject = Digest::parse(SUBJECT).unwrap();
         let payload = statement(sbom::SPDX_PREDICATE, spdx(), SUBJECT);
         let (signer, ours) = pair(3);
         let (_, theirs) = pair(4);
         let envelope = json!({
-            "payloadType": IN_TOTO_PAYLOAD_TYPE,
+            "payloadType": media_type::IN_TOTO,
             "payload": crate::base64::encode(&payload, false),
-            "signatures": [{ "keyid": "", "sig": crate::base64::encode(&sign(&signer, &pae(IN_TOTO_PAYLOAD_TYPE, &payload)), false) }],
+            "signatures": [{ "keyid": "", "sig": crate::base64::encode(&sign(&signer, &pae(media_type::IN_TOTO, &payload)), false) }],
         })
         .to_string();
         let read = read(envelope.as_bytes(), &subject).unwrap();
@@ -319,15 +319,15 @@ mod tests {
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": SUBJECT, "size": 2 },
             "layers": [
-                { "mediaType": IN_TOTO_LAYER, "digest": SUBJECT, "size": 2 },
+                { "mediaType": media_type::IN_TOTO, "digest": SUBJECT, "size": 2 },
                 { "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": OTHER, "size": 2 },
-                { "mediaType": DSSE_LAYER, "digest": OTHER, "size": 2 },
+                { "mediaType": media_type::DSSE_ENVELOPE, "digest": OTHER, "size": 2 },
             ],
         }))
         .unwrap();
         let kinds: Vec<&str> = statement_layers(&manifest)
             .map(|layer| layer.media_type.as_str())
             .collect();
-        assert_eq!(kinds, [IN_TOTO_LAYER, DSSE_LAYER]);
+        assert_eq!(kinds, [media_type::IN_TOTO, media_type::DSSE_ENVELOPE]);
     }
 }

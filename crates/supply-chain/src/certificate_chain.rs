@@ -12,7 +12,7 @@ use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, SubjectAltName};
 
-use crate::public_key::PublicKey;
+use crate::public_key::{P256_CURVE, PublicKey, RSA_ENCRYPTION};
 
 /// Fulcio's OIDC issuer extension, v1: the issuer's URL as raw bytes.
 const FULCIO_ISSUER_V1: &str = "1.3.6.1.4.1.57264.1.1";
@@ -22,12 +22,10 @@ const SUBJECT_ALT_NAME: &str = "2.5.29.17";
 const BASIC_CONSTRAINTS: &str = "2.5.29.19";
 const ECDSA_WITH_SHA256: &str = "1.2.840.10045.4.3.2";
 const ECDSA_WITH_SHA384: &str = "1.2.840.10045.4.3.3";
-const P256_CURVE: &str = "1.2.840.10045.3.1.7";
 const P384_CURVE: &str = "1.3.132.0.34";
 const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
 const SHA384_WITH_RSA: &str = "1.2.840.113549.1.1.12";
 const SHA512_WITH_RSA: &str = "1.2.840.113549.1.1.13";
-const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 /// Longer chains are refused: Fulcio's has two links.
 const MOST_LINKS: usize = 8;
 

@@ -5,17 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION;
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
+use strata_image::media_type::COSIGN_SIMPLE_SIGNING;
 
 use crate::base64;
 use crate::public_key::PublicKey;
 use crate::simple_signing::{self, SignedClaim};
-
-/// The media type of a cosign signature layer (its payload).
-pub const SIMPLE_SIGNING_MEDIA_TYPE: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-/// The layer annotation holding the base64 signature.
-pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
 
 /// The layers of a `.sig` manifest that are signatures (simple-signing payloads); any other layer is an
 /// attachment cosign and containers/image skip.
@@ -23,7 +20,7 @@ pub fn signature_layers(manifest: &ImageManifest) -> impl Iterator<Item = &Descr
     manifest
         .layers
         .iter()
-        .filter(|layer| layer.media_type == SIMPLE_SIGNING_MEDIA_TYPE)
+        .filter(|layer| layer.media_type == COSIGN_SIMPLE_SIGNING)
 }
 
 /// What one layer of a signature manifest is.
@@ -72,12 +69,12 @@ pub fn check_layer(
     image: &Digest,
     keys: &[PublicKey],
 ) -> LayerCheck {
-    if media_type != SIMPLE_SIGNING_MEDIA_TYPE {
+    if media_type != COSIGN_SIMPLE_SIGNING {
         return LayerCheck::NotASignature;
     }
-    let Some(encoded) = annotations.get(SIGNATURE_ANNOTATION) else {
+    let Some(encoded) = annotations.get(COSIGN_SIGNATURE_ANNOTATION) else {
         return LayerCheck::Invalid(format!(
-            "the layer has no {SIGNATURE_ANNOTATION} annotation"
+            "the layer has no {COSIGN_SIGNATURE_ANNOTATION} annotation"
         ));
     };
     if keys.is_empty() {
@@ -145,7 +142,7 @@ mod tests {
         let (_, wrong_key) = pair(2);
         let signed = |payload: &[u8]| {
             BTreeMap::from([(
-                SIGNATURE_ANNOTATION.to_owned(),
+                COSIGN_SIGNATURE_ANNOTATION.to_owned(),
                 base64::encode(&sign(&signing, payload), false),
             )])
         };
@@ -158,7 +155,7 @@ mod tests {
             check_layer(media_type, payload, annotations, &image, keys)
         };
         let valid = check(
-            SIMPLE_SIGNING_MEDIA_TYPE,
+            COSIGN_SIMPLE_SIGNING,
             &good,
             &signed(&good),
             &[wrong_key.clone(), key.clone()],
@@ -167,7 +164,7 @@ mod tests {
         let cases = [
             (
                 check(
-                    SIMPLE_SIGNING_MEDIA_TYPE,
+                    COSIGN_SIMPLE_SIGNING,
                     &good,
                     &signed(&good),
                     std::slice::from_ref(&wrong_key),
@@ -176,7 +173,7 @@ mod tests {
             ),
             (
                 check(
-                    SIMPLE_SIGNING_MEDIA_TYPE,
+                    COSIGN_SIMPLE_SIGNING,
                     &for_other,
                     &signed(&for_other),
                     std::slice::from_ref(&key),
@@ -185,7 +182,7 @@ mod tests {
             ),
             (
                 check(
-                    SIMPLE_SIGNING_MEDIA_TYPE,
+                    COSIGN_SIMPLE_SIGNING,
                     &good,
                     &signed(&for_other),
                     std::slice::from_ref(&key),
@@ -194,7 +191,7 @@ mod tests {
             ),
             (
                 check(
-                    SIMPLE_SIGNING_MEDIA_TYPE,
+                    COSIGN_SIMPLE_SIGNING,
                     &good,
                     &BTreeMap::new(),
                     std::slice::from_ref(&key),
@@ -217,7 +214,7 @@ mod tests {
             ),
             LayerCheck::NotASignature
         );
-        let unchecked = check(SIMPLE_SIGNING_MEDIA_TYPE, &good, &signed(&good), &[]);
+        let unchecked = check(COSIGN_SIMPLE_SIGNING, &good, &signed(&good), &[]);
         assert!(matches!(unchecked, LayerCheck::Unchecked(Some(_))));
 
         assert_eq!(

@@ -5,9 +5,6 @@ use serde::Deserialize;
 
 use crate::base64::{self, Base64Error};
 
-/// The payload type of an in-toto statement.
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
-
 /// A DSSE envelope, its payload decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {

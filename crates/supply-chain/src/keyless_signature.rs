@@ -13,10 +13,11 @@ use strata_image::digest::Digest;
 
 use crate::base64;
 use crate::certificate_chain::{self, Certificate};
-use crate::cosign_signature::{SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE};
 use crate::rekor_set::{self, BUNDLE_ANNOTATION, Signer};
 use crate::simple_signing::{self, SignedClaim};
 use crate::trust_root::{KeylessTrust, TransparencyLog};
+use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION;
+use strata_image::media_type::COSIGN_SIMPLE_SIGNING;
 
 /// The layer annotation holding the leaf certificate (PEM).
 pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
@@ -131,7 +132,7 @@ fn certified(
     configured_intermediates: &[Certificate],
     when: When,
 ) -> KeylessCheck {
-    if media_type != SIMPLE_SIGNING_MEDIA_TYPE {
+    if media_type != COSIGN_SIMPLE_SIGNING {
         return KeylessCheck::NotASignature;
     }
     let Some(certificate) = annotations.get(CERTIFICATE_ANNOTATION) else {
@@ -160,7 +161,7 @@ fn certified(
     };
     intermediates.extend_from_slice(configured_intermediates);
     let unwrapped: String = annotations
-        .get(SIGNATURE_ANNOTATION)
+        .get(COSIGN_SIGNATURE_ANNOTATION)
         .map(|encoded| encoded.chars().filter(|c| !c.is_whitespace()).collect())
         .unwrap_or_default();
     let Ok(signature) = base64::decode(&unwrapped) else {

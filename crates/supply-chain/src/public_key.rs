@@ -12,8 +12,8 @@ use x509_cert::spki::SubjectPublicKeyInfoRef;
 use crate::base64;
 
 const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const P256_CURVE: &str = "1.2.840.10045.3.1.7";
-const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+pub(crate) const P256_CURVE: &str = "1.2.840.10045.3.1.7";
+pub(crate) const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 const ED25519: &str = "1.3.101.112";
 
 /// A public key signatures are checked against.

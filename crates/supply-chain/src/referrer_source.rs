@@ -5,14 +5,12 @@
 
 use strata_image::digest::Digest;
 use strata_image::manifest::{Descriptor, ImageManifest};
-use strata_image::media_type::OCI_EMPTY;
+use strata_image::media_type::{self, OCI_EMPTY};
 
 use crate::attestation::{self, Attestation};
 use crate::sigstore_bundle::{self, Content};
 use crate::statement::{self, StatementError};
 
-/// The artifact type of in-toto statements attached as referrers.
-pub const IN_TOTO_ARTIFACT: &str = "application/vnd.in-toto+json";
 /// SPDX JSON, as `oras attach --artifact-type` names it.
 pub const SPDX_ARTIFACT: &str = "application/spdx+json";
 /// The annotation saying what a bundle referrer holds: `dsse-envelope` or `message-signature`.
@@ -60,7 +58,7 @@ impl ReferrerKind {
         if !sbom_layer_type(artifact_type).is_empty() {
             return Some(ReferrerKind::Sbom);
         }
-        (essence(artifact_type) == IN_TOTO_ARTIFACT).then_some(ReferrerKind::Statements)
+        (essence(artifact_type) == media_type::IN_TOTO).then_some(ReferrerKind::Statements)
     }
 
     /// Whether it may hold an SBOM, a provenance or another attestation (not only a signature).
@@ -183,7 +181,7 @@ mod tests {
 
     #[test]
     fn referrers_are_told_apart_by_artifact_type_and_bundle_annotations() {
-        let bundle = sigstore_bundle::BUNDLE_V03;
+        let bundle = media_type::SIGSTORE_BUNDLE_V03;
         let cases: &[Case] = &[
             (Some("application/spdx+json"), &[], Some(ReferrerKind::Sbom)),
             (Some("text/spdx+json"), &[], Some(ReferrerKind::Sbom)),
@@ -341,9 +339,9 @@ mod tests {
 
     fn bundle_with(payload: &[u8]) -> Vec<u8> {
         let (key, _) = pair(3);
-        let signature = sign(&key, &pae(crate::dsse::IN_TOTO_PAYLOAD_TYPE, payload));
+        let signature = sign(&key, &pae(media_type::IN_TOTO, payload));
         json!({
-            "mediaType": sigstore_bundle::BUNDLE_V03,
+            "mediaType": media_type::SIGSTORE_BUNDLE_V03,
             "verificationMaterial": {
                 "publicKey": { "hint": "" },
                 "tlogEntries": [{
@@ -353,7 +351,7 @@ mod tests {
                 }],
             },
             "dsseEnvelope": {
-                "payloadType": crate::dsse::IN_TOTO_PAYLOAD_TYPE,
+                "payloadType": media_type::IN_TOTO,
                 "payload": crate::base64::encode(payload, false),
                 "signatures": [{ "keyid": "", "sig": crate::base64::encode(&signature, false) }],
             },
@@ -369,7 +367,7 @@ mod tests {
         let provenance = "https://example.test/predicate/v1";
         let plain = read_layer(
             ReferrerKind::Statements,
-            IN_TOTO_ARTIFACT,
+            media_type::IN_TOTO,
             &layer,
             &statement(IMAGE, provenance),
             &image,
@@ -383,7 +381,7 @@ mod tests {
         );
         let elsewhere = read_layer(
             ReferrerKind::Statements,
-            IN_TOTO_ARTIFACT,
+            media_type::IN_TOTO,
             &layer,
             &statement(OTHER, provenance),
             &image,
@@ -395,7 +393,7 @@ mod tests {
         for kind in [ReferrerKind::AttestationBundle, ReferrerKind::Bundle] {
             let read = read_layer(
                 kind,
-                sigstore_bundle::BUNDLE_V03,
+                media_type::SIGSTORE_BUNDLE_V03,
                 &layer,
                 &bundle_with(&statement(IMAGE, provenance)),
                 &image,
@@ -409,7 +407,7 @@ mod tests {
         }
         let signs = read_layer(
             ReferrerKind::Bundle,
-            sigstore_bundle::BUNDLE_V03,
+            media_type::SIGSTORE_BUNDLE_V03,
             &layer,
             &bundle_with(&statement(IMAGE, SIGN_PREDICATE)),
             &image,
@@ -420,7 +418,7 @@ mod tests {
         assert!(
             read_layer(
                 ReferrerKind::Bundle,
-                sigstore_bundle::BUNDLE_V03,
+                media_type::SIGSTORE_BUNDLE_V03,
                 &layer,
                 b"{}",
                 &image,

@@ -9,18 +9,17 @@ use strata_image::digest::Digest;
 
 use crate::base64::{self, Base64Error};
 use crate::certificate_chain::{self, Certificate};
-use crate::dsse::{Envelope, EnvelopeError, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE};
+use crate::dsse::{Envelope, EnvelopeError, EnvelopeSignature};
 use crate::log_entry;
 use crate::public_key::PublicKey;
 use crate::statement::Statement;
 use crate::trust_root::KeylessTrust;
+use strata_image::media_type;
 
 /// Bundle v0.1's media type.
 pub const BUNDLE_V01: &str = "application/vnd.dev.sigstore.bundle+json;version=0.1";
 /// Bundle v0.2's media type.
 pub const BUNDLE_V02: &str = "application/vnd.dev.sigstore.bundle+json;version=0.2";
-/// Bundle v0.3's media type (also the artifact type of its OCI referrers).
-pub const BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
 /// Which bundle version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,9 +283,8 @@ fn version_of(media_type: &str) -> Option<BundleVersion> {
     match media_type {
         BUNDLE_V01 => Some(BundleVersion::V01),
         BUNDLE_V02 => Some(BundleVersion::V02),
-        BUNDLE_V03 | "application/vnd.dev.sigstore.bundle+json;version=0.3" => {
-            Some(BundleVersion::V03)
-        }
+        media_type::SIGSTORE_BUNDLE_V03
+        | "application/vnd.dev.sigstore.bundle+json;version=0.3" => Some(BundleVersion::V03),
         _ => None,
     }
 }
@@ -505,7 +503,7 @@ impl Bundle {
                     .to_owned()
             });
         }
-        if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        if envelope.payload_type != media_type::IN_TOTO {
             return Err(format!(
                 "the envelope carries {:?}, not an in-toto statement",
                 envelope.payload_type
@@ -546,9 +544,9 @@ mod tests {
     /// A key-signed v0.3 bundle whose envelope carries `payload`, signed with the key numbered `signer`.
     fn keyed_bundle(payload: &[u8], signer: u8) -> Vec<u8> {
         let (key, _) = pair(signer);
-        let signature = sign(&key, &pae(IN_TOTO_PAYLOAD_TYPE, payload));
+        let signature = sign(&key, &pae(media_type::IN_TOTO, payload));
         json!({
-            "mediaType": BUNDLE_V03,
+            "mediaType": media_type::SIGSTORE_BUNDLE_V03,
             "verificationMaterial": {
                 "publicKey": { "hint": "" },
                 "tlogEntries": [{
@@ -559,7 +557,7 @@ mod tests {
             },
             "dsseEnvelope": {
                 "payload": base64::encode(payload, false),
-                "payloadType": IN_TOTO_PAYLOAD_TYPE,
+                "payloadType": media_type::IN_TOTO,
                 "signatures": [{ "sig": base64::encode(&signature, false), "keyid": "" }],
             },
         })
@@ -602,9 +600,9 @@ mod tests {
             (
                 "v0.3, one certificate",
                 json!({
-                    "mediaType": BUNDLE_V03,
+                    "mediaType": media_type::SIGSTORE_BUNDLE_V03,
                     "verificationMaterial": { "certificate": { "rawBytes": certificate } },
-                    "dsseEnvelope": { "payload": "", "payloadType": IN_TOTO_PAYLOAD_TYPE, "signatures": [] },
+                    "dsseEnvelope": { "payload": "", "payloadType": media_type::IN_TOTO, "signatures": [] },
                 }),
                 BundleVersion::V03,
                 "certificate",
@@ -652,15 +650,15 @@ mod tests {
             ),
             (
                 "no material",
-                json!({ "mediaType": BUNDLE_V03, "dsseEnvelope": {} }),
+                json!({ "mediaType": media_type::SIGSTORE_BUNDLE_V03, "dsseEnvelope": {} }),
             ),
             (
                 "no content",
-                json!({ "mediaType": BUNDLE_V03, "verificationMaterial": { "publicKey": {} } }),
+                json!({ "mediaType": media_type::SIGSTORE_BUNDLE_V03, "verificationMaterial": { "publicKey": {} } }),
             ),
             (
                 "a certificate that is not base64",
-                json!({ "mediaType": BUNDLE_V03, "verificationMaterial": { "certificate": { "rawBytes": "%%" } }, "messageSignature": { "messageDigest": { "digest": "" }, "signature": "" } }),
+                json!({ "mediaType": media_type::SIGSTORE_BUNDLE_V03, "verificationMaterial": { "certificate": { "rawBytes": "%%" } }, "messageSignature": { "messageDigest": { "digest": "" }, "signature": "" } }),
             ),
         ];
         for (case, bundle) in cases {
@@ -700,9 +698,9 @@ mod tests {
             );
         }
         let keyless = json!({
-            "mediaType": BUNDLE_V03,
+            "mediaType": media_type::SIGSTORE_BUNDLE_V03,
             "verificationMaterial": { "certificate": { "rawBytes": base64::encode(b"der", false) } },
-            "dsseEnvelope": { "payload": "", "payloadType": IN_TOTO_PAYLOAD_TYPE, "signatures": [] },
+            "dsseEnvelope": { "payload": "", "payloadType": media_type::IN_TOTO, "signatures": [] },
         });
         let bundle = read(keyless.to_string().as_bytes()).unwrap();
         assert_eq!(
@@ -777,16 +775,16 @@ mod tests {
         ) -> Bundle {
             let (leaf_key, _) = pair(21);
             let (log_key, log_public) = pair(log);
-            let signature = sign(&leaf_key, &pae(IN_TOTO_PAYLOAD_TYPE, statement));
+            let signature = sign(&leaf_key, &pae(media_type::IN_TOTO, statement));
             let envelope = json!({
                 "payload": base64::encode(statement, false),
-                "payloadType": IN_TOTO_PAYLOAD_TYPE,
+                "payloadType": media_type::IN_TOTO,
                 "signatures": [{ "sig": base64::encode(&signature, false), "keyid": "" }],
             });
             let parsed = Envelope::parse(envelope.to_string().as_bytes()).expect("an envelope");
             let body = test_log::dsse_body(&parsed, &pem(&world.leaf));
             let mut bundle = json!({
-                "mediaType": BUNDLE_V03,
+                "mediaType": media_type::SIGSTORE_BUNDLE_V03,
                 "verificationMaterial": {
                     "certificate": { "rawBytes": base64::encode(&world.leaf, false) },
                     "tlogEntries": [test_log::entry(&body, time, &log_key, &log_public)],

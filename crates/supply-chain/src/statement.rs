@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use strata_image::digest::Digest;
 
-use crate::dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE};
+use crate::dsse::{Envelope, EnvelopeError};
+use strata_image::media_type;
 
 /// An in-toto statement.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -81,7 +82,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadStatement, StatementError> {
 
 /// The statement a DSSE envelope carries (an in-toto payload, or an error).
 pub fn from_envelope(envelope: Envelope) -> Result<ReadStatement, StatementError> {
-    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+    if envelope.payload_type != media_type::IN_TOTO {
         return Err(StatementError::PayloadType(envelope.payload_type));
     }
     let statement = serde_json::from_slice(&envelope.payload)
@@ -132,7 +133,7 @@ mod tests {
 
         let payload = crate::base64::encode(statement_json().as_bytes(), false);
         let enveloped = serde_json::json!({
-            "payloadType": IN_TOTO_PAYLOAD_TYPE, "payload": payload, "signatures": [],
+            "payloadType": media_type::IN_TOTO, "payload": payload, "signatures": [],
         })
         .to_string();
         let read_back = read(enveloped.as_bytes()).expect("an enveloped statement");

@@ -4,14 +4,11 @@
 
 use sha2::{Digest as _, Sha256};
 use strata_image::tag_table::created_seconds;
+use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
 
 use crate::base64;
 use crate::certificate_chain::Certificate;
 use crate::public_key::PublicKey;
-
-/// The media type of a Sigstore trust root, v0.1.
-pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
-    "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
 
 /// When a CA or a log key is trusted: from `start` until `end` (Unix seconds), either open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,9 +137,9 @@ impl KeylessTrust {
     pub fn from_trusted_root(bytes: &[u8]) -> Result<KeylessTrust, TrustRootError> {
         let raw: RawTrustRoot = serde_json::from_slice(bytes)
             .map_err(|error| TrustRootError::Shape(error.to_string()))?;
-        if raw.media_type != TRUSTED_ROOT_MEDIA_TYPE {
+        if raw.media_type != TRUST_ROOT_MEDIA_TYPE {
             return Err(TrustRootError::Shape(format!(
-                "media type {:?}, not {TRUSTED_ROOT_MEDIA_TYPE}",
+                "media type {:?}, not {TRUST_ROOT_MEDIA_TYPE}",
                 raw.media_type
             )));
         }

@@ -11,7 +11,7 @@ use strata_image::registry_host::{DEMO_COPIED_SIGNATURE, DEMO_COSIGN_KEY_ANNOTAT
 use strata_supply_chain::cosign_signature::{self, LayerCheck, Verdict};
 use strata_supply_chain::public_key::PublicKey;
 
-const REF_NAME: &str = "org.opencontainers.image.ref.name";
+use strata_image::artifact::REF_NAME_ANNOTATION as REF_NAME;
 
 #[test]
 fn the_demo_signatures_check_with_the_demo_key() {

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION;
 use strata_image::digest::Digest;
-use strata_supply_chain::cosign_signature::{self, LayerCheck, SIGNATURE_ANNOTATION};
+use strata_supply_chain::cosign_signature::{self, LayerCheck};
 use strata_supply_chain::public_key::PublicKey;
 use strata_supply_chain::rekor_set::{self, BUNDLE_ANNOTATION, Signer};
 use strata_supply_chain::{base64, simple_signing};
@@ -186,7 +187,8 @@ fn rekor_entries_are_checked_offline_against_the_logs_key() {
         key(&dir, "rekor.pub"),
     );
     let layer = read_layer(&dir.join("dir-img-cosign-key-rekor-valid/signature-1"));
-    let signature = base64::decode(&layer.annotations[SIGNATURE_ANNOTATION]).expect("base64");
+    let signature =
+        base64::decode(&layer.annotations[COSIGN_SIGNATURE_ANNOTATION]).expect("base64");
     let bundle = &layer.annotations[BUNDLE_ANNOTATION];
     let check = |log_keys: &[PublicKey], signer: &PublicKey, signature: &[u8]| {
         rekor_set::verify(
@@ -215,7 +217,8 @@ fn rekor_entries_are_checked_offline_against_the_logs_key() {
     );
     // Grafted onto another signature, the entry does not match.
     let other = read_layer(&dir.join("dir-img-cosign-valid/signature-1"));
-    let other_signature = base64::decode(&other.annotations[SIGNATURE_ANNOTATION]).expect("base64");
+    let other_signature =
+        base64::decode(&other.annotations[COSIGN_SIGNATURE_ANNOTATION]).expect("base64");
     assert!(check(std::slice::from_ref(&rekor), &cosign2, &other_signature).is_err());
 
     // containers/image's standalone vector: a Fulcio certificate's entry.
@@ -355,11 +358,10 @@ fn fulcio_certificates_chain_to_the_root_at_the_time_they_were_logged() {
 
 #[test]
 fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
+    use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
     use strata_supply_chain::certificate_chain::Certificate;
     use strata_supply_chain::keyless_signature::{self, CHAIN_ANNOTATION, KeylessCheck};
-    use strata_supply_chain::trust_root::{
-        KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE, TransparencyLog, Validity,
-    };
+    use strata_supply_chain::trust_root::{KeylessTrust, TransparencyLog, Validity};
 
     let Some(dir) = fixtures() else {
         return;
@@ -383,7 +385,7 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
     };
     // As a Sigstore trust root names them: the Fulcio root and the Rekor key, base64 of their DER.
     let trusted_root = serde_json::json!({
-        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+        "mediaType": TRUST_ROOT_MEDIA_TYPE,
         "tlogs": [{"baseUrl": "https://rekor.sigstore.dev", "hashAlgorithm": "SHA2_256",
                    "publicKey": {"rawBytes": base64::encode(&key(&dir, "rekor.pub").der(), false),
                                  "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}],
@@ -470,15 +472,16 @@ fn a_keyless_signature_is_valid_with_the_fulcio_root_and_the_rekor_key() {
 
 #[test]
 fn trust_roots_without_a_ca_or_a_log_are_refused() {
-    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+    use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
+    use strata_supply_chain::trust_root::KeylessTrust;
 
     let cases = [
         ("not JSON", "trusted".to_owned()),
         ("another media type", serde_json::json!({"mediaType": "application/json"}).to_string()),
-        ("nothing in it", serde_json::json!({"mediaType": TRUSTED_ROOT_MEDIA_TYPE}).to_string()),
+        ("nothing in it", serde_json::json!({"mediaType": TRUST_ROOT_MEDIA_TYPE}).to_string()),
         (
             "a certificate that is not one",
-            serde_json::json!({"mediaType": TRUSTED_ROOT_MEDIA_TYPE, "certificateAuthorities":
+            serde_json::json!({"mediaType": TRUST_ROOT_MEDIA_TYPE, "certificateAuthorities":
                 [{"certChain": {"certificates": [{"rawBytes": base64::encode(b"not DER", false)}]}}]})
             .to_string(),
         ),
@@ -575,8 +578,9 @@ fn a_signature_made_with_ones_own_pki_is_valid_up_to_its_ca() {
 
 #[test]
 fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
+    use strata_registry_api::sigstore_trust_root::TRUST_ROOT_MEDIA_TYPE;
     use strata_supply_chain::certificate_chain::Certificate;
-    use strata_supply_chain::trust_root::{KeylessTrust, TRUSTED_ROOT_MEDIA_TYPE};
+    use strata_supply_chain::trust_root::KeylessTrust;
 
     let Some(dir) = fixtures() else {
         return;
@@ -591,7 +595,7 @@ fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
             .remove(0)
             .public_key()
             .expect("an RSA key");
-    let wrapped = &layer.annotations[SIGNATURE_ANNOTATION];
+    let wrapped = &layer.annotations[COSIGN_SIGNATURE_ANNOTATION];
     let signature = base64::decode(&wrapped.replace(['\n', '\r'], "")).expect("base64");
     assert!(leaf.verifies(&layer.payload, &signature));
     assert!(!rsa.verifies(&layer.payload, &signature), "another RSA key");
@@ -600,7 +604,7 @@ fn rsa_keys_check_signatures_but_never_stand_for_a_transparency_log() {
     let fulcio = std::fs::read_to_string(dir.join("keys/fulcio_v1.crt.pem")).expect("a root");
     let root = Certificate::from_pem(&fulcio).expect("a certificate");
     let trusted_root = serde_json::json!({
-        "mediaType": TRUSTED_ROOT_MEDIA_TYPE,
+        "mediaType": TRUST_ROOT_MEDIA_TYPE,
         "tlogs": [{"publicKey": {"rawBytes": base64::encode(&rsa.der(), false)}}],
         "certificateAuthorities": [{"certChain": {"certificates": [{"rawBytes": base64::encode(root[0].der(), false)}]}}],
     });
@@ -655,7 +659,7 @@ fn a_real_rekor_entry_checks_in_a_bundle_as_in_a_signature_tag() {
         .step_by(2)
         .map(|at| u8::from_str_radix(&payload["logID"].as_str().unwrap()[at..at + 2], 16).unwrap())
         .collect();
-    let signature = &layer.annotations[SIGNATURE_ANNOTATION];
+    let signature = &layer.annotations[COSIGN_SIGNATURE_ANNOTATION];
     let bundle_with = |body: &str| {
         serde_json::json!({
             "mediaType": BUNDLE_V01,

@@ -12,7 +12,7 @@ use strata_image::digest::Digest;
 
 pub const OCI_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
-pub const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub const MANIFEST: &str = strata_image::media_type::OCI_MANIFEST;
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// base64("alice:s3cret"), as `docker login` writes it into `auths.<host>.auth`.
 pub const ALICE: &str = "YWxpY2U6czNjcmV0";

@@ -1,7 +1,9 @@
 //! Manifests that are not runnable images: attestations, signatures, Helm charts, SOCI indexes, OCI 1.1
 //! artifacts, and deprecated schema 1 manifests. Each says what it is and lists its blobs.
 
-use strata_image::artifact::{self, HelmChart, ManifestRole};
+use strata_image::artifact::{
+    self, HelmChart, IN_TOTO_PREDICATE_TYPE, ManifestRole, TITLE_ANNOTATION,
+};
 use strata_image::manifest::{Descriptor, ImageManifest};
 use strata_image::node_kind::NodeKind;
 use strata_image::schema1::Schema1Manifest;
@@ -12,15 +14,12 @@ use super::context::NodeContext;
 use super::format::{short_digest, size, visible, visible_string};
 use crate::route::digest_href;
 
-const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";
-const PREDICATE_ANNOTATION: &str = "in-toto.io/predicate-type";
-
 /// An attestation manifest: its in-toto statements.
 pub fn attestation_body(manifest: &ImageManifest) -> Html {
     html! {
         <ul class="statements">
             { for manifest.layers.iter().map(|layer| {
-                let predicate = layer.annotations.get(PREDICATE_ANNOTATION).cloned().unwrap_or_else(|| layer.media_type.clone());
+                let predicate = layer.annotations.get(IN_TOTO_PREDICATE_TYPE).cloned().unwrap_or_else(|| layer.media_type.clone());
                 html! {
                     <li>
                         <strong>{artifact::predicate_name(&predicate)}</strong>{" "}<code>{visible(&predicate)}</code>{" "}

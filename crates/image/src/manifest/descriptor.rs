@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION, null_as_default};
+use super::{
+    ATTESTATION_MANIFEST, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION, null_as_default,
+};
 use crate::digest::{Digest, DigestError};
 use crate::media_type::{self, DocumentKind};
 use crate::platform::Platform;
@@ -46,7 +48,7 @@ impl Descriptor {
         self.annotations
             .get(REFERENCE_TYPE_ANNOTATION)
             .map(String::as_str)
-            == Some("attestation-manifest")
+            == Some(ATTESTATION_MANIFEST)
     }
 
     /// The digest of the manifest an attestation describes.

@@ -28,6 +28,8 @@ pub use read::{read_document, verification_input};
 pub const REFERENCE_TYPE_ANNOTATION: &str = "vnd.docker.reference.type";
 /// Annotation naming the manifest an attestation describes.
 pub const REFERENCE_DIGEST_ANNOTATION: &str = "vnd.docker.reference.digest";
+/// The value of [`REFERENCE_TYPE_ANNOTATION`] on an attestation manifest.
+pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";
 
 /// An OCI image index or a Docker manifest list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]

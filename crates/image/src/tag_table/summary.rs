@@ -1,6 +1,7 @@
 //! What a tag's row shows of the image it names, read only from verified documents: its platforms, its
 //! size (config and layers, compressed; an index's largest platform) and when it was built (the config).
 
+use crate::artifact::CREATED_ANNOTATION;
 use crate::config::ImageConfig;
 use crate::manifest::{Descriptor, Document, ImageManifest};
 use crate::media_type;
@@ -118,9 +119,6 @@ impl TagSummary {
         }
     }
 }
-
-/// The OCI annotation an artifact may carry its creation time in.
-const CREATED_ANNOTATION: &str = "org.opencontainers.image.created";
 
 /// Config and layers, compressed, as the manifest's descriptors state them.
 fn manifest_size(manifest: &ImageManifest) -> u64 {

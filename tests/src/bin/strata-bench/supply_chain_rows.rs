@@ -9,9 +9,11 @@ use std::time::Instant;
 use serde_json::json;
 use strata_e2e::attested_image::{platform_manifest_digest, push_attested_image, statement};
 use strata_e2e::browser::Browser;
+use strata_e2e::cosign_signing;
 use strata_e2e::proxy::Proxy;
 use strata_e2e::registry::Registry;
 use strata_e2e::tar_builder::TarBuilder;
+use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION;
 use strata_image::digest::Digest;
 use strata_supply_chain::attestation::{self, Predicate};
 use strata_supply_chain::cosign_signature::{self, LayerCheck};
@@ -21,7 +23,7 @@ use strata_supply_chain::sbom::SPDX_PREDICATE;
 
 const PACKAGES: usize = 10_000;
 const SIGNATURES: usize = 100;
-const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+use strata_image::media_type::COSIGN_SIMPLE_SIGNING as SIMPLE_SIGNING;
 
 /// Records when the signature's verdict is shown (the page's clock).
 const VERDICT_WATCH: &str = "window.strataVerdict = null; \
@@ -89,49 +91,30 @@ async fn push_signed(
     tar.file("app", b"signed many times\n");
     let image =
         strata_e2e::image_push::push_image(api, "team/signed", "many", &[tar.finish()]).await;
-    let client = reqwest::Client::new();
-    let mut layers = Vec::new();
-    let mut descriptors = Vec::new();
-    for number in 0..SIGNATURES {
-        let payload = json!({
-            "critical": {"identity": {"docker-reference": "registry.test/team/signed"},
-                         "image": {"docker-manifest-digest": image},
-                         "type": "cosign container image signature"},
-            "optional": {"signer": format!("build {number}")},
+    let signatures: Vec<(Vec<u8>, Vec<u8>)> = (0..SIGNATURES)
+        .map(|number| {
+            let payload = cosign_signing::simple_signing_payload(
+                "registry.test/team/signed",
+                &image,
+                json!({"signer": format!("build {number}")}),
+            );
+            let signature: p256::ecdsa::Signature = key.sign(&payload);
+            (payload, signature.to_der().as_bytes().to_vec())
         })
-        .to_string()
-        .into_bytes();
-        let signature: p256::ecdsa::Signature = key.sign(&payload);
-        let encoded = strata_supply_chain::base64::encode(signature.to_der().as_bytes(), false);
-        let digest = strata_e2e::image_push::push_blob(&client, api, "team/signed", &payload).await;
-        descriptors.push(
-            json!({"mediaType": SIMPLE_SIGNING, "digest": digest, "size": payload.len(),
-                                "annotations": {"dev.cosignproject.cosign/signature": encoded}}),
-        );
-        let annotations = [("dev.cosignproject.cosign/signature".to_owned(), encoded)]
+        .collect();
+    cosign_signing::push_signature_tag(api, "team/signed", &image, &signatures).await;
+    let layers = signatures
+        .into_iter()
+        .map(|(payload, signature)| {
+            let annotations = [(
+                COSIGN_SIGNATURE_ANNOTATION.to_owned(),
+                cosign_signing::annotation_value(&signature),
+            )]
             .into_iter()
             .collect();
-        layers.push((payload, annotations));
-    }
-    let config = b"{}".to_vec();
-    let config_digest =
-        strata_e2e::image_push::push_blob(&client, api, "team/signed", &config).await;
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len()},
-        "layers": descriptors,
-    })
-    .to_string();
-    let tag = format!("{}.sig", image.replace(':', "-"));
-    let answer = client
-        .put(format!("{api}team/signed/manifests/{tag}"))
-        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
-        .body(manifest)
-        .send()
-        .await
-        .expect("the signatures are pushed");
-    assert_eq!(answer.status().as_u16(), 201);
+            (payload, annotations)
+        })
+        .collect();
     (Digest::parse(&image).expect("a digest"), layers)
 }
 
