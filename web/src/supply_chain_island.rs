@@ -17,8 +17,11 @@ use crate::view::supply_chain_view::{SupplyChainProps, SupplyChainSection};
 
 thread_local! {
     /// The section shown, removed when another takes its place or the app takes the page over.
-    static SHOWN: RefCell<Option<AppHandle<SupplyChainOfRoot>>> = const { RefCell::new(None) };
+    static SHOWN: RefCell<Option<Shown>> = const { RefCell::new(None) };
 }
+
+/// A section shown: the element it is in, and its app.
+type Shown = (web_sys::Element, AppHandle<SupplyChainOfRoot>);
 
 /// Shows, in `element`, the supply chain of the image whose root document is `root` in
 /// `registry`/`repository`: the attestations of the platform `platform` picks (the page's default when
@@ -37,7 +40,6 @@ pub fn show_supply_chain(
     cosign_sbom: Option<String>,
     referred: Option<String>,
 ) {
-    remove();
     let props = RootProps {
         repository: Repository {
             registry,
@@ -53,14 +55,32 @@ pub fn show_supply_chain(
             .map(str::to_owned)
             .collect(),
     };
-    let shown = yew::Renderer::<SupplyChainOfRoot>::with_root_and_props(element, props).render();
+    // A section already shown takes the new sources: destroying it and mounting another in its place
+    // could leave both, when the first had not rendered yet.
+    let shown = match SHOWN.with(|slot| slot.borrow_mut().take()) {
+        Some((host, mut app)) if host == element => {
+            app.update(props);
+            (host, app)
+        }
+        earlier => {
+            remove_shown(earlier);
+            let app =
+                yew::Renderer::<SupplyChainOfRoot>::with_root_and_props(element.clone(), props)
+                    .render();
+            (element, app)
+        }
+    };
     SHOWN.with(|slot| *slot.borrow_mut() = Some(shown));
 }
 
 /// Removes the section shown, if any.
 pub fn remove() {
-    if let Some(shown) = SHOWN.with(|slot| slot.borrow_mut().take()) {
-        shown.destroy();
+    remove_shown(SHOWN.with(|slot| slot.borrow_mut().take()));
+}
+
+fn remove_shown(shown: Option<Shown>) {
+    if let Some((_, app)) = shown {
+        app.destroy();
     }
 }
 
@@ -78,12 +98,18 @@ struct RootProps {
 #[component]
 fn SupplyChainOfRoot(props: &RootProps) -> Html {
     let found = use_state(|| None::<Result<SupplyChainProps, String>>);
+    let latest = use_mut_ref(|| None::<RootProps>);
     {
         let found = found.clone();
         use_effect_with(props.clone(), move |props| {
             let props = props.clone();
+            *latest.borrow_mut() = Some(props.clone());
             yew::platform::spawn_local(async move {
-                found.set(Some(section_of(&props).await));
+                let section = section_of(&props).await;
+                // An earlier read that ends after a later one must not replace what it shows.
+                if latest.borrow().as_ref() == Some(&props) {
+                    found.set(Some(section));
+                }
             });
         });
     }
