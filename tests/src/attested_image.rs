@@ -2,10 +2,14 @@
 //! manifest for it holding in-toto statements, each layer annotated with its predicate type.
 
 use serde_json::json;
+use strata_image::artifact::IN_TOTO_PREDICATE_TYPE;
 use strata_image::digest::Digest;
-use strata_image::media_type::{OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
+use strata_image::manifest::{
+    ATTESTATION_MANIFEST, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION,
+};
+use strata_image::media_type::{IN_TOTO, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
 
-use crate::image_push::{image_documents, push_blob};
+use crate::image_push::{image_documents, push_blob, push_manifest};
 
 /// An in-toto statement (v0.1) of `predicate_type` about `about` (a digest).
 pub fn statement(predicate_type: &str, predicate: serde_json::Value, about: &str) -> Vec<u8> {
@@ -52,17 +56,15 @@ pub async fn push_attested_image(
     push_blob(&client, api, repository, &config).await;
     push_blob(&client, api, repository, &layer.1).await;
     let subject = Digest::sha256_of(&platform_manifest).to_string();
-    let put = |reference: &str, media_type: &str, body: &[u8]| {
-        let request = client
-            .put(format!("{api}{repository}/manifests/{reference}"))
-            .header("content-type", media_type)
-            .body(body.to_vec());
-        async move {
-            let answer = request.send().await.expect("a manifest is pushed");
-            assert_eq!(answer.status().as_u16(), 201, "pushing a manifest");
-        }
-    };
-    put(&subject, OCI_MANIFEST, &platform_manifest).await;
+    push_manifest(
+        &client,
+        api,
+        repository,
+        &subject,
+        OCI_MANIFEST,
+        platform_manifest.clone(),
+    )
+    .await;
     let empty = b"{}".to_vec();
     push_blob(&client, api, repository, &empty).await;
     let mut layers = Vec::new();
@@ -70,13 +72,13 @@ pub async fn push_attested_image(
     for (predicate_type, bytes) in statements {
         let digest = push_blob(&client, api, repository, bytes).await;
         layers.push(json!({
-            "mediaType": "application/vnd.in-toto+json", "digest": digest, "size": bytes.len(),
-            "annotations": {"in-toto.io/predicate-type": predicate_type},
+            "mediaType": IN_TOTO, "digest": digest, "size": bytes.len(),
+            "annotations": {IN_TOTO_PREDICATE_TYPE: predicate_type},
         }));
         digests.push(digest);
     }
-    let reference = json!({"vnd.docker.reference.type": "attestation-manifest",
-                           "vnd.docker.reference.digest": subject});
+    let reference = json!({REFERENCE_TYPE_ANNOTATION: ATTESTATION_MANIFEST,
+                           REFERENCE_DIGEST_ANNOTATION: subject});
     let attestation = json!({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
@@ -87,7 +89,15 @@ pub async fn push_attested_image(
     .to_string()
     .into_bytes();
     let attestation_digest = Digest::sha256_of(&attestation).to_string();
-    put(&attestation_digest, OCI_MANIFEST, &attestation).await;
+    push_manifest(
+        &client,
+        api,
+        repository,
+        &attestation_digest,
+        OCI_MANIFEST,
+        attestation.clone(),
+    )
+    .await;
     let index = json!({
         "schemaVersion": 2,
         "mediaType": OCI_INDEX,
@@ -100,7 +110,7 @@ pub async fn push_attested_image(
     })
     .to_string()
     .into_bytes();
-    put(tag, OCI_INDEX, &index).await;
+    push_manifest(&client, api, repository, tag, OCI_INDEX, index.clone()).await;
     AttestedImage {
         index: Digest::sha256_of(&index).to_string(),
         platform_manifest: subject,

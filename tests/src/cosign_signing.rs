@@ -6,7 +6,7 @@ use strata_image::artifact::COSIGN_SIGNATURE_ANNOTATION;
 use strata_image::digest::Digest;
 use strata_image::media_type::{COSIGN_SIMPLE_SIGNING, OCI_CONFIG, OCI_MANIFEST};
 
-use crate::image_push::push_blob;
+use crate::image_push::{push_blob, push_manifest};
 
 /// A simple-signing payload vouching that `reference` (e.g. `registry.test/team/app`) is the manifest
 /// `signed`; `optional` is cosign's free-form `optional` section.
@@ -55,14 +55,8 @@ pub async fn push_signature_tag(
                    "size": config.len()},
         "layers": layers,
     })
-    .to_string();
+    .to_string()
+    .into_bytes();
     let tag = format!("{}.sig", image.replace(':', "-"));
-    let response = client
-        .put(format!("{api}{repository}/manifests/{tag}"))
-        .header("content-type", OCI_MANIFEST)
-        .body(manifest)
-        .send()
-        .await
-        .expect("the signatures are pushed");
-    assert_eq!(response.status().as_u16(), 201, "pushing {tag}");
+    push_manifest(&client, api, repository, &tag, OCI_MANIFEST, manifest).await;
 }

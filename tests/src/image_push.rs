@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use strata_image::digest::Digest;
+use strata_image::media_type::OCI_MANIFEST;
 
 /// Uploads one blob; returns its digest.
 pub async fn push_blob(
@@ -35,6 +36,29 @@ pub async fn push_blob(
         .expect("the upload ends");
     assert_eq!(put.status().as_u16(), 201, "uploading {digest}");
     digest
+}
+
+/// Uploads one manifest as `repository:reference` (a tag or its digest).
+pub async fn push_manifest(
+    client: &reqwest::Client,
+    api: &str,
+    repository: &str,
+    reference: &str,
+    media_type: &str,
+    body: Vec<u8>,
+) {
+    let answer = client
+        .put(format!("{api}{repository}/manifests/{reference}"))
+        .header("content-type", media_type)
+        .body(body)
+        .send()
+        .await
+        .expect("a manifest is pushed");
+    assert_eq!(
+        answer.status().as_u16(),
+        201,
+        "pushing {repository}:{reference}"
+    );
 }
 
 /// A linux/amd64 OCI image of `layers` (each: the tar, its gzip): its config and its manifest.
@@ -93,14 +117,15 @@ pub async fn push_image(
     for (_, gzipped) in layers {
         push_blob(&client, api, repository, gzipped).await;
     }
-    let response = client
-        .put(format!("{api}{repository}/manifests/{tag}"))
-        .header("content-type", "application/vnd.oci.image.manifest.v1+json")
-        .body(manifest.clone())
-        .send()
-        .await
-        .expect("the manifest is sent");
-    assert_eq!(response.status().as_u16(), 201, "pushing the manifest");
+    push_manifest(
+        &client,
+        api,
+        repository,
+        tag,
+        OCI_MANIFEST,
+        manifest.clone(),
+    )
+    .await;
     Digest::sha256_of(&manifest).to_string()
 }
 
@@ -121,15 +146,16 @@ pub async fn tag_again(api: &str, repository: &str, existing: &str, tag: &str) {
         .headers()
         .get("content-type")
         .and_then(|value| value.to_str().ok())
-        .unwrap_or("application/vnd.oci.image.manifest.v1+json")
+        .unwrap_or(OCI_MANIFEST)
         .to_owned();
     let manifest = answer.bytes().await.expect("the manifest");
-    let response = client
-        .put(format!("{api}{repository}/manifests/{tag}"))
-        .header("content-type", media_type)
-        .body(manifest)
-        .send()
-        .await
-        .expect("the manifest is sent");
-    assert_eq!(response.status().as_u16(), 201, "tagging {tag}");
+    push_manifest(
+        &client,
+        api,
+        repository,
+        tag,
+        &media_type,
+        manifest.to_vec(),
+    )
+    .await;
 }

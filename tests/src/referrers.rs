@@ -7,12 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use strata_image::digest::Digest;
+use strata_image::media_type::{OCI_EMPTY, OCI_INDEX, OCI_MANIFEST};
 
-use crate::image_push::push_blob;
-
-use strata_image::media_type::OCI_EMPTY;
-use strata_image::media_type::OCI_INDEX;
-use strata_image::media_type::OCI_MANIFEST;
+use crate::image_push::{push_blob, push_manifest};
 
 /// The in-toto statement cosign v3 signs for an image (`digest`, pushed as `registry.test/<repository>`):
 /// predicate type `https://sigstore.dev/cosign/sign/v1`, what its Sigstore bundle's envelope carries.
@@ -84,7 +81,7 @@ pub async fn attach(
     .to_string()
     .into_bytes();
     let digest = Digest::sha256_of(&manifest).to_string();
-    put_manifest(
+    push_manifest(
         &client,
         api,
         repository,
@@ -105,7 +102,7 @@ pub async fn attach(
     let index = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries})
         .to_string()
         .into_bytes();
-    put_manifest(&client, api, repository, &schema_tag, OCI_INDEX, index).await;
+    push_manifest(&client, api, repository, &schema_tag, OCI_INDEX, index).await;
     digest
 }
 
@@ -122,22 +119,4 @@ async fn listed(client: &reqwest::Client, api: &str, repository: &str, tag: &str
     }
     let index: Value = answer.json().await.expect("an index");
     index["manifests"].as_array().cloned().unwrap_or_default()
-}
-
-async fn put_manifest(
-    client: &reqwest::Client,
-    api: &str,
-    repository: &str,
-    reference: &str,
-    media_type: &str,
-    body: Vec<u8>,
-) {
-    let answer = client
-        .put(format!("{api}{repository}/manifests/{reference}"))
-        .header("content-type", media_type)
-        .body(body)
-        .send()
-        .await
-        .expect("a manifest is pushed");
-    assert_eq!(answer.status().as_u16(), 201, "pushing {reference}");
 }
