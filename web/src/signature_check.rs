@@ -254,9 +254,9 @@ fn use_bundle_check(
     (*checked).clone()
 }
 
-/// The image's verdict from its bundles, if it has any: valid when one is signed by the key, or keyless
-/// and holding against the trust root, and about the image; else invalid when one does not hold, else
-/// no key (bundles signed with a key, and none given; or keyless ones, and no trust root).
+/// The image's verdict from its bundles, if it has any (core's `bundle_verdict`): each referrer manifest
+/// and bundle fetched by digest and hashed, read until one holds; the trust root asked for only when a
+/// bundle is keyless.
 #[cfg(feature = "all-pages")]
 async fn bundle_verdict(
     repository: &Repository,
@@ -264,8 +264,9 @@ async fn bundle_verdict(
     referrers: Vec<Descriptor>,
     key: Option<&str>,
 ) -> Option<SignatureResult> {
+    use strata_supply_chain::bundle_verdict::{self, BundleOutcome, BundleVerdict};
     use strata_supply_chain::public_key::PublicKey;
-    use strata_supply_chain::sigstore_bundle::{self, BundleCheck, Material};
+    use strata_supply_chain::sigstore_bundle::{self, BundleCheck};
 
     if referrers.is_empty() {
         return None;
@@ -276,12 +277,12 @@ async fn bundle_verdict(
         None => Vec::new(),
     };
     let mut trust = None;
-    let (mut invalid, mut unchecked) = (Vec::new(), Vec::new());
-    for referrer in referrers {
+    let mut outcomes = Vec::new();
+    'referrers: for referrer in referrers {
         let layers = match manifest_by_digest(repository, &referrer).await {
             Ok(manifest) => manifest.layers,
             Err(why) => {
-                invalid.push(why);
+                outcomes.push(BundleOutcome::Checked(BundleCheck::Invalid(why)));
                 continue;
             }
         };
@@ -293,75 +294,55 @@ async fn bundle_verdict(
                 Ok(bytes) => sigstore_bundle::read(&bytes).map_err(|error| error.to_string()),
                 Err(why) => Err(format!("its bundle could not be read: {why}")),
             };
-            let check = match bundle {
-                Err(why) => BundleCheck::Invalid(why),
-                Ok(bundle) if matches!(bundle.material, Material::PublicKey { .. }) => {
-                    if keys.is_empty() {
-                        unchecked.push(
-                            "Sigstore bundles signed with a key are attached to it (OCI 1.1 referrers), \
-                             but no public key was given to check them with: paste one below"
-                                .to_owned(),
-                        );
-                        continue;
-                    }
-                    bundle.check_for_image(root, &keys)
-                }
+            let outcome = match bundle {
+                Err(why) => BundleOutcome::Checked(BundleCheck::Invalid(why)),
                 Ok(bundle) => {
-                    if trust.is_none() {
+                    if bundle.is_keyless() && trust.is_none() {
                         trust = Some(keyless_trust(Some(
                             crate::registry_api::sigstore_trust_root().await,
                         )));
                     }
-                    match trust.as_ref() {
-                        Some(Ok(trust)) => bundle.check_keyless(root, trust),
-                        Some(Err(why)) => {
-                            unchecked.push(why.clone());
-                            continue;
-                        }
-                        None => continue,
-                    }
+                    bundle_verdict::outcome(&bundle, root, &keys, trust.as_ref())
                 }
             };
-            match check {
-                BundleCheck::Valid(_) => return Some(valid(root, None)),
-                BundleCheck::ValidKeyless(signer) => {
-                    return Some(valid(
-                        root,
-                        Some(Signer {
-                            who: signer_words(&signer.identities, signer.issuer.as_deref()),
-                            logged_at: Some(signer.logged_at),
-                        }),
-                    ));
-                }
-                BundleCheck::Invalid(why) => invalid.push(why),
-                BundleCheck::Keyless => {}
+            let settled = bundle_verdict::is_valid(&outcome);
+            outcomes.push(outcome);
+            if settled {
+                break 'referrers;
             }
         }
     }
-    let signed_digest = root.to_string();
-    if let Some(why) = invalid.first() {
-        let what = if keys.is_empty() {
-            "its Sigstore bundle does not hold for this image"
-        } else {
-            "its Sigstore bundle is not signed by this key for this image"
-        };
-        return Some(SignatureResult {
-            verdict: "invalid",
-            signed_digest,
-            signed_reference: None,
-            reason: Some(format!("{what}: {why}")),
-            signer: None,
-        });
-    }
-    let Some(why) = unchecked.into_iter().next() else {
-        return Some(unsigned(
+    Some(match bundle_verdict::verdict(&outcomes) {
+        BundleVerdict::Valid(None) => valid(root, None),
+        BundleVerdict::Valid(Some(signer)) => valid(
+            root,
+            Some(Signer {
+                who: signer_words(&signer.identities, signer.issuer.as_deref()),
+                logged_at: Some(signer.logged_at),
+            }),
+        ),
+        BundleVerdict::Invalid(why) => {
+            let what = if keys.is_empty() {
+                "its Sigstore bundle does not hold for this image"
+            } else {
+                "its Sigstore bundle is not signed by this key for this image"
+            };
+            SignatureResult {
+                verdict: "invalid",
+                signed_digest: root.to_string(),
+                signed_reference: None,
+                reason: Some(format!("{what}: {why}")),
+                signer: None,
+            }
+        }
+        BundleVerdict::NoKey(why) => SignatureResult {
+            reason: Some(why),
+            ..unkeyed(root)
+        },
+        BundleVerdict::Unsigned => unsigned(
             root,
             Some("its referrers said to hold Sigstore bundles hold none".to_owned()),
-        ));
-    };
-    Some(SignatureResult {
-        reason: Some(why),
-        ..unkeyed(root)
+        ),
     })
 }
 

@@ -402,11 +402,16 @@ pub struct CertifiedSigner {
 }
 
 impl Bundle {
+    /// Whether it was signed with a certificate (keyless) rather than a key.
+    pub fn is_keyless(&self) -> bool {
+        !matches!(self.material, Material::PublicKey { .. })
+    }
+
     /// Checks the bundle's envelope with `keys` for `image`: a signature verifies over its payload's
     /// pre-authentication encoding, the payload is an in-toto statement, and one of its subjects is
     /// the image's digest. A message signature names no image, so it is never valid for one.
     pub fn check_for_image(&self, image: &Digest, keys: &[PublicKey]) -> BundleCheck {
-        if !matches!(self.material, Material::PublicKey { .. }) {
+        if self.is_keyless() {
             return BundleCheck::Keyless;
         }
         match self.envelope_about(image, keys) {
